@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job, from a fresh clone: fetch the default model, build, start `jobmatch serve` on the
+# embedded store, load the demo data and print ranked recommendations. The server keeps running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobmatch/target}"
+listen="${JOBMATCH_LISTEN:-127.0.0.1:50051}"
+server="http://$listen"
+data_dir="${JOBMATCH_DATA_DIR:-./data/demo}"
+model="${JOBMATCH_MODEL:-./models/all-MiniLM-L6-v2}"
+
+bash scripts/fetch-model.sh
+echo "building jobmatch (the first build takes a while: candle, Qdrant and tonic compile from source) ..."
+cargo build --locked --bin jobmatch
+bin="$CARGO_TARGET_DIR/debug/jobmatch"
+
+if "$bin" health --server "$server" >/dev/null 2>&1; then
+  echo "a jobmatch server already answers on $listen; using it"
+else
+  mkdir -p "$data_dir"
+  log="$data_dir/server.log"
+  nohup "$bin" serve --listen "$listen" --data-dir "$data_dir" --model "$model" >"$log" 2>&1 &
+  echo $! >"$data_dir/server.pid"
+  echo "started jobmatch serve (pid $(cat "$data_dir/server.pid"), log $log)"
+  "$bin" health --server "$server" --wait-secs 120
+fi
+
+"$bin" ingest --server "$server" --postings demo/postings.jsonl --seekers demo/seekers.jsonl
+echo
+"$bin" recommend --server "$server" --posting p002 --top-k 8
+echo
+"$bin" recommend --server "$server" --seeker s003 --top-k 5
+cat <<MSG
+
+The server is still running on $listen (data in $data_dir).
+  more:    $bin recommend --server $server --posting p001 --semantic-weight 1 --geo-weight 0
+  stop:    kill \$(cat $data_dir/server.pid)
+  restart: $bin serve --listen $listen --data-dir $data_dir --model $model
+MSG

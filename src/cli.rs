@@ -1,0 +1,211 @@
+//! The command line: every setting is a long flag with an environment variable; a flag's doc
+//! comment is its `--help` text.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ServeConfig, StoreConfig};
+use crate::domain::Limits;
+use crate::matching::RankingSettings;
+use crate::ranking::FusionParams;
+
+#[derive(Debug, Parser)]
+#[command(name = "jobmatch", version, about = "Matches SME job postings with young job seekers by meaning and distance")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Log filter in RUST_LOG syntax (e.g. "info", "jobmatch=debug").
+    #[arg(long, env = "JOBMATCH_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gRPC server.
+    Serve(ServeArgs),
+    /// Load postings or seekers from JSON-lines files (one proto-JSON message per line).
+    Ingest(IngestArgs),
+    /// Print a ranked recommendation for a stored posting or seeker.
+    Recommend(RecommendArgs),
+    /// Check (or wait for) a server's health.
+    Health(HealthArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory of the embedded vector store.
+    #[arg(long, env = "JOBMATCH_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Model directory (config.json, tokenizer.json, model.safetensors).
+    #[arg(long, env = "JOBMATCH_MODEL", default_value = "./models/all-MiniLM-L6-v2")]
+    pub model: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RankingArgs {
+    /// Default weight of semantic similarity in the final score.
+    #[arg(long, env = "JOBMATCH_SEMANTIC_WEIGHT", default_value_t = FusionParams::default().semantic_weight)]
+    pub semantic_weight: f64,
+
+    /// Default weight of the distance decay in the final score.
+    #[arg(long, env = "JOBMATCH_GEO_WEIGHT", default_value_t = FusionParams::default().geo_weight)]
+    pub geo_weight: f64,
+
+    /// Default distance (km) at which the geo score falls to 0.5.
+    #[arg(long, env = "JOBMATCH_DECAY_SCALE_KM", default_value_t = FusionParams::default().decay_scale_km)]
+    pub decay_scale_km: f64,
+
+    /// Semantic candidates considered before distance rescoring.
+    #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
+    pub prefetch: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Largest text field accepted, in bytes.
+    #[arg(long, env = "JOBMATCH_MAX_TEXT_BYTES", default_value_t = Limits::default().max_text_bytes)]
+    pub max_text_bytes: usize,
+
+    /// Most postings or seekers in one upsert.
+    #[arg(long, env = "JOBMATCH_MAX_BATCH", default_value_t = Limits::default().max_batch)]
+    pub max_batch: usize,
+
+    /// Largest top_k a recommendation may ask for.
+    #[arg(long, env = "JOBMATCH_MAX_TOP_K", default_value_t = Limits::default().max_top_k)]
+    pub max_top_k: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "JOBMATCH_LISTEN", default_value = "127.0.0.1:50051")]
+    pub listen: SocketAddr,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub ranking: RankingArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    /// Embedding requests that may wait for the inference thread.
+    #[arg(long, env = "JOBMATCH_INFERENCE_QUEUE", default_value_t = 256)]
+    pub inference_queue: usize,
+}
+
+impl ServeArgs {
+    pub fn to_config(&self) -> ServeConfig {
+        ServeConfig {
+            store: self.store.to_config(),
+            ranking: self.ranking.to_settings(),
+            limits: self.limits.to_limits(),
+            inference_queue: self.inference_queue,
+        }
+    }
+}
+
+impl StoreArgs {
+    pub fn to_config(&self) -> StoreConfig {
+        StoreConfig { data_dir: self.data_dir.clone(), model_dir: self.model.clone() }
+    }
+}
+
+impl RankingArgs {
+    pub fn to_settings(&self) -> RankingSettings {
+        RankingSettings {
+            defaults: FusionParams {
+                semantic_weight: self.semantic_weight,
+                geo_weight: self.geo_weight,
+                decay_scale_km: self.decay_scale_km,
+            },
+            prefetch: self.prefetch,
+        }
+    }
+}
+
+impl LimitArgs {
+    pub fn to_limits(&self) -> Limits {
+        Limits { max_text_bytes: self.max_text_bytes, max_batch: self.max_batch, max_top_k: self.max_top_k }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IngestArgs {
+    /// JSON-lines file of postings.
+    #[arg(long, env = "JOBMATCH_INGEST_POSTINGS", required_unless_present = "seekers")]
+    pub postings: Option<PathBuf>,
+
+    /// JSON-lines file of seekers.
+    #[arg(long, env = "JOBMATCH_INGEST_SEEKERS")]
+    pub seekers: Option<PathBuf>,
+
+    /// Server to send to (e.g. http://127.0.0.1:50051); without it the data directory is written directly.
+    #[arg(long, env = "JOBMATCH_SERVER")]
+    pub server: Option<String>,
+
+    /// Records per upsert request.
+    #[arg(long, env = "JOBMATCH_INGEST_BATCH", default_value_t = 64)]
+    pub batch_size: usize,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RecommendArgs {
+    /// Recommend seekers for this posting id.
+    #[arg(long, env = "JOBMATCH_RECOMMEND_POSTING", conflicts_with = "seeker", required_unless_present = "seeker")]
+    pub posting: Option<String>,
+
+    /// Recommend postings for this seeker id.
+    #[arg(long, env = "JOBMATCH_RECOMMEND_SEEKER")]
+    pub seeker: Option<String>,
+
+    /// Server to ask.
+    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+
+    /// How many results.
+    #[arg(long, env = "JOBMATCH_TOP_K", default_value_t = 10)]
+    pub top_k: u32,
+
+    /// Weight of semantic similarity (server default when unset).
+    #[arg(long, env = "JOBMATCH_REQUEST_SEMANTIC_WEIGHT")]
+    pub semantic_weight: Option<f64>,
+
+    /// Weight of the distance decay (server default when unset).
+    #[arg(long, env = "JOBMATCH_REQUEST_GEO_WEIGHT")]
+    pub geo_weight: Option<f64>,
+
+    /// Distance (km) at which the geo score falls to 0.5 (server default when unset).
+    #[arg(long, env = "JOBMATCH_REQUEST_DECAY_SCALE_KM")]
+    pub decay_scale_km: Option<f64>,
+
+    /// Leave out results farther than this (km).
+    #[arg(long, env = "JOBMATCH_REQUEST_MAX_DISTANCE_KM")]
+    pub max_distance_km: Option<f64>,
+
+    /// Print the response as proto-JSON instead of a table.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthArgs {
+    /// Server to ask.
+    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+
+    /// Keep asking for up to this many seconds until the server reports SERVING.
+    #[arg(long, env = "JOBMATCH_HEALTH_WAIT_SECS", default_value_t = 0)]
+    pub wait_secs: u64,
+}

@@ -1,0 +1,226 @@
+//! The command-line client side: ingest files, print recommendations, wait for health.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use tonic::transport::Channel;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+use crate::api::{self, pb};
+use crate::cli::{HealthArgs, IngestArgs, RecommendArgs};
+use crate::domain::Limits;
+use crate::error::{Error, Result};
+use crate::geo::Gazetteer;
+use crate::matching::{Matcher, RankingSettings};
+use crate::server::open_matcher;
+
+async fn connect(server: &str) -> Result<Channel> {
+    Channel::from_shared(server.to_string())
+        .map_err(|e| Error::invalid("--server", format!("'{server}' is not a URL: {e}")))?
+        .connect()
+        .await
+        .map_err(|e| Error::Unavailable(format!("cannot connect to {server}: {e}")))
+}
+
+fn status_error(status: tonic::Status) -> Error {
+    Error::Io(format!("server answered {:?}: {}", status.code(), status.message()))
+}
+
+/// Reads a JSON-lines file of proto-JSON messages; an error names the file and line.
+fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
+    let mut records = Vec::new();
+    for (n, line) in BufReader::new(file).split(b'\n').enumerate() {
+        let bytes = line.map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| Error::invalid(format!("{}:{}", path.display(), n + 1), format!("not valid UTF-8 ({e})")))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let record = serde_json::from_str(text)
+            .map_err(|e| Error::invalid(format!("{}:{}", path.display(), n + 1), e.to_string()))?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+fn progress(len: usize, label: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// Where ingested records go: a running server, or the data directory itself.
+enum Sink {
+    Server(pb::matching_client::MatchingClient<Channel>),
+    Direct(Box<Matcher>, Limits),
+}
+
+impl Sink {
+    async fn postings(&mut self, batch: Vec<pb::Posting>, offset: usize) -> Result<()> {
+        match self {
+            Sink::Server(client) => {
+                client.upsert_postings(pb::UpsertPostingsRequest { postings: batch }).await.map_err(status_error)?;
+            }
+            Sink::Direct(matcher, limits) => {
+                let postings = batch
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| api::posting_from_proto(p, limits, Gazetteer::builtin()).map_err(|e| e.in_field(&format!("line {}", offset + i + 1))))
+                    .collect::<Result<Vec<_>>>()?;
+                matcher.upsert_postings(postings).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn seekers(&mut self, batch: Vec<pb::Seeker>, offset: usize) -> Result<()> {
+        match self {
+            Sink::Server(client) => {
+                client.upsert_seekers(pb::UpsertSeekersRequest { seekers: batch }).await.map_err(status_error)?;
+            }
+            Sink::Direct(matcher, limits) => {
+                use chrono::Datelike;
+                let year = chrono::Utc::now().year();
+                let seekers = batch
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| api::seeker_from_proto(s, limits, Gazetteer::builtin(), year).map_err(|e| e.in_field(&format!("line {}", offset + i + 1))))
+                    .collect::<Result<Vec<_>>>()?;
+                matcher.upsert_seekers(seekers).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `jobmatch ingest`: sends the files in batches, with a progress bar.
+pub async fn ingest(args: IngestArgs) -> Result<()> {
+    if args.batch_size == 0 {
+        return Err(Error::invalid("--batch-size", "must be at least 1"));
+    }
+    // Parse everything first: a bad line stops the run before anything is written.
+    let postings: Vec<pb::Posting> = args.postings.as_deref().map(read_lines).transpose()?.unwrap_or_default();
+    let seekers: Vec<pb::Seeker> = args.seekers.as_deref().map(read_lines).transpose()?.unwrap_or_default();
+
+    let mut sink = match &args.server {
+        Some(server) => Sink::Server(pb::matching_client::MatchingClient::new(connect(server).await?)),
+        None => {
+            let ranking = RankingSettings { defaults: Default::default(), prefetch: 1 };
+            Sink::Direct(Box::new(open_matcher(&args.store.to_config(), ranking, 16).await?), args.limits.to_limits())
+        }
+    };
+    if !postings.is_empty() {
+        let bar = progress(postings.len(), "postings");
+        for (n, batch) in postings.chunks(args.batch_size).enumerate() {
+            sink.postings(batch.to_vec(), n * args.batch_size).await?;
+            bar.inc(batch.len() as u64);
+        }
+        bar.finish();
+    }
+    if !seekers.is_empty() {
+        let bar = progress(seekers.len(), "seekers");
+        for (n, batch) in seekers.chunks(args.batch_size).enumerate() {
+            sink.seekers(batch.to_vec(), n * args.batch_size).await?;
+            bar.inc(batch.len() as u64);
+        }
+        bar.finish();
+    }
+    println!("ingested {} postings and {} seekers", postings.len(), seekers.len());
+    Ok(())
+}
+
+fn options(args: &RecommendArgs) -> pb::RankingOptions {
+    pb::RankingOptions {
+        top_k: args.top_k,
+        semantic_weight: args.semantic_weight,
+        geo_weight: args.geo_weight,
+        decay_scale_km: args.decay_scale_km,
+        max_distance_km: args.max_distance_km,
+    }
+}
+
+fn print_row(rank: usize, id: &str, label: &str, region: &str, s: &pb::ScoreBreakdown) {
+    let label: String = label.chars().take(34).collect();
+    println!(
+        "{rank:>3}  {id:<10} {label:<34} {region:<22} {:>8.1} {:>8.3} {:>6.3} {:>7.3}",
+        s.distance_km, s.semantic_similarity, s.geo_score, s.final_score
+    );
+}
+
+fn print_header(first: &str) {
+    println!("{:>3}  {:<10} {:<34} {:<22} {:>8} {:>8} {:>6} {:>7}", "#", "id", first, "region", "km", "semantic", "geo", "final");
+}
+
+/// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).
+pub async fn recommend(args: RecommendArgs) -> Result<()> {
+    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    if let Some(posting_id) = &args.posting {
+        let response = client
+            .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: posting_id.clone(), options: Some(options(&args)), filter: None })
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?);
+            return Ok(());
+        }
+        let posting = client.get_posting(pb::GetRequest { id: posting_id.clone() }).await.map_err(status_error)?.into_inner();
+        println!("Candidates for posting {} — {} ({}, {})", posting.id, posting.title, posting.company_name, response.origin_region_name);
+        print_header("seeker");
+        for (i, c) in response.candidates.iter().enumerate() {
+            print_row(i + 1, &c.seeker_id, &format!("{} · {}", c.display_name, c.headline), &c.region_name, &c.score.clone().unwrap_or_default());
+        }
+    } else if let Some(seeker_id) = &args.seeker {
+        let response = client
+            .recommend_postings(pb::RecommendPostingsRequest { seeker_id: seeker_id.clone(), options: Some(options(&args)), filter: None })
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?);
+            return Ok(());
+        }
+        println!("Postings for seeker {seeker_id} ({})", response.origin_region_name);
+        print_header("posting");
+        for (i, p) in response.postings.iter().enumerate() {
+            print_row(i + 1, &p.posting_id, &format!("{} · {}", p.title, p.company_name), &p.region_name, &p.score.clone().unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// `jobmatch health`: exits 0 once the server reports SERVING.
+pub async fn health(args: HealthArgs) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(args.wait_secs);
+    loop {
+        let status = match connect(&args.server).await {
+            Ok(channel) => HealthClient::new(channel)
+                .check(HealthCheckRequest { service: String::new() })
+                .await
+                .map(|r| r.into_inner().status())
+                .map_err(status_error),
+            Err(e) => Err(e),
+        };
+        match status {
+            Ok(ServingStatus::Serving) => {
+                println!("SERVING");
+                return Ok(());
+            }
+            other if Instant::now() >= deadline => {
+                return Err(Error::Unavailable(match other {
+                    Ok(s) => format!("server reports {}", s.as_str_name()),
+                    Err(e) => e.to_string(),
+                }));
+            }
+            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Validated domain records: what the use cases work with, independent of the wire format.
+//!
+//! A record is stored as the JSON payload of a Qdrant point (see [`Posting::payload`]); the payload
+//! also carries the derived fields the store filters on.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::error::{Error, Result};
+
+/// WGS84 coordinates in degrees, always in range and finite once constructed through [`GeoPoint::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl GeoPoint {
+    pub fn new(lat: f64, lon: f64) -> Result<Self> {
+        if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+            return Err(Error::invalid("lat", format!("{lat} is not a latitude in [-90, 90]")));
+        }
+        if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+            return Err(Error::invalid("lon", format!("{lon} is not a longitude in [-180, 180]")));
+        }
+        Ok(Self { lat, lon })
+    }
+}
+
+/// A location as the client gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationInput {
+    Coordinates(GeoPoint),
+    Region(String),
+}
+
+/// A resolved location: the point used for distances and the region it lies in (for display and filters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub input: LocationInput,
+    pub point: GeoPoint,
+    /// Sigungu (or sido) code of the region, when known.
+    pub region_code: String,
+    /// Two-digit sido code, when known.
+    pub sido_code: String,
+    /// e.g. "경기도 화성시".
+    pub region_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EmploymentType {
+    #[default]
+    Unspecified,
+    FullTime,
+    PartTime,
+    Contract,
+    Internship,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum EducationTrack {
+    #[default]
+    Unspecified,
+    SpecialisedHighSchool,
+    JuniorCollege,
+    VocationalSchool,
+    University,
+    MilitaryService,
+}
+
+impl EmploymentType {
+    pub fn as_key(self) -> &'static str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::FullTime => "full_time",
+            Self::PartTime => "part_time",
+            Self::Contract => "contract",
+            Self::Internship => "internship",
+        }
+    }
+}
+
+impl EducationTrack {
+    pub fn as_key(self) -> &'static str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::SpecialisedHighSchool => "specialised_high_school",
+            Self::JuniorCollege => "junior_college",
+            Self::VocationalSchool => "vocational_school",
+            Self::University => "university",
+            Self::MilitaryService => "military_service",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Posting {
+    pub id: String,
+    pub company_id: String,
+    pub company_name: String,
+    pub title: String,
+    pub description: String,
+    pub skills: Vec<String>,
+    pub place: Place,
+    pub openings: u32,
+    pub sector: String,
+    pub employment_type: EmploymentType,
+    pub certified_company: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seeker {
+    pub id: String,
+    pub display_name: String,
+    pub headline: String,
+    pub resume: String,
+    pub skills: Vec<String>,
+    pub home: Place,
+    pub max_commute_km: Option<f64>,
+    pub education_track: EducationTrack,
+    pub birth_year: Option<u32>,
+    /// ISO date.
+    pub available_from: Option<String>,
+}
+
+/// Payload keys the store indexes and filters on.
+pub mod fields {
+    /// `{lat, lon}` of the posting's workplace or the seeker's home.
+    pub const GEO: &str = "geo";
+    pub const SIDO_CODE: &str = "sido_code";
+    pub const SECTOR: &str = "sector_key";
+    pub const EMPLOYMENT_TYPE: &str = "employment_type";
+    pub const CERTIFIED: &str = "certified_company";
+    pub const EDUCATION_TRACK: &str = "education_track";
+    pub const BIRTH_YEAR: &str = "birth_year";
+    /// Available-from date as the integer YYYYMMDD (0 when not stated: available now).
+    pub const AVAILABLE_DAY: &str = "available_day";
+    /// The whole domain record, from which Get and re-indexing read.
+    pub const RECORD: &str = "record";
+}
+
+fn geo_json(point: GeoPoint) -> Value {
+    json!({ "lat": point.lat, "lon": point.lon })
+}
+
+impl Posting {
+    /// The text embedded for this posting: what a seeker would read.
+    pub fn embedding_text(&self) -> String {
+        let mut parts = vec![self.title.clone()];
+        if !self.skills.is_empty() {
+            parts.push(self.skills.join(", "));
+        }
+        parts.push(self.description.clone());
+        parts.join("\n")
+    }
+
+    pub fn payload(&self) -> Result<Map<String, Value>> {
+        let mut map = Map::new();
+        map.insert(fields::GEO.into(), geo_json(self.place.point));
+        map.insert(fields::SIDO_CODE.into(), json!(self.place.sido_code));
+        map.insert(fields::SECTOR.into(), json!(normalise_key(&self.sector)));
+        map.insert(fields::EMPLOYMENT_TYPE.into(), json!(self.employment_type.as_key()));
+        map.insert(fields::CERTIFIED.into(), json!(self.certified_company));
+        map.insert(fields::RECORD.into(), to_json(self)?);
+        Ok(map)
+    }
+}
+
+impl Seeker {
+    /// The text embedded for this seeker: headline, skills and resume.
+    pub fn embedding_text(&self) -> String {
+        let mut parts = vec![self.headline.clone()];
+        if !self.skills.is_empty() {
+            parts.push(self.skills.join(", "));
+        }
+        parts.push(self.resume.clone());
+        parts.join("\n")
+    }
+
+    pub fn payload(&self) -> Result<Map<String, Value>> {
+        let mut map = Map::new();
+        map.insert(fields::GEO.into(), geo_json(self.home.point));
+        map.insert(fields::SIDO_CODE.into(), json!(self.home.sido_code));
+        map.insert(fields::EDUCATION_TRACK.into(), json!(self.education_track.as_key()));
+        map.insert(fields::BIRTH_YEAR.into(), json!(self.birth_year.unwrap_or(0)));
+        let day = self.available_from.as_deref().map(date_key).transpose()?.unwrap_or(0);
+        map.insert(fields::AVAILABLE_DAY.into(), json!(day));
+        map.insert(fields::RECORD.into(), to_json(self)?);
+        Ok(map)
+    }
+}
+
+fn to_json<T: Serialize>(record: &T) -> Result<Value> {
+    serde_json::to_value(record).map_err(|e| Error::Store(format!("cannot encode record: {e}")))
+}
+
+/// Reads the domain record back out of a stored payload.
+pub fn from_payload<T: for<'de> Deserialize<'de>>(payload: &Map<String, Value>) -> Result<T> {
+    let record = payload
+        .get(fields::RECORD)
+        .ok_or_else(|| Error::Store("stored point has no record".into()))?;
+    serde_json::from_value(record.clone()).map_err(|e| Error::Store(format!("cannot decode stored record: {e}")))
+}
+
+/// Lower-case, single-spaced key for case-insensitive keyword matches ("Manufacturing " → "manufacturing").
+pub fn normalise_key(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Parses an ISO date (YYYY-MM-DD) into the integer YYYYMMDD used for range filters.
+pub fn date_key(date: &str) -> Result<i64> {
+    let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map_err(|_| Error::invalid("date", format!("'{date}' is not an ISO date (YYYY-MM-DD)")))?;
+    use chrono::Datelike;
+    Ok(i64::from(parsed.year()) * 10_000 + i64::from(parsed.month()) * 100 + i64::from(parsed.day()))
+}
+
+/// Limits on what a request may carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Largest text field, in bytes.
+    pub max_text_bytes: usize,
+    /// Largest upsert batch.
+    pub max_batch: usize,
+    /// Largest `top_k`.
+    pub max_top_k: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_text_bytes: 32 * 1024,
+            max_batch: 1000,
+            max_top_k: 200,
+        }
+    }
+}
+
+impl Limits {
+    /// A required text: not empty, not only whitespace or control characters, within the byte limit.
+    pub fn required_text(&self, field: &str, value: &str) -> Result<()> {
+        if value.chars().all(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid(field, "must not be empty or only whitespace"));
+        }
+        self.optional_text(field, value)
+    }
+
+    pub fn optional_text(&self, field: &str, value: &str) -> Result<()> {
+        if value.len() > self.max_text_bytes {
+            return Err(Error::invalid(
+                field,
+                format!("is {} bytes, over the limit of {} bytes", value.len(), self.max_text_bytes),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A record id: non-empty, printable, at most 128 bytes.
+    pub fn id(&self, field: &str, value: &str) -> Result<()> {
+        if value.trim().is_empty() {
+            return Err(Error::invalid(field, "must not be empty"));
+        }
+        if value.len() > 128 || value.chars().any(char::is_control) {
+            return Err(Error::invalid(field, "must be at most 128 bytes of printable text"));
+        }
+        Ok(())
+    }
+
+    pub fn top_k(&self, top_k: u32) -> Result<usize> {
+        let top_k = top_k as usize;
+        if top_k == 0 || top_k > self.max_top_k {
+            return Err(Error::invalid("options.top_k", format!("must be in 1..={}, got {top_k}", self.max_top_k)));
+        }
+        Ok(top_k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_are_range_checked() {
+        assert!(GeoPoint::new(37.5, 127.0).is_ok());
+        for (lat, lon) in [(91.0, 0.0), (-90.1, 0.0), (0.0, 180.5), (f64::NAN, 0.0), (0.0, f64::INFINITY)] {
+            assert!(matches!(GeoPoint::new(lat, lon), Err(Error::InvalidArgument { .. })), "{lat},{lon}");
+        }
+    }
+
+    #[test]
+    fn texts_must_carry_something_and_stay_within_the_limit() {
+        let limits = Limits { max_text_bytes: 10, ..Limits::default() };
+        assert!(limits.required_text("title", "용접").is_ok());
+        assert!(limits.required_text("title", " \t\n\u{0007} ").is_err());
+        assert!(limits.required_text("title", "").is_err());
+        let err = limits.required_text("title", "용접용접용접").unwrap_err();
+        assert!(err.to_string().contains("title") && err.to_string().contains("18 bytes"));
+    }
+
+    #[test]
+    fn top_k_bounds() {
+        let limits = Limits::default();
+        assert!(limits.top_k(0).is_err());
+        assert!(limits.top_k(limits.max_top_k as u32 + 1).is_err());
+        assert_eq!(limits.top_k(5).unwrap(), 5);
+    }
+
+    #[test]
+    fn dates_become_sortable_integers() {
+        assert_eq!(date_key("2026-03-01").unwrap(), 20260301);
+        assert!(date_key("2026-02-30").is_err());
+        assert!(date_key("next week").is_err());
+        assert!(date_key("2026-12-31").unwrap() < date_key("2027-01-01").unwrap());
+    }
+
+    #[test]
+    fn keys_are_case_and_space_insensitive() {
+        assert_eq!(normalise_key("  Manufacturing  Plant "), "manufacturing plant");
+    }
+}

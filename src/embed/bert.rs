@@ -1,0 +1,248 @@
+//! A BERT-family sentence embedder run by candle on the CPU.
+//!
+//! A model directory in Hugging Face layout holds `config.json`, `tokenizer.json` and
+//! `model.safetensors`; its settings (pooling, prefixes, maximum tokens, name) come from an
+//! optional `jobmatch-model.toml`, else from sentence-transformers' `sentence_bert_config.json`
+//! and `1_Pooling/config.json`, else from defaults (mean pooling, no prefixes, 512 tokens).
+//!
+//! Texts longer than the model's window are not truncated: they are split into overlapping
+//! windows, each window is embedded, and the text's vector is the token-count-weighted mean of the
+//! window vectors, L2-normalised.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+use serde::Deserialize;
+use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use super::{normalise, Embedder, ModelInfo, Pooling, TextKind};
+use crate::error::{Error, Result};
+
+/// Tokens shared by neighbouring windows of a long text, so no sentence is cut without context.
+const WINDOW_OVERLAP: usize = 64;
+/// Windows run through the model at once.
+const MAX_WINDOWS_PER_FORWARD: usize = 32;
+
+/// Optional `jobmatch-model.toml` in a model directory.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettingsFile {
+    pub name: Option<String>,
+    pub pooling: Option<Pooling>,
+    pub query_prefix: Option<String>,
+    pub passage_prefix: Option<String>,
+    pub max_tokens: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct SentenceBertConfig {
+    max_seq_length: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct PoolingConfig {
+    #[serde(default)]
+    pooling_mode_cls_token: bool,
+}
+
+pub struct BertEmbedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+    pad_id: u32,
+    info: ModelInfo,
+}
+
+fn read_file(dir: &Path, name: &str) -> Result<Vec<u8>> {
+    let path = dir.join(name);
+    std::fs::read(&path).map_err(|e| Error::Io(format!("model directory {}: cannot read {name}: {e}", dir.display())))
+}
+
+fn optional_json<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Option<T>> {
+    let path = dir.join(name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bytes = read_file(dir, name)?;
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| Error::Io(format!("model directory {}: {name} is not valid: {e}", dir.display())))
+}
+
+impl BertEmbedder {
+    /// Loads a model directory, checking everything a forward pass relies on before returning.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let config_bytes = read_file(dir, "config.json")?;
+        let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes)
+            .map_err(|e| Error::Io(format!("model directory {}: config.json is not JSON: {e}", dir.display())))?;
+        let model_type = raw_config.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert");
+        if !matches!(model_type, "bert" | "xlm-roberta" | "roberta") {
+            return Err(Error::Io(format!(
+                "model directory {}: unsupported architecture '{model_type}' (jobmatch runs BERT-family encoders)",
+                dir.display()
+            )));
+        }
+        let mut config: BertConfig = serde_json::from_value(raw_config.clone())
+            .map_err(|e| Error::Io(format!("model directory {}: config.json lacks BERT fields: {e}", dir.display())))?;
+        // The weights are named `embeddings.*` / `encoder.*` whatever the original model type.
+        config.model_type = Some("bert".into());
+
+        let settings = Self::settings(dir)?;
+        let name = settings.name.clone().unwrap_or_else(|| {
+            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into())
+        });
+        let pooling = match settings.pooling {
+            Some(pooling) => pooling,
+            None => match optional_json::<PoolingConfig>(dir, "1_Pooling/config.json")? {
+                Some(p) if p.pooling_mode_cls_token => Pooling::Cls,
+                _ => Pooling::Mean,
+            },
+        };
+        let max_tokens = match settings.max_tokens {
+            Some(n) => n,
+            None => optional_json::<SentenceBertConfig>(dir, "sentence_bert_config.json")?
+                .and_then(|c| c.max_seq_length)
+                .unwrap_or(config.max_position_embeddings),
+        }
+        .min(config.max_position_embeddings);
+        if max_tokens <= WINDOW_OVERLAP + 8 {
+            return Err(Error::Io(format!("model directory {}: max_tokens {max_tokens} is too small", dir.display())));
+        }
+
+        let tokenizer_path = dir.join("tokenizer.json");
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
+            .map_err(|e| Error::Io(format!("model directory {}: tokenizer.json: {e}", dir.display())))?;
+        let vocab = tokenizer.get_vocab_size(true);
+        if vocab > config.vocab_size {
+            return Err(Error::Io(format!(
+                "model directory {}: the tokenizer has {vocab} tokens but the embedding table only {} rows",
+                dir.display(),
+                config.vocab_size
+            )));
+        }
+        // Model tokenizer files often pin padding and truncation to a fixed length (all-MiniLM-L6-v2:
+        // 128): we pad per batch ourselves and window long texts instead of cutting them.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                stride: WINDOW_OVERLAP,
+                strategy: TruncationStrategy::LongestFirst,
+                direction: TruncationDirection::Right,
+            }))
+            .map_err(|e| Error::Io(format!("model directory {}: tokenizer truncation: {e}", dir.display())))?;
+
+        let weights = dir.join("model.safetensors");
+        if !weights.exists() {
+            return Err(Error::Io(format!("model directory {}: model.safetensors is missing", dir.display())));
+        }
+        let device = Device::Cpu;
+        // SAFETY (of the mmap inside): the weight file is opened read-only and not modified while loaded.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[PathBuf::from(&weights)], DType::F32, &device) }
+            .map_err(|e| Error::Io(format!("model directory {}: model.safetensors: {e}", dir.display())))?;
+        let model = BertModel::load(vb, &config)
+            .map_err(|e| Error::Io(format!("model directory {}: weights do not fit config.json: {e}", dir.display())))?;
+
+        let pad_id = u32::try_from(config.pad_token_id).unwrap_or(0);
+        let info = ModelInfo {
+            name,
+            dimension: config.hidden_size,
+            max_tokens,
+            pooling,
+            query_prefix: settings.query_prefix.unwrap_or_default(),
+            passage_prefix: settings.passage_prefix.unwrap_or_default(),
+        };
+        let mut embedder = Self { model, tokenizer, device, pad_id, info };
+        // Warm up (and prove the weights run) before anyone is told the model is ready.
+        embedder.embed(&["warm-up".to_string()], TextKind::Query)?;
+        Ok(embedder)
+    }
+
+    fn settings(dir: &Path) -> Result<ModelSettingsFile> {
+        let path = dir.join("jobmatch-model.toml");
+        if !path.exists() {
+            return Ok(ModelSettingsFile::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
+    }
+
+    /// Runs one padded batch of token windows; returns one normalised vector per window.
+    fn forward(&self, windows: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
+        let longest = windows.iter().map(|w| w.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(windows.len() * longest);
+        let mut mask = Vec::with_capacity(windows.len() * longest);
+        for window in windows {
+            ids.extend_from_slice(window);
+            ids.extend(std::iter::repeat_n(self.pad_id, longest - window.len()));
+            mask.extend(std::iter::repeat_n(1u32, window.len()));
+            mask.extend(std::iter::repeat_n(0u32, longest - window.len()));
+        }
+        let shape = (windows.len(), longest);
+        let input_ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let attention_mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let token_type_ids = input_ids.zeros_like()?;
+        let hidden = self.model.forward(&input_ids, &token_type_ids, Some(&attention_mask))?;
+        let pooled = match self.info.pooling {
+            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+            Pooling::Mean => {
+                let mask = attention_mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+                let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+                let counts = mask.sum(1)?;
+                summed.broadcast_div(&counts)?
+            }
+        };
+        let mut vectors = pooled.to_vec2::<f32>()?;
+        vectors.iter_mut().for_each(|v| normalise(v));
+        Ok(vectors)
+    }
+}
+
+impl Embedder for BertEmbedder {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>> {
+        let prefix = match kind {
+            TextKind::Query => &self.info.query_prefix,
+            TextKind::Passage => &self.info.passage_prefix,
+        };
+        let inputs: Vec<String> = texts.iter().map(|t| format!("{prefix}{t}")).collect();
+        let encodings = self
+            .tokenizer
+            .encode_batch(inputs, true)
+            .map_err(|e| Error::Embedding(format!("tokenisation failed: {e}")))?;
+
+        // (text index, token ids) for every window of every text.
+        let mut windows: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (text_index, encoding) in encodings.iter().enumerate() {
+            windows.push((text_index, encoding.get_ids().to_vec()));
+            for overflow in encoding.get_overflowing() {
+                windows.push((text_index, overflow.get_ids().to_vec()));
+            }
+        }
+        // Similar lengths together: less padding per batch.
+        let mut order: Vec<usize> = (0..windows.len()).collect();
+        order.sort_by_key(|&i| windows[i].1.len());
+
+        let dimension = self.info.dimension;
+        let mut sums = vec![vec![0f32; dimension]; texts.len()];
+        for chunk in order.chunks(MAX_WINDOWS_PER_FORWARD) {
+            let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1.as_slice()).collect();
+            let vectors = self.forward(&batch).map_err(|e| Error::Embedding(e.to_string()))?;
+            for (&i, vector) in chunk.iter().zip(vectors) {
+                let (text_index, ids) = &windows[i];
+                let weight = ids.len() as f32;
+                for (sum, x) in sums[*text_index].iter_mut().zip(vector) {
+                    *sum += weight * x;
+                }
+            }
+        }
+        sums.iter_mut().for_each(|v| normalise(v));
+        Ok(sums)
+    }
+}

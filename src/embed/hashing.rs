@@ -1,0 +1,48 @@
+//! A deterministic embedder for unit tests: hashed bag of lower-cased words, L2-normalised.
+//! Texts sharing words get similar vectors; no model files are needed.
+
+use std::hash::{Hash, Hasher};
+
+use super::{normalise, Embedder, ModelInfo, Pooling, TextKind};
+use crate::error::Result;
+
+pub struct HashingEmbedder {
+    info: ModelInfo,
+}
+
+impl HashingEmbedder {
+    pub fn new(dimension: usize) -> Self {
+        Self {
+            info: ModelInfo {
+                name: format!("hashing-{dimension}"),
+                dimension,
+                max_tokens: usize::MAX,
+                pooling: Pooling::Mean,
+                query_prefix: String::new(),
+                passage_prefix: String::new(),
+            },
+        }
+    }
+}
+
+impl Embedder for HashingEmbedder {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn embed(&mut self, texts: &[String], _kind: TextKind) -> Result<Vec<Vec<f32>>> {
+        Ok(texts
+            .iter()
+            .map(|text| {
+                let mut vector = vec![0f32; self.info.dimension];
+                for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    word.to_lowercase().hash(&mut hasher);
+                    vector[(hasher.finish() % self.info.dimension as u64) as usize] += 1.0;
+                }
+                normalise(&mut vector);
+                vector
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,97 @@
+//! The one error type of the library and its one mapping to gRPC status codes.
+
+use tonic::{Code, Status};
+
+/// Everything a use case can fail with. Each variant maps to exactly one gRPC code in
+/// [`From<Error> for Status`], so a new variant cannot silently become `INTERNAL`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed; `field` names the offending field (e.g. `postings[3].location`).
+    #[error("invalid {field}: {reason}")]
+    InvalidArgument { field: String, reason: String },
+
+    /// A posting or seeker id that is not stored.
+    #[error("{kind} '{id}' not found")]
+    NotFound { kind: &'static str, id: String },
+
+    /// The system is not in a state to do this (e.g. stored vectors come from another model).
+    #[error("{0}")]
+    FailedPrecondition(String),
+
+    /// A limit was reached (queue full, too many items).
+    #[error("{0}")]
+    ResourceExhausted(String),
+
+    /// The model or store is still loading.
+    #[error("not ready: {0}")]
+    Unavailable(String),
+
+    /// The embedding model failed on valid input.
+    #[error("embedding failed: {0}")]
+    Embedding(String),
+
+    /// The vector store failed.
+    #[error("store error: {0}")]
+    Store(String),
+
+    /// A model directory or data file could not be read.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Prefixes the field path, e.g. `location` inside `postings[2]` becomes `postings[2].location`.
+    pub fn in_field(self, prefix: &str) -> Self {
+        match self {
+            Error::InvalidArgument { field, reason } => Error::InvalidArgument {
+                field: format!("{prefix}.{field}"),
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Self {
+        let code = match &error {
+            Error::InvalidArgument { .. } => Code::InvalidArgument,
+            Error::NotFound { .. } => Code::NotFound,
+            Error::FailedPrecondition(_) => Code::FailedPrecondition,
+            Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::Unavailable(_) => Code::Unavailable,
+            Error::Embedding(_) | Error::Store(_) | Error::Io(_) => Code::Internal,
+        };
+        Status::new(code, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_nest_and_map_to_invalid_argument() {
+        let err = Error::invalid("lat", "out of range").in_field("location").in_field("postings[2]");
+        assert_eq!(err.to_string(), "invalid postings[2].location.lat: out of range");
+        let status = Status::from(err);
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert!(status.message().contains("postings[2].location.lat"));
+    }
+
+    #[test]
+    fn not_found_maps_to_not_found() {
+        let status = Status::from(Error::NotFound { kind: "posting", id: "p1".into() });
+        assert_eq!(status.code(), Code::NotFound);
+        assert_eq!(status.message(), "posting 'p1' not found");
+    }
+}

@@ -1,0 +1,169 @@
+//! The gRPC adapter: validate, convert proto ↔ domain, call [`Matcher`]. Nothing else.
+
+use std::sync::{Arc, OnceLock};
+
+use tonic::{Request, Response, Status};
+
+use crate::api::{self, pb};
+use crate::domain::{Limits, Posting, Seeker};
+use crate::error::{Error, Result};
+use crate::geo::Gazetteer;
+use crate::matching::{Matcher, Scored};
+use crate::ranking::FusionParams;
+use crate::store::Collection;
+
+/// The `jobmatch.v1.Matching` service. Answers `UNAVAILABLE` until the model and store are ready.
+#[derive(Clone)]
+pub struct MatchingApi {
+    matcher: Arc<OnceLock<Matcher>>,
+    limits: Limits,
+}
+
+impl MatchingApi {
+    pub fn new(matcher: Arc<OnceLock<Matcher>>, limits: Limits) -> Self {
+        Self { matcher, limits }
+    }
+
+    fn matcher(&self) -> Result<&Matcher> {
+        self.matcher.get().ok_or_else(|| Error::Unavailable("the model and store are still loading".into()))
+    }
+
+    fn check_batch(&self, len: usize, field: &str) -> Result<()> {
+        if len == 0 {
+            return Err(Error::invalid(field, "is empty"));
+        }
+        if len > self.limits.max_batch {
+            return Err(Error::invalid(field, format!("holds {len} items, over the limit of {}", self.limits.max_batch)));
+        }
+        Ok(())
+    }
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+fn score_to_proto(scored_breakdown: &crate::ranking::ScoreBreakdown, fusion: &FusionParams) -> pb::ScoreBreakdown {
+    pb::ScoreBreakdown {
+        final_score: scored_breakdown.final_score,
+        semantic_similarity: scored_breakdown.semantic_similarity,
+        geo_score: scored_breakdown.geo_score,
+        distance_km: scored_breakdown.distance_km,
+        semantic_weight: fusion.semantic_weight,
+        geo_weight: fusion.geo_weight,
+        decay_scale_km: fusion.decay_scale_km,
+    }
+}
+
+fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::CandidateMatch {
+    pb::CandidateMatch {
+        seeker_id: s.item.id.clone(),
+        display_name: s.item.display_name.clone(),
+        headline: s.item.headline.clone(),
+        region_name: s.item.home.region_name.clone(),
+        score: Some(score_to_proto(&s.breakdown, fusion)),
+    }
+}
+
+fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::PostingMatch {
+    pb::PostingMatch {
+        posting_id: p.item.id.clone(),
+        title: p.item.title.clone(),
+        company_name: p.item.company_name.clone(),
+        region_name: p.item.place.region_name.clone(),
+        score: Some(score_to_proto(&p.breakdown, fusion)),
+    }
+}
+
+fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
+    limits.id(field, value)
+}
+
+#[tonic::async_trait]
+impl pb::matching_server::Matching for MatchingApi {
+    async fn upsert_postings(&self, request: Request<pb::UpsertPostingsRequest>) -> Result<Response<pb::UpsertResponse>, Status> {
+        let postings = request.into_inner().postings;
+        self.check_batch(postings.len(), "postings")?;
+        let gazetteer = Gazetteer::builtin();
+        let postings = postings
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| api::posting_from_proto(p, &self.limits, gazetteer).map_err(|e| e.in_field(&format!("postings[{i}]"))))
+            .collect::<Result<Vec<_>>>()?;
+        let upserted = self.matcher()?.upsert_postings(postings).await?;
+        Ok(Response::new(pb::UpsertResponse { upserted: upserted as u32 }))
+    }
+
+    async fn upsert_seekers(&self, request: Request<pb::UpsertSeekersRequest>) -> Result<Response<pb::UpsertResponse>, Status> {
+        let seekers = request.into_inner().seekers;
+        self.check_batch(seekers.len(), "seekers")?;
+        let gazetteer = Gazetteer::builtin();
+        let year = this_year();
+        let seekers = seekers
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| api::seeker_from_proto(s, &self.limits, gazetteer, year).map_err(|e| e.in_field(&format!("seekers[{i}]"))))
+            .collect::<Result<Vec<_>>>()?;
+        let upserted = self.matcher()?.upsert_seekers(seekers).await?;
+        Ok(Response::new(pb::UpsertResponse { upserted: upserted as u32 }))
+    }
+
+    async fn get_posting(&self, request: Request<pb::GetRequest>) -> Result<Response<pb::Posting>, Status> {
+        let id = request.into_inner().id;
+        id_field(&id, "id", &self.limits)?;
+        let posting = self.matcher()?.get_posting(&id).await?;
+        Ok(Response::new(api::posting_to_proto(&posting)))
+    }
+
+    async fn get_seeker(&self, request: Request<pb::GetRequest>) -> Result<Response<pb::Seeker>, Status> {
+        let id = request.into_inner().id;
+        id_field(&id, "id", &self.limits)?;
+        let seeker = self.matcher()?.get_seeker(&id).await?;
+        Ok(Response::new(api::seeker_to_proto(&seeker)))
+    }
+
+    async fn delete_posting(&self, request: Request<pb::DeleteRequest>) -> Result<Response<pb::DeleteResponse>, Status> {
+        let id = request.into_inner().id;
+        id_field(&id, "id", &self.limits)?;
+        self.matcher()?.delete(Collection::Postings, &id).await?;
+        Ok(Response::new(pb::DeleteResponse { deleted: true }))
+    }
+
+    async fn delete_seeker(&self, request: Request<pb::DeleteRequest>) -> Result<Response<pb::DeleteResponse>, Status> {
+        let id = request.into_inner().id;
+        id_field(&id, "id", &self.limits)?;
+        self.matcher()?.delete(Collection::Seekers, &id).await?;
+        Ok(Response::new(pb::DeleteResponse { deleted: true }))
+    }
+
+    async fn recommend_candidates(
+        &self,
+        request: Request<pb::RecommendCandidatesRequest>,
+    ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.posting_id, "posting_id", &self.limits)?;
+        let ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        let filters = api::seeker_filter_from_proto(r.filter)?;
+        let rec = self.matcher()?.recommend_candidates(&r.posting_id, &ranking, filters).await?;
+        Ok(Response::new(pb::RecommendCandidatesResponse {
+            candidates: rec.results.iter().map(|s| candidate_to_proto(s, &rec.fusion)).collect(),
+            origin_region_name: rec.origin.place.region_name.clone(),
+        }))
+    }
+
+    async fn recommend_postings(
+        &self,
+        request: Request<pb::RecommendPostingsRequest>,
+    ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.seeker_id, "seeker_id", &self.limits)?;
+        let ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        let filters = api::posting_filter_from_proto(r.filter)?;
+        let rec = self.matcher()?.recommend_postings(&r.seeker_id, &ranking, filters).await?;
+        Ok(Response::new(pb::RecommendPostingsResponse {
+            postings: rec.results.iter().map(|p| posting_match_to_proto(p, &rec.fusion)).collect(),
+            origin_region_name: rec.origin.home.region_name.clone(),
+        }))
+    }
+}

@@ -1,0 +1,31 @@
+//! jobmatch: matches SME job postings with young job seekers by meaning and by distance.
+//!
+//! How the modules fit together, from the wire inwards:
+//!
+//! - [`server`]: `serve(listener, config, shutdown)`; health (NOT_SERVING until ready) and reflection.
+//! - [`grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call [`matching`].
+//! - [`api`]: generated protobuf types and their conversion to the domain (shared with the CLI).
+//! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
+//! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
+//! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
+//! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
+//! - [`domain`]: validated records, limits, payload layout.
+//! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
+//! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
+
+pub mod api;
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod domain;
+pub mod embed;
+pub mod error;
+pub mod geo;
+pub mod grpc;
+pub mod matching;
+pub mod ranking;
+pub mod server;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,164 @@
+//! Ranking maths as pure functions: great-circle distance, distance decay and score fusion.
+//!
+//! The store evaluates the same formula inside its query (see `store::edge`); these functions
+//! are the reference it is checked against and the source of the score breakdown.
+
+use crate::domain::GeoPoint;
+
+/// Mean Earth radius in km (IUGG), the same constant Qdrant's haversine uses.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// The geo score at `decay_scale_km`: distance decays to one half there.
+pub const DECAY_MIDPOINT: f64 = 0.5;
+
+/// Great-circle distance between two WGS84 points, in km.
+pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let d_lat = lat2 - lat1;
+    let d_lon = (b.lon - a.lon).to_radians();
+    let h = (d_lat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (d_lon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// Gaussian decay: 1 at distance 0, [`DECAY_MIDPOINT`] at `scale_km`, towards 0 beyond.
+/// `scale_km` must be positive (validated where requests are read).
+pub fn gauss_decay(distance_km: f64, scale_km: f64) -> f64 {
+    let lambda = DECAY_MIDPOINT.ln() / (scale_km * scale_km);
+    (lambda * distance_km * distance_km).exp()
+}
+
+/// How semantic similarity and distance are combined for one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FusionParams {
+    pub semantic_weight: f64,
+    pub geo_weight: f64,
+    pub decay_scale_km: f64,
+}
+
+impl Default for FusionParams {
+    fn default() -> Self {
+        Self {
+            semantic_weight: 0.7,
+            geo_weight: 0.3,
+            decay_scale_km: 30.0,
+        }
+    }
+}
+
+/// The parts of a final score, as shown to a counsellor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreBreakdown {
+    pub final_score: f64,
+    pub semantic_similarity: f64,
+    pub geo_score: f64,
+    pub distance_km: f64,
+}
+
+/// `w_sem · similarity + w_geo · gauss_decay(distance, scale)`.
+pub fn fuse(similarity: f64, distance_km: f64, params: &FusionParams) -> ScoreBreakdown {
+    let geo_score = gauss_decay(distance_km, params.decay_scale_km);
+    ScoreBreakdown {
+        final_score: params.semantic_weight * similarity + params.geo_weight * geo_score,
+        semantic_similarity: similarity,
+        geo_score,
+        distance_km,
+    }
+}
+
+/// Cosine similarity of two vectors (0 when either is all zeros).
+pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let (mut dot, mut na, mut nb) = (0f64, 0f64, 0f64);
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (f64::from(*x), f64::from(*y));
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na.sqrt() * nb.sqrt())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn point(lat: f64, lon: f64) -> GeoPoint {
+        GeoPoint { lat, lon }
+    }
+
+    #[test]
+    fn known_distances() {
+        // Seoul City Hall to Busan City Hall: about 325 km.
+        let seoul = point(37.5663, 126.9779);
+        let busan = point(35.1798, 129.0750);
+        let d = haversine_km(seoul, busan);
+        assert!((d - 325.0).abs() < 5.0, "{d}");
+        // One degree of latitude is about 111.2 km.
+        assert!((haversine_km(point(0.0, 0.0), point(1.0, 0.0)) - 111.19).abs() < 0.05);
+    }
+
+    #[test]
+    fn decay_is_one_at_zero_and_half_at_scale() {
+        assert!((gauss_decay(0.0, 30.0) - 1.0).abs() < 1e-12);
+        assert!((gauss_decay(30.0, 30.0) - 0.5).abs() < 1e-12);
+        assert!((gauss_decay(60.0, 30.0) - 0.0625).abs() < 1e-12);
+    }
+
+    fn coords() -> impl Strategy<Value = GeoPoint> {
+        (-90.0f64..=90.0, -180.0f64..=180.0).prop_map(|(lat, lon)| point(lat, lon))
+    }
+
+    proptest! {
+        #[test]
+        fn distance_is_a_symmetric_bounded_metric(a in coords(), b in coords()) {
+            let d = haversine_km(a, b);
+            prop_assert!(d >= 0.0);
+            prop_assert!(d <= std::f64::consts::PI * EARTH_RADIUS_KM + 1e-6);
+            prop_assert!((d - haversine_km(b, a)).abs() < 1e-9);
+            prop_assert!(haversine_km(a, a) < 1e-9);
+        }
+
+        #[test]
+        fn decay_stays_in_unit_range_and_never_rises(d1 in 0.0f64..2000.0, d2 in 0.0f64..2000.0, scale in 0.1f64..500.0) {
+            let (near, far) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
+            let (g_near, g_far) = (gauss_decay(near, scale), gauss_decay(far, scale));
+            prop_assert!((0.0..=1.0).contains(&g_near));
+            prop_assert!((0.0..=1.0).contains(&g_far));
+            prop_assert!(g_far <= g_near);
+        }
+
+        #[test]
+        fn fused_score_in_range_and_never_rises_with_distance(
+            sim in -1.0f64..=1.0, d1 in 0.0f64..1000.0, d2 in 0.0f64..1000.0,
+            w_sem in 0.0f64..=1.0, w_geo in 0.0f64..=1.0, scale in 0.5f64..200.0,
+        ) {
+            let params = FusionParams { semantic_weight: w_sem, geo_weight: w_geo, decay_scale_km: scale };
+            let (near, far) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
+            let a = fuse(sim, near, &params);
+            let b = fuse(sim, far, &params);
+            prop_assert!(b.final_score <= a.final_score + 1e-12);
+            prop_assert!(a.final_score <= w_sem * sim.max(0.0) + w_geo + 1e-12);
+            prop_assert!(a.final_score >= w_sem * sim.min(0.0) - 1e-12);
+        }
+
+        #[test]
+        fn zero_geo_weight_leaves_the_semantic_score(sim in -1.0f64..=1.0, d in 0.0f64..1000.0, scale in 0.5f64..200.0) {
+            let params = FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: scale };
+            prop_assert!((fuse(sim, d, &params).final_score - sim).abs() < 1e-12);
+        }
+
+        #[test]
+        fn cosine_is_bounded_and_scale_invariant(v in proptest::collection::vec(-1.0f32..1.0, 8), k in 0.1f32..10.0) {
+            let w: Vec<f32> = v.iter().map(|x| x * k).collect();
+            let c = cosine(&v, &w);
+            prop_assert!(c <= 1.0 + 1e-9 && c >= -1.0 - 1e-9);
+            if v.iter().any(|x| *x != 0.0) {
+                prop_assert!((c - 1.0).abs() < 1e-5);
+            }
+        }
+    }
+}

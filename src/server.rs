@@ -1,0 +1,100 @@
+//! Starting and stopping the server: `serve(listener, config, shutdown)` takes its listener and its
+//! shutdown signal, so tests bind `127.0.0.1:0` and stop it cleanly.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+use tracing::{error, info};
+
+use crate::api::pb;
+use crate::config::{ServeConfig, StoreConfig};
+use crate::embed::bert::BertEmbedder;
+use crate::embed::EmbeddingService;
+use crate::error::{Error, Result};
+use crate::grpc::MatchingApi;
+use crate::matching::{Matcher, RankingSettings};
+use crate::store::edge::EdgeStore;
+
+/// Loads the model (on a blocking thread) and opens the store: the slow part of start-up.
+pub async fn open_matcher(store: &StoreConfig, ranking: RankingSettings, inference_queue: usize) -> Result<Matcher> {
+    let model_dir = store.model_dir.clone();
+    let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&model_dir))
+        .await
+        .map_err(|e| Error::Embedding(format!("model loading panicked: {e}")))??;
+    let service = EmbeddingService::start(Box::new(embedder), inference_queue)?;
+    let info = service.info().clone();
+    let data_dir = store.data_dir.clone();
+    let store = tokio::task::spawn_blocking(move || EdgeStore::open(&data_dir, &info))
+        .await
+        .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
+    Ok(Matcher::new(service, Arc::new(store), ranking))
+}
+
+/// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
+/// resolves. Health is NOT_SERVING until the model is loaded and warmed and the store is open;
+/// if either fails, the server stops and the error is returned.
+pub async fn serve(listener: TcpListener, config: ServeConfig, shutdown: impl Future<Output = ()>) -> Result<()> {
+    config.validate()?;
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter.set_service_status("", ServingStatus::NotServing).await;
+    health_reporter.set_not_serving::<pb::matching_server::MatchingServer<MatchingApi>>().await;
+
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| Error::Io(format!("reflection: {e}")))?;
+
+    let matcher = Arc::new(OnceLock::new());
+    let api = MatchingApi::new(matcher.clone(), config.limits);
+    let address = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+
+    let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
+    let startup = {
+        let config = config.clone();
+        let health = health_reporter.clone();
+        tokio::spawn(async move {
+            match open_matcher(&config.store, config.ranking, config.inference_queue).await {
+                Ok(ready) => {
+                    let info = ready.embedder().info().clone();
+                    let _ = matcher.set(ready);
+                    health.set_service_status("", ServingStatus::Serving).await;
+                    health.set_serving::<pb::matching_server::MatchingServer<MatchingApi>>().await;
+                    info!(model = %info.name, dimension = info.dimension, "ready: SERVING");
+                }
+                Err(e) => {
+                    error!(error = %e, "start-up failed");
+                    let _ = failed_tx.send(e);
+                }
+            }
+        })
+    };
+
+    info!(%address, "listening");
+    let mut failure = None;
+    let stop = async {
+        tokio::select! {
+            _ = shutdown => {}
+            result = failed_rx => { if let Ok(e) = result { failure = Some(e); } }
+        }
+    };
+    let served = Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(pb::matching_server::MatchingServer::new(api))
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
+        .await;
+    startup.abort();
+    served.map_err(|e| Error::Io(format!("server error: {e}")))?;
+    match failure {
+        Some(e) => Err(e),
+        None => {
+            info!("stopped");
+            Ok(())
+        }
+    }
+}

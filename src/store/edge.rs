@@ -1,0 +1,459 @@
+//! The embedded Qdrant backend (`qdrant-edge`, pinned at 0.7.0).
+//!
+//! Pinned because qdrant-edge 0.8 and 0.9 use `std::debug_assert_matches`, stable only from Rust
+//! 1.96, and the toolchain here is 1.95. 0.7.0 has the same `Formula` / `DecayKind` / query API.
+//! Upgrade path: once the toolchain is ≥ 1.96, bump the pin and run the tests; the types used here
+//! are re-exported at the crate root in all three versions.
+//!
+//! Layout under the data directory: `postings/` and `seekers/`, one shard each, plus
+//! `model.json` recording which model made the vectors. Point ids are UUIDv5 of the record id
+//! (Qdrant ids are integers or UUIDs); the record id itself is kept in the payload.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use std::sync::Mutex;
+use qdrant_edge::external::uuid::Uuid;
+use qdrant_edge::{
+    Condition, CreateIndex, DecayKind, Distance, EdgeConfigBuilder, EdgeShard, EdgeVectorParamsBuilder, Expression,
+    FieldCondition, FieldIndexOperations, Filter, Formula, GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match,
+    NamedQuery, Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations, PointOperations,
+    Prefetch, QueryEnum, QueryRequest, Range, ScoringQuery, UpdateOperation, VectorInternal, VectorStructInternal,
+    WithPayloadInterface, WithVector,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Collection, FieldFilter, RankedQuery, ScoredDoc, StoredDoc, VectorStore};
+use crate::domain::fields;
+use crate::embed::ModelInfo;
+use crate::error::{Error, Result};
+
+/// Name of the dense vector in every point.
+const DENSE: &str = "dense";
+/// Payload key holding the record id (point ids are derived from it).
+const ID_FIELD: &str = "id";
+
+/// What made the stored vectors; a server started with another model is refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredModel {
+    pub name: String,
+    pub dimension: usize,
+}
+
+struct Shard {
+    shard: EdgeShard,
+    /// Serialises writes and flushes: `EdgeShard::flush` must not race an update.
+    write_lock: Mutex<()>,
+}
+
+/// Qdrant embedded in-process.
+pub struct EdgeStore {
+    shards: HashMap<Collection, Shard>,
+    /// Held for the store's lifetime: one process per data directory.
+    _lock: std::fs::File,
+}
+
+fn store_err(context: &str) -> impl Fn(qdrant_edge::OperationError) -> Error + '_ {
+    move |e| Error::Store(format!("{context}: {e}"))
+}
+
+/// Deterministic point id of a record id (UUIDv5 in a per-collection namespace).
+fn point_id(collection: Collection, id: &str) -> PointId {
+    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("jobmatch/{}", collection.name()).as_bytes());
+    PointId::Uuid(Uuid::new_v5(&namespace, id.as_bytes()))
+}
+
+/// Payload fields indexed per collection, so filters run inside the index.
+fn indexed_fields(collection: Collection) -> Vec<(&'static str, PayloadSchemaType)> {
+    let mut list = vec![
+        (fields::GEO, PayloadSchemaType::Geo),
+        (fields::SIDO_CODE, PayloadSchemaType::Keyword),
+        (ID_FIELD, PayloadSchemaType::Keyword),
+    ];
+    match collection {
+        Collection::Postings => list.extend([
+            (fields::SECTOR, PayloadSchemaType::Keyword),
+            (fields::EMPLOYMENT_TYPE, PayloadSchemaType::Keyword),
+            (fields::CERTIFIED, PayloadSchemaType::Bool),
+        ]),
+        Collection::Seekers => list.extend([
+            (fields::EDUCATION_TRACK, PayloadSchemaType::Keyword),
+            (fields::BIRTH_YEAR, PayloadSchemaType::Integer),
+            (fields::AVAILABLE_DAY, PayloadSchemaType::Integer),
+        ]),
+    }
+    list
+}
+
+impl EdgeStore {
+    /// Opens (or creates) the shards under `data_dir` for vectors of `model`.
+    ///
+    /// Refuses a data directory whose vectors were made by a different model or dimension.
+    pub fn open(data_dir: &Path, model: &ModelInfo) -> Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| Error::Io(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+        let lock = lock_data_dir(data_dir)?;
+        let wanted = StoredModel { name: model.name.clone(), dimension: model.dimension };
+        check_model(data_dir, &wanted)?;
+
+        let mut shards = HashMap::new();
+        for collection in [Collection::Postings, Collection::Seekers] {
+            let path = data_dir.join(collection.name());
+            let shard = open_shard(&path, collection, model.dimension)?;
+            shards.insert(collection, Shard { shard, write_lock: Mutex::new(()) });
+        }
+        Ok(Self { shards, _lock: lock })
+    }
+
+    fn shard(&self, collection: Collection) -> &Shard {
+        &self.shards[&collection]
+    }
+}
+
+/// Takes an exclusive advisory lock on `data_dir/LOCK`, released when the process exits.
+fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File> {
+    let path = data_dir.join("LOCK");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::FailedPrecondition(format!(
+            "data directory {} is in use by another jobmatch process (a running server?); send to it with --server",
+            data_dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(format!("cannot lock {}: {e}", path.display()))),
+    }
+}
+
+fn model_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("model.json")
+}
+
+fn check_model(data_dir: &Path, wanted: &StoredModel) -> Result<()> {
+    let path = model_file(data_dir);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let stored: StoredModel =
+            serde_json::from_str(&text).map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))?;
+        if stored != *wanted {
+            return Err(Error::FailedPrecondition(format!(
+                "data directory {} holds vectors of model '{}' (dimension {}), but the server was started with \
+                 model '{}' (dimension {}); start with the same model or re-index",
+                data_dir.display(),
+                stored.name,
+                stored.dimension,
+                wanted.name,
+                wanted.dimension
+            )));
+        }
+        return Ok(());
+    }
+    let text = serde_json::to_string_pretty(wanted).map_err(|e| Error::Io(e.to_string()))?;
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
+}
+
+fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<EdgeShard> {
+    let config = EdgeConfigBuilder::new()
+        .vector(DENSE, EdgeVectorParamsBuilder::new(dimension, Distance::Cosine).build())
+        .build();
+    let exists = path.join("edge_config.json").exists();
+    let shard = if exists {
+        EdgeShard::load(path, Some(config))
+    } else {
+        std::fs::create_dir_all(path).map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+        EdgeShard::new(path, config)
+    }
+    .map_err(store_err(&format!("cannot open the {} shard at {}", collection.name(), path.display())))?;
+
+    for (field, schema) in indexed_fields(collection) {
+        let create = CreateIndex {
+            field_name: JsonPath::new(field),
+            field_schema: Some(PayloadFieldSchema::FieldType(schema)),
+        };
+        shard
+            .update(UpdateOperation::FieldIndexOperation(FieldIndexOperations::CreateIndex(create)))
+            .map_err(store_err(&format!("cannot index field {field}")))?;
+    }
+    Ok(shard)
+}
+
+fn to_condition(filter: &FieldFilter) -> Condition {
+    let condition = match filter {
+        FieldFilter::AnyOf { field, values } => FieldCondition::new_match(JsonPath::new(field), Match::from(values.clone())),
+        FieldFilter::IntRange { field, min, max } => FieldCondition::new_range(
+            JsonPath::new(field),
+            Range { gte: min.map(|v| (v as f64).into()), lte: max.map(|v| (v as f64).into()), lt: None, gt: None },
+        ),
+        FieldFilter::Is { field, value } => FieldCondition::new_match(JsonPath::new(field), Match::from(*value)),
+        FieldFilter::WithinKm { center, km } => FieldCondition::new_geo_radius(
+            JsonPath::new(fields::GEO),
+            GeoRadius { center: to_qgeo(*center), radius: (km * 1000.0).into() },
+        ),
+    };
+    Condition::Field(condition)
+}
+
+fn to_qgeo(point: crate::domain::GeoPoint) -> QGeoPoint {
+    QGeoPoint::new_unchecked(point.lon, point.lat)
+}
+
+fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
+    if filters.is_empty() {
+        return None;
+    }
+    Some(Filter { must: Some(filters.iter().map(to_condition).collect()), ..Filter::default() })
+}
+
+/// `w_sem · $score + w_geo · gauss_decay(geo_distance(origin, geo), scale)`, distances in metres.
+fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
+    let fusion = &query.fusion;
+    let decay = Expression::Decay {
+        kind: DecayKind::Gauss,
+        x: Box::new(Expression::GeoDistance { origin: to_qgeo(query.origin), to: JsonPath::new(fields::GEO) }),
+        target: None,
+        midpoint: Some(crate::ranking::DECAY_MIDPOINT as f32),
+        scale: Some((fusion.decay_scale_km * 1000.0) as f32),
+    };
+    let formula = Formula {
+        formula: Expression::Sum(vec![
+            Expression::Mult(vec![Expression::Constant(fusion.semantic_weight as f32), Expression::Variable("$score".into())]),
+            Expression::Mult(vec![Expression::Constant(fusion.geo_weight as f32), decay]),
+        ]),
+        defaults: HashMap::new(),
+    };
+    let parsed = formula.try_into().map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
+    Ok(ScoringQuery::Formula(parsed))
+}
+
+fn dense_vector(vector: Option<VectorStructInternal>) -> Vec<f32> {
+    match vector {
+        Some(VectorStructInternal::Named(mut named)) => match named.remove(DENSE) {
+            Some(VectorInternal::Dense(v)) => v,
+            _ => Vec::new(),
+        },
+        Some(VectorStructInternal::Single(v)) => v,
+        _ => Vec::new(),
+    }
+}
+
+fn to_doc(payload: Option<Payload>, vector: Option<VectorStructInternal>) -> Result<StoredDoc> {
+    let payload = payload.map(|p| p.0).unwrap_or_default();
+    let id = payload
+        .get(ID_FIELD)
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::Store("stored point has no id field".into()))?
+        .to_string();
+    Ok(StoredDoc { id, vector: dense_vector(vector), payload })
+}
+
+impl VectorStore for EdgeStore {
+    fn upsert(&self, collection: Collection, docs: Vec<StoredDoc>) -> Result<()> {
+        let points = docs
+            .into_iter()
+            .map(|doc| {
+                let mut payload: Map<String, Value> = doc.payload;
+                payload.insert(ID_FIELD.into(), Value::String(doc.id.clone()));
+                let vectors = qdrant_edge::Vectors::new_named([(DENSE, doc.vector)]);
+                qdrant_edge::PointStruct::new(point_id(collection, &doc.id), vectors, Value::Object(payload)).into()
+            })
+            .collect();
+        let shard = self.shard(collection);
+        let _guard = shard.write_lock.lock().map_err(|_| Error::Store("write lock poisoned".into()))?;
+        // One operation, one WAL record: the batch lands whole or not at all.
+        shard
+            .shard
+            .update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(PointInsertOperations::PointsList(
+                points,
+            ))))
+            .map_err(store_err("upsert failed"))?;
+        // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write survives a crash.
+        shard.shard.flush();
+        Ok(())
+    }
+
+    fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>> {
+        let records = self
+            .shard(collection)
+            .shard
+            .retrieve(&[point_id(collection, id)], Some(WithPayloadInterface::Bool(true)), Some(WithVector::Bool(true)))
+            .map_err(store_err("retrieve failed"))?;
+        records.into_iter().next().map(|r| to_doc(r.payload, r.vector)).transpose()
+    }
+
+    fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
+        let shard = self.shard(collection);
+        let _guard = shard.write_lock.lock().map_err(|_| Error::Store("write lock poisoned".into()))?;
+        let pid = point_id(collection, id);
+        let existed = !shard.shard.retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None).map_err(store_err("retrieve failed"))?.is_empty();
+        if existed {
+            shard
+                .shard
+                .update(UpdateOperation::PointOperation(PointOperations::DeletePoints { ids: vec![pid] }))
+                .map_err(store_err("delete failed"))?;
+            shard.shard.flush();
+        }
+        Ok(existed)
+    }
+
+    fn count(&self, collection: Collection) -> Result<usize> {
+        let request = qdrant_edge::CountRequest { filter: None, exact: true };
+        self.shard(collection).shard.count(request).map_err(store_err("count failed"))
+    }
+
+    fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>> {
+        let filter = to_filter(&query.filters);
+        let prefetch = Prefetch {
+            prefetches: Vec::new(),
+            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                query: VectorInternal::Dense(query.vector.clone()),
+                using: Some(DENSE.into()),
+            }))),
+            limit: query.prefetch.max(query.limit),
+            params: None,
+            filter: filter.clone(),
+            score_threshold: None,
+        };
+        let request = QueryRequest {
+            prefetches: vec![prefetch],
+            query: Some(fusion_formula(query)?),
+            filter,
+            score_threshold: None,
+            limit: query.limit,
+            offset: 0,
+            params: None,
+            with_vector: WithVector::Bool(true),
+            with_payload: WithPayloadInterface::Bool(true),
+        };
+        let points = self.shard(collection).shard.query(request).map_err(store_err("query failed"))?;
+        points
+            .into_iter()
+            .map(|p| Ok(ScoredDoc { score: f64::from(p.score), doc: to_doc(p.payload, p.vector)? }))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::GeoPoint;
+    use crate::embed::Pooling;
+    use crate::ranking::{cosine, fuse, haversine_km, FusionParams};
+    use serde_json::json;
+
+    fn model(name: &str, dimension: usize) -> ModelInfo {
+        ModelInfo {
+            name: name.into(),
+            dimension,
+            max_tokens: 512,
+            pooling: Pooling::Mean,
+            query_prefix: String::new(),
+            passage_prefix: String::new(),
+        }
+    }
+
+    fn unit(v: &[f32]) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter().map(|x| x / n).collect()
+    }
+
+    fn doc(id: &str, vector: &[f32], lat: f64, lon: f64) -> StoredDoc {
+        let mut payload = Map::new();
+        payload.insert(fields::GEO.into(), json!({ "lat": lat, "lon": lon }));
+        payload.insert(fields::BIRTH_YEAR.into(), json!(2000));
+        StoredDoc { id: id.into(), vector: unit(vector), payload }
+    }
+
+    #[test]
+    fn the_store_ranks_with_the_same_formula_as_the_pure_functions() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 3)).unwrap();
+        let docs = vec![
+            doc("a", &[1.0, 0.0, 0.0], 37.20, 126.90),
+            doc("b", &[0.8, 0.6, 0.0], 37.00, 127.10),
+            doc("c", &[0.0, 1.0, 0.0], 37.16, 126.87),
+            doc("d", &[0.6, 0.0, 0.8], 35.10, 129.00),
+        ];
+        store.upsert(Collection::Seekers, docs.clone()).unwrap();
+        let origin = GeoPoint { lat: 37.165, lon: 126.875 };
+        for fusion in [
+            FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: 10.0 },
+            FusionParams { semantic_weight: 0.5, geo_weight: 0.5, decay_scale_km: 10.0 },
+            FusionParams { semantic_weight: 0.1, geo_weight: 1.0, decay_scale_km: 50.0 },
+        ] {
+            let query = RankedQuery { vector: unit(&[1.0, 0.1, 0.0]), origin, fusion, filters: vec![], prefetch: 10, limit: 4 };
+            let hits = store.search(Collection::Seekers, &query).unwrap();
+            let mut expected: Vec<(String, f64)> = docs
+                .iter()
+                .map(|d| {
+                    let p: GeoPoint = serde_json::from_value(d.payload[fields::GEO].clone()).unwrap();
+                    (d.id.clone(), fuse(cosine(&query.vector, &d.vector), haversine_km(origin, p), &fusion).final_score)
+                })
+                .collect();
+            expected.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let got: Vec<(String, f64)> = hits.iter().map(|h| (h.doc.id.clone(), h.score)).collect();
+            assert_eq!(got.iter().map(|g| &g.0).collect::<Vec<_>>(), expected.iter().map(|e| &e.0).collect::<Vec<_>>(), "{fusion:?}");
+            for (g, e) in got.iter().zip(&expected) {
+                assert!((g.1 - e.1).abs() < 1e-4, "{g:?} vs {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn filters_and_radius_apply_inside_the_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let mut docs = vec![doc("near", &[1.0, 0.0], 37.0, 127.0), doc("far", &[1.0, 0.0], 35.0, 129.0)];
+        docs[1].payload.insert(fields::BIRTH_YEAR.into(), json!(1980));
+        store.upsert(Collection::Seekers, docs).unwrap();
+        let base = RankedQuery {
+            vector: unit(&[1.0, 0.0]),
+            origin: GeoPoint { lat: 37.0, lon: 127.0 },
+            fusion: FusionParams::default(),
+            filters: vec![],
+            prefetch: 10,
+            limit: 10,
+        };
+        let within = RankedQuery { filters: vec![FieldFilter::WithinKm { center: base.origin, km: 50.0 }], ..base.clone() };
+        assert_eq!(store.search(Collection::Seekers, &within).unwrap().len(), 1);
+        let old = RankedQuery { filters: vec![FieldFilter::IntRange { field: fields::BIRTH_YEAR, min: None, max: Some(1990) }], ..base };
+        let hits = store.search(Collection::Seekers, &old).unwrap();
+        assert_eq!(hits.iter().map(|h| h.doc.id.as_str()).collect::<Vec<_>>(), vec!["far"]);
+    }
+
+    #[test]
+    fn writes_survive_reopening_and_deletes_remove_the_vector() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+            store.upsert(Collection::Postings, vec![doc("p1", &[1.0, 0.0], 37.0, 127.0), doc("p2", &[0.0, 1.0], 37.0, 127.0)]).unwrap();
+            assert!(store.delete(Collection::Postings, "p2").unwrap());
+            assert!(!store.delete(Collection::Postings, "p2").unwrap());
+        }
+        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let p1 = store.get(Collection::Postings, "p1").unwrap().unwrap();
+        assert!(cosine(&p1.vector, &[1.0, 0.0]) > 0.9999);
+        assert!(store.get(Collection::Postings, "p2").unwrap().is_none());
+        assert_eq!(store.count(Collection::Postings).unwrap(), 1);
+        assert_eq!(store.count(Collection::Seekers).unwrap(), 0);
+    }
+
+    #[test]
+    fn another_model_or_a_second_opener_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("alpha", 2)).unwrap();
+        let err = EdgeStore::open(dir.path(), &model("alpha", 2)).err().unwrap().to_string();
+        assert!(err.contains("in use by another jobmatch process"), "{err}");
+        drop(store);
+        let err = EdgeStore::open(dir.path(), &model("beta", 3)).err().unwrap().to_string();
+        assert!(err.contains("'alpha' (dimension 2)") && err.contains("'beta' (dimension 3)"), "{err}");
+        assert!(EdgeStore::open(dir.path(), &model("alpha", 2)).is_ok());
+    }
+}

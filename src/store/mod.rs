@@ -1,0 +1,90 @@
+//! Where vectors and records live: the [`VectorStore`] contract and its backends.
+//!
+//! - [`edge`]: Qdrant embedded in-process through `qdrant-edge` (the default), one shard per
+//!   collection under the data directory.
+//!
+//! The store ranks inside its own query: a dense-vector prefetch (with the filters), rescored by
+//! `w_sem · similarity + w_geo · gauss_decay(distance, scale)` (see [`crate::ranking`]).
+
+pub mod edge;
+
+use serde_json::{Map, Value};
+
+use crate::domain::GeoPoint;
+use crate::error::Result;
+use crate::ranking::FusionParams;
+
+/// The two kinds of record jobmatch stores; each is one collection (one shard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    Postings,
+    Seekers,
+}
+
+impl Collection {
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Postings => "postings",
+            Collection::Seekers => "seekers",
+        }
+    }
+
+    /// Singular noun for messages ("posting 'p1' not found").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Collection::Postings => "posting",
+            Collection::Seekers => "seeker",
+        }
+    }
+}
+
+/// A record with its vector, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDoc {
+    pub id: String,
+    pub vector: Vec<f32>,
+    pub payload: Map<String, Value>,
+}
+
+/// One condition on a payload field; conditions of a query are AND-ed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldFilter {
+    /// The keyword field equals one of the values.
+    AnyOf { field: &'static str, values: Vec<String> },
+    /// The integer field lies in the inclusive range.
+    IntRange { field: &'static str, min: Option<i64>, max: Option<i64> },
+    /// The boolean field has this value.
+    Is { field: &'static str, value: bool },
+    /// The record's location lies within `km` of `center`.
+    WithinKm { center: GeoPoint, km: f64 },
+}
+
+/// A ranked search: nearest by meaning, rescored by distance from `origin`.
+#[derive(Debug, Clone)]
+pub struct RankedQuery {
+    pub vector: Vec<f32>,
+    pub origin: GeoPoint,
+    pub fusion: FusionParams,
+    pub filters: Vec<FieldFilter>,
+    /// Semantic candidates considered before the distance rescoring.
+    pub prefetch: usize,
+    pub limit: usize,
+}
+
+/// A result of a ranked search, with its stored vector so the caller can explain the score.
+#[derive(Debug, Clone)]
+pub struct ScoredDoc {
+    pub doc: StoredDoc,
+    pub score: f64,
+}
+
+/// The storage contract. Calls block (disk I/O, search): async callers use `spawn_blocking`.
+pub trait VectorStore: Send + Sync + 'static {
+    /// Inserts or replaces the documents by id, all or nothing, durably before returning.
+    fn upsert(&self, collection: Collection, docs: Vec<StoredDoc>) -> Result<()>;
+    fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>>;
+    /// Removes the document and its vector; `false` when there was none.
+    fn delete(&self, collection: Collection, id: &str) -> Result<bool>;
+    fn count(&self, collection: Collection) -> Result<usize>;
+    fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>>;
+}

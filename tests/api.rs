@@ -1,0 +1,418 @@
+//! End-to-end tests over a real gRPC channel on 127.0.0.1:0, with the real model and the
+//! embedded Qdrant store in a temporary data directory.
+
+mod common;
+
+use common::*;
+use jobmatch::api::pb;
+use jobmatch::ranking::{gauss_decay, haversine_km};
+use tonic::Code;
+
+const WELDER_POSTING: &str = "We hire a welder for TIG and CO2 welding of steel pipes and structures. \
+     A welding craftsman certificate is preferred; training on site.";
+
+/// A posting in Hwaseong and three seekers: a welder far away in Busan, a welder nearby in
+/// Pyeongtaek, and an accountant living in Hwaseong itself. Meaning and distance disagree.
+async fn welder_scenario(client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>) {
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![posting("weld", "Pipe welder", WELDER_POSTING, region("경기도 화성시"))],
+        })
+        .await
+        .unwrap();
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![
+                seeker("far-welder", "Certified welder", "I hold a welding craftsman certificate and did TIG and CO2 welding of steel pipes for two years.", region("부산광역시 강서구")),
+                seeker("near-welder", "Welding apprentice", "Vocational high school graduate; CO2 and TIG welding practice on steel structures.", region("Pyeongtaek-si")),
+                seeker("near-accountant", "Accountant", "Bookkeeping, payroll and tax filing for small firms; spreadsheet skills.", region("41590")),
+            ],
+        })
+        .await
+        .unwrap();
+}
+
+async fn candidate_ids(
+    client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
+    options: pb::RankingOptions,
+) -> Vec<pb::CandidateMatch> {
+    client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: Some(options), filter: None })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates
+}
+
+fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
+    matches.iter().map(|c| c.seeker_id.as_str()).collect()
+}
+
+#[tokio::test]
+async fn health_is_serving_and_reflection_lists_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    assert_eq!(server.health().await, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    let mut reflection = ServerReflectionClient::new(server.channel().await);
+    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+    let mut stream = reflection.server_reflection_info(tokio_stream::iter(vec![request])).await.unwrap().into_inner();
+    let response = stream.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else { panic!("unexpected reflection answer") };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"jobmatch.v1.Matching".to_string()), "{names:?}");
+    assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn meaning_and_distance_pull_in_different_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    welder_scenario(&mut client).await;
+
+    // Both signals agree on the nearby welder.
+    let default = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    assert_eq!(ids(&default)[0], "near-welder", "{default:?}");
+
+    // Meaning only: both welders above the accountant next door.
+    let semantic = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, semantic_weight: Some(1.0), geo_weight: Some(0.0), ..Default::default() }).await;
+    assert_eq!(ids(&semantic)[2], "near-accountant", "{semantic:?}");
+
+    // Distance dominates: the accountant in Hwaseong first, the Busan welder last.
+    let geo = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, semantic_weight: Some(0.05), geo_weight: Some(1.0), ..Default::default() }).await;
+    assert_eq!(ids(&geo), vec!["near-accountant", "near-welder", "far-welder"], "{geo:?}");
+
+    // A hard distance limit removes the Busan welder.
+    let near = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, max_distance_km: Some(100.0), ..Default::default() }).await;
+    assert_eq!(near.len(), 2);
+    assert!(!ids(&near).contains(&"far-welder"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn score_breakdown_matches_the_pure_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    welder_scenario(&mut client).await;
+
+    let options = pb::RankingOptions { top_k: 3, semantic_weight: Some(0.6), geo_weight: Some(0.4), decay_scale_km: Some(20.0), ..Default::default() };
+    let response = client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: Some(options), filter: None })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.origin_region_name, "경기도 화성시");
+    let gazetteer = jobmatch::geo::Gazetteer::builtin();
+    let origin = gazetteer.lookup("화성시").unwrap().point;
+    let mut previous = f64::INFINITY;
+    for c in &response.candidates {
+        let s = c.score.clone().unwrap();
+        assert_eq!((s.semantic_weight, s.geo_weight, s.decay_scale_km), (0.6, 0.4, 20.0));
+        let expected_final = 0.6 * s.semantic_similarity + 0.4 * s.geo_score;
+        assert!((s.final_score - expected_final).abs() < 1e-4, "{c:?}");
+        assert!((s.geo_score - gauss_decay(s.distance_km, 20.0)).abs() < 1e-9);
+        assert!(s.final_score <= previous + 1e-9, "results are not sorted");
+        previous = s.final_score;
+        assert!((-1.0..=1.0).contains(&s.semantic_similarity));
+    }
+    let far = response.candidates.iter().find(|c| c.seeker_id == "far-welder").unwrap();
+    let busan = gazetteer.lookup("부산광역시 강서구").unwrap().point;
+    assert!((far.score.as_ref().unwrap().distance_km - haversine_km(origin, busan)).abs() < 1e-6);
+    assert_eq!(far.region_name, "부산광역시 강서구");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn filters_run_inside_the_query_and_still_fill_top_k() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    client
+        .upsert_postings(pb::UpsertPostingsRequest { postings: vec![posting("weld", "Pipe welder", WELDER_POSTING, region("화성시"))] })
+        .await
+        .unwrap();
+    let mut seekers = Vec::new();
+    for i in 0..12 {
+        let mut s = seeker(&format!("s{i}"), "Welder", "TIG welding of steel pipes.", region("화성시"));
+        s.education_track = if i % 3 == 0 { pb::EducationTrack::MilitaryService as i32 } else { pb::EducationTrack::University as i32 };
+        s.birth_year = 1990 + i;
+        seekers.push(s);
+    }
+    client.upsert_seekers(pb::UpsertSeekersRequest { seekers }).await.unwrap();
+
+    let filter = pb::SeekerFilter { education_tracks: vec![pb::EducationTrack::MilitaryService as i32], ..Default::default() };
+    let found = client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: options(4), filter: Some(filter) })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates;
+    let mut got: Vec<_> = ids(&found).into_iter().map(String::from).collect();
+    got.sort();
+    assert_eq!(got, vec!["s0", "s3", "s6", "s9"]);
+
+    let filter = pb::SeekerFilter { min_birth_year: 1999, ..Default::default() };
+    let found = client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: options(10), filter: Some(filter) })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates;
+    let mut got: Vec<_> = ids(&found).into_iter().map(String::from).collect();
+    got.sort();
+    assert_eq!(got, vec!["s10", "s11", "s9"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn posting_filters_select_sector_and_certification() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let mut a = posting("a", "Welder", WELDER_POSTING, region("화성시"));
+    a.certified_company = true;
+    let mut b = posting("b", "Welder", WELDER_POSTING, region("화성시"));
+    b.sector = "Construction".into();
+    client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![a, b] }).await.unwrap();
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![seeker("s", "Welder", "TIG welding.", region("화성시"))] })
+        .await
+        .unwrap();
+    let ask = |filter: pb::PostingFilter| pb::RecommendPostingsRequest { seeker_id: "s".into(), options: options(5), filter: Some(filter) };
+    let certified = client.recommend_postings(ask(pb::PostingFilter { certified_only: true, ..Default::default() })).await.unwrap().into_inner();
+    assert_eq!(certified.postings.iter().map(|p| p.posting_id.as_str()).collect::<Vec<_>>(), vec!["a"]);
+    let construction = client.recommend_postings(ask(pb::PostingFilter { sectors: vec![" construction ".into()], ..Default::default() })).await.unwrap().into_inner();
+    assert_eq!(construction.postings.iter().map(|p| p.posting_id.as_str()).collect::<Vec<_>>(), vec!["b"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn records_round_trip_and_deletes_are_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    welder_scenario(&mut client).await;
+
+    let mut original = seeker("coords", "CNC operator", "CNC lathe operation.", coordinates(37.2, 127.0));
+    original.skills = vec!["CNC".into(), "MCT".into()];
+    original.available_from = "2027-03-01".into();
+    original.max_commute_km = 25.0;
+    client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![original.clone()] }).await.unwrap();
+    let stored = client.get_seeker(pb::GetRequest { id: "coords".into() }).await.unwrap().into_inner();
+    assert_eq!(stored, original);
+    let posting = client.get_posting(pb::GetRequest { id: "weld".into() }).await.unwrap().into_inner();
+    assert_eq!(posting.title, "Pipe welder");
+
+    // Upsert is idempotent by id: a second write replaces the first.
+    let mut changed = original.clone();
+    changed.headline = "Senior CNC operator".into();
+    client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![changed.clone()] }).await.unwrap();
+    assert_eq!(client.get_seeker(pb::GetRequest { id: "coords".into() }).await.unwrap().into_inner(), changed);
+
+    client.delete_seeker(pb::DeleteRequest { id: "near-welder".into() }).await.unwrap();
+    let err = client.get_seeker(pb::GetRequest { id: "near-welder".into() }).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let after = candidate_ids(&mut client, pb::RankingOptions { top_k: 10, ..Default::default() }).await;
+    assert!(!ids(&after).contains(&"near-welder"), "{after:?}");
+    assert_eq!(after.len(), 3);
+    let err = client.delete_seeker(pb::DeleteRequest { id: "near-welder".into() }).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    server.stop().await;
+}
+
+fn assert_invalid(result: Result<impl std::fmt::Debug, tonic::Status>, field: &str) {
+    let status = result.expect_err("request should be rejected");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains(field), "message {:?} should name {field}", status.message());
+}
+
+#[tokio::test]
+async fn bad_input_is_rejected_with_the_field_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let good = posting("ok", "Welder", WELDER_POSTING, region("화성시"));
+    let batch_with = |bad: pb::Posting| pb::UpsertPostingsRequest { postings: vec![good.clone(), bad] };
+
+    let mut p = posting("x", "   \t", WELDER_POSTING, region("화성시"));
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].title");
+    p.title = "Welder".into();
+    p.description = "가".repeat(2000); // 6000 bytes, over the test server's 4096
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].description");
+    p.description = "ok".into();
+    p.location = coordinates(95.0, 127.0);
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.coordinates.lat");
+    p.location = coordinates(37.0, f64::NAN);
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.coordinates.lon");
+    p.location = region("Atlantis");
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.region");
+    p.location = None;
+    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location");
+    let dup = posting("ok", "Welder", WELDER_POSTING, region("화성시"));
+    assert_invalid(client.upsert_postings(batch_with(dup)).await, "postings[1].id");
+    assert_invalid(client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![] }).await, "postings");
+
+    let mut s = seeker("s", "Welder", "TIG", region("화성시"));
+    s.birth_year = 2999;
+    assert_invalid(client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![s.clone()] }).await, "seekers[0].birth_year");
+    s.birth_year = 2004;
+    s.available_from = "soon".into();
+    assert_invalid(client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![s.clone()] }).await, "seekers[0].available_from");
+
+    // Nothing of any rejected batch was written.
+    let err = client.get_posting(pb::GetRequest { id: "ok".into() }).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    assert_eq!(client.get_seeker(pb::GetRequest { id: "s".into() }).await.unwrap_err().code(), Code::NotFound);
+
+    client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![good] }).await.unwrap();
+    let ask = |top_k: u32| pb::RecommendCandidatesRequest { posting_id: "ok".into(), options: options(top_k), filter: None };
+    assert_invalid(client.recommend_candidates(ask(0)).await, "options.top_k");
+    assert_invalid(client.recommend_candidates(ask(51)).await, "options.top_k");
+    let negative = pb::RecommendCandidatesRequest {
+        posting_id: "ok".into(),
+        options: Some(pb::RankingOptions { top_k: 5, decay_scale_km: Some(-1.0), ..Default::default() }),
+        filter: None,
+    };
+    assert_invalid(client.recommend_candidates(negative).await, "options.decay_scale_km");
+    let missing = client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "nope".into(), options: options(5), filter: None })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+    assert!(missing.message().contains("posting 'nope'"));
+    assert_invalid(client.get_seeker(pb::GetRequest { id: " ".into() }).await, "id");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_on_the_same_data_directory_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    welder_scenario(&mut client).await;
+    let before = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    drop(client);
+    server.stop().await;
+
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let after = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    assert_eq!(ids(&before), ids(&after));
+    for (a, b) in before.iter().zip(&after) {
+        assert!((a.score.as_ref().unwrap().final_score - b.score.as_ref().unwrap().final_score).abs() < 1e-6);
+    }
+    assert_eq!(client.get_posting(pb::GetRequest { id: "weld".into() }).await.unwrap().into_inner().title, "Pipe welder");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_process_cannot_open_a_data_directory_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        .args(["ingest", "--postings"])
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/postings.jsonl"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--model")
+        .arg(model_dir())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("in use by another jobmatch process"), "{stderr}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_data_ingests_through_the_cli_and_recommends() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        .arg("ingest")
+        .arg("--postings")
+        .arg(demo.join("postings.jsonl"))
+        .arg("--seekers")
+        .arg(demo.join("seekers.jsonl"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--model")
+        .arg(model_dir())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ingested 48 postings and 160 seekers"));
+
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let response = client
+        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "p002".into(), options: options(10), filter: None })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.candidates.len(), 10);
+    server.stop().await;
+}
+
+mod embedding {
+    use super::common::{fixture, model_dir};
+    use jobmatch::embed::bert::BertEmbedder;
+    use jobmatch::embed::{Embedder, TextKind};
+    use jobmatch::ranking::cosine;
+
+    #[derive(serde::Deserialize)]
+    struct Reference {
+        sentences: Vec<String>,
+        vectors: Vec<Vec<f32>>,
+    }
+
+    #[test]
+    fn embeddings_match_sentence_transformers() {
+        let reference: Reference = serde_json::from_slice(&std::fs::read(fixture("minilm_reference.json")).unwrap()).unwrap();
+        let mut embedder = BertEmbedder::load(&model_dir()).unwrap();
+        assert_eq!(embedder.info().dimension, 384);
+        let vectors = embedder.embed(&reference.sentences, TextKind::Passage).unwrap();
+        for ((sentence, got), want) in reference.sentences.iter().zip(&vectors).zip(&reference.vectors) {
+            let c = cosine(got, want);
+            assert!(c >= 0.999, "cosine {c} for {sentence:?}");
+        }
+        // Batched and one-by-one embeddings agree (padding must not leak into the pooling).
+        for (sentence, batched) in reference.sentences.iter().zip(&vectors) {
+            let single = embedder.embed(std::slice::from_ref(sentence), TextKind::Passage).unwrap();
+            assert!(cosine(&single[0], batched) >= 0.9999, "{sentence:?}");
+        }
+    }
+
+    #[test]
+    fn a_fact_after_the_first_window_changes_the_embedding() {
+        let mut embedder = BertEmbedder::load(&model_dir()).unwrap();
+        let filler = "The applicant attended classes and completed the assigned coursework on time. ".repeat(50);
+        let a = format!("{filler} Finally, I hold a forklift licence and worked in a bakery.");
+        let b = format!("{filler} Finally, I hold a nursing assistant certificate and worked in a hospital.");
+        let vectors = embedder.embed(&[a, b, filler], TextKind::Query).unwrap();
+        // Both texts are well past 600 tokens; only their endings differ.
+        let ab = cosine(&vectors[0], &vectors[1]);
+        assert!(ab < 0.9999, "the last window was ignored (cosine {ab})");
+        assert!((vectors[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "not normalised");
+    }
+
+    #[test]
+    fn a_directory_without_weights_is_refused_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["config.json", "tokenizer.json"] {
+            std::fs::copy(model_dir().join(file), dir.path().join(file)).unwrap();
+        }
+        let err = BertEmbedder::load(dir.path()).err().expect("must fail").to_string();
+        assert!(err.contains("model.safetensors is missing"), "{err}");
+        std::fs::remove_file(dir.path().join("tokenizer.json")).unwrap();
+        let err = BertEmbedder::load(dir.path()).err().expect("must fail").to_string();
+        assert!(err.contains("tokenizer.json"), "{err}");
+    }
+}

@@ -1,0 +1,152 @@
+//! Test fixtures: a real server on 127.0.0.1:0 with a temporary data directory and the real model.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jobmatch::api::pb;
+use jobmatch::api::pb::matching_client::MatchingClient;
+use jobmatch::config::{ServeConfig, StoreConfig};
+use jobmatch::domain::Limits;
+use jobmatch::matching::RankingSettings;
+use jobmatch::ranking::FusionParams;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+/// The model the tests run: `JOBMATCH_TEST_MODEL`, else the one `scripts/fetch-model.sh` installs.
+pub fn model_dir() -> PathBuf {
+    let dir = std::env::var_os("JOBMATCH_TEST_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"));
+    assert!(
+        dir.join("model.safetensors").exists(),
+        "model not found at {}: run scripts/fetch-model.sh (scripts/test.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn config(data_dir: &Path) -> ServeConfig {
+    ServeConfig {
+        store: StoreConfig { data_dir: data_dir.to_path_buf(), model_dir: model_dir() },
+        ranking: RankingSettings { defaults: FusionParams::default(), prefetch: 1000 },
+        limits: Limits { max_text_bytes: 4096, max_batch: 100, max_top_k: 50 },
+        inference_queue: 64,
+    }
+}
+
+pub struct TestServer {
+    pub url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<jobmatch::Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server on 127.0.0.1:0 and waits until health reports SERVING.
+    pub async fn start(data_dir: &Path) -> Self {
+        Self::start_with(config(data_dir)).await
+    }
+
+    pub async fn start_with(config: ServeConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(jobmatch::server::serve(listener, config, async {
+            let _ = rx.await;
+        }));
+        let server = Self { url, shutdown: Some(tx), handle: Some(handle) };
+        server.wait_serving().await;
+        server
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url.clone()).unwrap().connect().await.unwrap()
+    }
+
+    pub async fn client(&self) -> MatchingClient<Channel> {
+        MatchingClient::new(self.channel().await)
+    }
+
+    pub async fn health(&self) -> i32 {
+        HealthClient::new(self.channel().await)
+            .check(HealthCheckRequest { service: String::new() })
+            .await
+            .map(|r| r.into_inner().status)
+            .unwrap_or(-1)
+    }
+
+    async fn wait_serving(&self) {
+        let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
+        for _ in 0..600 {
+            if self.health().await == serving {
+                return;
+            }
+            if self.handle.as_ref().is_some_and(|h| h.is_finished()) {
+                panic!("server stopped during start-up");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("server did not become SERVING within 60 s");
+    }
+
+    /// Stops the server and waits until it has released the data directory.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            handle.await.unwrap().unwrap();
+        }
+    }
+}
+
+pub fn region(name: &str) -> Option<pb::Location> {
+    Some(pb::Location { kind: Some(pb::location::Kind::Region(name.into())) })
+}
+
+pub fn coordinates(lat: f64, lon: f64) -> Option<pb::Location> {
+    Some(pb::Location { kind: Some(pb::location::Kind::Coordinates(pb::LatLon { lat, lon })) })
+}
+
+pub fn posting(id: &str, title: &str, description: &str, location: Option<pb::Location>) -> pb::Posting {
+    pb::Posting {
+        id: id.into(),
+        company_id: format!("c-{id}"),
+        company_name: format!("Company {id}"),
+        title: title.into(),
+        description: description.into(),
+        skills: vec![],
+        location,
+        openings: 1,
+        sector: "manufacturing".into(),
+        employment_type: pb::EmploymentType::FullTime as i32,
+        certified_company: false,
+    }
+}
+
+pub fn seeker(id: &str, headline: &str, resume: &str, home: Option<pb::Location>) -> pb::Seeker {
+    pb::Seeker {
+        id: id.into(),
+        display_name: format!("Seeker {id}"),
+        headline: headline.into(),
+        resume: resume.into(),
+        skills: vec![],
+        home,
+        max_commute_km: 0.0,
+        education_track: pb::EducationTrack::SpecialisedHighSchool as i32,
+        birth_year: 2004,
+        available_from: String::new(),
+    }
+}
+
+pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
+    Some(pb::RankingOptions { top_k, ..Default::default() })
+}

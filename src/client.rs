@@ -27,17 +27,26 @@ async fn connect(server: &str) -> Result<Channel> {
 }
 
 fn status_error(status: tonic::Status) -> Error {
-    Error::Io(format!("server answered {:?}: {}", status.code(), status.message()))
+    Error::Io(format!(
+        "server answered {:?}: {}",
+        status.code(),
+        status.message()
+    ))
 }
 
 /// Reads a JSON-lines file of proto-JSON messages; an error names the file and line.
 fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
     let mut records = Vec::new();
     for (n, line) in BufReader::new(file).split(b'\n').enumerate() {
         let bytes = line.map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| Error::invalid(format!("{}:{}", path.display(), n + 1), format!("not valid UTF-8 ({e})")))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            Error::invalid(
+                format!("{}:{}", path.display(), n + 1),
+                format!("not valid UTF-8 ({e})"),
+            )
+        })?;
         if text.trim().is_empty() {
             continue;
         }
@@ -50,7 +59,9 @@ fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>
 
 fn progress(len: usize, label: &str) -> ProgressBar {
     let bar = ProgressBar::new(len as u64);
-    if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(label.to_string());
@@ -67,13 +78,19 @@ impl Sink {
     async fn postings(&mut self, batch: Vec<pb::Posting>, offset: usize) -> Result<()> {
         match self {
             Sink::Server(client) => {
-                client.upsert_postings(pb::UpsertPostingsRequest { postings: batch }).await.map_err(status_error)?;
+                client
+                    .upsert_postings(pb::UpsertPostingsRequest { postings: batch })
+                    .await
+                    .map_err(status_error)?;
             }
             Sink::Direct(matcher, limits) => {
                 let postings = batch
                     .into_iter()
                     .enumerate()
-                    .map(|(i, p)| api::posting_from_proto(p, limits, Gazetteer::builtin()).map_err(|e| e.in_field(&format!("line {}", offset + i + 1))))
+                    .map(|(i, p)| {
+                        api::posting_from_proto(p, limits, Gazetteer::builtin())
+                            .map_err(|e| e.in_field(&format!("line {}", offset + i + 1)))
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 matcher.upsert_postings(postings).await?;
             }
@@ -84,7 +101,10 @@ impl Sink {
     async fn seekers(&mut self, batch: Vec<pb::Seeker>, offset: usize) -> Result<()> {
         match self {
             Sink::Server(client) => {
-                client.upsert_seekers(pb::UpsertSeekersRequest { seekers: batch }).await.map_err(status_error)?;
+                client
+                    .upsert_seekers(pb::UpsertSeekersRequest { seekers: batch })
+                    .await
+                    .map_err(status_error)?;
             }
             Sink::Direct(matcher, limits) => {
                 use chrono::Datelike;
@@ -92,7 +112,10 @@ impl Sink {
                 let seekers = batch
                     .into_iter()
                     .enumerate()
-                    .map(|(i, s)| api::seeker_from_proto(s, limits, Gazetteer::builtin(), year).map_err(|e| e.in_field(&format!("line {}", offset + i + 1))))
+                    .map(|(i, s)| {
+                        api::seeker_from_proto(s, limits, Gazetteer::builtin(), year)
+                            .map_err(|e| e.in_field(&format!("line {}", offset + i + 1)))
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 matcher.upsert_seekers(seekers).await?;
             }
@@ -107,14 +130,32 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
         return Err(Error::invalid("--batch-size", "must be at least 1"));
     }
     // Parse everything first: a bad line stops the run before anything is written.
-    let postings: Vec<pb::Posting> = args.postings.as_deref().map(read_lines).transpose()?.unwrap_or_default();
-    let seekers: Vec<pb::Seeker> = args.seekers.as_deref().map(read_lines).transpose()?.unwrap_or_default();
+    let postings: Vec<pb::Posting> = args
+        .postings
+        .as_deref()
+        .map(read_lines)
+        .transpose()?
+        .unwrap_or_default();
+    let seekers: Vec<pb::Seeker> = args
+        .seekers
+        .as_deref()
+        .map(read_lines)
+        .transpose()?
+        .unwrap_or_default();
 
     let mut sink = match &args.server {
-        Some(server) => Sink::Server(pb::matching_client::MatchingClient::new(connect(server).await?)),
+        Some(server) => Sink::Server(pb::matching_client::MatchingClient::new(
+            connect(server).await?,
+        )),
         None => {
-            let ranking = RankingSettings { defaults: Default::default(), prefetch: 1 };
-            Sink::Direct(Box::new(open_matcher(&args.store.to_config(), ranking, 16).await?), args.limits.to_limits())
+            let ranking = RankingSettings {
+                defaults: Default::default(),
+                prefetch: 1,
+            };
+            Sink::Direct(
+                Box::new(open_matcher(&args.store.to_config(), ranking, Default::default()).await?),
+                args.limits.to_limits(),
+            )
         }
     };
     if !postings.is_empty() {
@@ -133,7 +174,11 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
         }
         bar.finish();
     }
-    println!("ingested {} postings and {} seekers", postings.len(), seekers.len());
+    println!(
+        "ingested {} postings and {} seekers",
+        postings.len(),
+        seekers.len()
+    );
     Ok(())
 }
 
@@ -156,7 +201,10 @@ fn print_row(rank: usize, id: &str, label: &str, region: &str, s: &pb::ScoreBrea
 }
 
 fn print_header(first: &str) {
-    println!("{:>3}  {:<10} {:<34} {:<22} {:>8} {:>8} {:>6} {:>7}", "#", "id", first, "region", "km", "semantic", "geo", "final");
+    println!(
+        "{:>3}  {:<10} {:<34} {:<22} {:>8} {:>8} {:>6} {:>7}",
+        "#", "id", first, "region", "km", "semantic", "geo", "final"
+    );
 }
 
 /// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).
@@ -164,34 +212,72 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
     let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
     if let Some(posting_id) = &args.posting {
         let response = client
-            .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: posting_id.clone(), options: Some(options(&args)), filter: None })
+            .recommend_candidates(pb::RecommendCandidatesRequest {
+                posting_id: posting_id.clone(),
+                options: Some(options(&args)),
+                filter: None,
+            })
             .await
             .map_err(status_error)?
             .into_inner();
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?
+            );
             return Ok(());
         }
-        let posting = client.get_posting(pb::GetRequest { id: posting_id.clone() }).await.map_err(status_error)?.into_inner();
-        println!("Candidates for posting {} — {} ({}, {})", posting.id, posting.title, posting.company_name, response.origin_region_name);
+        let posting = client
+            .get_posting(pb::GetRequest {
+                id: posting_id.clone(),
+            })
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        println!(
+            "Candidates for posting {} — {} ({}, {})",
+            posting.id, posting.title, posting.company_name, response.origin_region_name
+        );
         print_header("seeker");
         for (i, c) in response.candidates.iter().enumerate() {
-            print_row(i + 1, &c.seeker_id, &format!("{} · {}", c.display_name, c.headline), &c.region_name, &c.score.clone().unwrap_or_default());
+            print_row(
+                i + 1,
+                &c.seeker_id,
+                &format!("{} · {}", c.display_name, c.headline),
+                &c.region_name,
+                &c.score.clone().unwrap_or_default(),
+            );
         }
     } else if let Some(seeker_id) = &args.seeker {
         let response = client
-            .recommend_postings(pb::RecommendPostingsRequest { seeker_id: seeker_id.clone(), options: Some(options(&args)), filter: None })
+            .recommend_postings(pb::RecommendPostingsRequest {
+                seeker_id: seeker_id.clone(),
+                options: Some(options(&args)),
+                filter: None,
+            })
             .await
             .map_err(status_error)?
             .into_inner();
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?
+            );
             return Ok(());
         }
-        println!("Postings for seeker {seeker_id} ({})", response.origin_region_name);
+        println!(
+            "Postings for seeker {seeker_id} ({})",
+            response.origin_region_name
+        );
         print_header("posting");
         for (i, p) in response.postings.iter().enumerate() {
-            print_row(i + 1, &p.posting_id, &format!("{} · {}", p.title, p.company_name), &p.region_name, &p.score.clone().unwrap_or_default());
+            print_row(
+                i + 1,
+                &p.posting_id,
+                &format!("{} · {}", p.title, p.company_name),
+                &p.region_name,
+                &p.score.clone().unwrap_or_default(),
+            );
         }
     }
     Ok(())
@@ -203,7 +289,9 @@ pub async fn health(args: HealthArgs) -> Result<()> {
     loop {
         let status = match connect(&args.server).await {
             Ok(channel) => HealthClient::new(channel)
-                .check(HealthCheckRequest { service: String::new() })
+                .check(HealthCheckRequest {
+                    service: String::new(),
+                })
                 .await
                 .map(|r| r.into_inner().status())
                 .map_err(status_error),

@@ -18,10 +18,16 @@ pub struct GeoPoint {
 impl GeoPoint {
     pub fn new(lat: f64, lon: f64) -> Result<Self> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(Error::invalid("lat", format!("{lat} is not a latitude in [-90, 90]")));
+            return Err(Error::invalid(
+                "lat",
+                format!("{lat} is not a latitude in [-90, 90]"),
+            ));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(Error::invalid("lon", format!("{lon} is not a longitude in [-180, 180]")));
+            return Err(Error::invalid(
+                "lon",
+                format!("{lon} is not a longitude in [-180, 180]"),
+            ));
         }
         Ok(Self { lat, lon })
     }
@@ -162,7 +168,10 @@ impl Posting {
         map.insert(fields::GEO.into(), geo_json(self.place.point));
         map.insert(fields::SIDO_CODE.into(), json!(self.place.sido_code));
         map.insert(fields::SECTOR.into(), json!(normalise_key(&self.sector)));
-        map.insert(fields::EMPLOYMENT_TYPE.into(), json!(self.employment_type.as_key()));
+        map.insert(
+            fields::EMPLOYMENT_TYPE.into(),
+            json!(self.employment_type.as_key()),
+        );
         map.insert(fields::CERTIFIED.into(), json!(self.certified_company));
         map.insert(fields::RECORD.into(), to_json(self)?);
         Ok(map)
@@ -184,9 +193,20 @@ impl Seeker {
         let mut map = Map::new();
         map.insert(fields::GEO.into(), geo_json(self.home.point));
         map.insert(fields::SIDO_CODE.into(), json!(self.home.sido_code));
-        map.insert(fields::EDUCATION_TRACK.into(), json!(self.education_track.as_key()));
-        map.insert(fields::BIRTH_YEAR.into(), json!(self.birth_year.unwrap_or(0)));
-        let day = self.available_from.as_deref().map(date_key).transpose()?.unwrap_or(0);
+        map.insert(
+            fields::EDUCATION_TRACK.into(),
+            json!(self.education_track.as_key()),
+        );
+        map.insert(
+            fields::BIRTH_YEAR.into(),
+            json!(self.birth_year.unwrap_or(0)),
+        );
+        let day = self
+            .available_from
+            .as_deref()
+            .map(date_key)
+            .transpose()?
+            .unwrap_or(0);
         map.insert(fields::AVAILABLE_DAY.into(), json!(day));
         map.insert(fields::RECORD.into(), to_json(self)?);
         Ok(map)
@@ -202,12 +222,17 @@ pub fn from_payload<T: for<'de> Deserialize<'de>>(payload: &Map<String, Value>) 
     let record = payload
         .get(fields::RECORD)
         .ok_or_else(|| Error::Store("stored point has no record".into()))?;
-    serde_json::from_value(record.clone()).map_err(|e| Error::Store(format!("cannot decode stored record: {e}")))
+    serde_json::from_value(record.clone())
+        .map_err(|e| Error::Store(format!("cannot decode stored record: {e}")))
 }
 
 /// Lower-case, single-spaced key for case-insensitive keyword matches ("Manufacturing " → "manufacturing").
 pub fn normalise_key(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Parses an ISO date (YYYY-MM-DD) into the integer YYYYMMDD used for range filters.
@@ -215,7 +240,9 @@ pub fn date_key(date: &str) -> Result<i64> {
     let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .map_err(|_| Error::invalid("date", format!("'{date}' is not an ISO date (YYYY-MM-DD)")))?;
     use chrono::Datelike;
-    Ok(i64::from(parsed.year()) * 10_000 + i64::from(parsed.month()) * 100 + i64::from(parsed.day()))
+    Ok(i64::from(parsed.year()) * 10_000
+        + i64::from(parsed.month()) * 100
+        + i64::from(parsed.day()))
 }
 
 /// Limits on what a request may carry.
@@ -243,7 +270,10 @@ impl Limits {
     /// A required text: not empty, not only whitespace or control characters, within the byte limit.
     pub fn required_text(&self, field: &str, value: &str) -> Result<()> {
         if value.chars().all(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::invalid(field, "must not be empty or only whitespace"));
+            return Err(Error::invalid(
+                field,
+                "must not be empty or only whitespace",
+            ));
         }
         self.optional_text(field, value)
     }
@@ -252,7 +282,11 @@ impl Limits {
         if value.len() > self.max_text_bytes {
             return Err(Error::invalid(
                 field,
-                format!("is {} bytes, over the limit of {} bytes", value.len(), self.max_text_bytes),
+                format!(
+                    "is {} bytes, over the limit of {} bytes",
+                    value.len(),
+                    self.max_text_bytes
+                ),
             ));
         }
         Ok(())
@@ -264,7 +298,10 @@ impl Limits {
             return Err(Error::invalid(field, "must not be empty"));
         }
         if value.len() > 128 || value.chars().any(char::is_control) {
-            return Err(Error::invalid(field, "must be at most 128 bytes of printable text"));
+            return Err(Error::invalid(
+                field,
+                "must be at most 128 bytes of printable text",
+            ));
         }
         Ok(())
     }
@@ -272,7 +309,10 @@ impl Limits {
     pub fn top_k(&self, top_k: u32) -> Result<usize> {
         let top_k = top_k as usize;
         if top_k == 0 || top_k > self.max_top_k {
-            return Err(Error::invalid("options.top_k", format!("must be in 1..={}, got {top_k}", self.max_top_k)));
+            return Err(Error::invalid(
+                "options.top_k",
+                format!("must be in 1..={}, got {top_k}", self.max_top_k),
+            ));
         }
         Ok(top_k)
     }
@@ -285,14 +325,26 @@ mod tests {
     #[test]
     fn coordinates_are_range_checked() {
         assert!(GeoPoint::new(37.5, 127.0).is_ok());
-        for (lat, lon) in [(91.0, 0.0), (-90.1, 0.0), (0.0, 180.5), (f64::NAN, 0.0), (0.0, f64::INFINITY)] {
-            assert!(matches!(GeoPoint::new(lat, lon), Err(Error::InvalidArgument { .. })), "{lat},{lon}");
+        for (lat, lon) in [
+            (91.0, 0.0),
+            (-90.1, 0.0),
+            (0.0, 180.5),
+            (f64::NAN, 0.0),
+            (0.0, f64::INFINITY),
+        ] {
+            assert!(
+                matches!(GeoPoint::new(lat, lon), Err(Error::InvalidArgument { .. })),
+                "{lat},{lon}"
+            );
         }
     }
 
     #[test]
     fn texts_must_carry_something_and_stay_within_the_limit() {
-        let limits = Limits { max_text_bytes: 10, ..Limits::default() };
+        let limits = Limits {
+            max_text_bytes: 10,
+            ..Limits::default()
+        };
         assert!(limits.required_text("title", "용접").is_ok());
         assert!(limits.required_text("title", " \t\n\u{0007} ").is_err());
         assert!(limits.required_text("title", "").is_err());
@@ -318,6 +370,9 @@ mod tests {
 
     #[test]
     fn keys_are_case_and_space_insensitive() {
-        assert_eq!(normalise_key("  Manufacturing  Plant "), "manufacturing plant");
+        assert_eq!(
+            normalise_key("  Manufacturing  Plant "),
+            "manufacturing plant"
+        );
     }
 }

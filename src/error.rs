@@ -81,8 +81,13 @@ mod tests {
 
     #[test]
     fn field_paths_nest_and_map_to_invalid_argument() {
-        let err = Error::invalid("lat", "out of range").in_field("location").in_field("postings[2]");
-        assert_eq!(err.to_string(), "invalid postings[2].location.lat: out of range");
+        let err = Error::invalid("lat", "out of range")
+            .in_field("location")
+            .in_field("postings[2]");
+        assert_eq!(
+            err.to_string(),
+            "invalid postings[2].location.lat: out of range"
+        );
         let status = Status::from(err);
         assert_eq!(status.code(), Code::InvalidArgument);
         assert!(status.message().contains("postings[2].location.lat"));
@@ -90,7 +95,10 @@ mod tests {
 
     #[test]
     fn not_found_maps_to_not_found() {
-        let status = Status::from(Error::NotFound { kind: "posting", id: "p1".into() });
+        let status = Status::from(Error::NotFound {
+            kind: "posting",
+            id: "p1".into(),
+        });
         assert_eq!(status.code(), Code::NotFound);
         assert_eq!(status.message(), "posting 'p1' not found");
     }

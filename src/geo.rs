@@ -45,7 +45,9 @@ fn normalise(name: &str) -> String {
 
 /// "Hwaseong-si" → "Hwaseong": lets clients leave out the administrative suffix in English.
 fn strip_en_suffix(name: &str) -> Option<&str> {
-    ["-si", "-gun", "-gu", "-do"].iter().find_map(|suffix| name.strip_suffix(suffix))
+    ["-si", "-gun", "-gu", "-do"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
 }
 
 impl Gazetteer {
@@ -53,14 +55,20 @@ impl Gazetteer {
     pub fn builtin() -> &'static Gazetteer {
         static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
         GAZETTEER.get_or_init(|| {
-            Gazetteer::parse(REGIONS_CSV, ALIASES_CSV).expect("vendored gazetteer is well-formed (checked by tests)")
+            Gazetteer::parse(REGIONS_CSV, ALIASES_CSV)
+                .expect("vendored gazetteer is well-formed (checked by tests)")
         })
     }
 
     fn parse(regions_csv: &str, aliases_csv: &str) -> std::result::Result<Self, String> {
         let mut reader = csv::Reader::from_reader(regions_csv.as_bytes());
         let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-        let col = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("column {name} missing"));
+        let col = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or(format!("column {name} missing"))
+        };
         let (c_code, c_level, c_name, c_en, c_parent, c_lat, c_lon, c_full, c_short) = (
             col("code")?,
             col("level")?,
@@ -72,17 +80,28 @@ impl Gazetteer {
             col("full_name_ko")?,
             col("short_ko")?,
         );
-        let mut gazetteer = Gazetteer { regions: Vec::new(), index: HashMap::new() };
+        let mut gazetteer = Gazetteer {
+            regions: Vec::new(),
+            index: HashMap::new(),
+        };
         let mut sido_names: HashMap<String, Vec<String>> = HashMap::new();
         let mut rows = Vec::new();
         for record in reader.records() {
             let r = record.map_err(|e| e.to_string())?;
-            let lat: f64 = r[c_lat].parse().map_err(|_| format!("bad lat in {}", &r[c_code]))?;
-            let lon: f64 = r[c_lon].parse().map_err(|_| format!("bad lon in {}", &r[c_code]))?;
+            let lat: f64 = r[c_lat]
+                .parse()
+                .map_err(|_| format!("bad lat in {}", &r[c_code]))?;
+            let lon: f64 = r[c_lon]
+                .parse()
+                .map_err(|_| format!("bad lon in {}", &r[c_code]))?;
             let is_sido = &r[c_level] == "sido";
             let code = r[c_code].to_string();
             let region = Region {
-                sido_code: if is_sido { code.clone() } else { r[c_parent].to_string() },
+                sido_code: if is_sido {
+                    code.clone()
+                } else {
+                    r[c_parent].to_string()
+                },
                 code,
                 is_sido,
                 full_name: r[c_full].to_string(),
@@ -90,7 +109,14 @@ impl Gazetteer {
                 point: GeoPoint::new(lat, lon).map_err(|e| e.to_string())?,
             };
             if is_sido {
-                sido_names.insert(region.code.clone(), vec![r[c_name].to_string(), r[c_short].to_string(), r[c_en].to_string()]);
+                sido_names.insert(
+                    region.code.clone(),
+                    vec![
+                        r[c_name].to_string(),
+                        r[c_short].to_string(),
+                        r[c_en].to_string(),
+                    ],
+                );
             }
             rows.push((region, r[c_name].to_string(), r[c_short].to_string()));
         }
@@ -140,17 +166,30 @@ impl Gazetteer {
     /// Finds a region by name or code.
     pub fn lookup(&self, query: &str) -> Result<&Region> {
         let key = normalise(query);
-        let found = self.index.get(&key).or_else(|| self.index.get(&normalise(&modern_code_to_gazetteer(&key)?)));
+        let found = self
+            .index
+            .get(&key)
+            .or_else(|| self.index.get(&normalise(&modern_code_to_gazetteer(&key)?)));
         match found.map(|set| set.iter().copied().collect::<Vec<_>>()) {
             Some(hits) if hits.len() == 1 => Ok(&self.regions[hits[0]]),
             Some(hits) => {
-                let names: Vec<String> = hits.iter().take(6).map(|&i| self.regions[i].full_name.clone()).collect();
+                let names: Vec<String> = hits
+                    .iter()
+                    .take(6)
+                    .map(|&i| self.regions[i].full_name.clone())
+                    .collect();
                 Err(Error::invalid(
                     "region",
-                    format!("'{query}' is ambiguous: it matches {}; add the province", names.join(", ")),
+                    format!(
+                        "'{query}' is ambiguous: it matches {}; add the province",
+                        names.join(", ")
+                    ),
                 ))
             }
-            None => Err(Error::invalid("region", format!("unknown Korean region '{query}'"))),
+            None => Err(Error::invalid(
+                "region",
+                format!("unknown Korean region '{query}'"),
+            )),
         }
     }
 
@@ -211,7 +250,11 @@ mod tests {
     use super::*;
 
     fn code_of(query: &str) -> String {
-        Gazetteer::builtin().lookup(query).unwrap_or_else(|e| panic!("{query}: {e}")).code.clone()
+        Gazetteer::builtin()
+            .lookup(query)
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+            .code
+            .clone()
     }
 
     #[test]
@@ -223,7 +266,15 @@ mod tests {
 
     #[test]
     fn names_codes_and_romanisations_resolve_to_the_same_region() {
-        for query in ["경기도 화성시", "경기 화성시", "화성시", "Hwaseong-si", "hwaseong", "41590", "Gyeonggi-do Hwaseong-si"] {
+        for query in [
+            "경기도 화성시",
+            "경기 화성시",
+            "화성시",
+            "Hwaseong-si",
+            "hwaseong",
+            "41590",
+            "Gyeonggi-do Hwaseong-si",
+        ] {
             assert_eq!(code_of(query), "41590", "{query}");
         }
         assert_eq!(code_of("경기도"), "41");
@@ -248,14 +299,19 @@ mod tests {
         let err = Gazetteer::builtin().lookup("중구").unwrap_err().to_string();
         assert!(err.contains("region") && err.contains("ambiguous"), "{err}");
         assert_eq!(code_of("서울 중구"), "11140");
-        let err = Gazetteer::builtin().lookup("Atlantis").unwrap_err().to_string();
+        let err = Gazetteer::builtin()
+            .lookup("Atlantis")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown Korean region 'Atlantis'"), "{err}");
     }
 
     #[test]
     fn coordinates_get_the_nearest_region_name() {
         let hwaseong = Gazetteer::builtin().lookup("화성시").unwrap().point;
-        let place = Gazetteer::builtin().resolve(LocationInput::Coordinates(hwaseong)).unwrap();
+        let place = Gazetteer::builtin()
+            .resolve(LocationInput::Coordinates(hwaseong))
+            .unwrap();
         assert_eq!(place.region_code, "41590");
         assert_eq!(place.sido_code, "41");
         let paris = GeoPoint::new(48.85, 2.35).unwrap();

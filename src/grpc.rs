@@ -25,7 +25,9 @@ impl MatchingApi {
     }
 
     fn matcher(&self) -> Result<&Matcher> {
-        self.matcher.get().ok_or_else(|| Error::Unavailable("the model and store are still loading".into()))
+        self.matcher
+            .get()
+            .ok_or_else(|| Error::Unavailable("the model and store are still loading".into()))
     }
 
     fn check_batch(&self, len: usize, field: &str) -> Result<()> {
@@ -33,7 +35,13 @@ impl MatchingApi {
             return Err(Error::invalid(field, "is empty"));
         }
         if len > self.limits.max_batch {
-            return Err(Error::invalid(field, format!("holds {len} items, over the limit of {}", self.limits.max_batch)));
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "holds {len} items, over the limit of {}",
+                    self.limits.max_batch
+                ),
+            ));
         }
         Ok(())
     }
@@ -44,7 +52,10 @@ fn this_year() -> i32 {
     chrono::Utc::now().year()
 }
 
-fn score_to_proto(scored_breakdown: &crate::ranking::ScoreBreakdown, fusion: &FusionParams) -> pb::ScoreBreakdown {
+fn score_to_proto(
+    scored_breakdown: &crate::ranking::ScoreBreakdown,
+    fusion: &FusionParams,
+) -> pb::ScoreBreakdown {
     pb::ScoreBreakdown {
         final_score: scored_breakdown.final_score,
         semantic_similarity: scored_breakdown.semantic_similarity,
@@ -82,20 +93,31 @@ fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
 
 #[tonic::async_trait]
 impl pb::matching_server::Matching for MatchingApi {
-    async fn upsert_postings(&self, request: Request<pb::UpsertPostingsRequest>) -> Result<Response<pb::UpsertResponse>, Status> {
+    async fn upsert_postings(
+        &self,
+        request: Request<pb::UpsertPostingsRequest>,
+    ) -> Result<Response<pb::UpsertResponse>, Status> {
         let postings = request.into_inner().postings;
         self.check_batch(postings.len(), "postings")?;
         let gazetteer = Gazetteer::builtin();
         let postings = postings
             .into_iter()
             .enumerate()
-            .map(|(i, p)| api::posting_from_proto(p, &self.limits, gazetteer).map_err(|e| e.in_field(&format!("postings[{i}]"))))
+            .map(|(i, p)| {
+                api::posting_from_proto(p, &self.limits, gazetteer)
+                    .map_err(|e| e.in_field(&format!("postings[{i}]")))
+            })
             .collect::<Result<Vec<_>>>()?;
         let upserted = self.matcher()?.upsert_postings(postings).await?;
-        Ok(Response::new(pb::UpsertResponse { upserted: upserted as u32 }))
+        Ok(Response::new(pb::UpsertResponse {
+            upserted: upserted as u32,
+        }))
     }
 
-    async fn upsert_seekers(&self, request: Request<pb::UpsertSeekersRequest>) -> Result<Response<pb::UpsertResponse>, Status> {
+    async fn upsert_seekers(
+        &self,
+        request: Request<pb::UpsertSeekersRequest>,
+    ) -> Result<Response<pb::UpsertResponse>, Status> {
         let seekers = request.into_inner().seekers;
         self.check_batch(seekers.len(), "seekers")?;
         let gazetteer = Gazetteer::builtin();
@@ -103,34 +125,51 @@ impl pb::matching_server::Matching for MatchingApi {
         let seekers = seekers
             .into_iter()
             .enumerate()
-            .map(|(i, s)| api::seeker_from_proto(s, &self.limits, gazetteer, year).map_err(|e| e.in_field(&format!("seekers[{i}]"))))
+            .map(|(i, s)| {
+                api::seeker_from_proto(s, &self.limits, gazetteer, year)
+                    .map_err(|e| e.in_field(&format!("seekers[{i}]")))
+            })
             .collect::<Result<Vec<_>>>()?;
         let upserted = self.matcher()?.upsert_seekers(seekers).await?;
-        Ok(Response::new(pb::UpsertResponse { upserted: upserted as u32 }))
+        Ok(Response::new(pb::UpsertResponse {
+            upserted: upserted as u32,
+        }))
     }
 
-    async fn get_posting(&self, request: Request<pb::GetRequest>) -> Result<Response<pb::Posting>, Status> {
+    async fn get_posting(
+        &self,
+        request: Request<pb::GetRequest>,
+    ) -> Result<Response<pb::Posting>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let posting = self.matcher()?.get_posting(&id).await?;
         Ok(Response::new(api::posting_to_proto(&posting)))
     }
 
-    async fn get_seeker(&self, request: Request<pb::GetRequest>) -> Result<Response<pb::Seeker>, Status> {
+    async fn get_seeker(
+        &self,
+        request: Request<pb::GetRequest>,
+    ) -> Result<Response<pb::Seeker>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let seeker = self.matcher()?.get_seeker(&id).await?;
         Ok(Response::new(api::seeker_to_proto(&seeker)))
     }
 
-    async fn delete_posting(&self, request: Request<pb::DeleteRequest>) -> Result<Response<pb::DeleteResponse>, Status> {
+    async fn delete_posting(
+        &self,
+        request: Request<pb::DeleteRequest>,
+    ) -> Result<Response<pb::DeleteResponse>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         self.matcher()?.delete(Collection::Postings, &id).await?;
         Ok(Response::new(pb::DeleteResponse { deleted: true }))
     }
 
-    async fn delete_seeker(&self, request: Request<pb::DeleteRequest>) -> Result<Response<pb::DeleteResponse>, Status> {
+    async fn delete_seeker(
+        &self,
+        request: Request<pb::DeleteRequest>,
+    ) -> Result<Response<pb::DeleteResponse>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         self.matcher()?.delete(Collection::Seekers, &id).await?;
@@ -145,9 +184,16 @@ impl pb::matching_server::Matching for MatchingApi {
         id_field(&r.posting_id, "posting_id", &self.limits)?;
         let ranking = api::ranking_from_proto(r.options, &self.limits)?;
         let filters = api::seeker_filter_from_proto(r.filter)?;
-        let rec = self.matcher()?.recommend_candidates(&r.posting_id, &ranking, filters).await?;
+        let rec = self
+            .matcher()?
+            .recommend_candidates(&r.posting_id, &ranking, filters)
+            .await?;
         Ok(Response::new(pb::RecommendCandidatesResponse {
-            candidates: rec.results.iter().map(|s| candidate_to_proto(s, &rec.fusion)).collect(),
+            candidates: rec
+                .results
+                .iter()
+                .map(|s| candidate_to_proto(s, &rec.fusion))
+                .collect(),
             origin_region_name: rec.origin.place.region_name.clone(),
         }))
     }
@@ -160,9 +206,16 @@ impl pb::matching_server::Matching for MatchingApi {
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         let ranking = api::ranking_from_proto(r.options, &self.limits)?;
         let filters = api::posting_filter_from_proto(r.filter)?;
-        let rec = self.matcher()?.recommend_postings(&r.seeker_id, &ranking, filters).await?;
+        let rec = self
+            .matcher()?
+            .recommend_postings(&r.seeker_id, &ranking, filters)
+            .await?;
         Ok(Response::new(pb::RecommendPostingsResponse {
-            postings: rec.results.iter().map(|p| posting_match_to_proto(p, &rec.fusion)).collect(),
+            postings: rec
+                .results
+                .iter()
+                .map(|p| posting_match_to_proto(p, &rec.fusion))
+                .collect(),
             origin_region_name: rec.origin.home.region_name.clone(),
         }))
     }

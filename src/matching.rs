@@ -43,23 +43,38 @@ pub struct Matcher {
 }
 
 /// Runs blocking store work off the async workers.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| Error::Store(format!("store task failed: {e}")))?
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Store(format!("store task failed: {e}")))?
 }
 
 fn reject_duplicate_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> Result<()> {
     let mut seen = HashSet::new();
     for (i, id) in ids.enumerate() {
         if !seen.insert(id) {
-            return Err(Error::invalid(format!("{list}[{i}].id"), format!("'{id}' appears twice in this batch")));
+            return Err(Error::invalid(
+                format!("{list}[{i}].id"),
+                format!("'{id}' appears twice in this batch"),
+            ));
         }
     }
     Ok(())
 }
 
 impl Matcher {
-    pub fn new(embedder: EmbeddingService, store: Arc<dyn VectorStore>, ranking: RankingSettings) -> Self {
-        Self { embedder, store, ranking }
+    pub fn new(
+        embedder: EmbeddingService,
+        store: Arc<dyn VectorStore>,
+        ranking: RankingSettings,
+    ) -> Self {
+        Self {
+            embedder,
+            store,
+            ranking,
+        }
     }
 
     pub fn embedder(&self) -> &EmbeddingService {
@@ -75,7 +90,13 @@ impl Matcher {
         let docs = postings
             .iter()
             .zip(vectors)
-            .map(|(p, vector)| Ok(StoredDoc { id: p.id.clone(), vector, payload: p.payload()? }))
+            .map(|(p, vector)| {
+                Ok(StoredDoc {
+                    id: p.id.clone(),
+                    vector,
+                    payload: p.payload()?,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         self.write(Collection::Postings, docs).await
     }
@@ -89,7 +110,13 @@ impl Matcher {
         let docs = seekers
             .iter()
             .zip(vectors)
-            .map(|(s, vector)| Ok(StoredDoc { id: s.id.clone(), vector, payload: s.payload()? }))
+            .map(|(s, vector)| {
+                Ok(StoredDoc {
+                    id: s.id.clone(),
+                    vector,
+                    payload: s.payload()?,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         self.write(Collection::Seekers, docs).await
     }
@@ -109,7 +136,10 @@ impl Matcher {
         let key = id.to_string();
         blocking(move || store.get(collection, &key))
             .await?
-            .ok_or_else(|| Error::NotFound { kind: collection.noun(), id: id.to_string() })
+            .ok_or_else(|| Error::NotFound {
+                kind: collection.noun(),
+                id: id.to_string(),
+            })
     }
 
     pub async fn get_posting(&self, id: &str) -> Result<Posting> {
@@ -127,7 +157,10 @@ impl Matcher {
         if blocking(move || store.delete(collection, &key)).await? {
             Ok(())
         } else {
-            Err(Error::NotFound { kind: collection.noun(), id: id.to_string() })
+            Err(Error::NotFound {
+                kind: collection.noun(),
+                id: id.to_string(),
+            })
         }
     }
 
@@ -144,7 +177,10 @@ impl Matcher {
             decay_scale_km: request.decay_scale_km.unwrap_or(d.decay_scale_km),
         };
         if fusion.semantic_weight == 0.0 && fusion.geo_weight == 0.0 {
-            return Err(Error::invalid("options.semantic_weight", "semantic and geo weights are both 0: nothing to rank by"));
+            return Err(Error::invalid(
+                "options.semantic_weight",
+                "semantic and geo weights are both 0: nothing to rank by",
+            ));
         }
         Ok(fusion)
     }
@@ -169,7 +205,10 @@ impl Matcher {
         let origin_record: O = from_payload(&origin_doc.payload)?;
         let origin_point = location(&origin_record);
         if let Some(km) = request.max_distance_km {
-            filters.push(FieldFilter::WithinKm { center: origin_point, km });
+            filters.push(FieldFilter::WithinKm {
+                center: origin_point,
+                km,
+            });
         }
         let query = RankedQuery {
             vector: origin_doc.vector.clone(),
@@ -186,13 +225,21 @@ impl Matcher {
             .map(|hit| {
                 let item: T = from_payload(&hit.doc.payload)?;
                 let distance = haversine_km(origin_point, target_location(&item));
-                let mut breakdown = fuse(cosine(&origin_doc.vector, &hit.doc.vector), distance, &fusion);
+                let mut breakdown = fuse(
+                    cosine(&origin_doc.vector, &hit.doc.vector),
+                    distance,
+                    &fusion,
+                );
                 // The store's score ranked the list; report it (the pure formula agrees within float error).
                 breakdown.final_score = hit.score;
                 Ok(Scored { item, breakdown })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Recommendation { origin: origin_record, fusion, results })
+        Ok(Recommendation {
+            origin: origin_record,
+            fusion,
+            results,
+        })
     }
 
     /// Seekers for a stored posting, best first.
@@ -203,9 +250,15 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Posting, Seeker>> {
-        self.recommend(Collection::Postings, posting_id, Collection::Seekers, request, filters, |p: &Posting| p.place.point, |s: &Seeker| {
-            s.home.point
-        })
+        self.recommend(
+            Collection::Postings,
+            posting_id,
+            Collection::Seekers,
+            request,
+            filters,
+            |p: &Posting| p.place.point,
+            |s: &Seeker| s.home.point,
+        )
         .await
     }
 
@@ -217,9 +270,15 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Seeker, Posting>> {
-        self.recommend(Collection::Seekers, seeker_id, Collection::Postings, request, filters, |s: &Seeker| s.home.point, |p: &Posting| {
-            p.place.point
-        })
+        self.recommend(
+            Collection::Seekers,
+            seeker_id,
+            Collection::Postings,
+            request,
+            filters,
+            |s: &Seeker| s.home.point,
+            |p: &Posting| p.place.point,
+        )
         .await
     }
 }

@@ -13,19 +13,23 @@ use tracing::{error, info};
 use crate::api::pb;
 use crate::config::{ServeConfig, StoreConfig};
 use crate::embed::bert::BertEmbedder;
-use crate::embed::EmbeddingService;
+use crate::embed::{BatchingConfig, EmbeddingService};
 use crate::error::{Error, Result};
 use crate::grpc::MatchingApi;
 use crate::matching::{Matcher, RankingSettings};
 use crate::store::edge::EdgeStore;
 
 /// Loads the model (on a blocking thread) and opens the store: the slow part of start-up.
-pub async fn open_matcher(store: &StoreConfig, ranking: RankingSettings, inference_queue: usize) -> Result<Matcher> {
+pub async fn open_matcher(
+    store: &StoreConfig,
+    ranking: RankingSettings,
+    batching: BatchingConfig,
+) -> Result<Matcher> {
     let model_dir = store.model_dir.clone();
     let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&model_dir))
         .await
         .map_err(|e| Error::Embedding(format!("model loading panicked: {e}")))??;
-    let service = EmbeddingService::start(Box::new(embedder), inference_queue)?;
+    let service = EmbeddingService::start(Box::new(embedder), batching)?;
     let info = service.info().clone();
     let data_dir = store.data_dir.clone();
     let store = tokio::task::spawn_blocking(move || EdgeStore::open(&data_dir, &info))
@@ -37,11 +41,19 @@ pub async fn open_matcher(store: &StoreConfig, ranking: RankingSettings, inferen
 /// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
 /// resolves. Health is NOT_SERVING until the model is loaded and warmed and the store is open;
 /// if either fails, the server stops and the error is returned.
-pub async fn serve(listener: TcpListener, config: ServeConfig, shutdown: impl Future<Output = ()>) -> Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
     config.validate()?;
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter.set_service_status("", ServingStatus::NotServing).await;
-    health_reporter.set_not_serving::<pb::matching_server::MatchingServer<MatchingApi>>().await;
+    health_reporter
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    health_reporter
+        .set_not_serving::<pb::matching_server::MatchingServer<MatchingApi>>()
+        .await;
 
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
@@ -51,19 +63,23 @@ pub async fn serve(listener: TcpListener, config: ServeConfig, shutdown: impl Fu
 
     let matcher = Arc::new(OnceLock::new());
     let api = MatchingApi::new(matcher.clone(), config.limits);
-    let address = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::Io(e.to_string()))?;
 
     let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
     let startup = {
         let config = config.clone();
         let health = health_reporter.clone();
         tokio::spawn(async move {
-            match open_matcher(&config.store, config.ranking, config.inference_queue).await {
+            match open_matcher(&config.store, config.ranking, config.batching).await {
                 Ok(ready) => {
                     let info = ready.embedder().info().clone();
                     let _ = matcher.set(ready);
                     health.set_service_status("", ServingStatus::Serving).await;
-                    health.set_serving::<pb::matching_server::MatchingServer<MatchingApi>>().await;
+                    health
+                        .set_serving::<pb::matching_server::MatchingServer<MatchingApi>>()
+                        .await;
                     info!(model = %info.name, dimension = info.dimension, "ready: SERVING");
                 }
                 Err(e) => {
@@ -77,9 +93,14 @@ pub async fn serve(listener: TcpListener, config: ServeConfig, shutdown: impl Fu
     info!(%address, "listening");
     let mut failure = None;
     let stop = async {
+        tokio::pin!(shutdown);
         tokio::select! {
-            _ = shutdown => {}
-            result = failed_rx => { if let Ok(e) = result { failure = Some(e); } }
+            _ = &mut shutdown => {}
+            result = failed_rx => match result {
+                Ok(e) => failure = Some(e),
+                // Start-up succeeded (its sender is gone): serve until asked to stop.
+                Err(_) => shutdown.await,
+            },
         }
     };
     let served = Server::builder()

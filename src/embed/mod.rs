@@ -8,10 +8,14 @@
 pub mod bert;
 #[cfg(test)]
 pub mod hashing;
+pub mod import;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread;
+use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
@@ -58,43 +62,90 @@ struct Job {
     reply: oneshot::Sender<Result<Vec<Vec<f32>>>>,
 }
 
+/// How the inference thread gathers concurrent requests into one model call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchingConfig {
+    /// Requests that may wait for the inference thread; beyond it callers get `RESOURCE_EXHAUSTED`.
+    pub queue_capacity: usize,
+    /// How long the thread waits for more requests after the first one.
+    pub max_wait: Duration,
+    /// Stop gathering once this many bytes of text are in the batch (a proxy for tokens).
+    pub max_batch_bytes: usize,
+}
+
+impl Default for BatchingConfig {
+    fn default() -> Self {
+        Self {
+            queue_capacity: 256,
+            max_wait: Duration::from_millis(2),
+            max_batch_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Counters of the inference thread, for metrics.
+#[derive(Debug, Default)]
+pub struct InferenceStats {
+    pub batches: AtomicU64,
+    pub texts: AtomicU64,
+    pub requests: AtomicU64,
+    pub largest_batch: AtomicU64,
+    pub queued: AtomicU64,
+}
+
 /// Async handle to an embedder running on its own thread. Cheap to clone.
 #[derive(Clone)]
 pub struct EmbeddingService {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::SyncSender<Job>,
     info: ModelInfo,
+    stats: Arc<InferenceStats>,
 }
 
-/// Most texts gathered from queued requests into one model call.
-const MAX_GATHERED_TEXTS: usize = 64;
-
 impl EmbeddingService {
-    /// Moves `embedder` onto a new thread; `queue_capacity` bounds the requests waiting for it.
-    pub fn start(embedder: Box<dyn Embedder>, queue_capacity: usize) -> Result<Self> {
+    /// Moves `embedder` onto a new thread fed by a bounded queue.
+    pub fn start(embedder: Box<dyn Embedder>, batching: BatchingConfig) -> Result<Self> {
         let info = embedder.info().clone();
-        let (jobs, receiver) = mpsc::channel(queue_capacity.max(1));
+        let (jobs, receiver) = mpsc::sync_channel(batching.queue_capacity.max(1));
+        let stats = Arc::new(InferenceStats::default());
+        let thread_stats = stats.clone();
         thread::Builder::new()
             .name("jobmatch-inference".into())
-            .spawn(move || run_inference(embedder, receiver))
+            .spawn(move || run_inference(embedder, receiver, batching, &thread_stats))
             .map_err(|e| Error::Embedding(format!("cannot start the inference thread: {e}")))?;
-        Ok(Self { jobs, info })
+        Ok(Self { jobs, info, stats })
     }
 
     pub fn info(&self) -> &ModelInfo {
         &self.info
     }
 
-    /// Embeds `texts`; waits for room in the queue.
+    pub fn stats(&self) -> &InferenceStats {
+        &self.stats
+    }
+
+    /// Embeds `texts`. A full queue answers `RESOURCE_EXHAUSTED` at once instead of queueing
+    /// without bound.
     pub async fn embed(&self, texts: Vec<String>, kind: TextKind) -> Result<Vec<Vec<f32>>> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job { texts, kind, reply })
+        match self.jobs.try_send(Job { texts, kind, reply }) {
+            Ok(()) => {
+                self.stats.queued.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(mpsc::TrySendError::Full(_)) => {
+                return Err(Error::ResourceExhausted(
+                    "the embedding queue is full; retry later".into(),
+                ));
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => {
+                return Err(Error::Embedding("the inference thread has stopped".into()));
+            }
+        }
+        answer
             .await
-            .map_err(|_| Error::Embedding("the inference thread has stopped".into()))?;
-        answer.await.map_err(|_| Error::Embedding("the inference thread dropped a request".into()))?
+            .map_err(|_| Error::Embedding("the inference thread dropped a request".into()))?
     }
 
     pub async fn embed_one(&self, text: String, kind: TextKind) -> Result<Vec<f32>> {
@@ -105,35 +156,65 @@ impl EmbeddingService {
     }
 }
 
-/// The inference loop: takes a job, gathers the jobs of the same kind already queued behind it,
-/// runs them as one call and answers each with its own vectors.
-fn run_inference(mut embedder: Box<dyn Embedder>, mut receiver: mpsc::Receiver<Job>) {
+/// The inference loop: takes a job, gathers the jobs of the same kind that arrive within
+/// `max_wait` (up to `max_batch_bytes` of text), runs them as one call (the embedder sorts by
+/// length) and answers each with its own vectors.
+fn run_inference(
+    mut embedder: Box<dyn Embedder>,
+    receiver: mpsc::Receiver<Job>,
+    batching: BatchingConfig,
+    stats: &InferenceStats,
+) {
     let mut pending: Option<Job> = None;
     loop {
         let first = match pending.take() {
             Some(job) => job,
-            None => match receiver.blocking_recv() {
-                Some(job) => job,
-                None => return,
+            None => match receiver.recv() {
+                Ok(job) => {
+                    stats.queued.fetch_sub(1, Ordering::Relaxed);
+                    job
+                }
+                Err(_) => return,
             },
         };
         let kind = first.kind;
+        let deadline = Instant::now() + batching.max_wait;
+        let mut bytes: usize = first.texts.iter().map(String::len).sum();
         let mut batch = vec![first];
-        let mut gathered = batch[0].texts.len();
-        while gathered < MAX_GATHERED_TEXTS {
-            match receiver.try_recv() {
-                Ok(job) if job.kind == kind => {
-                    gathered += job.texts.len();
+        while bytes < batching.max_batch_bytes {
+            let now = Instant::now();
+            let next = if now >= deadline {
+                receiver.try_recv().ok()
+            } else {
+                receiver.recv_timeout(deadline - now).ok()
+            };
+            if next.is_some() {
+                stats.queued.fetch_sub(1, Ordering::Relaxed);
+            }
+            match next {
+                Some(job) if job.kind == kind => {
+                    bytes += job.texts.iter().map(String::len).sum::<usize>();
                     batch.push(job);
                 }
-                Ok(job) => {
+                Some(job) => {
                     pending = Some(job);
                     break;
                 }
-                Err(_) => break,
+                None => break,
             }
         }
-        let texts: Vec<String> = batch.iter().flat_map(|job| job.texts.iter().cloned()).collect();
+        let texts: Vec<String> = batch
+            .iter()
+            .flat_map(|job| job.texts.iter().cloned())
+            .collect();
+        stats.batches.fetch_add(1, Ordering::Relaxed);
+        stats
+            .requests
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        stats.texts.fetch_add(texts.len() as u64, Ordering::Relaxed);
+        stats
+            .largest_batch
+            .fetch_max(texts.len() as u64, Ordering::Relaxed);
         match embedder.embed(&texts, kind) {
             Ok(mut vectors) => {
                 for job in batch {
@@ -165,7 +246,11 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_requests_each_get_their_own_vectors() {
-        let service = EmbeddingService::start(Box::new(hashing::HashingEmbedder::new(32)), 16).unwrap();
+        let service = EmbeddingService::start(
+            Box::new(hashing::HashingEmbedder::new(32)),
+            BatchingConfig::default(),
+        )
+        .unwrap();
         let mut handles = Vec::new();
         for i in 0..20 {
             let service = service.clone();
@@ -177,7 +262,12 @@ mod tests {
         let mut direct = hashing::HashingEmbedder::new(32);
         for handle in handles {
             let (i, vectors) = handle.await.unwrap();
-            let expected = direct.embed(&[format!("welder {i}"), format!("cnc operator {i}")], TextKind::Query).unwrap();
+            let expected = direct
+                .embed(
+                    &[format!("welder {i}"), format!("cnc operator {i}")],
+                    TextKind::Query,
+                )
+                .unwrap();
             assert_eq!(vectors.len(), 2);
             for (got, want) in vectors.iter().zip(&expected) {
                 assert!(crate::ranking::cosine(got, want) > 0.999_999);

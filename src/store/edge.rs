@@ -12,17 +12,18 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use std::sync::Mutex;
 use qdrant_edge::external::uuid::Uuid;
 use qdrant_edge::{
-    Condition, CreateIndex, DecayKind, Distance, EdgeConfigBuilder, EdgeShard, EdgeVectorParamsBuilder, Expression,
-    FieldCondition, FieldIndexOperations, Filter, Formula, GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match,
-    NamedQuery, Payload, PayloadFieldSchema, PayloadSchemaType, PointId, PointInsertOperations, PointOperations,
-    Prefetch, QueryEnum, QueryRequest, Range, ScoringQuery, UpdateOperation, VectorInternal, VectorStructInternal,
+    Condition, CreateIndex, DecayKind, Distance, EdgeConfigBuilder, EdgeShard,
+    EdgeVectorParamsBuilder, Expression, FieldCondition, FieldIndexOperations, Filter, Formula,
+    GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match, NamedQuery, Payload, PayloadFieldSchema,
+    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, Prefetch, QueryEnum,
+    QueryRequest, Range, ScoringQuery, UpdateOperation, VectorInternal, VectorStructInternal,
     WithPayloadInterface, WithVector,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::sync::Mutex;
 
 use super::{Collection, FieldFilter, RankedQuery, ScoredDoc, StoredDoc, VectorStore};
 use crate::domain::fields;
@@ -60,7 +61,10 @@ fn store_err(context: &str) -> impl Fn(qdrant_edge::OperationError) -> Error + '
 
 /// Deterministic point id of a record id (UUIDv5 in a per-collection namespace).
 fn point_id(collection: Collection, id: &str) -> PointId {
-    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("jobmatch/{}", collection.name()).as_bytes());
+    let namespace = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("jobmatch/{}", collection.name()).as_bytes(),
+    );
     PointId::Uuid(Uuid::new_v5(&namespace, id.as_bytes()))
 }
 
@@ -91,19 +95,35 @@ impl EdgeStore {
     ///
     /// Refuses a data directory whose vectors were made by a different model or dimension.
     pub fn open(data_dir: &Path, model: &ModelInfo) -> Result<Self> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| Error::Io(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::Io(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
         let lock = lock_data_dir(data_dir)?;
-        let wanted = StoredModel { name: model.name.clone(), dimension: model.dimension };
+        let wanted = StoredModel {
+            name: model.name.clone(),
+            dimension: model.dimension,
+        };
         check_model(data_dir, &wanted)?;
 
         let mut shards = HashMap::new();
         for collection in [Collection::Postings, Collection::Seekers] {
             let path = data_dir.join(collection.name());
             let shard = open_shard(&path, collection, model.dimension)?;
-            shards.insert(collection, Shard { shard, write_lock: Mutex::new(()) });
+            shards.insert(
+                collection,
+                Shard {
+                    shard,
+                    write_lock: Mutex::new(()),
+                },
+            );
         }
-        Ok(Self { shards, _lock: lock })
+        Ok(Self {
+            shards,
+            _lock: lock,
+        })
     }
 
     fn shard(&self, collection: Collection) -> &Shard {
@@ -137,9 +157,10 @@ fn model_file(data_dir: &Path) -> PathBuf {
 fn check_model(data_dir: &Path, wanted: &StoredModel) -> Result<()> {
     let path = model_file(data_dir);
     if path.exists() {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-        let stored: StoredModel =
-            serde_json::from_str(&text).map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let stored: StoredModel = serde_json::from_str(&text)
+            .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))?;
         if stored != *wanted {
             return Err(Error::FailedPrecondition(format!(
                 "data directory {} holds vectors of model '{}' (dimension {}), but the server was started with \
@@ -162,40 +183,70 @@ fn check_model(data_dir: &Path, wanted: &StoredModel) -> Result<()> {
 
 fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<EdgeShard> {
     let config = EdgeConfigBuilder::new()
-        .vector(DENSE, EdgeVectorParamsBuilder::new(dimension, Distance::Cosine).build())
+        .vector(
+            DENSE,
+            EdgeVectorParamsBuilder::new(dimension, Distance::Cosine).build(),
+        )
         .build();
     let exists = path.join("edge_config.json").exists();
     let shard = if exists {
         EdgeShard::load(path, Some(config))
     } else {
-        std::fs::create_dir_all(path).map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+        std::fs::create_dir_all(path)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
         EdgeShard::new(path, config)
     }
-    .map_err(store_err(&format!("cannot open the {} shard at {}", collection.name(), path.display())))?;
+    .map_err(store_err(&format!(
+        "cannot open the {} shard at {}",
+        collection.name(),
+        path.display()
+    )))?;
 
     for (field, schema) in indexed_fields(collection) {
         let create = CreateIndex {
-            field_name: JsonPath::new(field),
+            field_name: json_path(field),
             field_schema: Some(PayloadFieldSchema::FieldType(schema)),
         };
         shard
-            .update(UpdateOperation::FieldIndexOperation(FieldIndexOperations::CreateIndex(create)))
+            .update(UpdateOperation::FieldIndexOperation(
+                FieldIndexOperations::CreateIndex(create),
+            ))
             .map_err(store_err(&format!("cannot index field {field}")))?;
     }
     Ok(shard)
 }
 
+/// A payload key as a Qdrant JSON path (our keys are plain identifiers, so this cannot fail in practice).
+fn json_path(field: &str) -> JsonPath {
+    JsonPath {
+        first_key: field.to_string(),
+        rest: Vec::new(),
+    }
+}
+
 fn to_condition(filter: &FieldFilter) -> Condition {
     let condition = match filter {
-        FieldFilter::AnyOf { field, values } => FieldCondition::new_match(JsonPath::new(field), Match::from(values.clone())),
+        FieldFilter::AnyOf { field, values } => {
+            FieldCondition::new_match(json_path(field), Match::from(values.clone()))
+        }
         FieldFilter::IntRange { field, min, max } => FieldCondition::new_range(
-            JsonPath::new(field),
-            Range { gte: min.map(|v| (v as f64).into()), lte: max.map(|v| (v as f64).into()), lt: None, gt: None },
+            json_path(field),
+            Range {
+                gte: min.map(|v| (v as f64).into()),
+                lte: max.map(|v| (v as f64).into()),
+                lt: None,
+                gt: None,
+            },
         ),
-        FieldFilter::Is { field, value } => FieldCondition::new_match(JsonPath::new(field), Match::from(*value)),
+        FieldFilter::Is { field, value } => {
+            FieldCondition::new_match(json_path(field), Match::from(*value))
+        }
         FieldFilter::WithinKm { center, km } => FieldCondition::new_geo_radius(
-            JsonPath::new(fields::GEO),
-            GeoRadius { center: to_qgeo(*center), radius: (km * 1000.0).into() },
+            json_path(fields::GEO),
+            GeoRadius {
+                center: to_qgeo(*center),
+                radius: (km * 1000.0).into(),
+            },
         ),
     };
     Condition::Field(condition)
@@ -209,7 +260,10 @@ fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
     if filters.is_empty() {
         return None;
     }
-    Some(Filter { must: Some(filters.iter().map(to_condition).collect()), ..Filter::default() })
+    Some(Filter {
+        must: Some(filters.iter().map(to_condition).collect()),
+        ..Filter::default()
+    })
 }
 
 /// `w_sem · $score + w_geo · gauss_decay(geo_distance(origin, geo), scale)`, distances in metres.
@@ -217,19 +271,27 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
     let fusion = &query.fusion;
     let decay = Expression::Decay {
         kind: DecayKind::Gauss,
-        x: Box::new(Expression::GeoDistance { origin: to_qgeo(query.origin), to: JsonPath::new(fields::GEO) }),
+        x: Box::new(Expression::GeoDistance {
+            origin: to_qgeo(query.origin),
+            to: json_path(fields::GEO),
+        }),
         target: None,
         midpoint: Some(crate::ranking::DECAY_MIDPOINT as f32),
         scale: Some((fusion.decay_scale_km * 1000.0) as f32),
     };
     let formula = Formula {
         formula: Expression::Sum(vec![
-            Expression::Mult(vec![Expression::Constant(fusion.semantic_weight as f32), Expression::Variable("$score".into())]),
+            Expression::Mult(vec![
+                Expression::Constant(fusion.semantic_weight as f32),
+                Expression::Variable("$score".into()),
+            ]),
             Expression::Mult(vec![Expression::Constant(fusion.geo_weight as f32), decay]),
         ]),
         defaults: HashMap::new(),
     };
-    let parsed = formula.try_into().map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
+    let parsed = formula
+        .try_into()
+        .map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
     Ok(ScoringQuery::Formula(parsed))
 }
 
@@ -251,7 +313,11 @@ fn to_doc(payload: Option<Payload>, vector: Option<VectorStructInternal>) -> Res
         .and_then(Value::as_str)
         .ok_or_else(|| Error::Store("stored point has no id field".into()))?
         .to_string();
-    Ok(StoredDoc { id, vector: dense_vector(vector), payload })
+    Ok(StoredDoc {
+        id,
+        vector: dense_vector(vector),
+        payload,
+    })
 }
 
 impl VectorStore for EdgeStore {
@@ -262,17 +328,25 @@ impl VectorStore for EdgeStore {
                 let mut payload: Map<String, Value> = doc.payload;
                 payload.insert(ID_FIELD.into(), Value::String(doc.id.clone()));
                 let vectors = qdrant_edge::Vectors::new_named([(DENSE, doc.vector)]);
-                qdrant_edge::PointStruct::new(point_id(collection, &doc.id), vectors, Value::Object(payload)).into()
+                qdrant_edge::PointStruct::new(
+                    point_id(collection, &doc.id),
+                    vectors,
+                    Value::Object(payload),
+                )
+                .into()
             })
             .collect();
         let shard = self.shard(collection);
-        let _guard = shard.write_lock.lock().map_err(|_| Error::Store("write lock poisoned".into()))?;
+        let _guard = shard
+            .write_lock
+            .lock()
+            .map_err(|_| Error::Store("write lock poisoned".into()))?;
         // One operation, one WAL record: the batch lands whole or not at all.
         shard
             .shard
-            .update(UpdateOperation::PointOperation(PointOperations::UpsertPoints(PointInsertOperations::PointsList(
-                points,
-            ))))
+            .update(UpdateOperation::PointOperation(
+                PointOperations::UpsertPoints(PointInsertOperations::PointsList(points)),
+            ))
             .map_err(store_err("upsert failed"))?;
         // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write survives a crash.
         shard.shard.flush();
@@ -283,20 +357,37 @@ impl VectorStore for EdgeStore {
         let records = self
             .shard(collection)
             .shard
-            .retrieve(&[point_id(collection, id)], Some(WithPayloadInterface::Bool(true)), Some(WithVector::Bool(true)))
+            .retrieve(
+                &[point_id(collection, id)],
+                Some(WithPayloadInterface::Bool(true)),
+                Some(WithVector::Bool(true)),
+            )
             .map_err(store_err("retrieve failed"))?;
-        records.into_iter().next().map(|r| to_doc(r.payload, r.vector)).transpose()
+        records
+            .into_iter()
+            .next()
+            .map(|r| to_doc(r.payload, r.vector))
+            .transpose()
     }
 
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
         let shard = self.shard(collection);
-        let _guard = shard.write_lock.lock().map_err(|_| Error::Store("write lock poisoned".into()))?;
+        let _guard = shard
+            .write_lock
+            .lock()
+            .map_err(|_| Error::Store("write lock poisoned".into()))?;
         let pid = point_id(collection, id);
-        let existed = !shard.shard.retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None).map_err(store_err("retrieve failed"))?.is_empty();
+        let existed = !shard
+            .shard
+            .retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None)
+            .map_err(store_err("retrieve failed"))?
+            .is_empty();
         if existed {
             shard
                 .shard
-                .update(UpdateOperation::PointOperation(PointOperations::DeletePoints { ids: vec![pid] }))
+                .update(UpdateOperation::PointOperation(
+                    PointOperations::DeletePoints { ids: vec![pid] },
+                ))
                 .map_err(store_err("delete failed"))?;
             shard.shard.flush();
         }
@@ -304,8 +395,14 @@ impl VectorStore for EdgeStore {
     }
 
     fn count(&self, collection: Collection) -> Result<usize> {
-        let request = qdrant_edge::CountRequest { filter: None, exact: true };
-        self.shard(collection).shard.count(request).map_err(store_err("count failed"))
+        let request = qdrant_edge::CountRequest {
+            filter: None,
+            exact: true,
+        };
+        self.shard(collection)
+            .shard
+            .count(request)
+            .map_err(store_err("count failed"))
     }
 
     fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>> {
@@ -332,10 +429,19 @@ impl VectorStore for EdgeStore {
             with_vector: WithVector::Bool(true),
             with_payload: WithPayloadInterface::Bool(true),
         };
-        let points = self.shard(collection).shard.query(request).map_err(store_err("query failed"))?;
+        let points = self
+            .shard(collection)
+            .shard
+            .query(request)
+            .map_err(store_err("query failed"))?;
         points
             .into_iter()
-            .map(|p| Ok(ScoredDoc { score: f64::from(p.score), doc: to_doc(p.payload, p.vector)? }))
+            .map(|p| {
+                Ok(ScoredDoc {
+                    score: f64::from(p.score),
+                    doc: to_doc(p.payload, p.vector)?,
+                })
+            })
             .collect()
     }
 }
@@ -368,7 +474,11 @@ mod tests {
         let mut payload = Map::new();
         payload.insert(fields::GEO.into(), json!({ "lat": lat, "lon": lon }));
         payload.insert(fields::BIRTH_YEAR.into(), json!(2000));
-        StoredDoc { id: id.into(), vector: unit(vector), payload }
+        StoredDoc {
+            id: id.into(),
+            vector: unit(vector),
+            payload,
+        }
     }
 
     #[test]
@@ -382,24 +492,60 @@ mod tests {
             doc("d", &[0.6, 0.0, 0.8], 35.10, 129.00),
         ];
         store.upsert(Collection::Seekers, docs.clone()).unwrap();
-        let origin = GeoPoint { lat: 37.165, lon: 126.875 };
+        let origin = GeoPoint {
+            lat: 37.165,
+            lon: 126.875,
+        };
         for fusion in [
-            FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: 10.0 },
-            FusionParams { semantic_weight: 0.5, geo_weight: 0.5, decay_scale_km: 10.0 },
-            FusionParams { semantic_weight: 0.1, geo_weight: 1.0, decay_scale_km: 50.0 },
+            FusionParams {
+                semantic_weight: 1.0,
+                geo_weight: 0.0,
+                decay_scale_km: 10.0,
+            },
+            FusionParams {
+                semantic_weight: 0.5,
+                geo_weight: 0.5,
+                decay_scale_km: 10.0,
+            },
+            FusionParams {
+                semantic_weight: 0.1,
+                geo_weight: 1.0,
+                decay_scale_km: 50.0,
+            },
         ] {
-            let query = RankedQuery { vector: unit(&[1.0, 0.1, 0.0]), origin, fusion, filters: vec![], prefetch: 10, limit: 4 };
+            let query = RankedQuery {
+                vector: unit(&[1.0, 0.1, 0.0]),
+                origin,
+                fusion,
+                filters: vec![],
+                prefetch: 10,
+                limit: 4,
+            };
             let hits = store.search(Collection::Seekers, &query).unwrap();
             let mut expected: Vec<(String, f64)> = docs
                 .iter()
                 .map(|d| {
-                    let p: GeoPoint = serde_json::from_value(d.payload[fields::GEO].clone()).unwrap();
-                    (d.id.clone(), fuse(cosine(&query.vector, &d.vector), haversine_km(origin, p), &fusion).final_score)
+                    let p: GeoPoint =
+                        serde_json::from_value(d.payload[fields::GEO].clone()).unwrap();
+                    (
+                        d.id.clone(),
+                        fuse(
+                            cosine(&query.vector, &d.vector),
+                            haversine_km(origin, p),
+                            &fusion,
+                        )
+                        .final_score,
+                    )
                 })
                 .collect();
             expected.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let got: Vec<(String, f64)> = hits.iter().map(|h| (h.doc.id.clone(), h.score)).collect();
-            assert_eq!(got.iter().map(|g| &g.0).collect::<Vec<_>>(), expected.iter().map(|e| &e.0).collect::<Vec<_>>(), "{fusion:?}");
+            let got: Vec<(String, f64)> =
+                hits.iter().map(|h| (h.doc.id.clone(), h.score)).collect();
+            assert_eq!(
+                got.iter().map(|g| &g.0).collect::<Vec<_>>(),
+                expected.iter().map(|e| &e.0).collect::<Vec<_>>(),
+                "{fusion:?}"
+            );
             for (g, e) in got.iter().zip(&expected) {
                 assert!((g.1 - e.1).abs() < 1e-4, "{g:?} vs {e:?}");
             }
@@ -410,22 +556,46 @@ mod tests {
     fn filters_and_radius_apply_inside_the_query() {
         let dir = tempfile::tempdir().unwrap();
         let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
-        let mut docs = vec![doc("near", &[1.0, 0.0], 37.0, 127.0), doc("far", &[1.0, 0.0], 35.0, 129.0)];
-        docs[1].payload.insert(fields::BIRTH_YEAR.into(), json!(1980));
+        let mut docs = vec![
+            doc("near", &[1.0, 0.0], 37.0, 127.0),
+            doc("far", &[1.0, 0.0], 35.0, 129.0),
+        ];
+        docs[1]
+            .payload
+            .insert(fields::BIRTH_YEAR.into(), json!(1980));
         store.upsert(Collection::Seekers, docs).unwrap();
         let base = RankedQuery {
             vector: unit(&[1.0, 0.0]),
-            origin: GeoPoint { lat: 37.0, lon: 127.0 },
+            origin: GeoPoint {
+                lat: 37.0,
+                lon: 127.0,
+            },
             fusion: FusionParams::default(),
             filters: vec![],
             prefetch: 10,
             limit: 10,
         };
-        let within = RankedQuery { filters: vec![FieldFilter::WithinKm { center: base.origin, km: 50.0 }], ..base.clone() };
+        let within = RankedQuery {
+            filters: vec![FieldFilter::WithinKm {
+                center: base.origin,
+                km: 50.0,
+            }],
+            ..base.clone()
+        };
         assert_eq!(store.search(Collection::Seekers, &within).unwrap().len(), 1);
-        let old = RankedQuery { filters: vec![FieldFilter::IntRange { field: fields::BIRTH_YEAR, min: None, max: Some(1990) }], ..base };
+        let old = RankedQuery {
+            filters: vec![FieldFilter::IntRange {
+                field: fields::BIRTH_YEAR,
+                min: None,
+                max: Some(1990),
+            }],
+            ..base
+        };
         let hits = store.search(Collection::Seekers, &old).unwrap();
-        assert_eq!(hits.iter().map(|h| h.doc.id.as_str()).collect::<Vec<_>>(), vec!["far"]);
+        assert_eq!(
+            hits.iter().map(|h| h.doc.id.as_str()).collect::<Vec<_>>(),
+            vec!["far"]
+        );
     }
 
     #[test]
@@ -433,7 +603,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
-            store.upsert(Collection::Postings, vec![doc("p1", &[1.0, 0.0], 37.0, 127.0), doc("p2", &[0.0, 1.0], 37.0, 127.0)]).unwrap();
+            store
+                .upsert(
+                    Collection::Postings,
+                    vec![
+                        doc("p1", &[1.0, 0.0], 37.0, 127.0),
+                        doc("p2", &[0.0, 1.0], 37.0, 127.0),
+                    ],
+                )
+                .unwrap();
             assert!(store.delete(Collection::Postings, "p2").unwrap());
             assert!(!store.delete(Collection::Postings, "p2").unwrap());
         }
@@ -449,11 +627,20 @@ mod tests {
     fn another_model_or_a_second_opener_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let store = EdgeStore::open(dir.path(), &model("alpha", 2)).unwrap();
-        let err = EdgeStore::open(dir.path(), &model("alpha", 2)).err().unwrap().to_string();
+        let err = EdgeStore::open(dir.path(), &model("alpha", 2))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("in use by another jobmatch process"), "{err}");
         drop(store);
-        let err = EdgeStore::open(dir.path(), &model("beta", 3)).err().unwrap().to_string();
-        assert!(err.contains("'alpha' (dimension 2)") && err.contains("'beta' (dimension 3)"), "{err}");
+        let err = EdgeStore::open(dir.path(), &model("beta", 3))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("'alpha' (dimension 2)") && err.contains("'beta' (dimension 3)"),
+            "{err}"
+        );
         assert!(EdgeStore::open(dir.path(), &model("alpha", 2)).is_ok());
     }
 }

@@ -50,9 +50,16 @@ pub struct StoredDoc {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldFilter {
     /// The keyword field equals one of the values.
-    AnyOf { field: &'static str, values: Vec<String> },
+    AnyOf {
+        field: &'static str,
+        values: Vec<String>,
+    },
     /// The integer field lies in the inclusive range.
-    IntRange { field: &'static str, min: Option<i64>, max: Option<i64> },
+    IntRange {
+        field: &'static str,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     /// The boolean field has this value.
     Is { field: &'static str, value: bool },
     /// The record's location lies within `km` of `center`.

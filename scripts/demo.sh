@@ -7,7 +7,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobmatch/target}"
 listen="${JOBMATCH_LISTEN:-127.0.0.1:50051}"
 server="http://$listen"
 data_dir="${JOBMATCH_DATA_DIR:-./data/demo}"
-model="${JOBMATCH_MODEL:-./models/all-MiniLM-L6-v2}"
+model="${JOBMATCH_MODEL:-./models/multilingual-e5-small}"
 
 bash scripts/fetch-model.sh
 echo "building jobmatch (the first build takes a while: candle, Qdrant and tonic compile from source) ..."

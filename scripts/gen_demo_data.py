@@ -129,7 +129,8 @@ REGIONS = [
     "전라북도 전주시 덕진구", "전라북도 군산시", "전라남도 여수시", "서울특별시 구로구", "서울특별시 금천구",
     "대전광역시 유성구", "강원특별자치도 원주시", "제주특별자치도 제주시",
 ]
-# Nearby regions a seeker might live in, to make commuting distances realistic.
+EXTRAS = ["주간 근무를 선호합니다.", "기숙사가 있는 회사면 좋겠습니다.", "운전면허 2종 보통이 있습니다.", "성실함과 책임감이 장점입니다.",
+          "집에서 가까운 회사를 찾고 있습니다.", "교대 근무도 가능합니다.", "선배에게 배우며 오래 일하고 싶습니다.", "컴퓨터 활용능력 2급이 있습니다."]
 COMPANY_WORDS = ["대성", "한빛", "미래", "동양", "세진", "우리", "태광", "신일", "금강", "한울", "성우", "새한"]
 COMPANY_KINDS = {"manufacturing": "정밀", "services": "세무법인", "healthcare": "요양병원", "it": "소프트", "food": "식품", "logistics": "물류"}
 GIVEN = ["민준", "서연", "도윤", "하은", "시우", "지유", "주원", "서아", "예준", "하린", "건우", "수아", "현우", "지안", "우진", "채원"]
@@ -171,7 +172,7 @@ def seekers():
     for i in range(160):
         key = keys[(i * 5) % len(keys)]
         _, skills, _, headline, resume, _ = OCCUPATIONS[key]
-        region = REGIONS[(i * 11 + 3) % len(REGIONS)]
+        region = random.choice(REGIONS)
         home = {"region": region}
         if i % 9 == 0:  # some give coordinates instead of a region
             home = {"coordinates": {"lat": round(37.2 + random.uniform(-0.3, 0.3), 5), "lon": round(127.0 + random.uniform(-0.3, 0.3), 5)}}
@@ -184,7 +185,7 @@ def seekers():
             "id": f"s{i + 1:03d}",
             "displayName": f"{random.choice(GIVEN)} {chr(65 + i % 26)}.",
             "headline": headline,
-            "resume": resume,
+            "resume": resume if resume.isascii() else f"{resume} {' '.join(random.sample(EXTRAS, k=2))}",
             "skills": random.sample(skills, k=2),
             "home": home,
             "maxCommuteKm": random.choice([10, 20, 30, 50]),

@@ -77,7 +77,7 @@ pub struct StoreArgs {
     #[arg(
         long,
         env = "JOBMATCH_MODEL",
-        default_value = "./models/all-MiniLM-L6-v2"
+        default_value = "./models/multilingual-e5-small"
     )]
     pub model: PathBuf,
 }

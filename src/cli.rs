@@ -25,6 +25,11 @@ pub struct Cli {
     /// Log filter in RUST_LOG syntax (e.g. "info", "jobmatch=debug").
     #[arg(long, env = "JOBMATCH_LOG", default_value = "info", global = true)]
     pub log: String,
+
+    /// Threads for the model's matrix maths (0: one per core). Set once at start, so candle does
+    /// not re-read /proc/cpuinfo on every matmul.
+    #[arg(long, env = "JOBMATCH_THREADS", default_value_t = 0, global = true)]
+    pub threads: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +45,31 @@ pub enum Command {
     /// Manage model directories.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Time the embedding engine on files of texts and queries (used by scripts/bench-embed).
+    BenchEmbed(BenchEmbedArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchEmbedArgs {
+    /// Model directory.
+    #[arg(
+        long,
+        env = "JOBMATCH_MODEL",
+        default_value = "./models/multilingual-e5-small"
+    )]
+    pub model: PathBuf,
+
+    /// File of texts, one per line, embedded as passages in batches.
+    #[arg(long, env = "JOBMATCH_BENCH_TEXTS")]
+    pub texts: PathBuf,
+
+    /// File of short queries, one per line, embedded one at a time.
+    #[arg(long, env = "JOBMATCH_BENCH_QUERIES")]
+    pub queries: PathBuf,
+
+    /// Texts per model call.
+    #[arg(long, env = "JOBMATCH_BENCH_BATCH", default_value_t = 32)]
+    pub batch_size: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,8 +13,10 @@
 //! - [`domain`]: validated records, limits, payload layout.
 //! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
 //! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
+//! - [`bench`]: `jobmatch bench-embed`, the engine's side of `scripts/bench-embed`.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -4,15 +4,32 @@ use clap::Parser;
 use jobmatch::cli::{Cli, Command, ModelCommand};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&cli.log).unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
+    // candle and gemm read the thread count from RAYON_NUM_THREADS; set it before any thread starts.
+    let threads = match cli.threads {
+        0 => std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1),
+        n => n,
+    };
+    std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
 
-    match cli.command {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli.command))
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve(args) => {
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
             jobmatch::server::serve(listener, args.to_config(), shutdown_signal()).await?;
@@ -30,6 +47,18 @@ async fn main() -> anyhow::Result<()> {
                 header.pieces,
                 args.out.display()
             );
+        }
+        Command::BenchEmbed(args) => {
+            let report = tokio::task::spawn_blocking(move || {
+                jobmatch::bench::embed_benchmark(
+                    &args.model,
+                    &args.texts,
+                    &args.queries,
+                    args.batch_size,
+                )
+            })
+            .await??;
+            println!("{}", serde_json::to_string(&report)?);
         }
     }
     Ok(())

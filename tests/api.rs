@@ -731,6 +731,39 @@ async fn metrics_report_batch_sizes_queue_depth_and_store_sizes() {
     server.stop().await;
 }
 
+#[test]
+fn an_ingest_file_with_invalid_utf8_is_refused_with_its_line_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("postings.jsonl");
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/postings.jsonl"),
+    )
+    .unwrap();
+    let mut bytes = good.lines().next().unwrap().as_bytes().to_vec();
+    bytes.extend_from_slice(b"\n{\"id\": \"p\xff\"}\n");
+    std::fs::write(&file, bytes).unwrap();
+    let data_dir = dir.path().join("data");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        .args(["ingest", "--postings"])
+        .arg(&file)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg("--model")
+        .arg(model_dir())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("postings.jsonl:2") && stderr.contains("not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        !data_dir.exists(),
+        "nothing may be written before the whole file is read"
+    );
+}
+
 mod embedding {
     use super::common::{fixture, minilm_model_dir as model_dir};
     use jobmatch::embed::bert::BertEmbedder;
@@ -788,6 +821,30 @@ mod embedding {
         assert!(
             (vectors[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4,
             "not normalised"
+        );
+    }
+
+    #[test]
+    fn a_tokenizer_larger_than_the_embedding_table_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // MiniLM's config (30,522 rows) with e5's tokenizer (250,002 pieces).
+        std::fs::copy(
+            model_dir().join("config.json"),
+            dir.path().join("config.json"),
+        )
+        .unwrap();
+        std::fs::copy(
+            super::common::e5_model_dir().join("tokenizer.json"),
+            dir.path().join("tokenizer.json"),
+        )
+        .unwrap();
+        let err = BertEmbedder::load(dir.path())
+            .err()
+            .expect("must fail")
+            .to_string();
+        assert!(
+            err.contains("250002 tokens") && err.contains("30522 rows"),
+            "{err}"
         );
     }
 

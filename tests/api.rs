@@ -12,8 +12,11 @@ const WELDER_POSTING: &str =
     "We hire a welder for TIG and CO2 welding of steel pipes and structures. \
      A welding craftsman certificate is preferred; training on site.";
 
-/// A posting in Hwaseong and three seekers: a welder far away in Busan, a welder nearby in
-/// Pyeongtaek, and an accountant living in Hwaseong itself. Meaning and distance disagree.
+/// Two welders with the same resume (so only distance can separate them, whatever the model).
+const WELDER_RESUME: &str = "I hold a welding craftsman certificate and did TIG and CO2 welding of steel pipes for two years.";
+
+/// A posting in Hwaseong and three seekers: a welder far away in Busan, the same welder profile
+/// nearby in Pyeongtaek, and an accountant living in Hwaseong itself. Meaning and distance disagree.
 async fn welder_scenario(
     client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
 ) {
@@ -31,9 +34,24 @@ async fn welder_scenario(
     client
         .upsert_seekers(pb::UpsertSeekersRequest {
             seekers: vec![
-                seeker("far-welder", "Certified welder", "I hold a welding craftsman certificate and did TIG and CO2 welding of steel pipes for two years.", region("부산광역시 강서구")),
-                seeker("near-welder", "Welding apprentice", "Vocational high school graduate; CO2 and TIG welding practice on steel structures.", region("Pyeongtaek-si")),
-                seeker("near-accountant", "Accountant", "Bookkeeping, payroll and tax filing for small firms; spreadsheet skills.", region("41590")),
+                seeker(
+                    "far-welder",
+                    "Certified welder",
+                    WELDER_RESUME,
+                    region("부산광역시 강서구"),
+                ),
+                seeker(
+                    "near-welder",
+                    "Certified welder",
+                    WELDER_RESUME,
+                    region("Pyeongtaek-si"),
+                ),
+                seeker(
+                    "near-accountant",
+                    "Accountant",
+                    "Bookkeeping, payroll and tax filing for small firms; spreadsheet skills.",
+                    region("41590"),
+                ),
             ],
         })
         .await
@@ -106,8 +124,8 @@ async fn meaning_and_distance_pull_in_different_directions() {
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
 
-    // Meaning first, distance as a tie-breaker: the nearby welder beats both the distant welder
-    // and the accountant next door.
+    // Meaning first, distance as a tie-breaker: the nearby welder beats both the distant (but
+    // otherwise identical) welder and the accountant next door.
     let balanced = candidate_ids(
         &mut client,
         pb::RankingOptions {

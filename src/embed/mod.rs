@@ -168,13 +168,6 @@ impl EmbeddingService {
             .await
             .map_err(|_| Error::Embedding("the inference thread dropped a request".into()))?
     }
-
-    pub async fn embed_one(&self, text: String, kind: TextKind) -> Result<Vec<f32>> {
-        self.embed(vec![text], kind)
-            .await?
-            .pop()
-            .ok_or_else(|| Error::Embedding("no vector returned".into()))
-    }
 }
 
 /// The inference loop: takes a job, gathers the jobs of the same kind that arrive within

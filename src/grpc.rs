@@ -6,6 +6,7 @@ use tonic::{Request, Response, Status};
 
 use crate::api::{self, pb};
 use crate::domain::{Limits, Posting, Seeker};
+use crate::embed::{Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::matching::{Matcher, Scored};
@@ -93,6 +94,50 @@ fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
 
 #[tonic::async_trait]
 impl pb::matching_server::Matching for MatchingApi {
+    async fn embed(
+        &self,
+        request: Request<pb::EmbedRequest>,
+    ) -> Result<Response<pb::EmbedResponse>, Status> {
+        let r = request.into_inner();
+        self.check_batch(r.texts.len(), "texts")?;
+        for (i, text) in r.texts.iter().enumerate() {
+            self.limits.required_text(&format!("texts[{i}]"), text)?;
+        }
+        let kind = if r.is_query {
+            TextKind::Query
+        } else {
+            TextKind::Passage
+        };
+        let matcher = self.matcher()?;
+        let vectors = matcher.embedder().embed(r.texts, kind).await?;
+        Ok(Response::new(pb::EmbedResponse {
+            vectors: vectors
+                .into_iter()
+                .map(|values| pb::Vector { values })
+                .collect(),
+            model: matcher.embedder().info().name.clone(),
+        }))
+    }
+
+    async fn model_info(
+        &self,
+        _request: Request<pb::ModelInfoRequest>,
+    ) -> Result<Response<pb::ModelInfoResponse>, Status> {
+        let info = self.matcher()?.embedder().info().clone();
+        Ok(Response::new(pb::ModelInfoResponse {
+            name: info.name,
+            dimension: info.dimension as u32,
+            max_tokens: info.max_tokens as u32,
+            pooling: match info.pooling {
+                Pooling::Mean => "mean".into(),
+                Pooling::Cls => "cls".into(),
+            },
+            query_prefix: info.query_prefix,
+            passage_prefix: info.passage_prefix,
+            weights_sha256: info.weights_sha256,
+        }))
+    }
+
     async fn upsert_postings(
         &self,
         request: Request<pb::UpsertPostingsRequest>,

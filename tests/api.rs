@@ -782,6 +782,89 @@ fn an_ingest_file_with_invalid_utf8_is_refused_with_its_line_and_nothing_is_writ
     );
 }
 
+#[tokio::test]
+async fn embed_and_model_info_expose_the_production_embeddings() {
+    use jobmatch::embed::bert::BertEmbedder;
+    use jobmatch::embed::{Embedder, TextKind};
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+
+    let info = client
+        .model_info(pb::ModelInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let mut direct = BertEmbedder::load(&model_dir()).unwrap();
+    let expected = direct.info().clone();
+    assert_eq!(
+        (
+            info.name.as_str(),
+            info.dimension as usize,
+            info.max_tokens as usize
+        ),
+        (
+            expected.name.as_str(),
+            expected.dimension,
+            expected.max_tokens
+        )
+    );
+    assert_eq!(
+        (info.query_prefix.as_str(), info.passage_prefix.as_str()),
+        (
+            expected.query_prefix.as_str(),
+            expected.passage_prefix.as_str()
+        )
+    );
+    assert_eq!(info.weights_sha256.len(), 64);
+    assert!(info.weights_sha256.chars().all(|c| c.is_ascii_hexdigit()));
+
+    let texts = vec![
+        "용접기능사 자격증 보유".to_string(),
+        "junior QA tester".to_string(),
+    ];
+    for is_query in [true, false] {
+        let response = client
+            .embed(pb::EmbedRequest {
+                texts: texts.clone(),
+                is_query,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let kind = if is_query {
+            TextKind::Query
+        } else {
+            TextKind::Passage
+        };
+        let reference = direct.embed(&texts, kind).unwrap();
+        assert_eq!(response.vectors.len(), 2);
+        for (got, want) in response.vectors.iter().zip(&reference) {
+            assert!(jobmatch::ranking::cosine(&got.values, want) >= 0.9999);
+        }
+    }
+    assert_invalid(
+        client
+            .embed(pb::EmbedRequest {
+                texts: vec![],
+                is_query: true,
+            })
+            .await,
+        "texts",
+    );
+    assert_invalid(
+        client
+            .embed(pb::EmbedRequest {
+                texts: vec!["ok".into(), " \n".into()],
+                is_query: true,
+            })
+            .await,
+        "texts[1]",
+    );
+    drop(client);
+    server.stop().await;
+}
+
 mod embedding {
     use super::common::{fixture, minilm_model_dir as model_dir};
     use jobmatch::embed::bert::BertEmbedder;

@@ -199,6 +199,7 @@ impl BertEmbedder {
             pooling,
             query_prefix: settings.query_prefix.unwrap_or_default(),
             passage_prefix: settings.passage_prefix.unwrap_or_default(),
+            weights_sha256: sha256_file(&weights)?,
         };
         let mut embedder = Self {
             model,
@@ -286,6 +287,28 @@ impl BertEmbedder {
         vectors.iter_mut().for_each(|v| normalise(v));
         Ok(vectors)
     }
+}
+
+/// Hex SHA-256 of a file, read in chunks (the weights are hundreds of MB).
+fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let io = |e: std::io::Error| Error::Io(format!("cannot read {}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Splits an encoding (with its special tokens) into windows of at most `max_tokens`, each keeping

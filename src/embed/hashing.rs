@@ -20,6 +20,7 @@ impl HashingEmbedder {
                 pooling: Pooling::Mean,
                 query_prefix: String::new(),
                 passage_prefix: String::new(),
+                weights_sha256: String::new(),
             },
         }
     }

@@ -48,6 +48,8 @@ pub struct ModelInfo {
     pub pooling: Pooling,
     pub query_prefix: String,
     pub passage_prefix: String,
+    /// SHA-256 of the weight file, hex (empty for embedders without one).
+    pub weights_sha256: String,
 }
 
 /// A blocking text embedder. Implementations return one L2-normalised vector per input text.

@@ -462,6 +462,7 @@ mod tests {
             pooling: Pooling::Mean,
             query_prefix: String::new(),
             passage_prefix: String::new(),
+            weights_sha256: String::new(),
         }
     }
 

@@ -126,42 +126,15 @@ async fn meaning_and_distance_pull_in_different_directions() {
 
     // Meaning first, distance as a tie-breaker: the nearby welder beats both the distant (but
     // otherwise identical) welder and the accountant next door.
-    let balanced = candidate_ids(
-        &mut client,
-        pb::RankingOptions {
-            top_k: 3,
-            semantic_weight: Some(1.0),
-            geo_weight: Some(0.1),
-            ..Default::default()
-        },
-    )
-    .await;
+    let balanced = candidate_ids(&mut client, weighted(3, 1.0, 0.1)).await;
     assert_eq!(ids(&balanced)[0], "near-welder", "{balanced:?}");
 
     // Meaning only: both welders above the accountant next door.
-    let semantic = candidate_ids(
-        &mut client,
-        pb::RankingOptions {
-            top_k: 3,
-            semantic_weight: Some(1.0),
-            geo_weight: Some(0.0),
-            ..Default::default()
-        },
-    )
-    .await;
+    let semantic = candidate_ids(&mut client, weighted(3, 1.0, 0.0)).await;
     assert_eq!(ids(&semantic)[2], "near-accountant", "{semantic:?}");
 
     // Distance dominates: the accountant in Hwaseong first, the Busan welder last.
-    let geo = candidate_ids(
-        &mut client,
-        pb::RankingOptions {
-            top_k: 3,
-            semantic_weight: Some(0.05),
-            geo_weight: Some(1.0),
-            ..Default::default()
-        },
-    )
-    .await;
+    let geo = candidate_ids(&mut client, weighted(3, 0.05, 1.0)).await;
     assert_eq!(
         ids(&geo),
         vec!["near-accountant", "near-welder", "far-welder"],

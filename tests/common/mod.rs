@@ -233,3 +233,13 @@ pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
         ..Default::default()
     })
 }
+
+/// Ranking options with explicit weights (server default decay scale).
+pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
+    pb::RankingOptions {
+        top_k,
+        semantic_weight: Some(semantic),
+        geo_weight: Some(geo),
+        ..Default::default()
+    }
+}

@@ -23,7 +23,12 @@ pub struct Cli {
     pub command: Command,
 
     /// Log filter in RUST_LOG syntax (e.g. "info", "jobmatch=debug").
-    #[arg(long, env = "JOBMATCH_LOG", default_value = "info", global = true)]
+    #[arg(
+        long,
+        env = "JOBMATCH_LOG",
+        default_value = "info,qdrant_edge=error",
+        global = true
+    )]
     pub log: String,
 
     /// Threads for the model's matrix maths (0: one per core). Set once at start, so candle does
@@ -47,6 +52,79 @@ pub enum Command {
     Model(ModelCommand),
     /// Time the embedding engine on files of texts and queries (used by scripts/bench-embed).
     BenchEmbed(BenchEmbedArgs),
+    /// Measure a model (and fusion weights) on labelled seeker→posting pairs: nDCG@10, Recall@10/50, MRR.
+    Eval(EvalArgs),
+    /// Embed everything again with another model, then switch to it (through a server, without downtime).
+    Reindex(ReindexArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// Model directory to evaluate.
+    #[arg(
+        long,
+        env = "JOBMATCH_MODEL",
+        default_value = "./models/multilingual-e5-small"
+    )]
+    pub model: PathBuf,
+
+    /// A second model directory, evaluated on the same data; the difference is printed with its interval.
+    #[arg(long, env = "JOBMATCH_EVAL_COMPARE")]
+    pub compare: Option<PathBuf>,
+
+    /// JSON-lines file of postings (proto-JSON, as `ingest` reads).
+    #[arg(
+        long,
+        env = "JOBMATCH_EVAL_POSTINGS",
+        default_value = "./samples/eval/postings.jsonl"
+    )]
+    pub postings: PathBuf,
+
+    /// JSON-lines file of seekers.
+    #[arg(
+        long,
+        env = "JOBMATCH_EVAL_SEEKERS",
+        default_value = "./samples/eval/seekers.jsonl"
+    )]
+    pub seekers: PathBuf,
+
+    /// Labels: seeker_id<TAB>posting_id<TAB>grade (0–3) per line; unlisted pairs are 0.
+    #[arg(
+        long,
+        env = "JOBMATCH_EVAL_QRELS",
+        default_value = "./samples/eval/qrels.tsv"
+    )]
+    pub qrels: PathBuf,
+
+    /// Also grid-search the semantic/geo weights and the decay scale, and print the best.
+    #[arg(long, env = "JOBMATCH_EVAL_TUNE")]
+    pub tune: bool,
+
+    /// Write the figures as JSON to this file (for notebooks).
+    #[arg(long, env = "JOBMATCH_EVAL_JSON")]
+    pub json: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub ranking: RankingArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReindexArgs {
+    /// The new model directory (with --server: a path on the server's machine).
+    #[arg(long, env = "JOBMATCH_REINDEX_MODEL")]
+    pub model: PathBuf,
+
+    /// Server to re-index through (e.g. http://127.0.0.1:50051), which keeps serving meanwhile;
+    /// without it the data directory is re-indexed directly (no server may have it open).
+    #[arg(long, env = "JOBMATCH_SERVER")]
+    pub server: Option<String>,
+
+    /// Directory of the embedded vector store (without --server).
+    #[arg(long, env = "JOBMATCH_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,7 +11,7 @@ use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
 use crate::api::{self, pb};
-use crate::cli::{HealthArgs, IngestArgs, RecommendArgs};
+use crate::cli::{EvalArgs, HealthArgs, IngestArgs, RecommendArgs, ReindexArgs};
 use crate::domain::Limits;
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
@@ -35,7 +35,7 @@ fn status_error(status: tonic::Status) -> Error {
 }
 
 /// Reads a JSON-lines file of proto-JSON messages; an error names the file and line.
-fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+pub fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
     let file = std::fs::File::open(path)
         .map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
     let mut records = Vec::new();
@@ -368,4 +368,169 @@ pub async fn health(args: HealthArgs) -> Result<()> {
             _ => tokio::time::sleep(Duration::from_millis(500)).await,
         }
     }
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
+/// Reads and validates a JSON-lines file of postings.
+pub fn read_postings(path: &Path, limits: &Limits) -> Result<Vec<crate::domain::Posting>> {
+    read_lines::<pb::Posting>(path)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            api::posting_from_proto(p, limits, Gazetteer::builtin())
+                .map_err(|e| e.in_field(&format!("{}:{}", path.display(), i + 1)))
+        })
+        .collect()
+}
+
+/// Reads and validates a JSON-lines file of seekers.
+pub fn read_seekers(path: &Path, limits: &Limits) -> Result<Vec<crate::domain::Seeker>> {
+    let year = this_year();
+    read_lines::<pb::Seeker>(path)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            api::seeker_from_proto(s, limits, Gazetteer::builtin(), year)
+                .map_err(|e| e.in_field(&format!("{}:{}", path.display(), i + 1)))
+        })
+        .collect()
+}
+
+/// `jobmatch eval`: one or two models on labelled data, optionally with a weight search.
+pub async fn eval(args: EvalArgs) -> Result<()> {
+    use crate::eval;
+    let limits = args.limits.to_limits();
+    let settings = args.ranking.to_settings();
+    let fusion = settings.defaults;
+    if fusion.semantic_weight < 0.0 || fusion.geo_weight < 0.0 || fusion.decay_scale_km <= 0.0 {
+        return Err(Error::invalid(
+            "--semantic-weight",
+            "weights must be ≥ 0 and the decay scale > 0",
+        ));
+    }
+    let postings = read_postings(&args.postings, &limits)?;
+    let seekers = read_seekers(&args.seekers, &limits)?;
+    let qrels = {
+        let seeker_ids = seekers.iter().map(|s| s.id.as_str()).collect();
+        let posting_ids = postings.iter().map(|p| p.id.as_str()).collect();
+        eval::read_qrels(&args.qrels, &seeker_ids, &posting_ids)?
+    };
+    let set = eval::EvalSet {
+        postings,
+        seekers,
+        qrels,
+    };
+    let mut model_dirs = vec![args.model.clone()];
+    model_dirs.extend(args.compare.clone());
+    let mut models = Vec::new();
+    let mut per_model = Vec::new();
+    let mut tuning = Vec::new();
+    for dir in &model_dirs {
+        eprintln!(
+            "indexing {} postings and {} seekers with {}",
+            set.postings.len(),
+            set.seekers.len(),
+            dir.display()
+        );
+        let indexed = eval::index(dir, &set, fusion).await?;
+        let per_seeker = indexed.evaluate(&set.qrels, fusion).await?;
+        models.push(eval::ModelReport {
+            model: indexed.model.clone(),
+            model_dir: dir.clone(),
+            summary: eval::summarise(&per_seeker),
+        });
+        if args.tune {
+            eprintln!("tuning {} ({} settings)", indexed.model, eval::tune_grid().len());
+            let points = eval::tune(&indexed, &set.qrels).await?;
+            tuning.push(eval::TuneReport {
+                model: indexed.model.clone(),
+                best: points[0],
+                given_ndcg_at_10: eval::summarise(&per_seeker).ndcg_at_10.mean,
+                top: points.into_iter().take(10).collect(),
+            });
+        }
+        per_model.push(per_seeker);
+    }
+    let difference = match &per_model[..] {
+        [a, b] => Some(eval::compare(a, b)),
+        _ => None,
+    };
+    let report = eval::Report {
+        seekers_evaluated: per_model[0].len(),
+        fusion: fusion.into(),
+        models,
+        difference,
+        tuning,
+    };
+    print!("{}", eval::render(&report));
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Error::Io(e.to_string()))?;
+        std::fs::write(path, text)
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn print_progress(phase: &str, collection: &str, done: u64, total: u64, model: &str) {
+    match phase {
+        "copying" => eprintln!("copying {collection}: {done}/{total}"),
+        "switched" => eprintln!("switched to {model} ({done} records)"),
+        other => eprintln!("{other}"),
+    }
+}
+
+/// `jobmatch reindex`: through a running server (streamed progress), or directly on a data directory.
+pub async fn reindex(args: ReindexArgs) -> Result<()> {
+    match &args.server {
+        Some(server) => {
+            let mut client = pb::matching_client::MatchingClient::new(connect(server).await?);
+            let mut stream = client
+                .reindex(pb::ReindexRequest {
+                    model_dir: args.model.display().to_string(),
+                })
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            let mut switched = false;
+            while let Some(update) = stream.message().await.map_err(status_error)? {
+                switched |= update.phase == "switched";
+                print_progress(
+                    &update.phase,
+                    &update.collection,
+                    update.done,
+                    update.total,
+                    &update.model,
+                );
+            }
+            if !switched {
+                return Err(Error::Io("the server ended the re-index without switching".into()));
+            }
+        }
+        None => {
+            let (progress, mut updates) = tokio::sync::mpsc::unbounded_channel();
+            let printer = tokio::spawn(async move {
+                while let Some(u) = updates.recv().await {
+                    let u: crate::reindex::ReindexProgress = u;
+                    print_progress(u.phase, u.collection, u.done, u.total, &u.model);
+                }
+            });
+            let summary =
+                crate::reindex::reindex_offline(&args.data_dir, &args.model, progress).await?;
+            let _ = printer.await;
+            println!(
+                "re-indexed {} postings and {} seekers with {} in {:.1} s; start the server with --model {}",
+                summary.postings,
+                summary.seekers,
+                summary.model,
+                summary.elapsed.as_secs_f64(),
+                args.model.display()
+            );
+        }
+    }
+    Ok(())
 }

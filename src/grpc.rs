@@ -6,26 +6,37 @@ use tonic::{Request, Response, Status};
 
 use crate::api::{self, pb};
 use crate::domain::{Limits, Posting, Seeker};
-use crate::embed::{Pooling, TextKind};
+use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::matching::{Matcher, Scored};
 use crate::ranking::FusionParams;
+use crate::reindex::ReindexProgress;
 use crate::store::Collection;
 
 /// The `jobmatch.v1.Matching` service. Answers `UNAVAILABLE` until the model and store are ready.
 #[derive(Clone)]
 pub struct MatchingApi {
-    matcher: Arc<OnceLock<Matcher>>,
+    matcher: Arc<OnceLock<Arc<Matcher>>>,
     limits: Limits,
+    /// Batching of the inference thread a re-index starts for its new model.
+    batching: BatchingConfig,
 }
 
 impl MatchingApi {
-    pub fn new(matcher: Arc<OnceLock<Matcher>>, limits: Limits) -> Self {
-        Self { matcher, limits }
+    pub fn new(
+        matcher: Arc<OnceLock<Arc<Matcher>>>,
+        limits: Limits,
+        batching: BatchingConfig,
+    ) -> Self {
+        Self {
+            matcher,
+            limits,
+            batching,
+        }
     }
 
-    fn matcher(&self) -> Result<&Matcher> {
+    fn matcher(&self) -> Result<&Arc<Matcher>> {
         self.matcher
             .get()
             .ok_or_else(|| Error::Unavailable("the model and store are still loading".into()))
@@ -92,8 +103,70 @@ fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
     limits.id(field, value)
 }
 
+fn progress_to_proto(p: ReindexProgress) -> pb::ReindexProgress {
+    pb::ReindexProgress {
+        phase: p.phase.into(),
+        collection: p.collection.into(),
+        done: p.done,
+        total: p.total,
+        model: p.model,
+    }
+}
+
+type ProgressStream = std::pin::Pin<
+    Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>,
+>;
+
 #[tonic::async_trait]
 impl pb::matching_server::Matching for MatchingApi {
+    type ReindexStream = ProgressStream;
+
+    async fn reindex(
+        &self,
+        request: Request<pb::ReindexRequest>,
+    ) -> Result<Response<Self::ReindexStream>, Status> {
+        let model_dir = std::path::PathBuf::from(request.into_inner().model_dir);
+        if model_dir.as_os_str().is_empty() {
+            return Err(Error::invalid("model_dir", "is empty").into());
+        }
+        if !model_dir.is_dir() {
+            return Err(Error::invalid(
+                "model_dir",
+                format!("{} is not a directory on the server", model_dir.display()),
+            )
+            .into());
+        }
+        let matcher = self.matcher()?.clone();
+        if matcher.reindex_running() {
+            return Err(Error::FailedPrecondition(
+                "a re-index is already running; wait for it to finish".into(),
+            )
+            .into());
+        }
+        let (stream, answers) = tokio::sync::mpsc::unbounded_channel();
+        let batching = self.batching;
+        // Its own task: the re-index finishes even if the caller goes away.
+        tokio::spawn(async move {
+            let (progress, mut updates) = tokio::sync::mpsc::unbounded_channel();
+            let forward = {
+                let stream = stream.clone();
+                tokio::spawn(async move {
+                    while let Some(update) = updates.recv().await {
+                        let _ = stream.send(Ok(progress_to_proto(update)));
+                    }
+                })
+            };
+            let result = matcher.reindex(&model_dir, batching, progress).await;
+            let _ = forward.await;
+            if let Err(e) = result {
+                let _ = stream.send(Err(Status::from(e)));
+            }
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::UnboundedReceiverStream::new(answers),
+        )))
+    }
+
     async fn embed(
         &self,
         request: Request<pb::EmbedRequest>,
@@ -265,3 +338,4 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 }
+

@@ -8,12 +8,14 @@
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
 //! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
 //! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
 //! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
 //! - [`domain`]: validated records, limits, payload layout.
 //! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
 //! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
 //! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
+//! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
 //! - [`bench`]: `jobmatch bench-embed`, the engine's side of `scripts/bench-embed`.
 
 pub mod api;
@@ -24,11 +26,13 @@ pub mod config;
 pub mod domain;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod geo;
 pub mod grpc;
 pub mod matching;
 pub mod metrics;
 pub mod ranking;
+pub mod reindex;
 pub mod server;
 pub mod store;
 

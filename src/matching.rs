@@ -2,7 +2,8 @@
 //! and the command line both call these.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
@@ -11,6 +12,8 @@ use crate::domain::{from_payload, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::ranking::{cosine, fuse, haversine_km, FusionParams, ScoreBreakdown};
+use crate::reindex::Shadow;
+use crate::store::layout::DataDir;
 use crate::store::{Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
 
 /// A recommended record with the numbers behind its rank.
@@ -36,14 +39,103 @@ pub struct RankingSettings {
     pub prefetch: usize,
 }
 
+/// A model and the store generation whose vectors it made: a re-index swaps both at once.
+pub struct Engine {
+    pub embedder: EmbeddingService,
+    pub store: Arc<dyn VectorStore>,
+    /// The data-directory generation holding the store (None for stores without one).
+    pub generation: Option<std::path::PathBuf>,
+}
+
+/// A posting or a seeker, as the use cases handle both.
+pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
+    const COLLECTION: Collection;
+    /// Postings are passages, seekers queries (see [`TextKind`]).
+    const TEXT_KIND: TextKind;
+    fn id(&self) -> &str;
+    fn embedding_text(&self) -> String;
+    fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>>;
+}
+
+impl Record for Posting {
+    const COLLECTION: Collection = Collection::Postings;
+    const TEXT_KIND: TextKind = TextKind::Passage;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn embedding_text(&self) -> String {
+        Posting::embedding_text(self)
+    }
+    fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        Posting::payload(self)
+    }
+}
+
+impl Record for Seeker {
+    const COLLECTION: Collection = Collection::Seekers;
+    const TEXT_KIND: TextKind = TextKind::Query;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn embedding_text(&self) -> String {
+        Seeker::embedding_text(self)
+    }
+    fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        Seeker::payload(self)
+    }
+}
+
+/// Embeds records with `embedder` into documents ready to store.
+pub(crate) async fn embed_records<R: Record>(
+    embedder: &EmbeddingService,
+    records: &[R],
+) -> Result<Vec<StoredDoc>> {
+    let texts = records.iter().map(R::embedding_text).collect();
+    let vectors = embedder.embed(texts, R::TEXT_KIND).await?;
+    records
+        .iter()
+        .zip(vectors)
+        .map(|(r, vector)| {
+            Ok(StoredDoc {
+                id: r.id().to_string(),
+                vector,
+                payload: r.payload()?,
+            })
+        })
+        .collect()
+}
+
 pub struct Matcher {
-    embedder: EmbeddingService,
-    store: Arc<dyn VectorStore>,
+    /// The serving engine; read on every request, replaced by a re-index's switch.
+    active: RwLock<Arc<Engine>>,
     ranking: RankingSettings,
+    /// Where re-indexes build new generations (None: re-index unsupported, e.g. unit tests).
+    pub(crate) data_dir: Option<Arc<DataDir>>,
+    /// While a re-index runs: the engine being built, which every write also reaches.
+    pub(crate) shadow: Mutex<Option<Arc<Shadow>>>,
+    /// Writes hold it shared; installing a shadow and switching take it exclusively, so no
+    /// write straddles a change of engine.
+    pub(crate) write_gate: tokio::sync::RwLock<()>,
+    pub(crate) reindexing: AtomicBool,
+}
+
+/// Reads one record; `NotFound` when it is not stored.
+async fn fetch_from(
+    store: Arc<dyn VectorStore>,
+    collection: Collection,
+    id: &str,
+) -> Result<StoredDoc> {
+    let key = id.to_string();
+    blocking(move || store.get(collection, &key))
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            kind: collection.noun(),
+            id: id.to_string(),
+        })
 }
 
 /// Runs blocking store work off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
@@ -65,81 +157,76 @@ fn reject_duplicate_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> R
 }
 
 impl Matcher {
-    pub fn new(
-        embedder: EmbeddingService,
-        store: Arc<dyn VectorStore>,
-        ranking: RankingSettings,
-    ) -> Self {
+    pub fn new(engine: Engine, ranking: RankingSettings, data_dir: Option<Arc<DataDir>>) -> Self {
         Self {
-            embedder,
-            store,
+            active: RwLock::new(Arc::new(engine)),
             ranking,
+            data_dir,
+            shadow: Mutex::new(None),
+            write_gate: tokio::sync::RwLock::new(()),
+            reindexing: AtomicBool::new(false),
         }
     }
 
-    pub fn embedder(&self) -> &EmbeddingService {
-        &self.embedder
+    /// The serving engine (a cheap handle; a switch does not disturb holders of the old one).
+    pub fn engine(&self) -> Arc<Engine> {
+        self.active
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn replace_engine(&self, engine: Arc<Engine>) -> Arc<Engine> {
+        let mut active = self
+            .active
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::replace(&mut *active, engine)
+    }
+
+    pub fn embedder(&self) -> EmbeddingService {
+        self.engine().embedder.clone()
+    }
+
+    pub(crate) fn current_shadow(&self) -> Option<Arc<Shadow>> {
+        self.shadow
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Embeds and stores records; the batch is written whole or not at all. During a re-index
+    /// the batch also reaches the generation being built.
+    async fn upsert<R: Record>(&self, records: Vec<R>) -> Result<usize> {
+        reject_duplicate_ids(records.iter().map(R::id), R::COLLECTION.name())?;
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let _gate = self.write_gate.read().await;
+        let engine = self.engine();
+        let docs = embed_records(&engine.embedder, &records).await?;
+        let store = engine.store.clone();
+        blocking(move || store.upsert(R::COLLECTION, docs)).await?;
+        if let Some(shadow) = self.current_shadow() {
+            shadow.mirror_upsert(&records).await;
+        }
+        Ok(records.len())
     }
 
     /// Embeds and stores postings; the batch is written whole or not at all.
     #[instrument(skip_all, fields(count = postings.len()))]
     pub async fn upsert_postings(&self, postings: Vec<Posting>) -> Result<usize> {
-        reject_duplicate_ids(postings.iter().map(|p| p.id.as_str()), "postings")?;
-        let texts = postings.iter().map(Posting::embedding_text).collect();
-        let vectors = self.embedder.embed(texts, TextKind::Passage).await?;
-        let docs = postings
-            .iter()
-            .zip(vectors)
-            .map(|(p, vector)| {
-                Ok(StoredDoc {
-                    id: p.id.clone(),
-                    vector,
-                    payload: p.payload()?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.write(Collection::Postings, docs).await
+        self.upsert(postings).await
     }
 
     /// Embeds and stores seekers; the batch is written whole or not at all.
     #[instrument(skip_all, fields(count = seekers.len()))]
     pub async fn upsert_seekers(&self, seekers: Vec<Seeker>) -> Result<usize> {
-        reject_duplicate_ids(seekers.iter().map(|s| s.id.as_str()), "seekers")?;
-        let texts = seekers.iter().map(Seeker::embedding_text).collect();
-        let vectors = self.embedder.embed(texts, TextKind::Query).await?;
-        let docs = seekers
-            .iter()
-            .zip(vectors)
-            .map(|(s, vector)| {
-                Ok(StoredDoc {
-                    id: s.id.clone(),
-                    vector,
-                    payload: s.payload()?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.write(Collection::Seekers, docs).await
-    }
-
-    async fn write(&self, collection: Collection, docs: Vec<StoredDoc>) -> Result<usize> {
-        let count = docs.len();
-        if count == 0 {
-            return Ok(0);
-        }
-        let store = self.store.clone();
-        blocking(move || store.upsert(collection, docs)).await?;
-        Ok(count)
+        self.upsert(seekers).await
     }
 
     async fn fetch(&self, collection: Collection, id: &str) -> Result<StoredDoc> {
-        let store = self.store.clone();
-        let key = id.to_string();
-        blocking(move || store.get(collection, &key))
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                kind: collection.noun(),
-                id: id.to_string(),
-            })
+        fetch_from(self.engine().store.clone(), collection, id).await
     }
 
     pub async fn get_posting(&self, id: &str) -> Result<Posting> {
@@ -150,11 +237,17 @@ impl Matcher {
         from_payload(&self.fetch(Collection::Seekers, id).await?.payload)
     }
 
-    /// Deletes a record with its vector; `NotFound` when there is none.
+    /// Deletes a record with its vector; `NotFound` when there is none. During a re-index the
+    /// record is removed from the generation being built too.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
-        let store = self.store.clone();
+        let _gate = self.write_gate.read().await;
+        let store = self.engine().store.clone();
         let key = id.to_string();
-        if blocking(move || store.delete(collection, &key)).await? {
+        let existed = blocking(move || store.delete(collection, &key)).await?;
+        if let Some(shadow) = self.current_shadow() {
+            shadow.mirror_delete(collection, id).await;
+        }
+        if existed {
             Ok(())
         } else {
             Err(Error::NotFound {
@@ -165,7 +258,7 @@ impl Matcher {
     }
 
     pub async fn count(&self, collection: Collection) -> Result<usize> {
-        let store = self.store.clone();
+        let store = self.engine().store.clone();
         blocking(move || store.count(collection)).await
     }
 
@@ -201,7 +294,9 @@ impl Matcher {
         T: for<'de> serde::Deserialize<'de>,
     {
         let fusion = self.fusion(request)?;
-        let origin_doc = self.fetch(origin, origin_id).await?;
+        // One engine for the whole request: a switch in between must not mix two models' vectors.
+        let engine = self.engine();
+        let origin_doc = fetch_from(engine.store.clone(), origin, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
         let origin_point = location(&origin_record);
         if let Some(km) = request.max_distance_km {
@@ -218,7 +313,7 @@ impl Matcher {
             prefetch: self.ranking.prefetch.max(request.top_k),
             limit: request.top_k,
         };
-        let store = self.store.clone();
+        let store = engine.store.clone();
         let hits = blocking(move || store.search(target, &query)).await?;
         let results = hits
             .into_iter()

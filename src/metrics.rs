@@ -14,14 +14,15 @@ use crate::matching::Matcher;
 use crate::store::Collection;
 
 /// Renders the current metrics; empty families until the model and store are ready.
-pub async fn render(matcher: &OnceLock<Matcher>) -> String {
+pub async fn render(matcher: &OnceLock<Arc<Matcher>>) -> String {
     let mut out = String::new();
     let ready = matcher.get().is_some();
     let _ = writeln!(out, "# HELP jobmatch_ready 1 once the model is loaded and the store is open.\n# TYPE jobmatch_ready gauge\njobmatch_ready {}", u8::from(ready));
     let Some(matcher) = matcher.get() else {
         return out;
     };
-    let stats = matcher.embedder().stats();
+    let embedder = matcher.embedder();
+    let stats = embedder.stats();
     let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
     let _ = writeln!(out, "# HELP jobmatch_inference_queue_depth Embedding requests waiting for the inference thread.\n# TYPE jobmatch_inference_queue_depth gauge\njobmatch_inference_queue_depth {}", load(&stats.queued));
     let _ = writeln!(out, "# HELP jobmatch_inference_requests_total Embedding requests answered.\n# TYPE jobmatch_inference_requests_total counter\njobmatch_inference_requests_total {}", load(&stats.requests));
@@ -61,7 +62,7 @@ pub async fn render(matcher: &OnceLock<Matcher>) -> String {
 /// (One GET per connection, as Prometheus scrapes; anything else gets the same text.)
 pub async fn serve_metrics(
     listener: TcpListener,
-    matcher: Arc<OnceLock<Matcher>>,
+    matcher: Arc<OnceLock<Arc<Matcher>>>,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);

@@ -12,30 +12,38 @@ use tracing::{error, info};
 
 use crate::api::pb;
 use crate::config::{ServeConfig, StoreConfig};
-use crate::embed::bert::BertEmbedder;
-use crate::embed::{BatchingConfig, EmbeddingService};
+use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::grpc::MatchingApi;
-use crate::matching::{Matcher, RankingSettings};
+use crate::matching::{Engine, Matcher, RankingSettings};
+use crate::reindex::load_model;
 use crate::store::edge::EdgeStore;
+use crate::store::layout::DataDir;
 
-/// Loads the model (on a blocking thread) and opens the store: the slow part of start-up.
+/// Loads the model (on its inference thread) and opens the data directory's serving
+/// generation: the slow part of start-up.
 pub async fn open_matcher(
     store: &StoreConfig,
     ranking: RankingSettings,
     batching: BatchingConfig,
 ) -> Result<Matcher> {
-    let model_dir = store.model_dir.clone();
-    let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&model_dir))
-        .await
-        .map_err(|e| Error::Embedding(format!("model loading panicked: {e}")))??;
-    let service = EmbeddingService::start(Box::new(embedder), batching)?;
-    let info = service.info().clone();
-    let data_dir = store.data_dir.clone();
-    let store = tokio::task::spawn_blocking(move || EdgeStore::open(&data_dir, &info))
-        .await
-        .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
-    Ok(Matcher::new(service, Arc::new(store), ranking))
+    let embedder = load_model(&store.model_dir, batching).await?;
+    let info = embedder.info().clone();
+    let root = store.data_dir.clone();
+    let (data_dir, edge, generation) = tokio::task::spawn_blocking(move || {
+        let data_dir = DataDir::open(&root)?;
+        let generation = data_dir.current()?;
+        let edge = EdgeStore::open(&generation, &info)?;
+        Ok::<_, Error>((data_dir, edge, generation))
+    })
+    .await
+    .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
+    let engine = Engine {
+        embedder,
+        store: Arc::new(edge),
+        generation: Some(generation),
+    };
+    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))))
 }
 
 /// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
@@ -72,7 +80,7 @@ pub async fn serve_with_metrics(
         .map_err(|e| Error::Io(format!("reflection: {e}")))?;
 
     let matcher = Arc::new(OnceLock::new());
-    let api = MatchingApi::new(matcher.clone(), config.limits);
+    let api = MatchingApi::new(matcher.clone(), config.limits, config.batching);
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
     let metrics_task = metrics_listener.map(|listener| {
         tokio::spawn(crate::metrics::serve_metrics(
@@ -95,7 +103,7 @@ pub async fn serve_with_metrics(
             match open_matcher(&config.store, config.ranking, config.batching).await {
                 Ok(ready) => {
                     let info = ready.embedder().info().clone();
-                    let _ = matcher.set(ready);
+                    let _ = matcher.set(Arc::new(ready));
                     health.set_service_status("", ServingStatus::Serving).await;
                     health
                         .set_serving::<pb::matching_server::MatchingServer<MatchingApi>>()

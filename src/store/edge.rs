@@ -18,14 +18,16 @@ use qdrant_edge::{
     EdgeVectorParamsBuilder, Expression, FieldCondition, FieldIndexOperations, Filter, Formula,
     GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match, NamedQuery, Payload, PayloadFieldSchema,
     PayloadSchemaType, PointId, PointInsertOperations, PointOperations, Prefetch, QueryEnum,
-    QueryRequest, Range, ScoringQuery, UpdateOperation, VectorInternal, VectorStructInternal,
+    QueryRequest, Range, ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal, VectorStructInternal,
     WithPayloadInterface, WithVector,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::Mutex;
 
-use super::{Collection, FieldFilter, RankedQuery, ScoredDoc, StoredDoc, VectorStore};
+use super::{
+    Collection, FieldFilter, RankedQuery, ScanCursor, ScoredDoc, StoredDoc, VectorStore,
+};
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
@@ -40,6 +42,40 @@ const ID_FIELD: &str = "id";
 pub struct StoredModel {
     pub name: String,
     pub dimension: usize,
+    /// SHA-256 of the weight file (empty when the embedder has none, or for data written before it was recorded).
+    #[serde(default)]
+    pub weights_sha256: String,
+}
+
+impl StoredModel {
+    pub fn of(model: &ModelInfo) -> Self {
+        Self {
+            name: model.name.clone(),
+            dimension: model.dimension,
+            weights_sha256: model.weights_sha256.clone(),
+        }
+    }
+
+    /// Same name and dimension, and the same weights where both sides know their hash.
+    fn matches(&self, other: &StoredModel) -> bool {
+        self.name == other.name
+            && self.dimension == other.dimension
+            && (self.weights_sha256.is_empty()
+                || other.weights_sha256.is_empty()
+                || self.weights_sha256 == other.weights_sha256)
+    }
+
+    fn describe(&self) -> String {
+        let hash = if self.weights_sha256.is_empty() {
+            "unknown".to_string()
+        } else {
+            self.weights_sha256.chars().take(12).collect()
+        };
+        format!(
+            "'{}' (dimension {}, weights {hash})",
+            self.name, self.dimension
+        )
+    }
 }
 
 struct Shard {
@@ -48,11 +84,11 @@ struct Shard {
     write_lock: Mutex<()>,
 }
 
-/// Qdrant embedded in-process.
+/// Qdrant embedded in-process: the shards of one generation of the data directory
+/// (see [`super::layout`]; the directory's lock is held there).
 pub struct EdgeStore {
     shards: HashMap<Collection, Shard>,
-    /// Held for the store's lifetime: one process per data directory.
-    _lock: std::fs::File,
+    dir: PathBuf,
 }
 
 fn store_err(context: &str) -> impl Fn(qdrant_edge::OperationError) -> Error + '_ {
@@ -91,27 +127,32 @@ fn indexed_fields(collection: Collection) -> Vec<(&'static str, PayloadSchemaTyp
 }
 
 impl EdgeStore {
-    /// Opens (or creates) the shards under `data_dir` for vectors of `model`.
+    /// Opens (or creates) the shards in the generation directory `dir` for vectors of `model`.
     ///
-    /// Refuses a data directory whose vectors were made by a different model or dimension.
-    pub fn open(data_dir: &Path, model: &ModelInfo) -> Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            Error::Io(format!(
-                "cannot create data directory {}: {e}",
-                data_dir.display()
+    /// Refuses a directory whose vectors were made by a different model (name, dimension or
+    /// weights), naming both.
+    pub fn open(dir: &Path, model: &ModelInfo) -> Result<Self> {
+        let wanted = StoredModel::of(model);
+        check_model(dir, &wanted)?;
+        Self::open_shards(dir, model.dimension)
+    }
+
+    /// Opens an existing generation for reading and copying, whatever model made it.
+    pub fn open_existing(dir: &Path) -> Result<(Self, StoredModel)> {
+        let stored = read_model(dir)?.ok_or_else(|| {
+            Error::FailedPrecondition(format!(
+                "{} has no model.json: nothing was stored there yet",
+                dir.display()
             ))
         })?;
-        let lock = lock_data_dir(data_dir)?;
-        let wanted = StoredModel {
-            name: model.name.clone(),
-            dimension: model.dimension,
-        };
-        check_model(data_dir, &wanted)?;
+        Ok((Self::open_shards(dir, stored.dimension)?, stored))
+    }
 
+    fn open_shards(dir: &Path, dimension: usize) -> Result<Self> {
         let mut shards = HashMap::new();
         for collection in [Collection::Postings, Collection::Seekers] {
-            let path = data_dir.join(collection.name());
-            let shard = open_shard(&path, collection, model.dimension)?;
+            let path = dir.join(collection.name());
+            let shard = open_shard(&path, collection, dimension)?;
             shards.insert(
                 collection,
                 Shard {
@@ -122,8 +163,13 @@ impl EdgeStore {
         }
         Ok(Self {
             shards,
-            _lock: lock,
+            dir: dir.to_path_buf(),
         })
+    }
+
+    /// The generation directory this store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     fn shard(&self, collection: Collection) -> &Shard {
@@ -131,49 +177,37 @@ impl EdgeStore {
     }
 }
 
-/// Takes an exclusive advisory lock on `data_dir/LOCK`, released when the process exits.
-fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File> {
-    let path = data_dir.join("LOCK");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::FailedPrecondition(format!(
-            "data directory {} is in use by another jobmatch process (a running server?); send to it with --server",
-            data_dir.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(format!("cannot lock {}: {e}", path.display()))),
+fn model_file(dir: &Path) -> PathBuf {
+    dir.join("model.json")
+}
+
+/// The model recorded in a generation directory, if any.
+pub fn read_model(dir: &Path) -> Result<Option<StoredModel>> {
+    let path = model_file(dir);
+    if !path.exists() {
+        return Ok(None);
     }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
 }
 
-fn model_file(data_dir: &Path) -> PathBuf {
-    data_dir.join("model.json")
-}
-
-fn check_model(data_dir: &Path, wanted: &StoredModel) -> Result<()> {
-    let path = model_file(data_dir);
-    if path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-        let stored: StoredModel = serde_json::from_str(&text)
-            .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))?;
-        if stored != *wanted {
+fn check_model(dir: &Path, wanted: &StoredModel) -> Result<()> {
+    if let Some(stored) = read_model(dir)? {
+        if !stored.matches(wanted) {
             return Err(Error::FailedPrecondition(format!(
-                "data directory {} holds vectors of model '{}' (dimension {}), but the server was started with \
-                 model '{}' (dimension {}); start with the same model or re-index",
-                data_dir.display(),
-                stored.name,
-                stored.dimension,
-                wanted.name,
-                wanted.dimension
+                "the data directory holds vectors of model {} (in {}), but the server was started with \
+                 model {}; start with the same model, or re-index to the new one (jobmatch reindex --model DIR)",
+                stored.describe(),
+                dir.display(),
+                wanted.describe(),
             )));
         }
         return Ok(());
     }
+    let path = model_file(dir);
     let text = serde_json::to_string_pretty(wanted).map_err(|e| Error::Io(e.to_string()))?;
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text)
@@ -444,6 +478,45 @@ impl VectorStore for EdgeStore {
             })
             .collect()
     }
+
+    fn scan(
+        &self,
+        collection: Collection,
+        cursor: Option<ScanCursor>,
+        limit: usize,
+    ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)> {
+        let offset = cursor
+            .map(|c| {
+                Uuid::parse_str(&c.0)
+                    .map(PointId::Uuid)
+                    .map_err(|e| Error::Store(format!("bad scan cursor '{}': {e}", c.0)))
+            })
+            .transpose()?;
+        let request = ScrollRequest {
+            offset,
+            limit: Some(limit.max(1)),
+            filter: None,
+            with_payload: Some(WithPayloadInterface::Bool(true)),
+            with_vector: WithVector::Bool(true),
+            order_by: None,
+        };
+        let (records, next) = self
+            .shard(collection)
+            .shard
+            .scroll(request)
+            .map_err(store_err("scroll failed"))?;
+        let docs = records
+            .into_iter()
+            .map(|r| to_doc(r.payload, r.vector))
+            .collect::<Result<Vec<_>>>()?;
+        let next = next
+            .map(|id| match id {
+                PointId::Uuid(uuid) => Ok(ScanCursor(uuid.to_string())),
+                other => Err(Error::Store(format!("unexpected point id {other:?}"))),
+            })
+            .transpose()?;
+        Ok((docs, next))
+    }
 }
 
 #[cfg(test)]
@@ -625,23 +698,59 @@ mod tests {
     }
 
     #[test]
-    fn another_model_or_a_second_opener_is_refused() {
+    fn another_model_or_other_weights_are_refused_naming_both() {
         let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("alpha", 2)).unwrap();
-        let err = EdgeStore::open(dir.path(), &model("alpha", 2))
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(err.contains("in use by another jobmatch process"), "{err}");
-        drop(store);
+        drop(EdgeStore::open(dir.path(), &model("alpha", 2)).unwrap());
         let err = EdgeStore::open(dir.path(), &model("beta", 3))
             .err()
             .unwrap()
             .to_string();
         assert!(
-            err.contains("'alpha' (dimension 2)") && err.contains("'beta' (dimension 3)"),
+            err.contains("'alpha' (dimension 2") && err.contains("'beta' (dimension 3"),
             "{err}"
         );
+        let hashed = |hash: &str| ModelInfo {
+            weights_sha256: hash.into(),
+            ..model("gamma", 2)
+        };
+        let other = tempfile::tempdir().unwrap();
+        drop(EdgeStore::open(other.path(), &hashed("aaaa1111")).unwrap());
+        let err = EdgeStore::open(other.path(), &hashed("bbbb2222"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("aaaa1111") && err.contains("bbbb2222"), "{err}");
+        assert!(EdgeStore::open(other.path(), &hashed("aaaa1111")).is_ok());
         assert!(EdgeStore::open(dir.path(), &model("alpha", 2)).is_ok());
+    }
+
+    #[test]
+    fn scan_pages_through_every_document_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let docs: Vec<StoredDoc> = (0..23)
+            .map(|i| doc(&format!("s{i}"), &[1.0, i as f32], 37.0, 127.0))
+            .collect();
+        store.upsert(Collection::Seekers, docs).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut cursor = None;
+        let mut pages = 0;
+        loop {
+            let (page, next) = store.scan(Collection::Seekers, cursor, 5).unwrap();
+            assert!(page.len() <= 5);
+            for d in page {
+                assert_eq!(d.vector.len(), 2);
+                assert!(seen.insert(d.id), "a document came twice");
+            }
+            pages += 1;
+            match next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 23);
+        assert_eq!(pages, 5);
+        let (empty, next) = store.scan(Collection::Postings, None, 5).unwrap();
+        assert!(empty.is_empty() && next.is_none());
     }
 }

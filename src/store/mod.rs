@@ -7,6 +7,7 @@
 //! `w_sem · similarity + w_geo · gauss_decay(distance, scale)` (see [`crate::ranking`]).
 
 pub mod edge;
+pub mod layout;
 
 use serde_json::{Map, Value};
 
@@ -94,4 +95,16 @@ pub trait VectorStore: Send + Sync + 'static {
     fn delete(&self, collection: Collection, id: &str) -> Result<bool>;
     fn count(&self, collection: Collection) -> Result<usize>;
     fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>>;
+    /// One page of every stored document in a stable order, from `cursor` (None: the start);
+    /// returns the page and the cursor of the next one (None: the end).
+    fn scan(
+        &self,
+        collection: Collection,
+        cursor: Option<ScanCursor>,
+        limit: usize,
+    ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)>;
 }
+
+/// Where a [`VectorStore::scan`] continues; opaque to callers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanCursor(pub String);

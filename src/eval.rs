@@ -1,0 +1,625 @@
+//! Offline evaluation: how well a model (with given fusion weights) ranks postings for seekers,
+//! on labelled pairs, through the same path the server uses (embedding, store query, geo fusion).
+//!
+//! Qrels are `seeker_id<TAB>posting_id<TAB>grade` (0–3; unlisted pairs are 0). Metrics per
+//! seeker with at least one relevant posting (grade ≥ 1), then averaged:
+//! - nDCG@10 with gain `2^grade − 1` and discount `log2(rank + 1)`, ideal from all the seeker's labels;
+//! - Recall@10 / Recall@50: the share of the seeker's relevant postings in the top 10 / 50;
+//! - MRR: `1 / rank` of the first relevant posting in the top 50 (0 when none).
+//!
+//! Intervals are percentile bootstraps over seekers (1,000 resamples, fixed seed, so a run is
+//! repeatable); `--compare` bootstraps the per-seeker differences (paired).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::api::RankingRequest;
+use crate::config::StoreConfig;
+use crate::domain::{Posting, Seeker};
+use crate::embed::BatchingConfig;
+use crate::error::{Error, Result};
+use crate::matching::{Matcher, RankingSettings};
+use crate::ranking::FusionParams;
+use crate::server::open_matcher;
+
+/// Deepest rank any metric looks at.
+pub const DEPTH: usize = 50;
+const RESAMPLES: usize = 1000;
+const SEED: u64 = 0x6a6f_626d_6174_6368;
+
+/// Graded labels by seeker, then posting.
+#[derive(Debug, Clone, Default)]
+pub struct Qrels {
+    pub by_seeker: BTreeMap<String, HashMap<String, u8>>,
+}
+
+/// Reads a qrels file; every id must name a record of the evaluated files.
+pub fn read_qrels(
+    path: &Path,
+    seeker_ids: &HashSet<&str>,
+    posting_ids: &HashSet<&str>,
+) -> Result<Qrels> {
+    let text = std::fs::read(path)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(text).map_err(|e| {
+        Error::invalid(path.display().to_string(), format!("not valid UTF-8 ({e})"))
+    })?;
+    parse_qrels(&text, &path.display().to_string(), seeker_ids, posting_ids)
+}
+
+fn parse_qrels(
+    text: &str,
+    source: &str,
+    seeker_ids: &HashSet<&str>,
+    posting_ids: &HashSet<&str>,
+) -> Result<Qrels> {
+    let mut qrels = Qrels::default();
+    for (n, line) in text.lines().enumerate() {
+        let at = || format!("{source}:{}", n + 1);
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let columns: Vec<&str> = line.split('\t').collect();
+        let [seeker, posting, grade] = columns[..] else {
+            return Err(Error::invalid(
+                at(),
+                format!(
+                    "expected seeker_id<TAB>posting_id<TAB>grade, got {} column(s)",
+                    columns.len()
+                ),
+            ));
+        };
+        if !seeker_ids.contains(seeker) {
+            return Err(Error::invalid(
+                at(),
+                format!("seeker '{seeker}' is not in the seekers file"),
+            ));
+        }
+        if !posting_ids.contains(posting) {
+            return Err(Error::invalid(
+                at(),
+                format!("posting '{posting}' is not in the postings file"),
+            ));
+        }
+        let grade: u8 = match grade.trim().parse() {
+            Ok(g) if g <= 3 => g,
+            _ => {
+                return Err(Error::invalid(
+                    at(),
+                    format!("grade '{grade}' is not an integer from 0 to 3"),
+                ))
+            }
+        };
+        let previous = qrels
+            .by_seeker
+            .entry(seeker.to_string())
+            .or_default()
+            .insert(posting.to_string(), grade);
+        if previous.is_some() {
+            return Err(Error::invalid(
+                at(),
+                format!("the pair ({seeker}, {posting}) is labelled twice"),
+            ));
+        }
+    }
+    if qrels.relevant_seekers().next().is_none() {
+        return Err(Error::invalid(
+            source,
+            "no seeker has a posting of grade ≥ 1: nothing to evaluate",
+        ));
+    }
+    Ok(qrels)
+}
+
+impl Qrels {
+    /// Seekers with at least one relevant posting: the ones metrics are averaged over.
+    pub fn relevant_seekers(&self) -> impl Iterator<Item = (&String, &HashMap<String, u8>)> {
+        self.by_seeker
+            .iter()
+            .filter(|(_, labels)| labels.values().any(|&g| g > 0))
+    }
+}
+
+/// One seeker's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct QueryMetrics {
+    pub ndcg_at_10: f64,
+    pub recall_at_10: f64,
+    pub recall_at_50: f64,
+    pub mrr: f64,
+}
+
+fn gain(grade: u8) -> f64 {
+    f64::from((1u32 << grade) - 1)
+}
+
+fn dcg(grades: impl Iterator<Item = u8>) -> f64 {
+    grades
+        .enumerate()
+        .map(|(i, g)| gain(g) / ((i + 2) as f64).log2())
+        .sum()
+}
+
+/// Metrics of one ranked list (best first) against one seeker's labels.
+pub fn score_ranking(ranked: &[String], labels: &HashMap<String, u8>) -> QueryMetrics {
+    let grade_of = |id: &String| labels.get(id).copied().unwrap_or(0);
+    let mut ideal: Vec<u8> = labels.values().copied().filter(|&g| g > 0).collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let ideal_dcg = dcg(ideal.iter().copied().take(10));
+    let ndcg = if ideal_dcg > 0.0 {
+        dcg(ranked.iter().take(10).map(grade_of)) / ideal_dcg
+    } else {
+        0.0
+    };
+    let relevant = ideal.len();
+    let found = |k: usize| ranked.iter().take(k).filter(|id| grade_of(id) > 0).count();
+    let recall = |k: usize| {
+        if relevant == 0 {
+            0.0
+        } else {
+            found(k) as f64 / relevant as f64
+        }
+    };
+    let mrr = ranked
+        .iter()
+        .take(DEPTH)
+        .position(|id| grade_of(id) > 0)
+        .map_or(0.0, |i| 1.0 / (i + 1) as f64);
+    QueryMetrics {
+        ndcg_at_10: ndcg,
+        recall_at_10: recall(10),
+        recall_at_50: recall(DEPTH),
+        mrr,
+    }
+}
+
+/// A mean with its bootstrap 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// SplitMix64: a small, seedable generator, so intervals are repeatable run to run.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        0.0
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
+}
+
+/// The mean of `values` and the 2.5th / 97.5th percentiles of resampled means.
+pub fn bootstrap(values: &[f64]) -> Estimate {
+    let m = mean(values);
+    if values.len() < 2 {
+        return Estimate {
+            mean: m,
+            low: m,
+            high: m,
+        };
+    }
+    let mut rng = SplitMix(SEED);
+    let mut means: Vec<f64> = (0..RESAMPLES)
+        .map(|_| {
+            (0..values.len())
+                .map(|_| values[rng.below(values.len())])
+                .sum::<f64>()
+                / values.len() as f64
+        })
+        .collect();
+    means.sort_by(f64::total_cmp);
+    let at = |q: f64| means[((q * (RESAMPLES - 1) as f64).round() as usize).min(RESAMPLES - 1)];
+    Estimate {
+        mean: m,
+        low: at(0.025),
+        high: at(0.975),
+    }
+}
+
+/// Averages of every metric with intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    pub ndcg_at_10: Estimate,
+    pub recall_at_10: Estimate,
+    pub recall_at_50: Estimate,
+    pub mrr: Estimate,
+}
+
+fn column(per_seeker: &[QueryMetrics], metric: fn(&QueryMetrics) -> f64) -> Vec<f64> {
+    per_seeker.iter().map(metric).collect()
+}
+
+const METRICS: [(&str, fn(&QueryMetrics) -> f64); 4] = [
+    ("nDCG@10", |m| m.ndcg_at_10),
+    ("Recall@10", |m| m.recall_at_10),
+    ("Recall@50", |m| m.recall_at_50),
+    ("MRR", |m| m.mrr),
+];
+
+pub fn summarise(per_seeker: &[QueryMetrics]) -> Summary {
+    let [n, r10, r50, mrr] = METRICS.map(|(_, f)| bootstrap(&column(per_seeker, f)));
+    Summary {
+        ndcg_at_10: n,
+        recall_at_10: r10,
+        recall_at_50: r50,
+        mrr,
+    }
+}
+
+/// Paired differences `b − a`, seeker by seeker (both lists in the same seeker order).
+pub fn compare(a: &[QueryMetrics], b: &[QueryMetrics]) -> Summary {
+    let diffs: Vec<QueryMetrics> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| QueryMetrics {
+            ndcg_at_10: y.ndcg_at_10 - x.ndcg_at_10,
+            recall_at_10: y.recall_at_10 - x.recall_at_10,
+            recall_at_50: y.recall_at_50 - x.recall_at_50,
+            mrr: y.mrr - x.mrr,
+        })
+        .collect();
+    summarise(&diffs)
+}
+
+/// The labelled data an evaluation runs on.
+pub struct EvalSet {
+    pub postings: Vec<Posting>,
+    pub seekers: Vec<Seeker>,
+    pub qrels: Qrels,
+}
+
+/// A model loaded with the evaluation records stored in a scratch data directory.
+pub struct Indexed {
+    matcher: Matcher,
+    pub model: String,
+    /// Removed when dropped (after the matcher has closed its shards).
+    _scratch: tempfile::TempDir,
+}
+
+/// Loads `model_dir` and stores the set's postings and seekers in a scratch directory.
+pub async fn index(model_dir: &Path, set: &EvalSet, defaults: FusionParams) -> Result<Indexed> {
+    let scratch = tempfile::Builder::new()
+        .prefix("jobmatch-eval-")
+        .tempdir()
+        .map_err(|e| Error::Io(format!("cannot create a scratch directory: {e}")))?;
+    let config = StoreConfig {
+        data_dir: scratch.path().to_path_buf(),
+        model_dir: model_dir.to_path_buf(),
+    };
+    let ranking = RankingSettings {
+        defaults,
+        prefetch: 1000,
+    };
+    let matcher = open_matcher(&config, ranking, BatchingConfig::default()).await?;
+    for chunk in set.postings.chunks(64) {
+        matcher.upsert_postings(chunk.to_vec()).await?;
+    }
+    for chunk in set.seekers.chunks(64) {
+        matcher.upsert_seekers(chunk.to_vec()).await?;
+    }
+    let model = matcher.embedder().info().name.clone();
+    Ok(Indexed {
+        matcher,
+        model,
+        _scratch: scratch,
+    })
+}
+
+impl Indexed {
+    /// Ranks postings for every labelled seeker with `fusion`, and scores each list.
+    pub async fn evaluate(&self, qrels: &Qrels, fusion: FusionParams) -> Result<Vec<QueryMetrics>> {
+        let request = RankingRequest {
+            top_k: DEPTH,
+            semantic_weight: Some(fusion.semantic_weight),
+            geo_weight: Some(fusion.geo_weight),
+            decay_scale_km: Some(fusion.decay_scale_km),
+            max_distance_km: None,
+        };
+        let mut per_seeker = Vec::new();
+        for (seeker, labels) in qrels.relevant_seekers() {
+            let ranked: Vec<String> = self
+                .matcher
+                .recommend_postings(seeker, &request, Vec::new())
+                .await?
+                .results
+                .into_iter()
+                .map(|s| s.item.id)
+                .collect();
+            per_seeker.push(score_ranking(&ranked, labels));
+        }
+        Ok(per_seeker)
+    }
+}
+
+/// One point of the `--tune` grid.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TunePoint {
+    pub semantic_weight: f64,
+    pub geo_weight: f64,
+    pub decay_scale_km: f64,
+    pub ndcg_at_10: f64,
+}
+
+/// The grid `--tune` searches: the semantic share of the weight (geo gets the rest; only the
+/// ratio matters to the ranking) and the decay scale.
+pub fn tune_grid() -> Vec<FusionParams> {
+    let mut grid = Vec::new();
+    for step in 0..=20 {
+        let semantic = f64::from(step) * 0.05;
+        for scale in [2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0] {
+            if semantic == 0.0 && step == 0 && scale > 2.0 {
+                // Geo alone: the scale does not change the order of distances.
+                continue;
+            }
+            grid.push(FusionParams {
+                semantic_weight: semantic,
+                geo_weight: 1.0 - semantic,
+                decay_scale_km: scale,
+            });
+        }
+    }
+    grid
+}
+
+/// Evaluates every grid point; returns them best first (ties: the earlier grid point).
+pub async fn tune(indexed: &Indexed, qrels: &Qrels) -> Result<Vec<TunePoint>> {
+    let mut points = Vec::new();
+    for fusion in tune_grid() {
+        let per_seeker = indexed.evaluate(qrels, fusion).await?;
+        points.push(TunePoint {
+            semantic_weight: fusion.semantic_weight,
+            geo_weight: fusion.geo_weight,
+            decay_scale_km: fusion.decay_scale_km,
+            ndcg_at_10: mean(&column(&per_seeker, |m| m.ndcg_at_10)),
+        });
+    }
+    points.sort_by(|a, b| b.ndcg_at_10.total_cmp(&a.ndcg_at_10));
+    Ok(points)
+}
+
+/// Everything one `jobmatch eval` run found, as `--json` writes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub seekers_evaluated: usize,
+    pub fusion: FusionReport,
+    pub models: Vec<ModelReport>,
+    /// `models[1] − models[0]`, paired by seeker, when `--compare` was given.
+    pub difference: Option<Summary>,
+    pub tuning: Vec<TuneReport>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FusionReport {
+    pub semantic_weight: f64,
+    pub geo_weight: f64,
+    pub decay_scale_km: f64,
+}
+
+impl From<FusionParams> for FusionReport {
+    fn from(f: FusionParams) -> Self {
+        Self {
+            semantic_weight: f.semantic_weight,
+            geo_weight: f.geo_weight,
+            decay_scale_km: f.decay_scale_km,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelReport {
+    pub model: String,
+    pub model_dir: PathBuf,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TuneReport {
+    pub model: String,
+    pub best: TunePoint,
+    /// nDCG@10 of the weights the run was given (the defaults unless set).
+    pub given_ndcg_at_10: f64,
+    /// The ten best grid points.
+    pub top: Vec<TunePoint>,
+}
+
+fn format_estimate(e: &Estimate, signed: bool) -> String {
+    if signed {
+        format!("{:+.4} [{:+.4}, {:+.4}]", e.mean, e.low, e.high)
+    } else {
+        format!("{:.4} [{:.4}, {:.4}]", e.mean, e.low, e.high)
+    }
+}
+
+fn summary_rows(summary: &Summary) -> [(&'static str, &Estimate); 4] {
+    [
+        ("nDCG@10", &summary.ndcg_at_10),
+        ("Recall@10", &summary.recall_at_10),
+        ("Recall@50", &summary.recall_at_50),
+        ("MRR", &summary.mrr),
+    ]
+}
+
+/// The report as a plain-text table.
+pub fn render(report: &Report) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let f = report.fusion;
+    let _ = writeln!(
+        out,
+        "{} seekers with relevant postings; weights semantic {} / geo {}, decay scale {} km; 95% bootstrap intervals",
+        report.seekers_evaluated, f.semantic_weight, f.geo_weight, f.decay_scale_km
+    );
+    for model in &report.models {
+        let _ = writeln!(out, "\n{} ({})", model.model, model.model_dir.display());
+        for (name, estimate) in summary_rows(&model.summary) {
+            let _ = writeln!(out, "  {name:<10} {}", format_estimate(estimate, false));
+        }
+    }
+    if let (Some(diff), [a, b]) = (&report.difference, &report.models[..]) {
+        let _ = writeln!(out, "\n{} − {} (paired by seeker)", b.model, a.model);
+        for (name, estimate) in summary_rows(diff) {
+            let verdict = if estimate.low > 0.0 {
+                "better"
+            } else if estimate.high < 0.0 {
+                "worse"
+            } else {
+                "no clear difference"
+            };
+            let _ = writeln!(
+                out,
+                "  {name:<10} {}  {verdict}",
+                format_estimate(estimate, true)
+            );
+        }
+    }
+    for tuning in &report.tuning {
+        let b = tuning.best;
+        let _ = writeln!(
+            out,
+            "\ntuned for {}: semantic {:.2} / geo {:.2}, decay scale {} km → nDCG@10 {:.4} (given weights: {:.4})",
+            tuning.model,
+            b.semantic_weight,
+            b.geo_weight,
+            b.decay_scale_km,
+            b.ndcg_at_10,
+            tuning.given_ndcg_at_10
+        );
+        let _ = writeln!(
+            out,
+            "  serve with: --semantic-weight {:.2} --geo-weight {:.2} --decay-scale-km {}",
+            b.semantic_weight, b.geo_weight, b.decay_scale_km
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, u8)]) -> HashMap<String, u8> {
+        pairs.iter().map(|(id, g)| (id.to_string(), *g)).collect()
+    }
+
+    fn ranked(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn metrics_match_hand_computed_values() {
+        // Relevant: a (3), b (1), c (2); x, y unlabelled.
+        let judged = labels(&[("a", 3), ("b", 1), ("c", 2), ("z", 0)]);
+        let m = score_ranking(&ranked(&["x", "a", "y", "b"]), &judged);
+        // DCG = 7/log2(3) + 1/log2(5) = 4.41650 + 0.43068; ideal = 7 + 3/log2(3) + 1/2 = 9.39279.
+        let expected = (7.0 / 3f64.log2() + 1.0 / 5f64.log2()) / (7.0 + 3.0 / 3f64.log2() + 0.5);
+        assert!((m.ndcg_at_10 - expected).abs() < 1e-12);
+        assert!((m.ndcg_at_10 - 0.516_054).abs() < 1e-5);
+        assert!((m.recall_at_10 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.recall_at_50 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.mrr - 0.5).abs() < 1e-12);
+
+        let perfect = score_ranking(&ranked(&["a", "c", "b"]), &judged);
+        assert!((perfect.ndcg_at_10 - 1.0).abs() < 1e-12);
+        assert!((perfect.mrr - 1.0).abs() < 1e-12);
+        let none = score_ranking(&ranked(&["x", "y", "z"]), &judged);
+        assert_eq!(none, QueryMetrics::default());
+    }
+
+    #[test]
+    fn recall_at_10_stops_at_rank_10() {
+        let judged = labels(&[("r", 1)]);
+        let mut list: Vec<String> = (0..10).map(|i| format!("n{i}")).collect();
+        list.push("r".into());
+        let m = score_ranking(&list, &judged);
+        assert_eq!(m.recall_at_10, 0.0);
+        assert_eq!(m.recall_at_50, 1.0);
+        assert!((m.mrr - 1.0 / 11.0).abs() < 1e-12);
+        assert_eq!(m.ndcg_at_10, 0.0);
+    }
+
+    #[test]
+    fn bootstrap_brackets_the_mean_and_is_repeatable() {
+        let values: Vec<f64> = (0..40).map(|i| f64::from(i % 7) / 6.0).collect();
+        let a = bootstrap(&values);
+        let b = bootstrap(&values);
+        assert_eq!(a, b);
+        assert!(a.low < a.mean && a.mean < a.high, "{a:?}");
+        assert!((a.mean - mean(&values)).abs() < 1e-12);
+        let constant = bootstrap(&[0.5; 10]);
+        assert!((constant.low - 0.5).abs() < 1e-12 && (constant.high - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paired_comparison_sees_a_uniform_gain() {
+        let a: Vec<QueryMetrics> = (0..30)
+            .map(|i| QueryMetrics {
+                ndcg_at_10: f64::from(i) / 30.0,
+                ..Default::default()
+            })
+            .collect();
+        let b: Vec<QueryMetrics> = a
+            .iter()
+            .map(|m| QueryMetrics {
+                ndcg_at_10: m.ndcg_at_10 + 0.1,
+                ..*m
+            })
+            .collect();
+        let diff = compare(&a, &b);
+        assert!((diff.ndcg_at_10.mean - 0.1).abs() < 1e-9);
+        assert!((diff.ndcg_at_10.low - 0.1).abs() < 1e-9, "{diff:?}");
+        assert!(diff.mrr.mean.abs() < 1e-12);
+    }
+
+    #[test]
+    fn qrels_errors_name_the_line() {
+        let seekers: HashSet<&str> = ["s1"].into();
+        let postings: HashSet<&str> = ["p1"].into();
+        let parse = |text: &str| {
+            parse_qrels(text, "q.tsv", &seekers, &postings)
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(parse("s1\tp1\t2\n").is_none());
+        assert!(parse("s9\tp1\t2\n").unwrap().contains("q.tsv:1"));
+        assert!(parse("# c\ns1\tp9\t2\n")
+            .unwrap()
+            .contains("posting 'p9' is not in the postings file"));
+        assert!(parse("s1\tp1\t4\n").unwrap().contains("q.tsv:1"));
+        assert!(parse("s1 p1 2\n").unwrap().contains("1 column"));
+        assert!(parse("s1\tp1\t1\ns1\tp1\t2\n")
+            .unwrap()
+            .contains("labelled twice"));
+        assert!(parse("s1\tp1\t0\n").unwrap().contains("nothing to evaluate"));
+    }
+
+    #[test]
+    fn the_grid_spans_both_extremes() {
+        let grid = tune_grid();
+        assert!(grid.iter().any(|f| f.semantic_weight == 1.0));
+        assert!(grid.iter().any(|f| f.semantic_weight == 0.0));
+        assert!(grid
+            .iter()
+            .all(|f| (f.semantic_weight + f.geo_weight - 1.0).abs() < 1e-12));
+    }
+}

@@ -2,6 +2,8 @@
 //! embedded Qdrant store in a temporary data directory.
 
 mod common;
+#[path = "api/reindex.rs"]
+mod reindex;
 
 use common::*;
 use jobmatch::api::pb;

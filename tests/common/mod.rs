@@ -243,3 +243,144 @@ pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
         ..Default::default()
     }
 }
+
+/// Reads a JSON-lines file of the demo or sample data as proto messages.
+pub fn read_jsonl<T: for<'de> serde::Deserialize<'de>>(relative: &str) -> Vec<T> {
+    jobmatch::client::read_lines(&Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()
+}
+
+/// Upserts the demo postings and seekers (48 + 160) in batches the test limits allow.
+pub async fn load_demo(client: &mut MatchingClient<Channel>) {
+    let postings: Vec<pb::Posting> = read_jsonl("demo/postings.jsonl");
+    let seekers: Vec<pb::Seeker> = read_jsonl("demo/seekers.jsonl");
+    for batch in postings.chunks(50) {
+        client
+            .upsert_postings(pb::UpsertPostingsRequest {
+                postings: batch.to_vec(),
+            })
+            .await
+            .unwrap();
+    }
+    for batch in seekers.chunks(50) {
+        client
+            .upsert_seekers(pb::UpsertSeekersRequest {
+                seekers: batch.to_vec(),
+            })
+            .await
+            .unwrap();
+    }
+}
+
+/// Names of the data directory's generation directories, sorted.
+pub fn generations(data_dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(data_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("gen-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The `jobmatch serve` binary as a child process (for kill -9 tests), on 127.0.0.1:0.
+pub struct ChildServer {
+    pub url: String,
+    child: std::process::Child,
+}
+
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl ChildServer {
+    /// Starts the server binary and waits until it reports SERVING.
+    pub async fn start(data_dir: &Path, model: &Path) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .arg("--model")
+            .arg(model)
+            .env("JOBMATCH_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let line = strip_ansi(&line);
+                if !sent {
+                    if let Some(rest) = line.split("address=").nth(1) {
+                        let address = rest.split_whitespace().next().unwrap_or("").to_string();
+                        let _ = tx.send(address);
+                        sent = true;
+                    }
+                }
+            }
+        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server did not print its address");
+        let server = Self {
+            url: format!("http://{address}"),
+            child,
+        };
+        let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
+        for _ in 0..600 {
+            if let Ok(channel) = Channel::from_shared(server.url.clone()).unwrap().connect().await {
+                let status = HealthClient::new(channel)
+                    .check(HealthCheckRequest {
+                        service: String::new(),
+                    })
+                    .await
+                    .map(|r| r.into_inner().status)
+                    .unwrap_or(-1);
+                if status == serving {
+                    return server;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the child server did not become SERVING within 60 s");
+    }
+
+    pub async fn client(&self) -> MatchingClient<Channel> {
+        MatchingClient::new(
+            Channel::from_shared(self.url.clone())
+                .unwrap()
+                .connect()
+                .await
+                .unwrap(),
+        )
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

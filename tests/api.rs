@@ -4,6 +4,8 @@
 mod common;
 #[path = "api/reindex.rs"]
 mod reindex;
+#[path = "api/python.rs"]
+mod python;
 
 use common::*;
 use jobmatch::api::pb;

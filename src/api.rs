@@ -187,7 +187,15 @@ pub fn seeker_from_proto(
             .map_err(|e| e.in_field("available_from").strip_leaf())?;
         Some(s.available_from.trim().to_string())
     };
+    let discharge_date = if s.discharge_date.trim().is_empty() {
+        None
+    } else {
+        domain::date_key(s.discharge_date.trim())
+            .map_err(|e| e.in_field("discharge_date").strip_leaf())?;
+        Some(s.discharge_date.trim().to_string())
+    };
     Ok(domain::Seeker {
+        discharge_date,
         home: location_from_proto(s.home, gazetteer).map_err(at("home"))?,
         education_track: education_track_from_proto(s.education_track, "education_track")?,
         skills: skills(s.skills, limits)?,
@@ -245,6 +253,7 @@ pub fn seeker_to_proto(s: &domain::Seeker) -> pb::Seeker {
         education_track: education_track_to_proto(s.education_track) as i32,
         birth_year: s.birth_year.unwrap_or(0),
         available_from: s.available_from.clone().unwrap_or_default(),
+        discharge_date: s.discharge_date.clone().unwrap_or_default(),
     }
 }
 
@@ -256,6 +265,9 @@ pub struct RankingRequest {
     pub geo_weight: Option<f64>,
     pub decay_scale_km: Option<f64>,
     pub max_distance_km: Option<f64>,
+    /// Propose seekers beyond their own stated max commute.
+    pub ignore_seeker_commute: bool,
+    pub boosts: crate::ranking::Boosts,
 }
 
 fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>> {
@@ -290,11 +302,30 @@ pub fn ranking_from_proto(
         geo_weight: non_negative("options.geo_weight", o.geo_weight)?,
         decay_scale_km: positive("options.decay_scale_km", o.decay_scale_km)?,
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
+        ignore_seeker_commute: o.ignore_seeker_commute,
+        boosts: boosts_from_proto(o.boosts)?,
+    })
+}
+
+fn boosts_from_proto(boosts: Option<pb::Boosts>) -> Result<crate::ranking::Boosts> {
+    let Some(b) = boosts else {
+        return Ok(Default::default());
+    };
+    let amount = |field: &str, v: f64| {
+        non_negative(&format!("options.boosts.{field}"), Some(v)).map(|v| v.unwrap_or(0.0))
+    };
+    Ok(crate::ranking::Boosts {
+        certified_company: amount("certified_company", b.certified_company)?,
+        same_sido: amount("same_sido", b.same_sido)?,
+        manufacturing: amount("manufacturing", b.manufacturing)?,
     })
 }
 
 /// Seeker filters as store conditions.
-pub fn seeker_filter_from_proto(filter: Option<pb::SeekerFilter>) -> Result<Vec<FieldFilter>> {
+pub fn seeker_filter_from_proto(
+    filter: Option<pb::SeekerFilter>,
+    this_year: i32,
+) -> Result<Vec<FieldFilter>> {
     use domain::fields;
     let Some(f) = filter else {
         return Ok(Vec::new());
@@ -334,6 +365,23 @@ pub fn seeker_filter_from_proto(filter: Option<pb::SeekerFilter>) -> Result<Vec<
             .map_err(|e| e.in_field("filter.available_by").strip_leaf())?;
         out.push(FieldFilter::IntRange {
             field: fields::AVAILABLE_DAY,
+            min: None,
+            max: Some(day),
+        });
+    }
+    if f.max_age != 0 {
+        // Age counted by birth year (this year − birth year), as the youth programmes count it.
+        out.push(FieldFilter::IntRange {
+            field: fields::BIRTH_YEAR,
+            min: Some(i64::from(this_year) - i64::from(f.max_age)),
+            max: None,
+        });
+    }
+    if !f.discharged_by.trim().is_empty() {
+        let day = domain::date_key(f.discharged_by.trim())
+            .map_err(|e| e.in_field("filter.discharged_by").strip_leaf())?;
+        out.push(FieldFilter::IntRange {
+            field: fields::DISCHARGE_DAY,
             min: None,
             max: Some(day),
         });

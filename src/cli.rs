@@ -104,6 +104,10 @@ pub struct EvalArgs {
     #[arg(long, env = "JOBMATCH_EVAL_JSON")]
     pub json: Option<PathBuf>,
 
+    /// Rank postings beyond each seeker's own max commute (the server respects it by default).
+    #[arg(long, env = "JOBMATCH_EVAL_IGNORE_SEEKER_COMMUTE")]
+    pub ignore_seeker_commute: bool,
+
     #[command(flatten)]
     pub ranking: RankingArgs,
 
@@ -188,6 +192,11 @@ pub struct StoreArgs {
         default_value = "./models/multilingual-e5-small"
     )]
     pub model: PathBuf,
+
+    /// Extra skill synonyms, tab-separated lines (display name, then synonyms), added to
+    /// assets/skills_vocabulary.tsv.
+    #[arg(long, env = "JOBMATCH_SKILLS_VOCABULARY")]
+    pub skills_vocabulary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -276,6 +285,7 @@ impl StoreArgs {
         StoreConfig {
             data_dir: self.data_dir.clone(),
             model_dir: self.model.clone(),
+            skills_vocabulary: self.skills_vocabulary.clone(),
         }
     }
 }
@@ -374,6 +384,10 @@ pub struct RecommendArgs {
     /// Leave out results farther than this (km).
     #[arg(long, env = "JOBMATCH_REQUEST_MAX_DISTANCE_KM")]
     pub max_distance_km: Option<f64>,
+
+    /// Propose seekers beyond their own stated max commute.
+    #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
+    pub ignore_seeker_commute: bool,
 
     /// Print the response as proto-JSON instead of a table.
     #[arg(long, env = "JOBMATCH_JSON")]

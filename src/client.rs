@@ -189,6 +189,8 @@ fn options(args: &RecommendArgs) -> pb::RankingOptions {
         geo_weight: args.geo_weight,
         decay_scale_km: args.decay_scale_km,
         max_distance_km: args.max_distance_km,
+        ignore_seeker_commute: args.ignore_seeker_commute,
+        boosts: None,
     }
 }
 
@@ -436,7 +438,8 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             set.seekers.len(),
             dir.display()
         );
-        let indexed = eval::index(dir, &set, fusion).await?;
+        let mut indexed = eval::index(dir, &set, fusion).await?;
+        indexed.ignore_seeker_commute = args.ignore_seeker_commute;
         let per_seeker = indexed.evaluate(&set.qrels, fusion).await?;
         models.push(eval::ModelReport {
             model: indexed.model.clone(),

@@ -13,6 +13,8 @@ use crate::ranking::FusionParams;
 pub struct StoreConfig {
     pub data_dir: PathBuf,
     pub model_dir: PathBuf,
+    /// Extra skill synonyms (added to `assets/skills_vocabulary.tsv`).
+    pub skills_vocabulary: Option<PathBuf>,
 }
 
 /// Everything `serve` needs besides its listener.

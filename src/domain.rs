@@ -130,6 +130,9 @@ pub struct Seeker {
     pub birth_year: Option<u32>,
     /// ISO date.
     pub available_from: Option<String>,
+    /// ISO date of (expected) military discharge.
+    #[serde(default)]
+    pub discharge_date: Option<String>,
 }
 
 /// Payload keys the store indexes and filters on.
@@ -144,8 +147,32 @@ pub mod fields {
     pub const BIRTH_YEAR: &str = "birth_year";
     /// Available-from date as the integer YYYYMMDD (0 when not stated: available now).
     pub const AVAILABLE_DAY: &str = "available_day";
+    /// Discharge date as YYYYMMDD (0: not in military service).
+    pub const DISCHARGE_DAY: &str = "discharge_day";
+    /// The seeker's max commute rounded down to one of [`super::COMMUTE_BUCKETS_KM`] (0: not stated).
+    pub const COMMUTE_BUCKET: &str = "commute_bucket_km";
     /// The whole domain record, from which Get and re-indexing read.
     pub const RECORD: &str = "record";
+}
+
+/// The distances a seeker's stated max commute is rounded down to, so "within the seeker's own
+/// commute" can be a filter inside the store: one geo-radius condition per bucket.
+pub const COMMUTE_BUCKETS_KM: [u32; 18] = [
+    1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150, 200, 300,
+];
+
+/// The bucket of a stated max commute (0 when not stated): the largest bucket not above it, and
+/// at least the smallest, so a seeker is never proposed farther than they said (beyond 1 km).
+pub fn commute_bucket(max_commute_km: Option<f64>) -> u32 {
+    match max_commute_km {
+        None => 0,
+        Some(km) => COMMUTE_BUCKETS_KM
+            .iter()
+            .copied()
+            .filter(|&b| f64::from(b) <= km)
+            .max()
+            .unwrap_or(COMMUTE_BUCKETS_KM[0]),
+    }
 }
 
 fn geo_json(point: GeoPoint) -> Value {
@@ -208,6 +235,17 @@ impl Seeker {
             .transpose()?
             .unwrap_or(0);
         map.insert(fields::AVAILABLE_DAY.into(), json!(day));
+        let discharge = self
+            .discharge_date
+            .as_deref()
+            .map(date_key)
+            .transpose()?
+            .unwrap_or(0);
+        map.insert(fields::DISCHARGE_DAY.into(), json!(discharge));
+        map.insert(
+            fields::COMMUTE_BUCKET.into(),
+            json!(commute_bucket(self.max_commute_km)),
+        );
         map.insert(fields::RECORD.into(), to_json(self)?);
         Ok(map)
     }

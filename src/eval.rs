@@ -293,6 +293,8 @@ pub struct EvalSet {
 pub struct Indexed {
     matcher: Matcher,
     pub model: String,
+    /// Rank beyond each seeker's own max commute (the server's default is to respect it).
+    pub ignore_seeker_commute: bool,
     /// Removed when dropped (after the matcher has closed its shards).
     _scratch: tempfile::TempDir,
 }
@@ -306,6 +308,7 @@ pub async fn index(model_dir: &Path, set: &EvalSet, defaults: FusionParams) -> R
     let config = StoreConfig {
         data_dir: scratch.path().to_path_buf(),
         model_dir: model_dir.to_path_buf(),
+        skills_vocabulary: None,
     };
     let ranking = RankingSettings {
         defaults,
@@ -322,6 +325,7 @@ pub async fn index(model_dir: &Path, set: &EvalSet, defaults: FusionParams) -> R
     Ok(Indexed {
         matcher,
         model,
+        ignore_seeker_commute: false,
         _scratch: scratch,
     })
 }
@@ -335,6 +339,8 @@ impl Indexed {
             geo_weight: Some(fusion.geo_weight),
             decay_scale_km: Some(fusion.decay_scale_km),
             max_distance_km: None,
+            ignore_seeker_commute: self.ignore_seeker_commute,
+            boosts: Default::default(),
         };
         let mut per_seeker = Vec::new();
         for (seeker, labels) in qrels.relevant_seekers() {

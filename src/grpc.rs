@@ -9,7 +9,7 @@ use crate::domain::{Limits, Posting, Seeker};
 use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
-use crate::matching::{Matcher, Scored};
+use crate::matching::{Explanation, Matcher, Scored};
 use crate::ranking::FusionParams;
 use crate::reindex::ReindexProgress;
 use crate::store::Collection;
@@ -76,6 +76,22 @@ fn score_to_proto(
         semantic_weight: fusion.semantic_weight,
         geo_weight: fusion.geo_weight,
         decay_scale_km: fusion.decay_scale_km,
+        boost: scored_breakdown.boost,
+        boosts_applied: scored_breakdown
+            .boosts_applied
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
+    }
+}
+
+fn explanation_to_proto(e: &Explanation) -> pb::Explanation {
+    pb::Explanation {
+        skills_matched: e.skills.matched.clone(),
+        skills_missing: e.skills.missing.clone(),
+        posting_region_name: e.posting_region.clone(),
+        seeker_region_name: e.seeker_region.clone(),
+        reason: e.reason.clone(),
     }
 }
 
@@ -86,6 +102,7 @@ fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::Candidat
         headline: s.item.headline.clone(),
         region_name: s.item.home.region_name.clone(),
         score: Some(score_to_proto(&s.breakdown, fusion)),
+        explanation: Some(explanation_to_proto(&s.explanation)),
     }
 }
 
@@ -96,6 +113,7 @@ fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::Pos
         company_name: p.item.company_name.clone(),
         region_name: p.item.place.region_name.clone(),
         score: Some(score_to_proto(&p.breakdown, fusion)),
+        explanation: Some(explanation_to_proto(&p.explanation)),
     }
 }
 
@@ -301,7 +319,7 @@ impl pb::matching_server::Matching for MatchingApi {
         let r = request.into_inner();
         id_field(&r.posting_id, "posting_id", &self.limits)?;
         let ranking = api::ranking_from_proto(r.options, &self.limits)?;
-        let filters = api::seeker_filter_from_proto(r.filter)?;
+        let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
         let rec = self
             .matcher()?
             .recommend_candidates(&r.posting_id, &ranking, filters)

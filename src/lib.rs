@@ -10,6 +10,7 @@
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
 //! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
+//! - [`skills`]: skill normalisation (case, spacing, NFKC, Korean/English synonyms) for explanations.
 //! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
 //! - [`domain`]: validated records, limits, payload layout.
 //! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
@@ -34,6 +35,7 @@ pub mod metrics;
 pub mod ranking;
 pub mod reindex;
 pub mod server;
+pub mod skills;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -8,19 +8,83 @@ use std::sync::{Arc, Mutex, RwLock};
 use tracing::instrument;
 
 use crate::api::RankingRequest;
-use crate::domain::{from_payload, Posting, Seeker};
+use crate::domain::{commute_bucket, fields, from_payload, normalise_key, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
-use crate::ranking::{cosine, fuse, haversine_km, FusionParams, ScoreBreakdown};
+use crate::ranking::{
+    applied_boosts, cosine, fuse, haversine_km, BoostFacts, Boosts, FusionParams, ScoreBreakdown,
+};
+use crate::skills::{SkillMatch, Vocabulary};
 use crate::reindex::Shadow;
 use crate::store::layout::DataDir;
-use crate::store::{Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
+use crate::store::{Boost, Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
 
 /// A recommended record with the numbers behind its rank.
 #[derive(Debug, Clone)]
 pub struct Scored<T> {
     pub item: T,
     pub breakdown: ScoreBreakdown,
+    pub explanation: Explanation,
+}
+
+/// Why a pair was proposed: facts a counsellor can check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub skills: SkillMatch,
+    pub posting_region: String,
+    pub seeker_region: String,
+    /// One line built from the facts (no generated prose).
+    pub reason: String,
+}
+
+fn region_label(place: &Place) -> String {
+    if place.region_name.is_empty() {
+        format!("{:.3}, {:.3}", place.point.lat, place.point.lon)
+    } else {
+        place.region_name.clone()
+    }
+}
+
+/// Builds the explanation of one posting–seeker pair.
+pub fn explain(
+    vocabulary: &Vocabulary,
+    posting: &Posting,
+    seeker: &Seeker,
+    breakdown: &ScoreBreakdown,
+) -> Explanation {
+    let skills = vocabulary.compare(posting, seeker);
+    let mut parts = Vec::new();
+    let required = skills.matched.len() + skills.missing.len();
+    if required > 0 {
+        let mut text = format!("skills {}/{required}", skills.matched.len());
+        if !skills.matched.is_empty() {
+            text.push_str(&format!(" ({})", skills.matched.join(", ")));
+        }
+        if !skills.missing.is_empty() {
+            text.push_str(&format!(", missing {}", skills.missing.join(", ")));
+        }
+        parts.push(text);
+    }
+    let posting_region = region_label(&posting.place);
+    let seeker_region = region_label(&seeker.home);
+    parts.push(format!(
+        "{:.1} km ({seeker_region} → {posting_region})",
+        breakdown.distance_km
+    ));
+    parts.push(format!("similarity {:.3}", breakdown.semantic_similarity));
+    if !breakdown.boosts_applied.is_empty() {
+        parts.push(format!(
+            "boost +{:.2} ({})",
+            breakdown.boost,
+            breakdown.boosts_applied.join(", ")
+        ));
+    }
+    Explanation {
+        skills,
+        posting_region,
+        seeker_region,
+        reason: parts.join(" · "),
+    }
 }
 
 /// A ranked list and the parameters that produced it.
@@ -55,6 +119,36 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     fn id(&self) -> &str;
     fn embedding_text(&self) -> String;
     fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>>;
+    fn place(&self) -> &Place;
+    /// The condition this record, as the origin of a recommendation, puts on the other side
+    /// through the seeker's own max commute (None: no limit).
+    fn commute_filter(&self) -> Option<FieldFilter>;
+    /// The boosts of a request as store terms, seen from this record as the origin.
+    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost>;
+}
+
+/// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
+pub fn is_manufacturing(sector: &str) -> bool {
+    MANUFACTURING_KEYS.contains(&normalise_key(sector).as_str())
+}
+
+const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
+
+fn boost(amount: f64, when: Option<FieldFilter>) -> Option<Boost> {
+    (amount > 0.0).then_some(Boost { amount, when })
+}
+
+fn same_sido_term(place: &Place, amount: f64) -> Option<Boost> {
+    if place.sido_code.is_empty() {
+        return None;
+    }
+    boost(
+        amount,
+        Some(FieldFilter::AnyOf {
+            field: fields::SIDO_CODE,
+            values: vec![place.sido_code.clone()],
+        }),
+    )
 }
 
 impl Record for Posting {
@@ -69,6 +163,25 @@ impl Record for Posting {
     fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         Posting::payload(self)
     }
+    fn place(&self) -> &Place {
+        &self.place
+    }
+    fn commute_filter(&self) -> Option<FieldFilter> {
+        Some(FieldFilter::CommuteReaches {
+            center: self.place.point,
+        })
+    }
+    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
+        // The posting is fixed: its own facts add the same amount to every seeker.
+        [
+            boost(boosts.certified_company, None).filter(|_| self.certified_company),
+            boost(boosts.manufacturing, None).filter(|_| is_manufacturing(&self.sector)),
+            same_sido_term(&self.place, boosts.same_sido),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 impl Record for Seeker {
@@ -82,6 +195,37 @@ impl Record for Seeker {
     }
     fn payload(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         Seeker::payload(self)
+    }
+    fn place(&self) -> &Place {
+        &self.home
+    }
+    fn commute_filter(&self) -> Option<FieldFilter> {
+        self.max_commute_km.map(|km| FieldFilter::WithinKm {
+            center: self.home.point,
+            km: f64::from(commute_bucket(Some(km))),
+        })
+    }
+    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
+        [
+            boost(
+                boosts.certified_company,
+                Some(FieldFilter::Is {
+                    field: fields::CERTIFIED,
+                    value: true,
+                }),
+            ),
+            boost(
+                boosts.manufacturing,
+                Some(FieldFilter::AnyOf {
+                    field: fields::SECTOR,
+                    values: MANUFACTURING_KEYS.iter().map(|k| k.to_string()).collect(),
+                }),
+            ),
+            same_sido_term(&self.home, boosts.same_sido),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 
@@ -117,6 +261,7 @@ pub struct Matcher {
     /// write straddles a change of engine.
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
+    vocabulary: Arc<Vocabulary>,
 }
 
 /// Reads one record; `NotFound` when it is not stored.
@@ -165,7 +310,14 @@ impl Matcher {
             shadow: Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
+            vocabulary: Arc::new(Vocabulary::builtin()),
         }
+    }
+
+    /// Uses `vocabulary` for skill matching in explanations.
+    pub fn with_vocabulary(mut self, vocabulary: Vocabulary) -> Self {
+        self.vocabulary = Arc::new(vocabulary);
+        self
     }
 
     /// The serving engine (a cheap handle; a switch does not disturb holders of the old one).
@@ -278,56 +430,68 @@ impl Matcher {
         Ok(fusion)
     }
 
-    /// Ranks `target` records against a stored origin record.
-    async fn recommend<O, T>(
+    /// Ranks `T` records against the stored origin record `origin_id` of kind `O`.
+    async fn recommend<O: Record, T: Record>(
         &self,
-        origin: Collection,
         origin_id: &str,
-        target: Collection,
         request: &RankingRequest,
         mut filters: Vec<FieldFilter>,
-        location: impl Fn(&O) -> crate::domain::GeoPoint,
-        target_location: impl Fn(&T) -> crate::domain::GeoPoint,
-    ) -> Result<Recommendation<O, T>>
-    where
-        O: for<'de> serde::Deserialize<'de>,
-        T: for<'de> serde::Deserialize<'de>,
-    {
+        pair: impl Fn(&O, &T) -> (Posting, Seeker),
+    ) -> Result<Recommendation<O, T>> {
         let fusion = self.fusion(request)?;
         // One engine for the whole request: a switch in between must not mix two models' vectors.
         let engine = self.engine();
-        let origin_doc = fetch_from(engine.store.clone(), origin, origin_id).await?;
+        let origin_doc = fetch_from(engine.store.clone(), O::COLLECTION, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
-        let origin_point = location(&origin_record);
+        let origin_point = origin_record.place().point;
         if let Some(km) = request.max_distance_km {
             filters.push(FieldFilter::WithinKm {
                 center: origin_point,
                 km,
             });
         }
+        if !request.ignore_seeker_commute {
+            filters.extend(origin_record.commute_filter());
+        }
         let query = RankedQuery {
             vector: origin_doc.vector.clone(),
             origin: origin_point,
             fusion,
             filters,
+            boosts: origin_record.boost_terms(&request.boosts),
             prefetch: self.ranking.prefetch.max(request.top_k),
             limit: request.top_k,
         };
         let store = engine.store.clone();
-        let hits = blocking(move || store.search(target, &query)).await?;
+        let hits = blocking(move || store.search(T::COLLECTION, &query)).await?;
         let results = hits
             .into_iter()
             .map(|hit| {
                 let item: T = from_payload(&hit.doc.payload)?;
-                let distance = haversine_km(origin_point, target_location(&item));
+                let (posting, seeker) = pair(&origin_record, &item);
+                let distance = haversine_km(origin_point, item.place().point);
                 let mut breakdown = fuse(
                     cosine(&origin_doc.vector, &hit.doc.vector),
                     distance,
                     &fusion,
                 );
+                let facts = BoostFacts {
+                    certified_company: posting.certified_company,
+                    same_sido: !posting.place.sido_code.is_empty()
+                        && posting.place.sido_code == seeker.home.sido_code,
+                    manufacturing: is_manufacturing(&posting.sector),
+                };
+                let (boost, names) = applied_boosts(&request.boosts, &facts);
+                breakdown.boost = boost;
+                breakdown.boosts_applied = names;
                 // The store's score ranked the list; report it (the pure formula agrees within float error).
                 breakdown.final_score = hit.score;
-                Ok(Scored { item, breakdown })
+                let explanation = explain(&self.vocabulary, &posting, &seeker, &breakdown);
+                Ok(Scored {
+                    item,
+                    breakdown,
+                    explanation,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Recommendation {
@@ -345,15 +509,9 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Posting, Seeker>> {
-        self.recommend(
-            Collection::Postings,
-            posting_id,
-            Collection::Seekers,
-            request,
-            filters,
-            |p: &Posting| p.place.point,
-            |s: &Seeker| s.home.point,
-        )
+        self.recommend(posting_id, request, filters, |p: &Posting, s: &Seeker| {
+            (p.clone(), s.clone())
+        })
         .await
     }
 
@@ -365,15 +523,9 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Seeker, Posting>> {
-        self.recommend(
-            Collection::Seekers,
-            seeker_id,
-            Collection::Postings,
-            request,
-            filters,
-            |s: &Seeker| s.home.point,
-            |p: &Posting| p.place.point,
-        )
+        self.recommend(seeker_id, request, filters, |s: &Seeker, p: &Posting| {
+            (p.clone(), s.clone())
+        })
         .await
     }
 }

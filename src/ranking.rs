@@ -45,13 +45,52 @@ impl Default for FusionParams {
     }
 }
 
-/// The parts of a final score, as shown to a counsellor.
+/// Amounts added to the final score when a condition holds (0: off).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Boosts {
+    /// The posting's company is government-certified.
+    pub certified_company: f64,
+    /// Posting and seeker are in the same sido.
+    pub same_sido: f64,
+    /// The posting is in manufacturing.
+    pub manufacturing: f64,
+}
+
+/// Facts of one posting–seeker pair that boosts look at.
 #[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoostFacts {
+    pub certified_company: bool,
+    pub same_sido: bool,
+    pub manufacturing: bool,
+}
+
+/// The boosts that apply to a pair: their sum and names.
+pub fn applied_boosts(boosts: &Boosts, facts: &BoostFacts) -> (f64, Vec<&'static str>) {
+    let mut total = 0.0;
+    let mut names = Vec::new();
+    for (name, amount, holds) in [
+        ("certified_company", boosts.certified_company, facts.certified_company),
+        ("same_sido", boosts.same_sido, facts.same_sido),
+        ("manufacturing", boosts.manufacturing, facts.manufacturing),
+    ] {
+        if holds && amount > 0.0 {
+            total += amount;
+            names.push(name);
+        }
+    }
+    (total, names)
+}
+
+/// The parts of a final score, as shown to a counsellor.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoreBreakdown {
     pub final_score: f64,
     pub semantic_similarity: f64,
     pub geo_score: f64,
     pub distance_km: f64,
+    /// Sum of the boosts that applied (included in `final_score`).
+    pub boost: f64,
+    pub boosts_applied: Vec<&'static str>,
 }
 
 /// `w_sem · similarity + w_geo · gauss_decay(distance, scale)`.
@@ -62,6 +101,8 @@ pub fn fuse(similarity: f64, distance_km: f64, params: &FusionParams) -> ScoreBr
         semantic_similarity: similarity,
         geo_score,
         distance_km,
+        boost: 0.0,
+        boosts_applied: Vec::new(),
     }
 }
 

@@ -27,6 +27,10 @@ pub async fn open_matcher(
     ranking: RankingSettings,
     batching: BatchingConfig,
 ) -> Result<Matcher> {
+    let vocabulary = match &store.skills_vocabulary {
+        Some(path) => crate::skills::Vocabulary::with_file(path)?,
+        None => crate::skills::Vocabulary::builtin(),
+    };
     let embedder = load_model(&store.model_dir, batching).await?;
     let info = embedder.info().clone();
     let root = store.data_dir.clone();
@@ -43,7 +47,7 @@ pub async fn open_matcher(
         store: Arc::new(edge),
         generation: Some(generation),
     };
-    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))))
+    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_vocabulary(vocabulary))
 }
 
 /// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`

@@ -678,7 +678,11 @@ async fn the_demo_data_ingests_through_the_cli_and_recommends() {
     let response = client
         .recommend_candidates(pb::RecommendCandidatesRequest {
             posting_id: "p002".into(),
-            options: options(10),
+            options: Some(pb::RankingOptions {
+                top_k: 10,
+                ignore_seeker_commute: true,
+                ..Default::default()
+            }),
             filter: None,
         })
         .await

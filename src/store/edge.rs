@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 use std::sync::Mutex;
 
 use super::{
-    Collection, FieldFilter, RankedQuery, ScanCursor, ScoredDoc, StoredDoc, VectorStore,
+    Boost, Collection, FieldFilter, RankedQuery, ScanCursor, ScoredDoc, StoredDoc, VectorStore,
 };
 use crate::domain::fields;
 use crate::embed::ModelInfo;
@@ -121,6 +121,8 @@ fn indexed_fields(collection: Collection) -> Vec<(&'static str, PayloadSchemaTyp
             (fields::EDUCATION_TRACK, PayloadSchemaType::Keyword),
             (fields::BIRTH_YEAR, PayloadSchemaType::Integer),
             (fields::AVAILABLE_DAY, PayloadSchemaType::Integer),
+            (fields::DISCHARGE_DAY, PayloadSchemaType::Integer),
+            (fields::COMMUTE_BUCKET, PayloadSchemaType::Integer),
         ]),
     }
     list
@@ -259,7 +261,11 @@ fn json_path(field: &str) -> JsonPath {
 }
 
 fn to_condition(filter: &FieldFilter) -> Condition {
+    if let FieldFilter::CommuteReaches { center } = filter {
+        return commute_condition(*center);
+    }
     let condition = match filter {
+        FieldFilter::CommuteReaches { .. } => unreachable!("handled above"),
         FieldFilter::AnyOf { field, values } => {
             FieldCondition::new_match(json_path(field), Match::from(values.clone()))
         }
@@ -284,6 +290,37 @@ fn to_condition(filter: &FieldFilter) -> Condition {
         ),
     };
     Condition::Field(condition)
+}
+
+/// Stated no commute, or one bucket's radius around `center` and that bucket: one `should` clause
+/// per bucket, so the seeker's own limit is checked inside the index.
+fn commute_condition(center: crate::domain::GeoPoint) -> Condition {
+    let bucket = |value: u32| {
+        Condition::Field(FieldCondition::new_match(
+            json_path(fields::COMMUTE_BUCKET),
+            Match::from(i64::from(value)),
+        ))
+    };
+    let mut should = vec![bucket(0)];
+    for km in crate::domain::COMMUTE_BUCKETS_KM {
+        should.push(Condition::Filter(Filter {
+            must: Some(vec![
+                bucket(km),
+                Condition::Field(FieldCondition::new_geo_radius(
+                    json_path(fields::GEO),
+                    GeoRadius {
+                        center: to_qgeo(center),
+                        radius: (f64::from(km) * 1000.0).into(),
+                    },
+                )),
+            ]),
+            ..Filter::default()
+        }));
+    }
+    Condition::Filter(Filter {
+        should: Some(should),
+        ..Filter::default()
+    })
 }
 
 fn to_qgeo(point: crate::domain::GeoPoint) -> QGeoPoint {
@@ -313,20 +350,34 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
         midpoint: Some(crate::ranking::DECAY_MIDPOINT as f32),
         scale: Some((fusion.decay_scale_km * 1000.0) as f32),
     };
-    let formula = Formula {
-        formula: Expression::Sum(vec![
-            Expression::Mult(vec![
-                Expression::Constant(fusion.semantic_weight as f32),
-                Expression::Variable("$score".into()),
-            ]),
-            Expression::Mult(vec![Expression::Constant(fusion.geo_weight as f32), decay]),
+    let mut terms = vec![
+        Expression::Mult(vec![
+            Expression::Constant(fusion.semantic_weight as f32),
+            Expression::Variable("$score".into()),
         ]),
+        Expression::Mult(vec![Expression::Constant(fusion.geo_weight as f32), decay]),
+    ];
+    terms.extend(query.boosts.iter().map(boost_term));
+    let formula = Formula {
+        formula: Expression::Sum(terms),
         defaults: HashMap::new(),
     };
     let parsed = formula
         .try_into()
         .map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
     Ok(ScoringQuery::Formula(parsed))
+}
+
+/// `amount` (when unconditional) or `amount · [condition]` (a condition scores 1 or 0).
+fn boost_term(boost: &Boost) -> Expression {
+    let amount = Expression::Constant(boost.amount as f32);
+    match &boost.when {
+        None => amount,
+        Some(filter) => Expression::Mult(vec![
+            amount,
+            Expression::Condition(Box::new(to_condition(filter))),
+        ]),
+    }
 }
 
 fn dense_vector(vector: Option<VectorStructInternal>) -> Vec<f32> {
@@ -592,6 +643,7 @@ mod tests {
                 origin,
                 fusion,
                 filters: vec![],
+                boosts: vec![],
                 prefetch: 10,
                 limit: 4,
             };
@@ -646,6 +698,7 @@ mod tests {
             },
             fusion: FusionParams::default(),
             filters: vec![],
+            boosts: vec![],
             prefetch: 10,
             limit: 10,
         };

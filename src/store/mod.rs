@@ -15,6 +15,7 @@ use crate::domain::GeoPoint;
 use crate::error::Result;
 use crate::ranking::FusionParams;
 
+
 /// The two kinds of record jobmatch stores; each is one collection (one shard).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Collection {
@@ -65,6 +66,16 @@ pub enum FieldFilter {
     Is { field: &'static str, value: bool },
     /// The record's location lies within `km` of `center`.
     WithinKm { center: GeoPoint, km: f64 },
+    /// A seeker's own commute (its bucket, see [`crate::domain::COMMUTE_BUCKETS_KM`]) reaches
+    /// `center`, or the seeker stated none.
+    CommuteReaches { center: GeoPoint },
+}
+
+/// An amount added to the score of records that meet `when` (all records when `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boost {
+    pub amount: f64,
+    pub when: Option<FieldFilter>,
 }
 
 /// A ranked search: nearest by meaning, rescored by distance from `origin`.
@@ -74,6 +85,8 @@ pub struct RankedQuery {
     pub origin: GeoPoint,
     pub fusion: FusionParams,
     pub filters: Vec<FieldFilter>,
+    /// Added to the fused score.
+    pub boosts: Vec<Boost>,
     /// Semantic candidates considered before the distance rescoring.
     pub prefetch: usize,
     pub limit: usize,

@@ -122,7 +122,11 @@ async fn a_reindex_under_traffic_fails_no_request_loses_no_write_and_switches_mo
                 let recommended = client
                     .recommend_candidates(pb::RecommendCandidatesRequest {
                         posting_id: format!("p{:03}", round % 48 + 1),
-                        options: options(5),
+                        options: Some(pb::RankingOptions {
+                            top_k: 5,
+                            ignore_seeker_commute: true,
+                            ..Default::default()
+                        }),
                         filter: None,
                     })
                     .await;

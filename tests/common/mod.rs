@@ -56,6 +56,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         store: StoreConfig {
             data_dir: data_dir.to_path_buf(),
             model_dir: model_dir(),
+            skills_vocabulary: None,
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),
@@ -224,6 +225,7 @@ pub fn seeker(id: &str, headline: &str, resume: &str, home: Option<pb::Location>
         education_track: pb::EducationTrack::SpecialisedHighSchool as i32,
         birth_year: 2004,
         available_from: String::new(),
+        discharge_date: String::new(),
     }
 }
 

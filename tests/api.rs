@@ -6,6 +6,8 @@ mod common;
 mod reindex;
 #[path = "api/python.rs"]
 mod python;
+#[path = "api/counsellor.rs"]
+mod counsellor;
 
 use common::*;
 use jobmatch::api::pb;

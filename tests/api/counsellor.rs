@@ -1,0 +1,287 @@
+//! What counsellors rely on: explanations, the programmes' hard filters, the seeker's own
+//! commute, and boosts.
+
+use jobmatch::api::pb;
+use jobmatch::ranking::{fuse, FusionParams};
+
+use crate::common::*;
+
+type Client = pb::matching_client::MatchingClient<tonic::transport::Channel>;
+
+fn person(id: &str, resume: &str, place: &str) -> pb::Seeker {
+    seeker(id, "용접 생산직 희망", resume, region(place))
+}
+
+async fn candidates(
+    client: &mut Client,
+    posting: &str,
+    options: pb::RankingOptions,
+    filter: Option<pb::SeekerFilter>,
+) -> Vec<pb::CandidateMatch> {
+    client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: posting.into(),
+            options: Some(options),
+            filter,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates
+}
+
+fn ids(list: &[pb::CandidateMatch]) -> Vec<&str> {
+    list.iter().map(|c| c.seeker_id.as_str()).collect()
+}
+
+fn top(k: u32) -> pb::RankingOptions {
+    pb::RankingOptions {
+        top_k: k,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+
+    let mut weld = posting(
+        "weld",
+        "용접 생산직 사원 모집",
+        "철 구조물 용접. 용접기능사 우대.",
+        region("경기도 평택시"),
+    );
+    weld.skills = vec!["용접기능사".into(), "TIG 용접".into(), "도면 해독".into()];
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![weld],
+        })
+        .await
+        .unwrap();
+
+    // a: one skill listed in English, one named in the resume with a particle attached.
+    let mut a = person(
+        "a",
+        "특성화고 졸업 후 용접기능사를 취득했습니다.",
+        "경기도 평택시",
+    );
+    a.skills = vec!["TIG welding".into()];
+    a.max_commute_km = 30.0;
+    // b: none of the skills.
+    let b = person("b", "성실하게 일하겠습니다.", "경기도 평택시");
+    // c: far away with a short commute.
+    let mut c = person("c", "용접기능사 보유", "부산광역시 강서구");
+    c.max_commute_km = 20.0;
+    // d: 41 years old.
+    let mut d = person("d", "용접기능사 보유", "경기도 평택시");
+    d.birth_year = 1985;
+    // e, f: military service, discharged late and early.
+    let mut e = person("e", "용접기능사 보유, 전역 예정", "경기도 평택시");
+    e.education_track = pb::EducationTrack::MilitaryService as i32;
+    e.discharge_date = "2027-09-01".into();
+    let mut f = person("f", "용접기능사 보유, 전역 예정", "경기도 평택시");
+    f.education_track = pb::EducationTrack::MilitaryService as i32;
+    f.discharge_date = "2027-03-01".into();
+    // g: across the sido border (충남 아산, next to 평택), closer than h in the same sido.
+    let g = person("g", "용접기능사 보유", "충청남도 아산시");
+    let h = person("h", "용접기능사 보유", "경기도 안성시");
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![a, b, c, d, e, f, g, h],
+        })
+        .await
+        .unwrap();
+
+    // Explanations: exact skills matched and missing, regions, a reason line.
+    let all = candidates(&mut client, "weld", top(10), None).await;
+    let explained = |id: &str| {
+        all.iter()
+            .find(|m| m.seeker_id == id)
+            .unwrap_or_else(|| panic!("{id} missing from {:?}", ids(&all)))
+            .explanation
+            .clone()
+            .unwrap()
+    };
+    let ea = explained("a");
+    assert_eq!(ea.skills_matched, vec!["용접기능사", "TIG 용접"]);
+    assert_eq!(ea.skills_missing, vec!["도면 해독"]);
+    assert_eq!(ea.posting_region_name, "경기도 평택시");
+    assert!(ea.reason.contains("skills 2/3") && ea.reason.contains("missing 도면 해독"), "{}", ea.reason);
+    let eb = explained("b");
+    assert!(eb.skills_matched.is_empty());
+    assert_eq!(eb.skills_missing.len(), 3);
+
+    // The seeker's own commute: c (Busan, 20 km) is left out unless the request says so.
+    assert!(!ids(&all).contains(&"c"));
+    let ignoring = candidates(
+        &mut client,
+        "weld",
+        pb::RankingOptions {
+            top_k: 10,
+            ignore_seeker_commute: true,
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert!(ids(&ignoring).contains(&"c"));
+
+    // Youth programmes: 34 or younger at the request date.
+    let young = candidates(
+        &mut client,
+        "weld",
+        top(10),
+        Some(pb::SeekerFilter {
+            max_age: 34,
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert!(ids(&all).contains(&"d") && !ids(&young).contains(&"d"));
+    assert_eq!(young.len(), all.len() - 1, "top_k is filled from the qualifying seekers");
+
+    // Military service discharged by a date.
+    let discharged = candidates(
+        &mut client,
+        "weld",
+        top(10),
+        Some(pb::SeekerFilter {
+            education_tracks: vec![pb::EducationTrack::MilitaryService as i32],
+            discharged_by: "2027-06-30".into(),
+            ..Default::default()
+        }),
+    )
+    .await;
+    assert_eq!(ids(&discharged), vec!["f"]);
+
+    // Same-sido boost: h (경기, farther) overtakes g (충남, closer) and the breakdown shows it.
+    let only_gh = |list: &[pb::CandidateMatch]| {
+        list.iter()
+            .filter(|m| m.seeker_id == "g" || m.seeker_id == "h")
+            .map(|m| m.seeker_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let geo_only = pb::RankingOptions {
+        top_k: 10,
+        semantic_weight: Some(0.0),
+        geo_weight: Some(1.0),
+        ..Default::default()
+    };
+    let plain = candidates(&mut client, "weld", geo_only.clone(), None).await;
+    assert_eq!(only_gh(&plain), vec!["g", "h"]);
+    let boosted = candidates(
+        &mut client,
+        "weld",
+        pb::RankingOptions {
+            boosts: Some(pb::Boosts {
+                same_sido: 1.0,
+                ..Default::default()
+            }),
+            ..geo_only
+        },
+        None,
+    )
+    .await;
+    assert_eq!(only_gh(&boosted), vec!["h", "g"]);
+    for m in &boosted {
+        let s = m.score.as_ref().unwrap();
+        let fused = fuse(
+            s.semantic_similarity,
+            s.distance_km,
+            &FusionParams {
+                semantic_weight: s.semantic_weight,
+                geo_weight: s.geo_weight,
+                decay_scale_km: s.decay_scale_km,
+            },
+        )
+        .final_score;
+        let expected_boost = if m.seeker_id == "g" { 0.0 } else { 1.0 };
+        assert!((s.boost - expected_boost).abs() < 1e-9, "{}: {s:?}", m.seeker_id);
+        assert!((s.final_score - (fused + s.boost)).abs() < 1e-4, "{}: {s:?}", m.seeker_id);
+        assert_eq!(s.boosts_applied.is_empty(), m.seeker_id == "g");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn certified_and_manufacturing_boosts_reorder_postings_for_a_seeker() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let text = "CNC 선반 가공 생산직";
+    let mut plain = posting("plain", text, text, region("경기도 평택시"));
+    plain.sector = "services".into();
+    let mut certified = plain.clone();
+    certified.id = "certified".into();
+    certified.certified_company = true;
+    let mut factory = plain.clone();
+    factory.id = "factory".into();
+    factory.sector = "Manufacturing".into();
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![plain, certified, factory],
+        })
+        .await
+        .unwrap();
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![person("s", "CNC 선반 가공 경험", "경기도 평택시")],
+        })
+        .await
+        .unwrap();
+    let ranked = |boosts: pb::Boosts| {
+        let mut client = client.clone();
+        async move {
+            client
+                .recommend_postings(pb::RecommendPostingsRequest {
+                    seeker_id: "s".into(),
+                    options: Some(pb::RankingOptions {
+                        top_k: 3,
+                        boosts: Some(boosts),
+                        ..Default::default()
+                    }),
+                    filter: None,
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .postings
+        }
+    };
+    let by_certified = ranked(pb::Boosts {
+        certified_company: 0.5,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_certified[0].posting_id, "certified");
+    assert_eq!(
+        by_certified[0].score.as_ref().unwrap().boosts_applied,
+        vec!["certified_company"]
+    );
+    let by_sector = ranked(pb::Boosts {
+        manufacturing: 0.5,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_sector[0].posting_id, "factory");
+    let invalid = client
+        .recommend_postings(pb::RecommendPostingsRequest {
+            seeker_id: "s".into(),
+            options: Some(pb::RankingOptions {
+                top_k: 3,
+                boosts: Some(pb::Boosts {
+                    same_sido: -1.0,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            filter: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.code(), tonic::Code::InvalidArgument);
+    assert!(invalid.message().contains("options.boosts.same_sido"));
+    server.stop().await;
+}

@@ -56,6 +56,30 @@ pub enum Command {
     Eval(EvalArgs),
     /// Embed everything again with another model, then switch to it (through a server, without downtime).
     Reindex(ReindexArgs),
+    /// Time the regional matching solver against greedy top-k on a random instance.
+    BenchMatchRegion(BenchMatchRegionArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchMatchRegionArgs {
+    /// Postings in the region.
+    #[arg(long, env = "JOBMATCH_BENCH_POSTINGS", default_value_t = 300)]
+    pub postings: usize,
+    /// Seekers in the region.
+    #[arg(long, env = "JOBMATCH_BENCH_SEEKERS", default_value_t = 3000)]
+    pub seekers: usize,
+    /// Candidate seekers per posting (what the store returns for each posting).
+    #[arg(long, env = "JOBMATCH_BENCH_CANDIDATES", default_value_t = 100)]
+    pub candidates: usize,
+    /// Shortlist length per posting (openings × k).
+    #[arg(long, env = "JOBMATCH_BENCH_LIST_SIZE", default_value_t = 10)]
+    pub list_size: usize,
+    /// Most shortlists one seeker may appear on.
+    #[arg(long, env = "JOBMATCH_BENCH_MAX_LISTS", default_value_t = 2)]
+    pub max_lists_per_seeker: usize,
+    /// Random seed of the instance.
+    #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -8,6 +8,7 @@
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
 //! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
 //! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
 //! - [`skills`]: skill normalisation (case, spacing, NFKC, Korean/English synonyms) for explanations.
@@ -33,6 +34,7 @@ pub mod grpc;
 pub mod matching;
 pub mod metrics;
 pub mod ranking;
+pub mod region_match;
 pub mod reindex;
 pub mod server;
 pub mod skills;

@@ -60,6 +60,37 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 args.out.display()
             );
         }
+        Command::BenchMatchRegion(args) => {
+            use jobmatch::region_match::{greedy_top_k, optimal, random_problem};
+            let problem = random_problem(
+                args.postings,
+                args.seekers,
+                args.candidates,
+                args.list_size,
+                args.max_lists_per_seeker,
+                args.seed,
+            );
+            let started = std::time::Instant::now();
+            let greedy = greedy_top_k(&problem).stats(&problem);
+            let greedy_ms = started.elapsed().as_secs_f64() * 1e3;
+            let started = std::time::Instant::now();
+            let plan = optimal(&problem)?.stats(&problem);
+            let plan_ms = started.elapsed().as_secs_f64() * 1e3;
+            println!(
+                "{} postings × {} seekers, {} candidate pairs, lists of {}, ≤ {} lists per seeker",
+                args.postings,
+                args.seekers,
+                problem.candidates.len(),
+                args.list_size,
+                args.max_lists_per_seeker
+            );
+            for (name, stats, ms) in [("greedy top-k", greedy, greedy_ms), ("plan (LP)", plan, plan_ms)] {
+                println!(
+                    "{name:<13} total {:.2}  distinct seekers {}  empty lists {}  short lists {}  {ms:.0} ms",
+                    stats.total_score, stats.distinct_seekers, stats.empty_lists, stats.short_lists
+                );
+            }
+        }
         Command::BenchEmbed(args) => {
             let report = tokio::task::spawn_blocking(move || {
                 jobmatch::bench::embed_benchmark(

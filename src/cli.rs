@@ -58,6 +58,78 @@ pub enum Command {
     Reindex(ReindexArgs),
     /// Time the regional matching solver against greedy top-k on a random instance.
     BenchMatchRegion(BenchMatchRegionArgs),
+    /// Shortlists for a whole region: each seeker on at most --max-lists lists, best total score.
+    MatchRegion(MatchRegionArgs),
+    /// Export a posting's shortlist with its explanations as CSV or JSON.
+    Shortlist(ShortlistArgs),
+    /// Placement figures from the outcome log (seekers placed, companies, youth and manufacturing shares).
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MatchRegionArgs {
+    /// Server to ask.
+    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+    /// A region (name or code, sido or sigungu) whose postings are included; repeatable.
+    #[arg(long = "region", env = "JOBMATCH_MATCH_REGIONS", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// A posting id to include; repeatable.
+    #[arg(long = "posting", env = "JOBMATCH_MATCH_POSTINGS", value_delimiter = ',')]
+    pub postings: Vec<String>,
+    /// Seekers per opening on each shortlist.
+    #[arg(long, env = "JOBMATCH_MATCH_K", default_value_t = 3)]
+    pub k: u32,
+    /// Most shortlists one seeker may appear on.
+    #[arg(long, env = "JOBMATCH_MATCH_MAX_LISTS", default_value_t = 2)]
+    pub max_lists: u32,
+    /// Candidates considered per posting (0: the server's default).
+    #[arg(long, env = "JOBMATCH_MATCH_CANDIDATES", default_value_t = 0)]
+    pub candidates: u32,
+    /// Propose seekers beyond their own stated max commute.
+    #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
+    pub ignore_seeker_commute: bool,
+    /// Print the response as proto-JSON.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ShortlistArgs {
+    /// Server to ask.
+    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+    /// The posting whose shortlist to export.
+    #[arg(long, env = "JOBMATCH_SHORTLIST_POSTING")]
+    pub posting: String,
+    /// Seekers on the list.
+    #[arg(long, env = "JOBMATCH_TOP_K", default_value_t = 10)]
+    pub top_k: u32,
+    /// Output format.
+    #[arg(long, env = "JOBMATCH_SHORTLIST_FORMAT", value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Add each seeker's resume text (personal data: only when the counsellor needs it).
+    #[arg(long, env = "JOBMATCH_SHORTLIST_INCLUDE_RESUME")]
+    pub include_resume: bool,
+    /// Propose seekers beyond their own stated max commute.
+    #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
+    pub ignore_seeker_commute: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// Data directory whose outcome log (outcomes.jsonl) to read; a running server may hold it.
+    #[arg(long, env = "JOBMATCH_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -255,6 +327,10 @@ pub struct LimitArgs {
     /// Largest top_k a recommendation may ask for.
     #[arg(long, env = "JOBMATCH_MAX_TOP_K", default_value_t = Limits::default().max_top_k)]
     pub max_top_k: usize,
+
+    /// Most postings one MatchRegion request may plan (beyond: RESOURCE_EXHAUSTED).
+    #[arg(long, env = "JOBMATCH_MAX_REGION_POSTINGS", default_value_t = Limits::default().max_region_postings)]
+    pub max_region_postings: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -333,6 +409,7 @@ impl LimitArgs {
             max_text_bytes: self.max_text_bytes,
             max_batch: self.max_batch,
             max_top_k: self.max_top_k,
+            max_region_postings: self.max_region_postings,
         }
     }
 }

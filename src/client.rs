@@ -11,7 +11,10 @@ use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 
 use crate::api::{self, pb};
-use crate::cli::{EvalArgs, HealthArgs, IngestArgs, RecommendArgs, ReindexArgs};
+use crate::cli::{
+    EvalArgs, ExportFormat, HealthArgs, IngestArgs, MatchRegionArgs, RecommendArgs, ReindexArgs,
+    ShortlistArgs, StatsArgs,
+};
 use crate::domain::Limits;
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
@@ -535,5 +538,161 @@ pub async fn reindex(args: ReindexArgs) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))
+}
+
+/// `jobmatch match-region`: plan shortlists for a region and compare with greedy top-k.
+pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
+    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    let response = client
+        .match_region(pb::MatchRegionRequest {
+            posting_ids: args.postings.clone(),
+            regions: args.regions.clone(),
+            k: args.k,
+            max_lists_per_seeker: args.max_lists,
+            options: Some(pb::RankingOptions {
+                top_k: args.candidates,
+                ignore_seeker_commute: args.ignore_seeker_commute,
+                ..Default::default()
+            }),
+            filter: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        println!("{}", to_json(&response)?);
+        return Ok(());
+    }
+    println!("{:<22} {:>11} {:>16} {:>12} {:>12}", "", "total score", "distinct seekers", "empty lists", "short lists");
+    for (name, summary) in [("plan (capped)", &response.plan), ("greedy top-k", &response.greedy)] {
+        let s = summary.clone().unwrap_or_default();
+        println!(
+            "{name:<22} {:>11.3} {:>16} {:>12} {:>12}",
+            s.total_score, s.distinct_seekers, s.empty_lists, s.short_lists
+        );
+    }
+    for list in &response.shortlists {
+        println!(
+            "\n{} {} ({} of {})",
+            list.posting_id,
+            list.title,
+            list.candidates.len(),
+            list.size
+        );
+        for c in &list.candidates {
+            let score = c.score.clone().unwrap_or_default();
+            let reason = c.explanation.as_ref().map(|e| e.reason.as_str()).unwrap_or("");
+            println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
+        }
+    }
+    Ok(())
+}
+
+/// One exported shortlist line: the explanation columns, and the resume only when asked.
+#[derive(Debug, serde::Serialize)]
+struct ShortlistRow {
+    rank: usize,
+    seeker_id: String,
+    display_name: String,
+    region: String,
+    distance_km: f64,
+    final_score: f64,
+    semantic_similarity: f64,
+    geo_score: f64,
+    boost: f64,
+    skills_matched: String,
+    skills_missing: String,
+    reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resume: Option<String>,
+}
+
+/// `jobmatch shortlist`: a posting's candidates with explanations, as CSV or JSON on stdout.
+pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
+    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    let response = client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: args.posting.clone(),
+            options: Some(pb::RankingOptions {
+                top_k: args.top_k,
+                ignore_seeker_commute: args.ignore_seeker_commute,
+                ..Default::default()
+            }),
+            filter: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let mut rows = Vec::new();
+    for (i, c) in response.candidates.into_iter().enumerate() {
+        let score = c.score.unwrap_or_default();
+        let explanation = c.explanation.unwrap_or_default();
+        let resume = if args.include_resume {
+            let seeker = client
+                .get_seeker(pb::GetRequest {
+                    id: c.seeker_id.clone(),
+                })
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            Some(seeker.resume)
+        } else {
+            None
+        };
+        rows.push(ShortlistRow {
+            rank: i + 1,
+            seeker_id: c.seeker_id,
+            display_name: c.display_name,
+            region: c.region_name,
+            distance_km: (score.distance_km * 10.0).round() / 10.0,
+            final_score: score.final_score,
+            semantic_similarity: score.semantic_similarity,
+            geo_score: score.geo_score,
+            boost: score.boost,
+            skills_matched: explanation.skills_matched.join("; "),
+            skills_missing: explanation.skills_missing.join("; "),
+            reason: explanation.reason,
+            resume,
+        });
+    }
+    match args.format {
+        ExportFormat::Json => println!("{}", to_json(&rows)?),
+        ExportFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(std::io::stdout());
+            for row in &rows {
+                writer
+                    .serialize(row)
+                    .map_err(|e| Error::Io(format!("cannot write CSV: {e}")))?;
+            }
+            writer
+                .flush()
+                .map_err(|e| Error::Io(format!("cannot write CSV: {e}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// `jobmatch stats`: the placement figures of the outcome log.
+pub fn stats(args: StatsArgs) -> Result<()> {
+    let path = args.data_dir.join(crate::outcomes::FILE_NAME);
+    let events = crate::outcomes::read_events(&path)?;
+    let stats = crate::outcomes::placement_stats(&events);
+    if args.json {
+        println!("{}", to_json(&stats)?);
+        return Ok(());
+    }
+    println!("outcome events              {}", stats.events);
+    println!("placements (latest: hired)  {}", stats.placements);
+    println!("seekers placed              {}", stats.seekers_placed);
+    println!("companies                   {}", stats.companies);
+    println!("aged 34 or younger          {:.1} %", 100.0 * stats.share_aged_34_or_younger);
+    println!("in manufacturing            {:.1} %", 100.0 * stats.share_manufacturing);
+    println!("in certified companies      {:.1} %", 100.0 * stats.share_certified_company);
+    println!("median distance             {:.1} km", stats.median_distance_km);
     Ok(())
 }

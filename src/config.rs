@@ -59,6 +59,7 @@ impl ServeConfig {
             ("--max-text-bytes", self.limits.max_text_bytes),
             ("--max-batch", self.limits.max_batch),
             ("--max-top-k", self.limits.max_top_k),
+            ("--max-region-postings", self.limits.max_region_postings),
             ("--prefetch", self.ranking.prefetch),
             ("--inference-queue", self.batching.queue_capacity),
             ("--batch-max-bytes", self.batching.max_batch_bytes),

@@ -292,6 +292,8 @@ pub struct Limits {
     pub max_batch: usize,
     /// Largest `top_k`.
     pub max_top_k: usize,
+    /// Most postings one MatchRegion request may plan.
+    pub max_region_postings: usize,
 }
 
 impl Default for Limits {
@@ -300,6 +302,7 @@ impl Default for Limits {
             max_text_bytes: 32 * 1024,
             max_batch: 1000,
             max_top_k: 200,
+            max_region_postings: 500,
         }
     }
 }

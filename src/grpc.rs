@@ -11,7 +11,10 @@ use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::matching::{Explanation, Matcher, Scored};
 use crate::ranking::FusionParams;
+use crate::outcomes::Stage;
+use crate::region_match::PlanStats;
 use crate::reindex::ReindexProgress;
+use crate::shortlists::RegionRequest;
 use crate::store::Collection;
 
 /// The `jobmatch.v1.Matching` service. Answers `UNAVAILABLE` until the model and store are ready.
@@ -135,9 +138,94 @@ type ProgressStream = std::pin::Pin<
     Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>,
 >;
 
+fn plan_summary(stats: &PlanStats) -> pb::PlanSummary {
+    pb::PlanSummary {
+        total_score: stats.total_score,
+        distinct_seekers: stats.distinct_seekers as u32,
+        empty_lists: stats.empty_lists as u32,
+        short_lists: stats.short_lists as u32,
+    }
+}
+
+fn stage_from_proto(stage: i32) -> Result<Stage> {
+    use pb::OutcomeStage as S;
+    match S::try_from(stage) {
+        Ok(S::Proposed) => Ok(Stage::Proposed),
+        Ok(S::Contacted) => Ok(Stage::Contacted),
+        Ok(S::Interviewed) => Ok(Stage::Interviewed),
+        Ok(S::Hired) => Ok(Stage::Hired),
+        Ok(S::Rejected) => Ok(Stage::Rejected),
+        Ok(S::Unspecified) => Err(Error::invalid("stage", "is required")),
+        Err(_) => Err(Error::invalid("stage", format!("{stage} is not a stage"))),
+    }
+}
+
 #[tonic::async_trait]
 impl pb::matching_server::Matching for MatchingApi {
     type ReindexStream = ProgressStream;
+
+    async fn match_region(
+        &self,
+        request: Request<pb::MatchRegionRequest>,
+    ) -> Result<Response<pb::MatchRegionResponse>, Status> {
+        let r = request.into_inner();
+        for (i, id) in r.posting_ids.iter().enumerate() {
+            id_field(id, &format!("posting_ids[{i}]"), &self.limits)?;
+        }
+        let mut options = r.options.unwrap_or_default();
+        if options.top_k == 0 {
+            // Default: 5 × the largest list size this k allows per opening, within the limit.
+            options.top_k = (r.k.saturating_mul(5).max(50) as usize).min(self.limits.max_top_k) as u32;
+        }
+        let ranking = api::ranking_from_proto(Some(options), &self.limits)?;
+        let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
+        let request = RegionRequest {
+            posting_ids: r.posting_ids,
+            regions: r.regions,
+            k: r.k as usize,
+            max_lists_per_seeker: r.max_lists_per_seeker as usize,
+            ranking,
+            filters,
+            max_postings: self.limits.max_region_postings,
+        };
+        let matcher = self.matcher()?;
+        let plan = matcher.match_region(&request).await?;
+        let fusion = matcher.fusion_for(&request.ranking)?;
+        Ok(Response::new(pb::MatchRegionResponse {
+            shortlists: plan
+                .shortlists
+                .iter()
+                .map(|list| pb::Shortlist {
+                    posting_id: list.posting.id.clone(),
+                    title: list.posting.title.clone(),
+                    size: list.size as u32,
+                    candidates: list
+                        .seekers
+                        .iter()
+                        .map(|s| candidate_to_proto(s, &fusion))
+                        .collect(),
+                })
+                .collect(),
+            plan: Some(plan_summary(&plan.plan)),
+            greedy: Some(plan_summary(&plan.greedy)),
+        }))
+    }
+
+    async fn record_outcome(
+        &self,
+        request: Request<pb::RecordOutcomeRequest>,
+    ) -> Result<Response<pb::RecordOutcomeResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.posting_id, "posting_id", &self.limits)?;
+        id_field(&r.seeker_id, "seeker_id", &self.limits)?;
+        self.limits.optional_text("reason", &r.reason)?;
+        let stage = stage_from_proto(r.stage)?;
+        let sequence = self
+            .matcher()?
+            .record_outcome(&r.posting_id, &r.seeker_id, stage, &r.reason, Some(&r.date))
+            .await?;
+        Ok(Response::new(pb::RecordOutcomeResponse { sequence }))
+    }
 
     async fn reindex(
         &self,

@@ -8,8 +8,10 @@
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
 //! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`shortlists`]: the MatchRegion use case (postings of a region → capacity-aware shortlists).
 //! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
+//! - [`outcomes`]: the outcome log (RecordOutcome) and the placement figures of `jobmatch stats`.
 //! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
 //! - [`skills`]: skill normalisation (case, spacing, NFKC, Korean/English synonyms) for explanations.
 //! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
@@ -33,10 +35,12 @@ pub mod geo;
 pub mod grpc;
 pub mod matching;
 pub mod metrics;
+pub mod outcomes;
 pub mod ranking;
 pub mod region_match;
 pub mod reindex;
 pub mod server;
+pub mod shortlists;
 pub mod skills;
 pub mod store;
 

@@ -48,6 +48,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Recommend(args) => jobmatch::client::recommend(args).await?,
         Command::Health(args) => jobmatch::client::health(args).await?,
         Command::Eval(args) => jobmatch::client::eval(args).await?,
+        Command::MatchRegion(args) => jobmatch::client::match_region(args).await?,
+        Command::Shortlist(args) => jobmatch::client::shortlist(args).await?,
+        Command::Stats(args) => jobmatch::client::stats(args)?,
         Command::Reindex(args) => jobmatch::client::reindex(args).await?,
         Command::Model(ModelCommand::Import(args)) => {
             let header =

@@ -262,6 +262,7 @@ pub struct Matcher {
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
     vocabulary: Arc<Vocabulary>,
+    outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
 }
 
 /// Reads one record; `NotFound` when it is not stored.
@@ -311,7 +312,18 @@ impl Matcher {
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             vocabulary: Arc::new(Vocabulary::builtin()),
+            outcomes: None,
         }
+    }
+
+    /// Keeps RecordOutcome events in `log`.
+    pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
+        self.outcomes = Some(Arc::new(log));
+        self
+    }
+
+    pub(crate) fn outcome_log(&self) -> Option<Arc<crate::outcomes::OutcomeLog>> {
+        self.outcomes.clone()
     }
 
     /// Uses `vocabulary` for skill matching in explanations.
@@ -412,6 +424,11 @@ impl Matcher {
     pub async fn count(&self, collection: Collection) -> Result<usize> {
         let store = self.engine().store.clone();
         blocking(move || store.count(collection)).await
+    }
+
+    /// The weights a request ends up with (its own, else the server's defaults).
+    pub fn fusion_for(&self, request: &RankingRequest) -> Result<FusionParams> {
+        self.fusion(request)
     }
 
     fn fusion(&self, request: &RankingRequest) -> Result<FusionParams> {

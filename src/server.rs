@@ -34,11 +34,12 @@ pub async fn open_matcher(
     let embedder = load_model(&store.model_dir, batching).await?;
     let info = embedder.info().clone();
     let root = store.data_dir.clone();
-    let (data_dir, edge, generation) = tokio::task::spawn_blocking(move || {
+    let (data_dir, edge, generation, outcomes) = tokio::task::spawn_blocking(move || {
         let data_dir = DataDir::open(&root)?;
         let generation = data_dir.current()?;
         let edge = EdgeStore::open(&generation, &info)?;
-        Ok::<_, Error>((data_dir, edge, generation))
+        let outcomes = crate::outcomes::OutcomeLog::open(data_dir.root())?;
+        Ok::<_, Error>((data_dir, edge, generation, outcomes))
     })
     .await
     .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
@@ -47,7 +48,9 @@ pub async fn open_matcher(
         store: Arc::new(edge),
         generation: Some(generation),
     };
-    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_vocabulary(vocabulary))
+    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir)))
+        .with_vocabulary(vocabulary)
+        .with_outcome_log(outcomes))
 }
 
 /// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`

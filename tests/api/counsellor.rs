@@ -285,3 +285,151 @@ async fn certified_and_manufacturing_boosts_reorder_postings_for_a_seeker() {
     assert!(invalid.message().contains("options.boosts.same_sido"));
     server.stop().await;
 }
+
+fn region_request(regions: &[&str], k: u32, max_lists: u32) -> pb::MatchRegionRequest {
+    pb::MatchRegionRequest {
+        posting_ids: vec![],
+        regions: regions.iter().map(|r| r.to_string()).collect(),
+        k,
+        max_lists_per_seeker: max_lists,
+        options: Some(pb::RankingOptions {
+            ignore_seeker_commute: true,
+            ..Default::default()
+        }),
+        filter: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn match_region_respects_the_caps_and_covers_more_seekers_than_greedy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.limits.max_region_postings = 20;
+    let server = TestServer::start_with(config).await;
+    let mut client = server.client().await;
+    load_demo(&mut client).await;
+
+    let response = client
+        .match_region(region_request(&["경기도"], 2, 1))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(response.shortlists.len(), 8, "the demo has 8 postings in 경기도");
+    let mut seen = std::collections::HashSet::new();
+    for list in &response.shortlists {
+        assert!(list.candidates.len() <= list.size as usize);
+        for c in &list.candidates {
+            assert!(seen.insert(c.seeker_id.clone()), "{} is on two lists", c.seeker_id);
+            assert!(c.explanation.as_ref().is_some_and(|e| !e.reason.is_empty()));
+        }
+    }
+    let plan = response.plan.unwrap();
+    let greedy = response.greedy.unwrap();
+    assert_eq!(plan.distinct_seekers as usize, seen.len());
+    assert!(plan.distinct_seekers >= greedy.distinct_seekers, "{plan:?} vs {greedy:?}");
+    // Greedy ignores the cap, so its total bounds the plan's from above.
+    assert!(plan.total_score <= greedy.total_score + 1e-6);
+    assert!(plan.total_score > 0.0);
+
+    // Bad input.
+    let code = |r: Result<tonic::Response<pb::MatchRegionResponse>, tonic::Status>| {
+        let status = r.unwrap_err();
+        (status.code(), status.message().to_string())
+    };
+    let (c, m) = code(client.match_region(region_request(&["경기도"], 0, 1)).await);
+    assert_eq!(c, tonic::Code::InvalidArgument);
+    assert!(m.contains("k"), "{m}");
+    let (c, m) = code(client.match_region(region_request(&["경기도"], 2, 0)).await);
+    assert_eq!(c, tonic::Code::InvalidArgument);
+    assert!(m.contains("max_lists_per_seeker"), "{m}");
+    let (c, _) = code(client.match_region(region_request(&["경상북도 울릉군"], 2, 1)).await);
+    assert_eq!(c, tonic::Code::NotFound);
+    let (c, m) = code(client.match_region(region_request(&["no such place"], 2, 1)).await);
+    assert_eq!(c, tonic::Code::InvalidArgument);
+    assert!(m.contains("regions[0]"), "{m}");
+    let mut everything = region_request(&[], 2, 1);
+    everything.posting_ids = (1..=48).map(|i| format!("p{i:03}")).collect();
+    let (c, m) = code(client.match_region(everything).await);
+    assert_eq!(c, tonic::Code::ResourceExhausted, "{m}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outcomes_are_recorded_durably_and_stats_and_exports_read_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    load_demo(&mut client).await;
+    let record = |posting: &str, seeker: &str, stage: pb::OutcomeStage, reason: &str| {
+        let mut client = client.clone();
+        let request = pb::RecordOutcomeRequest {
+            posting_id: posting.into(),
+            seeker_id: seeker.into(),
+            stage: stage as i32,
+            reason: reason.into(),
+            date: "2026-11-01".into(),
+        };
+        async move { client.record_outcome(request).await }
+    };
+    use pb::OutcomeStage as S;
+    record("p001", "s001", S::Proposed, "").await.unwrap();
+    record("p001", "s001", S::Hired, "").await.unwrap();
+    record("p002", "s002", S::Hired, "").await.unwrap();
+    let last = record("p003", "s003", S::Rejected, "근무 시간이 맞지 않음")
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(last.sequence, 4);
+    let unknown = record("p001", "nobody", S::Hired, "").await.unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+    assert!(unknown.message().contains("nobody"));
+    let no_reason = record("p001", "s001", S::Rejected, "").await.unwrap_err();
+    assert_eq!(no_reason.code(), tonic::Code::InvalidArgument);
+    assert!(no_reason.message().contains("reason"));
+
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let stats: serde_json::Value = serde_json::from_str(&run(&[
+        "stats",
+        "--json",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(stats["events"], 4);
+    assert_eq!(stats["placements"], 2);
+    assert_eq!(stats["seekers_placed"], 2);
+
+    // The shortlist export: explanation columns, resume text only when asked.
+    let csv = run(&["shortlist", "--server", &server.url, "--posting", "p002", "--top-k", "3"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("skills_matched") && header.contains("reason"), "{header}");
+    assert!(!header.contains("resume"), "{header}");
+    assert_eq!(csv.lines().count(), 4);
+    let json = run(&[
+        "shortlist",
+        "--server",
+        &server.url,
+        "--posting",
+        "p002",
+        "--top-k",
+        "3",
+        "--format",
+        "json",
+        "--include-resume",
+    ]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["resume"].as_str().is_some_and(|t| !t.is_empty())));
+    server.stop().await;
+}

@@ -66,6 +66,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             max_text_bytes: 4096,
             max_batch: 100,
             max_top_k: 50,
+            max_region_postings: 500,
         },
         batching: Default::default(),
     }

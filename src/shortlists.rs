@@ -1,0 +1,205 @@
+//! Regional batch matching as a use case: pick the postings of a region, gather each one's best
+//! candidates from the store (filters inside the query), and plan shortlists with
+//! [`crate::region_match`], reporting greedy top-k beside the plan.
+
+use std::collections::HashMap;
+
+use crate::api::RankingRequest;
+use crate::domain::{from_payload, Posting, Seeker};
+use crate::error::{Error, Result};
+use crate::geo::Gazetteer;
+use crate::matching::{blocking, Matcher, Scored};
+use crate::region_match::{greedy_top_k, optimal, Candidate, PlanStats, Problem};
+use crate::store::{Collection, FieldFilter, ScanCursor};
+
+/// What a counsellor asks for.
+#[derive(Debug, Clone)]
+pub struct RegionRequest {
+    pub posting_ids: Vec<String>,
+    /// Region names or codes (sido or sigungu); all their postings are included.
+    pub regions: Vec<String>,
+    /// Seekers per opening on each shortlist.
+    pub k: usize,
+    pub max_lists_per_seeker: usize,
+    /// Weights, boosts, commute; `top_k` is the number of candidates considered per posting.
+    pub ranking: RankingRequest,
+    pub filters: Vec<FieldFilter>,
+    /// Most postings one request may plan.
+    pub max_postings: usize,
+}
+
+/// One posting's planned shortlist.
+#[derive(Debug, Clone)]
+pub struct Shortlist {
+    pub posting: Posting,
+    /// openings × k.
+    pub size: usize,
+    pub seekers: Vec<Scored<Seeker>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegionPlan {
+    pub shortlists: Vec<Shortlist>,
+    pub plan: PlanStats,
+    pub greedy: PlanStats,
+}
+
+fn in_regions(posting: &Posting, regions: &[&crate::geo::Region]) -> bool {
+    regions.iter().any(|r| {
+        if r.is_sido {
+            posting.place.sido_code == r.sido_code
+        } else {
+            posting.place.region_code == r.code
+        }
+    })
+}
+
+impl Matcher {
+    /// All stored postings (a full scan: regions hold hundreds, not millions, of postings).
+    async fn all_postings(&self) -> Result<Vec<Posting>> {
+        let store = self.engine().store.clone();
+        let mut postings = Vec::new();
+        let mut cursor: Option<ScanCursor> = None;
+        loop {
+            let (page, next) = {
+                let store = store.clone();
+                blocking(move || store.scan(Collection::Postings, cursor, 256)).await?
+            };
+            for doc in &page {
+                postings.push(from_payload::<Posting>(&doc.payload)?);
+            }
+            match next {
+                Some(c) => cursor = Some(c),
+                None => return Ok(postings),
+            }
+        }
+    }
+
+    async fn region_postings(&self, request: &RegionRequest) -> Result<Vec<Posting>> {
+        let mut chosen: Vec<Posting> = Vec::new();
+        for (i, id) in request.posting_ids.iter().enumerate() {
+            match self.get_posting(id).await {
+                Ok(p) => chosen.push(p),
+                Err(Error::NotFound { .. }) => {
+                    return Err(Error::invalid(
+                        format!("posting_ids[{i}]"),
+                        format!("posting '{id}' is not stored"),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !request.regions.is_empty() {
+            let gazetteer = Gazetteer::builtin();
+            let regions = request
+                .regions
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    gazetteer
+                        .lookup(name)
+                        .map_err(|e| e.in_field(&format!("regions[{i}]")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let found: Vec<Posting> = self
+                .all_postings()
+                .await?
+                .into_iter()
+                .filter(|p| in_regions(p, &regions))
+                .collect();
+            if found.is_empty() {
+                return Err(Error::NotFound {
+                    kind: "postings in region",
+                    id: request.regions.join(", "),
+                });
+            }
+            chosen.extend(found);
+        }
+        chosen.sort_by(|a, b| a.id.cmp(&b.id));
+        chosen.dedup_by(|a, b| a.id == b.id);
+        Ok(chosen)
+    }
+
+    /// Shortlists for every posting of the request, no seeker on more than
+    /// `max_lists_per_seeker` of them, maximising the total fused score.
+    pub async fn match_region(&self, request: &RegionRequest) -> Result<RegionPlan> {
+        if request.k == 0 {
+            return Err(Error::invalid("k", "must be at least 1"));
+        }
+        if request.max_lists_per_seeker == 0 {
+            return Err(Error::invalid("max_lists_per_seeker", "must be at least 1"));
+        }
+        if request.posting_ids.is_empty() && request.regions.is_empty() {
+            return Err(Error::invalid(
+                "posting_ids",
+                "give posting ids or regions (or both)",
+            ));
+        }
+        let postings = self.region_postings(request).await?;
+        if postings.len() > request.max_postings {
+            return Err(Error::ResourceExhausted(format!(
+                "{} postings selected, over the limit of {} per request; split the region",
+                postings.len(),
+                request.max_postings
+            )));
+        }
+        // Candidates per posting, ranked by the store with the filters inside the query.
+        let mut seeker_index: HashMap<String, usize> = HashMap::new();
+        let mut candidates = Vec::new();
+        let mut pair_result: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut pair_scored: Vec<Scored<Seeker>> = Vec::new();
+        let mut list_sizes = Vec::new();
+        for (p, posting) in postings.iter().enumerate() {
+            let size = (posting.openings.max(1) as usize) * request.k;
+            list_sizes.push(size);
+            let ranking = RankingRequest {
+                top_k: request.ranking.top_k.max(size),
+                ..request.ranking.clone()
+            };
+            let found = self
+                .recommend_candidates(&posting.id, &ranking, request.filters.clone())
+                .await?;
+            for scored in found.results {
+                let next = seeker_index.len();
+                let s = *seeker_index.entry(scored.item.id.clone()).or_insert(next);
+                candidates.push(Candidate {
+                    posting: p,
+                    seeker: s,
+                    score: scored.breakdown.final_score,
+                });
+                pair_result.insert((p, s), pair_scored.len());
+                pair_scored.push(scored);
+            }
+        }
+        let problem = Problem {
+            list_sizes: list_sizes.clone(),
+            max_lists_per_seeker: request.max_lists_per_seeker,
+            candidates,
+        };
+        let greedy = greedy_top_k(&problem).stats(&problem);
+        let problem_for_solver = problem.clone();
+        let plan = blocking(move || optimal(&problem_for_solver)).await?;
+        let stats = plan.stats(&problem);
+        let shortlists = postings
+            .into_iter()
+            .zip(plan.lists)
+            .zip(list_sizes)
+            .map(|((posting, list), size)| Shortlist {
+                posting,
+                size,
+                seekers: list
+                    .into_iter()
+                    .map(|c| {
+                        let pair = &problem.candidates[c];
+                        pair_scored[pair_result[&(pair.posting, pair.seeker)]].clone()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(RegionPlan {
+            shortlists,
+            plan: stats,
+            greedy,
+        })
+    }
+}

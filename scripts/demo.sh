@@ -30,6 +30,9 @@ echo
 "$bin" recommend --server "$server" --posting p002 --top-k 8
 echo
 "$bin" recommend --server "$server" --seeker s003 --top-k 5
+echo
+echo "Shortlists for all postings in 경기도, each seeker on at most one list:"
+"$bin" match-region --server "$server" --region 경기도 --k 2 --max-lists 1 --ignore-seeker-commute
 cat <<MSG
 
 The server is still running on $listen (data in $data_dir).

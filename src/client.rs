@@ -229,7 +229,14 @@ fn cell(text: &str, width: usize) -> String {
     out
 }
 
-fn print_row(rank: usize, id: &str, label: &str, region: &str, s: &pb::ScoreBreakdown) {
+fn print_row(
+    rank: usize,
+    id: &str,
+    label: &str,
+    region: &str,
+    s: &pb::ScoreBreakdown,
+    explanation: Option<&pb::Explanation>,
+) {
     println!(
         "{rank:>3}  {} {} {} {:>8.1} {:>8.3} {:>6.3} {:>7.3}",
         cell(id, 10),
@@ -240,6 +247,9 @@ fn print_row(rank: usize, id: &str, label: &str, region: &str, s: &pb::ScoreBrea
         s.geo_score,
         s.final_score
     );
+    if let Some(e) = explanation {
+        println!("     why: {}", e.reason);
+    }
 }
 
 fn print_header(first: &str) {
@@ -308,6 +318,7 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
                 &format!("{} · {}", c.display_name, c.headline),
                 &c.region_name,
                 &c.score.clone().unwrap_or_default(),
+                c.explanation.as_ref(),
             );
         }
     } else if let Some(seeker_id) = &args.seeker {
@@ -339,6 +350,7 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
                 &format!("{} · {}", p.title, p.company_name),
                 &p.region_name,
                 &p.score.clone().unwrap_or_default(),
+                p.explanation.as_ref(),
             );
         }
     }

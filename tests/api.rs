@@ -844,6 +844,25 @@ async fn embed_and_model_info_expose_the_production_embeddings() {
             .await,
         "texts[1]",
     );
+    // Too many texts (the test limit is 100 per call) and a text over the byte limit (4096).
+    assert_invalid(
+        client
+            .embed(pb::EmbedRequest {
+                texts: vec!["용접".to_string(); 101],
+                is_query: true,
+            })
+            .await,
+        "texts",
+    );
+    assert_invalid(
+        client
+            .embed(pb::EmbedRequest {
+                texts: vec!["가".repeat(2000)],
+                is_query: false,
+            })
+            .await,
+        "texts[0]",
+    );
     drop(client);
     server.stop().await;
 }

@@ -69,13 +69,21 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct MatchRegionArgs {
     /// Server to ask.
-    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
     /// A region (name or code, sido or sigungu) whose postings are included; repeatable.
     #[arg(long = "region", env = "JOBMATCH_MATCH_REGIONS", value_delimiter = ',')]
     pub regions: Vec<String>,
     /// A posting id to include; repeatable.
-    #[arg(long = "posting", env = "JOBMATCH_MATCH_POSTINGS", value_delimiter = ',')]
+    #[arg(
+        long = "posting",
+        env = "JOBMATCH_MATCH_POSTINGS",
+        value_delimiter = ','
+    )]
     pub postings: Vec<String>,
     /// Seekers per opening on each shortlist.
     #[arg(long, env = "JOBMATCH_MATCH_K", default_value_t = 3)]
@@ -103,7 +111,11 @@ pub enum ExportFormat {
 #[derive(Debug, Clone, Args)]
 pub struct ShortlistArgs {
     /// Server to ask.
-    #[arg(long, env = "JOBMATCH_SERVER", default_value = "http://127.0.0.1:50051")]
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
     pub server: String,
     /// The posting whose shortlist to export.
     #[arg(long, env = "JOBMATCH_SHORTLIST_POSTING")]

@@ -462,7 +462,11 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             summary: eval::summarise(&per_seeker),
         });
         if args.tune {
-            eprintln!("tuning {} ({} settings)", indexed.model, eval::tune_grid().len());
+            eprintln!(
+                "tuning {} ({} settings)",
+                indexed.model,
+                eval::tune_grid().len()
+            );
             let points = eval::tune(&indexed, &set.qrels).await?;
             tuning.push(eval::TuneReport {
                 model: indexed.model.clone(),
@@ -526,7 +530,9 @@ pub async fn reindex(args: ReindexArgs) -> Result<()> {
                 );
             }
             if !switched {
-                return Err(Error::Io("the server ended the re-index without switching".into()));
+                return Err(Error::Io(
+                    "the server ended the re-index without switching".into(),
+                ));
             }
         }
         None => {
@@ -580,8 +586,14 @@ pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
         println!("{}", to_json(&response)?);
         return Ok(());
     }
-    println!("{:<22} {:>11} {:>16} {:>12} {:>12}", "", "total score", "distinct seekers", "empty lists", "short lists");
-    for (name, summary) in [("plan (capped)", &response.plan), ("greedy top-k", &response.greedy)] {
+    println!(
+        "{:<22} {:>11} {:>16} {:>12} {:>12}",
+        "", "total score", "distinct seekers", "empty lists", "short lists"
+    );
+    for (name, summary) in [
+        ("plan (capped)", &response.plan),
+        ("greedy top-k", &response.greedy),
+    ] {
         let s = summary.clone().unwrap_or_default();
         println!(
             "{name:<22} {:>11.3} {:>16} {:>12} {:>12}",
@@ -598,7 +610,11 @@ pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
         );
         for c in &list.candidates {
             let score = c.score.clone().unwrap_or_default();
-            let reason = c.explanation.as_ref().map(|e| e.reason.as_str()).unwrap_or("");
+            let reason = c
+                .explanation
+                .as_ref()
+                .map(|e| e.reason.as_str())
+                .unwrap_or("");
             println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
         }
     }
@@ -702,9 +718,21 @@ pub fn stats(args: StatsArgs) -> Result<()> {
     println!("placements (latest: hired)  {}", stats.placements);
     println!("seekers placed              {}", stats.seekers_placed);
     println!("companies                   {}", stats.companies);
-    println!("aged 34 or younger          {:.1} %", 100.0 * stats.share_aged_34_or_younger);
-    println!("in manufacturing            {:.1} %", 100.0 * stats.share_manufacturing);
-    println!("in certified companies      {:.1} %", 100.0 * stats.share_certified_company);
-    println!("median distance             {:.1} km", stats.median_distance_km);
+    println!(
+        "aged 34 or younger          {:.1} %",
+        100.0 * stats.share_aged_34_or_younger
+    );
+    println!(
+        "in manufacturing            {:.1} %",
+        100.0 * stats.share_manufacturing
+    );
+    println!(
+        "in certified companies      {:.1} %",
+        100.0 * stats.share_certified_company
+    );
+    println!(
+        "median distance             {:.1} km",
+        stats.median_distance_km
+    );
     Ok(())
 }

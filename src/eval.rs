@@ -616,7 +616,9 @@ mod tests {
         assert!(parse("s1\tp1\t1\ns1\tp1\t2\n")
             .unwrap()
             .contains("labelled twice"));
-        assert!(parse("s1\tp1\t0\n").unwrap().contains("nothing to evaluate"));
+        assert!(parse("s1\tp1\t0\n")
+            .unwrap()
+            .contains("nothing to evaluate"));
     }
 
     #[test]

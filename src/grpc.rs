@@ -10,8 +10,8 @@ use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::matching::{Explanation, Matcher, Scored};
-use crate::ranking::FusionParams;
 use crate::outcomes::Stage;
+use crate::ranking::FusionParams;
 use crate::region_match::PlanStats;
 use crate::reindex::ReindexProgress;
 use crate::shortlists::RegionRequest;
@@ -134,9 +134,8 @@ fn progress_to_proto(p: ReindexProgress) -> pb::ReindexProgress {
     }
 }
 
-type ProgressStream = std::pin::Pin<
-    Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>,
->;
+type ProgressStream =
+    std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>>;
 
 fn plan_summary(stats: &PlanStats) -> pb::PlanSummary {
     pb::PlanSummary {
@@ -175,7 +174,8 @@ impl pb::matching_server::Matching for MatchingApi {
         let mut options = r.options.unwrap_or_default();
         if options.top_k == 0 {
             // Default: 5 × the largest list size this k allows per opening, within the limit.
-            options.top_k = (r.k.saturating_mul(5).max(50) as usize).min(self.limits.max_top_k) as u32;
+            options.top_k =
+                (r.k.saturating_mul(5).max(50) as usize).min(self.limits.max_top_k) as u32;
         }
         let ranking = api::ranking_from_proto(Some(options), &self.limits)?;
         let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
@@ -444,4 +444,3 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 }
-

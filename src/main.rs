@@ -87,7 +87,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 args.list_size,
                 args.max_lists_per_seeker
             );
-            for (name, stats, ms) in [("greedy top-k", greedy, greedy_ms), ("plan (LP)", plan, plan_ms)] {
+            for (name, stats, ms) in [
+                ("greedy top-k", greedy, greedy_ms),
+                ("plan (LP)", plan, plan_ms),
+            ] {
                 println!(
                     "{name:<13} total {:.2}  distinct seekers {}  empty lists {}  short lists {}  {ms:.0} ms",
                     stats.total_score, stats.distinct_seekers, stats.empty_lists, stats.short_lists

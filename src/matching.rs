@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::ranking::{
     applied_boosts, cosine, fuse, haversine_km, BoostFacts, Boosts, FusionParams, ScoreBreakdown,
 };
-use crate::skills::{SkillMatch, Vocabulary};
 use crate::reindex::Shadow;
+use crate::skills::{SkillMatch, Vocabulary};
 use crate::store::layout::DataDir;
 use crate::store::{Boost, Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
 

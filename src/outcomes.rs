@@ -73,7 +73,11 @@ pub fn read_events(path: &Path) -> Result<Vec<OutcomeEvent>> {
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(n, line)| {
             serde_json::from_str(line).map_err(|e| {
-                Error::Io(format!("{}:{} is not an outcome event: {e}", path.display(), n + 1))
+                Error::Io(format!(
+                    "{}:{} is not an outcome event: {e}",
+                    path.display(),
+                    n + 1
+                ))
             })
         })
         .collect()
@@ -182,10 +186,21 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
     PlacementStats {
         events: events.len(),
         placements: placed.len(),
-        seekers_placed: placed.iter().map(|e| &e.seeker_id).collect::<HashSet<_>>().len(),
-        companies: placed.iter().map(|e| &e.company_id).collect::<HashSet<_>>().len(),
+        seekers_placed: placed
+            .iter()
+            .map(|e| &e.seeker_id)
+            .collect::<HashSet<_>>()
+            .len(),
+        companies: placed
+            .iter()
+            .map(|e| &e.company_id)
+            .collect::<HashSet<_>>()
+            .len(),
         share_aged_34_or_younger: share(youth, placed.len()),
-        share_manufacturing: share(placed.iter().filter(|e| e.manufacturing).count(), placed.len()),
+        share_manufacturing: share(
+            placed.iter().filter(|e| e.manufacturing).count(),
+            placed.len(),
+        ),
         share_certified_company: share(
             placed.iter().filter(|e| e.certified_company).count(),
             placed.len(),
@@ -204,9 +219,9 @@ impl crate::matching::Matcher {
         reason: &str,
         date: Option<&str>,
     ) -> Result<u64> {
-        let log = self.outcome_log().ok_or_else(|| {
-            Error::FailedPrecondition("this server keeps no outcome log".into())
-        })?;
+        let log = self
+            .outcome_log()
+            .ok_or_else(|| Error::FailedPrecondition("this server keeps no outcome log".into()))?;
         if stage == Stage::Rejected && reason.trim().is_empty() {
             return Err(Error::invalid("reason", "is required for a rejection"));
         }
@@ -293,7 +308,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let log = OutcomeLog::open(dir.path()).unwrap();
-            assert_eq!(log.append(event(0, "p1", "s1", Stage::Proposed)).unwrap(), 1);
+            assert_eq!(
+                log.append(event(0, "p1", "s1", Stage::Proposed)).unwrap(),
+                1
+            );
             assert_eq!(log.append(event(0, "p1", "s1", Stage::Hired)).unwrap(), 2);
         }
         // A crash in the middle of a write.
@@ -305,6 +323,9 @@ mod tests {
         let log = OutcomeLog::open(dir.path()).unwrap();
         assert_eq!(log.append(event(0, "p2", "s2", Stage::Hired)).unwrap(), 3);
         let events = read_events(&path).unwrap();
-        assert_eq!(events.iter().map(|e| e.sequence).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(
+            events.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
     }
 }

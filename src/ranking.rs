@@ -69,7 +69,11 @@ pub fn applied_boosts(boosts: &Boosts, facts: &BoostFacts) -> (f64, Vec<&'static
     let mut total = 0.0;
     let mut names = Vec::new();
     for (name, amount, holds) in [
-        ("certified_company", boosts.certified_company, facts.certified_company),
+        (
+            "certified_company",
+            boosts.certified_company,
+            facts.certified_company,
+        ),
         ("same_sido", boosts.same_sido, facts.same_sido),
         ("manufacturing", boosts.manufacturing, facts.manufacturing),
     ] {

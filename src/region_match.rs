@@ -265,11 +265,31 @@ mod tests {
             list_sizes: vec![1, 1, 1],
             max_lists_per_seeker: 1,
             candidates: vec![
-                Candidate { posting: 0, seeker: 0, score: 0.9 },
-                Candidate { posting: 1, seeker: 0, score: 0.9 },
-                Candidate { posting: 2, seeker: 0, score: 0.9 },
-                Candidate { posting: 0, seeker: 1, score: 0.8 },
-                Candidate { posting: 1, seeker: 2, score: 0.7 },
+                Candidate {
+                    posting: 0,
+                    seeker: 0,
+                    score: 0.9,
+                },
+                Candidate {
+                    posting: 1,
+                    seeker: 0,
+                    score: 0.9,
+                },
+                Candidate {
+                    posting: 2,
+                    seeker: 0,
+                    score: 0.9,
+                },
+                Candidate {
+                    posting: 0,
+                    seeker: 1,
+                    score: 0.8,
+                },
+                Candidate {
+                    posting: 1,
+                    seeker: 2,
+                    score: 0.7,
+                },
             ],
         };
         let greedy = greedy_top_k(&problem).stats(&problem);

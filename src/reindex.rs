@@ -64,7 +64,9 @@ pub struct Shadow {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shadow {
@@ -255,7 +257,9 @@ async fn retire(data_dir: Arc<DataDir>, engine: Arc<Engine>) {
     match result {
         Ok(Some(path)) => info!(generation = %path.display(), "removed the old generation"),
         Ok(None) => {}
-        Err(e) => warn!(error = %e, "could not remove the old generation; it will be removed at the next start"),
+        Err(e) => {
+            warn!(error = %e, "could not remove the old generation; it will be removed at the next start")
+        }
     }
 }
 

@@ -106,10 +106,9 @@ impl Vocabulary {
                 continue;
             }
             let has = listed.contains(&key)
-                || self
-                    .spellings_of(&key)
-                    .iter()
-                    .any(|spelling| spelling.chars().count() >= 2 && text.contains(spelling.as_str()));
+                || self.spellings_of(&key).iter().any(|spelling| {
+                    spelling.chars().count() >= 2 && text.contains(spelling.as_str())
+                });
             if has {
                 result.matched.push(skill.clone());
             } else {
@@ -135,7 +134,11 @@ mod tests {
     fn the_shipped_vocabulary_parses() {
         let v = Vocabulary::builtin();
         assert_eq!(v.key("TIG welding"), v.key("TIG 용접"));
-        assert_eq!(v.key("ＣＮＣ　선반"), v.key("cnc선반"), "full-width forms and spaces");
+        assert_eq!(
+            v.key("ＣＮＣ　선반"),
+            v.key("cnc선반"),
+            "full-width forms and spaces"
+        );
         assert_eq!(v.key("React.js"), v.key("리액트"));
         assert_ne!(v.key("용접기능사"), v.key("전기기능사"));
     }

@@ -2,12 +2,12 @@
 //! embedded Qdrant store in a temporary data directory.
 
 mod common;
-#[path = "api/reindex.rs"]
-mod reindex;
-#[path = "api/python.rs"]
-mod python;
 #[path = "api/counsellor.rs"]
 mod counsellor;
+#[path = "api/python.rs"]
+mod python;
+#[path = "api/reindex.rs"]
+mod reindex;
 
 use common::*;
 use jobmatch::api::pb;

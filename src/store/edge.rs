@@ -18,8 +18,8 @@ use qdrant_edge::{
     EdgeVectorParamsBuilder, Expression, FieldCondition, FieldIndexOperations, Filter, Formula,
     GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match, NamedQuery, Payload, PayloadFieldSchema,
     PayloadSchemaType, PointId, PointInsertOperations, PointOperations, Prefetch, QueryEnum,
-    QueryRequest, Range, ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal, VectorStructInternal,
-    WithPayloadInterface, WithVector,
+    QueryRequest, Range, ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal,
+    VectorStructInternal, WithPayloadInterface, WithVector,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -772,7 +772,10 @@ mod tests {
             .err()
             .unwrap()
             .to_string();
-        assert!(err.contains("aaaa1111") && err.contains("bbbb2222"), "{err}");
+        assert!(
+            err.contains("aaaa1111") && err.contains("bbbb2222"),
+            "{err}"
+        );
         assert!(EdgeStore::open(other.path(), &hashed("aaaa1111")).is_ok());
         assert!(EdgeStore::open(dir.path(), &model("alpha", 2)).is_ok());
     }

@@ -151,9 +151,7 @@ impl DataDir {
             .file_name()
             .and_then(|n| n.to_str())
             .filter(|n| generation_number(n).is_some())
-            .ok_or_else(|| {
-                Error::Io(format!("{} is not a generation", generation.display()))
-            })?;
+            .ok_or_else(|| Error::Io(format!("{} is not a generation", generation.display())))?;
         self.write_pointer(name)?;
         info!(generation = %name, "switched the serving generation");
         Ok(())
@@ -249,7 +247,10 @@ mod tests {
             assert_eq!(second, root.path().join("gen-000002"));
             dir.switch_to(&second).unwrap();
             assert_eq!(dir.current().unwrap(), second);
-            assert!(dir.remove_generation(&second).is_err(), "the serving one stays");
+            assert!(
+                dir.remove_generation(&second).is_err(),
+                "the serving one stays"
+            );
             // A crash before the old one is removed, and a half-built third generation.
             let third = dir.new_generation().unwrap();
             std::fs::write(third.join("partial"), "x").unwrap();

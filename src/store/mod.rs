@@ -15,7 +15,6 @@ use crate::domain::GeoPoint;
 use crate::error::Result;
 use crate::ranking::FusionParams;
 
-
 /// The two kinds of record jobmatch stores; each is one collection (one shard).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Collection {

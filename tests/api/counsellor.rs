@@ -108,7 +108,11 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     assert_eq!(ea.skills_matched, vec!["용접기능사", "TIG 용접"]);
     assert_eq!(ea.skills_missing, vec!["도면 해독"]);
     assert_eq!(ea.posting_region_name, "경기도 평택시");
-    assert!(ea.reason.contains("skills 2/3") && ea.reason.contains("missing 도면 해독"), "{}", ea.reason);
+    assert!(
+        ea.reason.contains("skills 2/3") && ea.reason.contains("missing 도면 해독"),
+        "{}",
+        ea.reason
+    );
     let eb = explained("b");
     assert!(eb.skills_matched.is_empty());
     assert_eq!(eb.skills_missing.len(), 3);
@@ -140,7 +144,11 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     )
     .await;
     assert!(ids(&all).contains(&"d") && !ids(&young).contains(&"d"));
-    assert_eq!(young.len(), all.len() - 1, "top_k is filled from the qualifying seekers");
+    assert_eq!(
+        young.len(),
+        all.len() - 1,
+        "top_k is filled from the qualifying seekers"
+    );
 
     // Military service discharged by a date.
     let discharged = candidates(
@@ -198,8 +206,16 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
         )
         .final_score;
         let expected_boost = if m.seeker_id == "g" { 0.0 } else { 1.0 };
-        assert!((s.boost - expected_boost).abs() < 1e-9, "{}: {s:?}", m.seeker_id);
-        assert!((s.final_score - (fused + s.boost)).abs() < 1e-4, "{}: {s:?}", m.seeker_id);
+        assert!(
+            (s.boost - expected_boost).abs() < 1e-9,
+            "{}: {s:?}",
+            m.seeker_id
+        );
+        assert!(
+            (s.final_score - (fused + s.boost)).abs() < 1e-4,
+            "{}: {s:?}",
+            m.seeker_id
+        );
         assert_eq!(s.boosts_applied.is_empty(), m.seeker_id == "g");
     }
     server.stop().await;
@@ -314,19 +330,30 @@ async fn match_region_respects_the_caps_and_covers_more_seekers_than_greedy() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(response.shortlists.len(), 8, "the demo has 8 postings in 경기도");
+    assert_eq!(
+        response.shortlists.len(),
+        8,
+        "the demo has 8 postings in 경기도"
+    );
     let mut seen = std::collections::HashSet::new();
     for list in &response.shortlists {
         assert!(list.candidates.len() <= list.size as usize);
         for c in &list.candidates {
-            assert!(seen.insert(c.seeker_id.clone()), "{} is on two lists", c.seeker_id);
+            assert!(
+                seen.insert(c.seeker_id.clone()),
+                "{} is on two lists",
+                c.seeker_id
+            );
             assert!(c.explanation.as_ref().is_some_and(|e| !e.reason.is_empty()));
         }
     }
     let plan = response.plan.unwrap();
     let greedy = response.greedy.unwrap();
     assert_eq!(plan.distinct_seekers as usize, seen.len());
-    assert!(plan.distinct_seekers >= greedy.distinct_seekers, "{plan:?} vs {greedy:?}");
+    assert!(
+        plan.distinct_seekers >= greedy.distinct_seekers,
+        "{plan:?} vs {greedy:?}"
+    );
     // Greedy ignores the cap, so its total bounds the plan's from above.
     assert!(plan.total_score <= greedy.total_score + 1e-6);
     assert!(plan.total_score > 0.0);
@@ -342,9 +369,17 @@ async fn match_region_respects_the_caps_and_covers_more_seekers_than_greedy() {
     let (c, m) = code(client.match_region(region_request(&["경기도"], 2, 0)).await);
     assert_eq!(c, tonic::Code::InvalidArgument);
     assert!(m.contains("max_lists_per_seeker"), "{m}");
-    let (c, _) = code(client.match_region(region_request(&["경상북도 울릉군"], 2, 1)).await);
+    let (c, _) = code(
+        client
+            .match_region(region_request(&["경상북도 울릉군"], 2, 1))
+            .await,
+    );
     assert_eq!(c, tonic::Code::NotFound);
-    let (c, m) = code(client.match_region(region_request(&["no such place"], 2, 1)).await);
+    let (c, m) = code(
+        client
+            .match_region(region_request(&["no such place"], 2, 1))
+            .await,
+    );
     assert_eq!(c, tonic::Code::InvalidArgument);
     assert!(m.contains("regions[0]"), "{m}");
     let mut everything = region_request(&[], 2, 1);
@@ -411,9 +446,20 @@ async fn outcomes_are_recorded_durably_and_stats_and_exports_read_them() {
     assert_eq!(stats["seekers_placed"], 2);
 
     // The shortlist export: explanation columns, resume text only when asked.
-    let csv = run(&["shortlist", "--server", &server.url, "--posting", "p002", "--top-k", "3"]);
+    let csv = run(&[
+        "shortlist",
+        "--server",
+        &server.url,
+        "--posting",
+        "p002",
+        "--top-k",
+        "3",
+    ]);
     let header = csv.lines().next().unwrap();
-    assert!(header.contains("skills_matched") && header.contains("reason"), "{header}");
+    assert!(
+        header.contains("skills_matched") && header.contains("reason"),
+        "{header}"
+    );
     assert!(!header.contains("resume"), "{header}");
     assert_eq!(csv.lines().count(), 4);
     let json = run(&[
@@ -430,6 +476,8 @@ async fn outcomes_are_recorded_durably_and_stats_and_exports_read_them() {
     ]);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     assert_eq!(rows.len(), 3);
-    assert!(rows.iter().all(|r| r["resume"].as_str().is_some_and(|t| !t.is_empty())));
+    assert!(rows
+        .iter()
+        .all(|r| r["resume"].as_str().is_some_and(|t| !t.is_empty())));
     server.stop().await;
 }

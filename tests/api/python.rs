@@ -54,7 +54,10 @@ async fn python_example_calls_embed_and_recommend() {
     assert_eq!(report["model"], info.name.as_str());
     let dimension = u64::from(info.dimension);
     assert_eq!(report["dimension"], dimension);
-    assert_eq!(report["vector_lengths"], serde_json::json!([dimension, dimension]));
+    assert_eq!(
+        report["vector_lengths"],
+        serde_json::json!([dimension, dimension])
+    );
     let similarity = report["similarity_query_passage"].as_f64().unwrap();
     assert!(similarity > 0.0 && similarity <= 1.0 + 1e-6);
     let candidates = report["candidates"].as_array().unwrap();

@@ -31,8 +31,8 @@ async fn similarity_by_embed(
     seeker: &pb::Seeker,
 ) -> f64 {
     let limits = Limits::default();
-    let posting = jobmatch::api::posting_from_proto(posting.clone(), &limits, Gazetteer::builtin())
-        .unwrap();
+    let posting =
+        jobmatch::api::posting_from_proto(posting.clone(), &limits, Gazetteer::builtin()).unwrap();
     let seeker =
         jobmatch::api::seeker_from_proto(seeker.clone(), &limits, Gazetteer::builtin(), 2026)
             .unwrap();
@@ -149,7 +149,10 @@ async fn a_reindex_under_traffic_fails_no_request_loses_no_write_and_switches_mo
                 }
                 if round % 3 == 0 {
                     let id = format!("s{:03}", 160 - round / 3);
-                    match client.delete_seeker(pb::DeleteRequest { id: id.clone() }).await {
+                    match client
+                        .delete_seeker(pb::DeleteRequest { id: id.clone() })
+                        .await
+                    {
                         Ok(_) => deleted.push(id),
                         Err(_) => {
                             failures.fetch_add(1, Ordering::SeqCst);
@@ -173,7 +176,11 @@ async fn a_reindex_under_traffic_fails_no_request_loses_no_write_and_switches_mo
     let last = last.unwrap();
     assert_eq!(last.phase, "switched", "{phases:?}");
     assert!(phases.iter().any(|p| p == "copying"));
-    assert_eq!(failures.load(Ordering::SeqCst), 0, "requests failed during the re-index");
+    assert_eq!(
+        failures.load(Ordering::SeqCst),
+        0,
+        "requests failed during the re-index"
+    );
     assert!(!written.is_empty() && !deleted.is_empty());
 
     let info = client
@@ -257,7 +264,10 @@ async fn a_crash_mid_reindex_restarts_on_the_old_model_and_clears_the_half_built
             .await
             .unwrap()
             .expect("the stream ended before the seekers were copied");
-        assert_ne!(update.phase, "switched", "the re-index finished before the kill");
+        assert_ne!(
+            update.phase, "switched",
+            "the re-index finished before the kill"
+        );
         if update.phase == "copying" && update.collection == "seekers" && update.done > 0 {
             break;
         }
@@ -343,7 +353,13 @@ fn eval_prints_metrics_for_two_models_and_writes_json() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for label in ["nDCG@10", "Recall@10", "Recall@50", "MRR", "paired by seeker"] {
+    for label in [
+        "nDCG@10",
+        "Recall@10",
+        "Recall@50",
+        "MRR",
+        "paired by seeker",
+    ] {
         assert!(stdout.contains(label), "{label} missing:\n{stdout}");
     }
     let report: serde_json::Value =

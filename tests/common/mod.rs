@@ -347,7 +347,11 @@ impl ChildServer {
         };
         let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
         for _ in 0..600 {
-            if let Ok(channel) = Channel::from_shared(server.url.clone()).unwrap().connect().await {
+            if let Ok(channel) = Channel::from_shared(server.url.clone())
+                .unwrap()
+                .connect()
+                .await
+            {
                 let status = HealthClient::new(channel)
                     .check(HealthCheckRequest {
                         service: String::new(),

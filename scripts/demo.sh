@@ -14,12 +14,36 @@ echo "building jobmatch (the first build takes a while: candle, Qdrant and tonic
 cargo build --locked --bin jobmatch
 bin="$CARGO_TARGET_DIR/debug/jobmatch"
 
+# Authentication is on: the demo makes a platform and an admin token once, keeps them in
+# $data_dir/tokens.secret (mode 600) and gives the server only their SHA-256 (tokens.toml).
+mkdir -p "$data_dir"
+secret="$data_dir/tokens.secret"
+if [ ! -s "$secret" ]; then
+  umask 077
+  printf 'platform=%s\nadmin=%s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$secret"
+fi
+platform_token="$(sed -n 's/^platform=//p' "$secret")"
+admin_token="$(sed -n 's/^admin=//p' "$secret")"
+cat >"$data_dir/tokens.toml" <<TOML
+[[tokens]]
+name = "demo-platform"
+role = "platform"
+sha256 = "$(printf '%s' "$platform_token" | "$bin" auth hash-token)"
+
+[[tokens]]
+name = "demo-admin"
+role = "admin"
+sha256 = "$(printf '%s' "$admin_token" | "$bin" auth hash-token)"
+TOML
+export JOBMATCH_TOKEN="$platform_token"
+
 if "$bin" health --server "$server" >/dev/null 2>&1; then
   echo "a jobmatch server already answers on $listen; using it"
 else
-  mkdir -p "$data_dir"
   log="$data_dir/server.log"
-  nohup "$bin" serve --listen "$listen" --data-dir "$data_dir" --model "$model" >"$log" 2>&1 &
+  nohup "$bin" serve --listen "$listen" --data-dir "$data_dir" --model "$model" \
+    --auth-tokens "$data_dir/tokens.toml" >"$log" 2>&1 &
   echo $! >"$data_dir/server.pid"
   echo "started jobmatch serve (pid $(cat "$data_dir/server.pid"), log $log)"
   "$bin" health --server "$server" --wait-secs 120
@@ -35,8 +59,10 @@ echo "Shortlists for all postings in 경기도, each seeker on at most one list:
 "$bin" match-region --server "$server" --region 경기도 --k 2 --max-lists 1 --ignore-seeker-commute
 cat <<MSG
 
-The server is still running on $listen (data in $data_dir).
+The server is still running on $listen (data in $data_dir), with authentication on.
+Client commands need a token: the demo's are in $secret.
+  token:   export JOBMATCH_TOKEN=\$(sed -n 's/^platform=//p' $secret)
   more:    $bin recommend --server $server --posting p001 --semantic-weight 1 --geo-weight 0
   stop:    kill \$(cat $data_dir/server.pid)
-  restart: $bin serve --listen $listen --data-dir $data_dir --model $model
+  restart: $bin serve --listen $listen --data-dir $data_dir --model $model --auth-tokens $data_dir/tokens.toml
 MSG

@@ -268,6 +268,8 @@ pub struct RankingRequest {
     /// Propose seekers beyond their own stated max commute.
     pub ignore_seeker_commute: bool,
     pub boosts: crate::ranking::Boosts,
+    /// Sido codes both sides must lie in (a counsellor's regions); `None`: anywhere.
+    pub region_scope: Option<Vec<String>>,
 }
 
 fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>> {
@@ -304,6 +306,7 @@ pub fn ranking_from_proto(
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,
+        region_scope: None,
     })
 }
 

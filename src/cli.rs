@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ServeConfig, StoreConfig};
+use crate::config::{AuthConfig, ServeConfig, StoreConfig};
 use crate::domain::Limits;
 use crate::embed::BatchingConfig;
 use crate::matching::RankingSettings;
@@ -35,6 +35,14 @@ pub struct Cli {
     /// not re-read /proc/cpuinfo on every matmul.
     #[arg(long, env = "JOBMATCH_THREADS", default_value_t = 0, global = true)]
     pub threads: usize,
+
+    /// Bearer token client commands send to the server (never printed or logged).
+    #[arg(long, env = "JOBMATCH_TOKEN", global = true, hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// CA certificate (PEM) client commands trust for https:// servers (default: the system's roots are not used; give the server's CA).
+    #[arg(long, env = "JOBMATCH_TLS_CA", global = true)]
+    pub tls_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +72,63 @@ pub enum Command {
     Shortlist(ShortlistArgs),
     /// Placement figures from the outcome log (seekers placed, companies, youth and manufacturing shares).
     Stats(StatsArgs),
+    /// Authentication helpers.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Concurrent clients against a server on this machine: throughput, latency percentiles, errors.
+    Loadtest(LoadtestArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoadtestArgs {
+    /// Server to load (loopback addresses only).
+    #[arg(
+        long,
+        env = "JOBMATCH_LOADTEST_ADDR",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub addr: String,
+    /// Concurrent clients.
+    #[arg(long, env = "JOBMATCH_LOADTEST_CONCURRENCY", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Seconds to run.
+    #[arg(
+        long = "duration",
+        env = "JOBMATCH_LOADTEST_DURATION",
+        default_value_t = 30
+    )]
+    pub duration_secs: u64,
+    /// Stop after this many requests, whatever the time.
+    #[arg(long, env = "JOBMATCH_LOADTEST_MAX_REQUESTS")]
+    pub max_requests: Option<u64>,
+    /// Operations and their weights: recommend, upsert, get.
+    #[arg(
+        long,
+        env = "JOBMATCH_LOADTEST_MIX",
+        default_value = "recommend=80,upsert=20"
+    )]
+    pub mix: String,
+    /// Postings lt-p0.. that exist (recommendations pick among them).
+    #[arg(long, env = "JOBMATCH_LOADTEST_POSTINGS", default_value_t = 1000)]
+    pub postings: u64,
+    /// Seekers lt-s0.. that exist (gets pick among them).
+    #[arg(long, env = "JOBMATCH_LOADTEST_SEEKERS", default_value_t = 10000)]
+    pub seekers: u64,
+    /// Create lt-p0..N first (not timed).
+    #[arg(long, env = "JOBMATCH_LOADTEST_SEED_POSTINGS", default_value_t = 0)]
+    pub seed_postings: u64,
+    /// Create lt-s0..N first (not timed).
+    #[arg(long, env = "JOBMATCH_LOADTEST_SEED_SEEKERS", default_value_t = 0)]
+    pub seed_seekers: u64,
+    /// Records per seeding upsert.
+    #[arg(long, env = "JOBMATCH_LOADTEST_SEED_BATCH", default_value_t = 100)]
+    pub seed_batch: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Read a token on standard input and print its SHA-256, for the tokens file's `sha256`.
+    HashToken,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -375,6 +440,38 @@ pub struct ServeArgs {
     /// Stop gathering a batch at this many bytes of text.
     #[arg(long, env = "JOBMATCH_BATCH_MAX_BYTES", default_value_t = BatchingConfig::default().max_batch_bytes)]
     pub batch_max_bytes: usize,
+
+    /// TOML file of bearer-token hashes with their roles and regions (see `jobmatch auth hash-token`).
+    #[arg(
+        long,
+        env = "JOBMATCH_AUTH_TOKENS",
+        required_unless_present = "no_auth"
+    )]
+    pub auth_tokens: Option<PathBuf>,
+
+    /// Serve without authentication (every caller may do everything); logged as a warning.
+    #[arg(long, env = "JOBMATCH_NO_AUTH", conflicts_with = "auth_tokens")]
+    pub no_auth: bool,
+
+    /// Requests served at once; beyond it new ones get RESOURCE_EXHAUSTED at once.
+    #[arg(long, env = "JOBMATCH_MAX_IN_FLIGHT", default_value_t = 256)]
+    pub max_in_flight: usize,
+
+    /// Certificate chain (PEM) to serve TLS with; needs --tls-key.
+    #[arg(long, env = "JOBMATCH_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, env = "JOBMATCH_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Largest request message accepted, in bytes (beyond: RESOURCE_EXHAUSTED).
+    #[arg(long, env = "JOBMATCH_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+
+    /// Longest any request may run, in seconds (0: no server-side limit; client deadlines still apply).
+    #[arg(long, env = "JOBMATCH_REQUEST_TIMEOUT_SECS", default_value_t = 300)]
+    pub request_timeout_secs: u64,
 }
 
 impl ServeArgs {
@@ -388,6 +485,21 @@ impl ServeArgs {
                 max_wait: std::time::Duration::from_millis(self.batch_wait_ms),
                 max_batch_bytes: self.batch_max_bytes,
             },
+            auth: match &self.auth_tokens {
+                Some(path) if !self.no_auth => AuthConfig::TokensFile(path.clone()),
+                _ => AuthConfig::Disabled,
+            },
+            max_in_flight: self.max_in_flight,
+            tls: match (&self.tls_cert, &self.tls_key) {
+                (Some(cert), Some(key)) => Some(crate::config::TlsFiles {
+                    cert: cert.clone(),
+                    key: key.clone(),
+                }),
+                _ => None,
+            },
+            max_message_bytes: self.max_message_bytes,
+            request_timeout: (self.request_timeout_secs > 0)
+                .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
         }
     }
 }

@@ -5,7 +5,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use tonic::transport::Channel;
+use std::sync::OnceLock;
+
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::interceptor::InterceptedService;
+use tonic::service::Interceptor;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
@@ -21,12 +26,82 @@ use crate::geo::Gazetteer;
 use crate::matching::{Matcher, RankingSettings};
 use crate::server::open_matcher;
 
+/// The CA client commands trust for https:// servers (`--tls-ca`), set once by `main`.
+static TLS_CA: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+
+/// Reads the CA certificate client commands trust for https:// servers.
+pub fn set_tls_ca(path: Option<&Path>) -> Result<()> {
+    let pem = path
+        .map(|p| {
+            std::fs::read(p).map_err(|e| Error::Io(format!("cannot read {}: {e}", p.display())))
+        })
+        .transpose()?;
+    let _ = TLS_CA.set(pem);
+    Ok(())
+}
+
 async fn connect(server: &str) -> Result<Channel> {
-    Channel::from_shared(server.to_string())
-        .map_err(|e| Error::invalid("--server", format!("'{server}' is not a URL: {e}")))?
+    let mut endpoint = Channel::from_shared(server.to_string())
+        .map_err(|e| Error::invalid("--server", format!("'{server}' is not a URL: {e}")))?;
+    if server.starts_with("https://") {
+        let ca = TLS_CA.get().cloned().flatten().ok_or_else(|| {
+            Error::invalid(
+                "--tls-ca",
+                "an https:// server needs the CA certificate that signed it",
+            )
+        })?;
+        endpoint = endpoint
+            .tls_config(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca)))
+            .map_err(|e| Error::invalid("--tls-ca", e.to_string()))?;
+    }
+    endpoint
         .connect()
         .await
         .map_err(|e| Error::Unavailable(format!("cannot connect to {server}: {e}")))
+}
+
+/// The bearer token client commands send (`--token` / `JOBMATCH_TOKEN`), set once by `main`.
+static TOKEN: OnceLock<Option<MetadataValue<Ascii>>> = OnceLock::new();
+
+/// Sets the token client commands send; an unprintable token is refused here, not on the wire.
+pub fn set_token(token: Option<&str>) -> Result<()> {
+    let value = token
+        .map(|t| {
+            format!("Bearer {t}")
+                .parse::<MetadataValue<Ascii>>()
+                .map_err(|_| Error::invalid("--token", "must be printable ASCII"))
+        })
+        .transpose()?;
+    let _ = TOKEN.set(value);
+    Ok(())
+}
+
+/// Adds `authorization: Bearer …` to every call when a token is set.
+#[derive(Clone)]
+pub struct BearerToken;
+
+impl Interceptor for BearerToken {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> std::result::Result<tonic::Request<()>, tonic::Status> {
+        if let Some(Some(value)) = TOKEN.get() {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+pub type Client = pb::matching_client::MatchingClient<InterceptedService<Channel, BearerToken>>;
+
+/// A `jobmatch.v1.Matching` client carrying the token.
+pub async fn matching_client(server: &str) -> Result<Client> {
+    Ok(pb::matching_client::MatchingClient::with_interceptor(
+        connect(server).await?,
+        BearerToken,
+    ))
 }
 
 fn status_error(status: tonic::Status) -> Error {
@@ -73,7 +148,7 @@ fn progress(len: usize, label: &str) -> ProgressBar {
 
 /// Where ingested records go: a running server, or the data directory itself.
 enum Sink {
-    Server(pb::matching_client::MatchingClient<Channel>),
+    Server(Client),
     Direct(Box<Matcher>, Limits),
 }
 
@@ -147,9 +222,7 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
         .unwrap_or_default();
 
     let mut sink = match &args.server {
-        Some(server) => Sink::Server(pb::matching_client::MatchingClient::new(
-            connect(server).await?,
-        )),
+        Some(server) => Sink::Server(matching_client(server).await?),
         None => {
             let ranking = RankingSettings {
                 defaults: Default::default(),
@@ -281,7 +354,7 @@ mod tests {
 
 /// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).
 pub async fn recommend(args: RecommendArgs) -> Result<()> {
-    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    let mut client = matching_client(&args.server).await?;
     if let Some(posting_id) = &args.posting {
         let response = client
             .recommend_candidates(pb::RecommendCandidatesRequest {
@@ -510,7 +583,7 @@ fn print_progress(phase: &str, collection: &str, done: u64, total: u64, model: &
 pub async fn reindex(args: ReindexArgs) -> Result<()> {
     match &args.server {
         Some(server) => {
-            let mut client = pb::matching_client::MatchingClient::new(connect(server).await?);
+            let mut client = matching_client(server).await?;
             let mut stream = client
                 .reindex(pb::ReindexRequest {
                     model_dir: args.model.display().to_string(),
@@ -565,7 +638,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 /// `jobmatch match-region`: plan shortlists for a region and compare with greedy top-k.
 pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
-    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    let mut client = matching_client(&args.server).await?;
     let response = client
         .match_region(pb::MatchRegionRequest {
             posting_ids: args.postings.clone(),
@@ -642,7 +715,7 @@ struct ShortlistRow {
 
 /// `jobmatch shortlist`: a posting's candidates with explanations, as CSV or JSON on stdout.
 pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
-    let mut client = pb::matching_client::MatchingClient::new(connect(&args.server).await?);
+    let mut client = matching_client(&args.server).await?;
     let response = client
         .recommend_candidates(pb::RecommendCandidatesRequest {
             posting_id: args.posting.clone(),

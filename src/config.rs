@@ -17,6 +17,15 @@ pub struct StoreConfig {
     pub skills_vocabulary: Option<PathBuf>,
 }
 
+/// How callers prove who they are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthConfig {
+    /// `--no-auth`: no tokens; the server logs a warning.
+    Disabled,
+    /// Bearer tokens whose SHA-256 hashes, roles and regions are in this TOML file.
+    TokensFile(PathBuf),
+}
+
 /// Everything `serve` needs besides its listener.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -25,6 +34,22 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// How the inference thread batches concurrent requests.
     pub batching: BatchingConfig,
+    pub auth: AuthConfig,
+    /// Requests served at once; beyond it, `RESOURCE_EXHAUSTED` at once.
+    pub max_in_flight: usize,
+    /// Serve TLS with this certificate chain and key (PEM); `None`: plaintext.
+    pub tls: Option<TlsFiles>,
+    /// Largest request message accepted, in bytes.
+    pub max_message_bytes: usize,
+    /// Server-side limit on any request's time (clients' own `grpc-timeout` deadlines also apply).
+    pub request_timeout: Option<std::time::Duration>,
+}
+
+/// PEM files of the server's certificate chain and private key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl ServeConfig {
@@ -63,6 +88,8 @@ impl ServeConfig {
             ("--prefetch", self.ranking.prefetch),
             ("--inference-queue", self.batching.queue_capacity),
             ("--batch-max-bytes", self.batching.max_batch_bytes),
+            ("--max-in-flight", self.max_in_flight),
+            ("--max-message-bytes", self.max_message_bytes),
         ] {
             if value == 0 {
                 return Err(Error::invalid(flag, "must be at least 1"));

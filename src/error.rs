@@ -22,6 +22,14 @@ pub enum Error {
     #[error("{0}")]
     ResourceExhausted(String),
 
+    /// No valid bearer token.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+
+    /// The caller's role or regions do not allow this.
+    #[error("permission denied: {0}")]
+    PermissionDenied(String),
+
     /// The model or store is still loading.
     #[error("not ready: {0}")]
     Unavailable(String),
@@ -69,6 +77,8 @@ impl From<Error> for Status {
             Error::FailedPrecondition(_) => Code::FailedPrecondition,
             Error::ResourceExhausted(_) => Code::ResourceExhausted,
             Error::Unavailable(_) => Code::Unavailable,
+            Error::Unauthenticated(_) => Code::Unauthenticated,
+            Error::PermissionDenied(_) => Code::PermissionDenied,
             Error::Embedding(_) | Error::Store(_) | Error::Io(_) => Code::Internal,
         };
         Status::new(code, error.to_string())

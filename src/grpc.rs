@@ -1,15 +1,22 @@
 //! The gRPC adapter: validate, convert proto ↔ domain, call [`Matcher`]. Nothing else.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 
 use crate::api::{self, pb};
+use crate::auth::{Authenticator, Caller, Rpc};
 use crate::domain::{Limits, Posting, Seeker};
 use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::matching::{Explanation, Matcher, Scored};
+use crate::metrics::RpcMetrics;
 use crate::outcomes::Stage;
 use crate::ranking::FusionParams;
 use crate::region_match::PlanStats;
@@ -24,6 +31,31 @@ pub struct MatchingApi {
     limits: Limits,
     /// Batching of the inference thread a re-index starts for its new model.
     batching: BatchingConfig,
+    auth: Arc<Authenticator>,
+    /// Requests being served; when none is left, `RESOURCE_EXHAUSTED` at once.
+    in_flight: Arc<Semaphore>,
+    rpcs: Arc<RpcMetrics>,
+}
+
+/// One request being served: who called, its permit, its log span, its clock.
+struct Call {
+    rpc: Rpc,
+    caller: Caller,
+    span: tracing::Span,
+    started: Instant,
+    _permit: OwnedSemaphorePermit,
+}
+
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// The client's `x-request-id` (if printable and short), else a process-unique one.
+fn request_id(metadata: &MetadataMap) -> String {
+    metadata
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("jm-{}", REQUEST_IDS.fetch_add(1, Ordering::Relaxed)))
 }
 
 impl MatchingApi {
@@ -31,12 +63,78 @@ impl MatchingApi {
         matcher: Arc<OnceLock<Arc<Matcher>>>,
         limits: Limits,
         batching: BatchingConfig,
+        auth: Authenticator,
+        max_in_flight: usize,
+        rpcs: Arc<RpcMetrics>,
     ) -> Self {
         Self {
             matcher,
             limits,
             batching,
+            auth: Arc::new(auth),
+            in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            rpcs,
         }
+    }
+
+    /// Admits a request: a free slot, then a valid token allowed to call `rpc`. Refusals are
+    /// counted and logged like any other outcome.
+    fn begin(&self, rpc: Rpc, metadata: &MetadataMap) -> Result<Call, Status> {
+        let started = Instant::now();
+        let id = request_id(metadata);
+        let span = tracing::info_span!("rpc", rpc = rpc.name(), request_id = %id);
+        let admitted = self
+            .in_flight
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| {
+                Error::ResourceExhausted("too many requests in flight; retry with backoff".into())
+            })
+            .and_then(|permit| Ok((permit, self.auth.authorize(metadata, rpc)?)));
+        match admitted {
+            Ok((permit, caller)) => Ok(Call {
+                rpc,
+                caller,
+                span,
+                started,
+                _permit: permit,
+            }),
+            Err(e) => {
+                let status = Status::from(e);
+                self.record(rpc, &span, "-", status.code(), started);
+                Err(status)
+            }
+        }
+    }
+
+    /// Counts and logs the outcome (code and latency; never request content).
+    fn finish<T>(&self, call: Call, result: Result<T, Status>) -> Result<T, Status> {
+        let code = match &result {
+            Ok(_) => tonic::Code::Ok,
+            Err(status) => status.code(),
+        };
+        self.record(call.rpc, &call.span, &call.caller.name, code, call.started);
+        result
+    }
+
+    fn record(
+        &self,
+        rpc: Rpc,
+        span: &tracing::Span,
+        caller: &str,
+        code: tonic::Code,
+        started: Instant,
+    ) {
+        let elapsed = started.elapsed();
+        self.rpcs.record(rpc.name(), code, elapsed);
+        span.in_scope(|| {
+            tracing::info!(
+                caller,
+                code = crate::metrics::code_name(code),
+                ms = elapsed.as_secs_f64() * 1e3,
+                "request"
+            )
+        });
     }
 
     fn matcher(&self) -> Result<&Arc<Matcher>> {
@@ -159,12 +257,10 @@ fn stage_from_proto(stage: i32) -> Result<Stage> {
     }
 }
 
-#[tonic::async_trait]
-impl pb::matching_server::Matching for MatchingApi {
-    type ReindexStream = ProgressStream;
-
-    async fn match_region(
+impl MatchingApi {
+    async fn match_region_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::MatchRegionRequest>,
     ) -> Result<Response<pb::MatchRegionResponse>, Status> {
         let r = request.into_inner();
@@ -177,7 +273,8 @@ impl pb::matching_server::Matching for MatchingApi {
             options.top_k =
                 (r.k.saturating_mul(5).max(50) as usize).min(self.limits.max_top_k) as u32;
         }
-        let ranking = api::ranking_from_proto(Some(options), &self.limits)?;
+        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
         let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
         let request = RegionRequest {
             posting_ids: r.posting_ids,
@@ -211,8 +308,9 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn record_outcome(
+    async fn record_outcome_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::RecordOutcomeRequest>,
     ) -> Result<Response<pb::RecordOutcomeResponse>, Status> {
         let r = request.into_inner();
@@ -220,17 +318,27 @@ impl pb::matching_server::Matching for MatchingApi {
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         self.limits.optional_text("reason", &r.reason)?;
         let stage = stage_from_proto(r.stage)?;
-        let sequence = self
-            .matcher()?
+        let matcher = self.matcher()?;
+        if caller.regions.is_some() {
+            let posting = matcher.get_posting(&r.posting_id).await?;
+            caller.check_region(
+                &posting.place.sido_code,
+                &format!("posting '{}'", posting.id),
+            )?;
+            let seeker = matcher.get_seeker(&r.seeker_id).await?;
+            caller.check_region(&seeker.home.sido_code, &format!("seeker '{}'", seeker.id))?;
+        }
+        let sequence = matcher
             .record_outcome(&r.posting_id, &r.seeker_id, stage, &r.reason, Some(&r.date))
             .await?;
         Ok(Response::new(pb::RecordOutcomeResponse { sequence }))
     }
 
-    async fn reindex(
+    async fn reindex_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::ReindexRequest>,
-    ) -> Result<Response<Self::ReindexStream>, Status> {
+    ) -> Result<Response<ProgressStream>, Status> {
         let model_dir = std::path::PathBuf::from(request.into_inner().model_dir);
         if model_dir.as_os_str().is_empty() {
             return Err(Error::invalid("model_dir", "is empty").into());
@@ -273,8 +381,9 @@ impl pb::matching_server::Matching for MatchingApi {
         )))
     }
 
-    async fn embed(
+    async fn embed_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::EmbedRequest>,
     ) -> Result<Response<pb::EmbedResponse>, Status> {
         let r = request.into_inner();
@@ -298,8 +407,9 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn model_info(
+    async fn model_info_inner(
         &self,
+        _caller: &Caller,
         _request: Request<pb::ModelInfoRequest>,
     ) -> Result<Response<pb::ModelInfoResponse>, Status> {
         let info = self.matcher()?.embedder().info().clone();
@@ -317,8 +427,9 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn upsert_postings(
+    async fn upsert_postings_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::UpsertPostingsRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
         let postings = request.into_inner().postings;
@@ -338,8 +449,9 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn upsert_seekers(
+    async fn upsert_seekers_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::UpsertSeekersRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
         let seekers = request.into_inner().seekers;
@@ -360,28 +472,33 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn get_posting(
+    async fn get_posting_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Posting>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let posting = self.matcher()?.get_posting(&id).await?;
+        caller.check_region(&posting.place.sido_code, &format!("posting '{id}'"))?;
         Ok(Response::new(api::posting_to_proto(&posting)))
     }
 
-    async fn get_seeker(
+    async fn get_seeker_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Seeker>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let seeker = self.matcher()?.get_seeker(&id).await?;
+        caller.check_region(&seeker.home.sido_code, &format!("seeker '{id}'"))?;
         Ok(Response::new(api::seeker_to_proto(&seeker)))
     }
 
-    async fn delete_posting(
+    async fn delete_posting_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
         let id = request.into_inner().id;
@@ -390,8 +507,9 @@ impl pb::matching_server::Matching for MatchingApi {
         Ok(Response::new(pb::DeleteResponse { deleted: true }))
     }
 
-    async fn delete_seeker(
+    async fn delete_seeker_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
         let id = request.into_inner().id;
@@ -400,13 +518,15 @@ impl pb::matching_server::Matching for MatchingApi {
         Ok(Response::new(pb::DeleteResponse { deleted: true }))
     }
 
-    async fn recommend_candidates(
+    async fn recommend_candidates_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::RecommendCandidatesRequest>,
     ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
         let r = request.into_inner();
         id_field(&r.posting_id, "posting_id", &self.limits)?;
-        let ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        let mut ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
         let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
         let rec = self
             .matcher()?
@@ -422,13 +542,15 @@ impl pb::matching_server::Matching for MatchingApi {
         }))
     }
 
-    async fn recommend_postings(
+    async fn recommend_postings_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::RecommendPostingsRequest>,
     ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
         let r = request.into_inner();
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
-        let ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        let mut ranking = api::ranking_from_proto(r.options, &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
         let filters = api::posting_filter_from_proto(r.filter)?;
         let rec = self
             .matcher()?
@@ -442,5 +564,166 @@ impl pb::matching_server::Matching for MatchingApi {
                 .collect(),
             origin_region_name: rec.origin.home.region_name.clone(),
         }))
+    }
+}
+
+#[tonic::async_trait]
+impl pb::matching_server::Matching for MatchingApi {
+    type ReindexStream = ProgressStream;
+
+    async fn match_region(
+        &self,
+        request: Request<pb::MatchRegionRequest>,
+    ) -> Result<Response<pb::MatchRegionResponse>, Status> {
+        let call = self.begin(Rpc::MatchRegion, request.metadata())?;
+        let result = self
+            .match_region_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn record_outcome(
+        &self,
+        request: Request<pb::RecordOutcomeRequest>,
+    ) -> Result<Response<pb::RecordOutcomeResponse>, Status> {
+        let call = self.begin(Rpc::RecordOutcome, request.metadata())?;
+        let result = self
+            .record_outcome_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn reindex(
+        &self,
+        request: Request<pb::ReindexRequest>,
+    ) -> Result<Response<Self::ReindexStream>, Status> {
+        let call = self.begin(Rpc::Reindex, request.metadata())?;
+        let result = self
+            .reindex_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn embed(
+        &self,
+        request: Request<pb::EmbedRequest>,
+    ) -> Result<Response<pb::EmbedResponse>, Status> {
+        let call = self.begin(Rpc::Embed, request.metadata())?;
+        let result = self
+            .embed_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn model_info(
+        &self,
+        request: Request<pb::ModelInfoRequest>,
+    ) -> Result<Response<pb::ModelInfoResponse>, Status> {
+        let call = self.begin(Rpc::ModelInfo, request.metadata())?;
+        let result = self
+            .model_info_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn upsert_postings(
+        &self,
+        request: Request<pb::UpsertPostingsRequest>,
+    ) -> Result<Response<pb::UpsertResponse>, Status> {
+        let call = self.begin(Rpc::UpsertPostings, request.metadata())?;
+        let result = self
+            .upsert_postings_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn upsert_seekers(
+        &self,
+        request: Request<pb::UpsertSeekersRequest>,
+    ) -> Result<Response<pb::UpsertResponse>, Status> {
+        let call = self.begin(Rpc::UpsertSeekers, request.metadata())?;
+        let result = self
+            .upsert_seekers_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn get_posting(
+        &self,
+        request: Request<pb::GetRequest>,
+    ) -> Result<Response<pb::Posting>, Status> {
+        let call = self.begin(Rpc::GetPosting, request.metadata())?;
+        let result = self
+            .get_posting_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn get_seeker(
+        &self,
+        request: Request<pb::GetRequest>,
+    ) -> Result<Response<pb::Seeker>, Status> {
+        let call = self.begin(Rpc::GetSeeker, request.metadata())?;
+        let result = self
+            .get_seeker_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn delete_posting(
+        &self,
+        request: Request<pb::DeleteRequest>,
+    ) -> Result<Response<pb::DeleteResponse>, Status> {
+        let call = self.begin(Rpc::DeletePosting, request.metadata())?;
+        let result = self
+            .delete_posting_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn delete_seeker(
+        &self,
+        request: Request<pb::DeleteRequest>,
+    ) -> Result<Response<pb::DeleteResponse>, Status> {
+        let call = self.begin(Rpc::DeleteSeeker, request.metadata())?;
+        let result = self
+            .delete_seeker_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn recommend_candidates(
+        &self,
+        request: Request<pb::RecommendCandidatesRequest>,
+    ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
+        let call = self.begin(Rpc::RecommendCandidates, request.metadata())?;
+        let result = self
+            .recommend_candidates_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
+    }
+
+    async fn recommend_postings(
+        &self,
+        request: Request<pb::RecommendPostingsRequest>,
+    ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
+        let call = self.begin(Rpc::RecommendPostings, request.metadata())?;
+        let result = self
+            .recommend_postings_inner(&call.caller, request)
+            .instrument(call.span.clone())
+            .await;
+        self.finish(call, result)
     }
 }

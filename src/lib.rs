@@ -3,6 +3,7 @@
 //! How the modules fit together, from the wire inwards:
 //!
 //! - [`server`]: `serve(listener, config, shutdown)`; health (NOT_SERVING until ready) and reflection.
+//! - [`auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission table.
 //! - [`grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call [`matching`].
 //! - [`api`]: generated protobuf types and their conversion to the domain (shared with the CLI).
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
@@ -20,9 +21,11 @@
 //! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
 //! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
 //! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
+//! - [`loadtest`]: `jobmatch loadtest`, concurrent clients with a mix of operations (loopback only).
 //! - [`bench`]: `jobmatch bench-embed`, the engine's side of `scripts/bench-embed`.
 
 pub mod api;
+pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod client;
@@ -33,6 +36,7 @@ pub mod error;
 pub mod eval;
 pub mod geo;
 pub mod grpc;
+pub mod loadtest;
 pub mod matching;
 pub mod metrics;
 pub mod outcomes;

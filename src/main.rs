@@ -1,7 +1,7 @@
 //! The `jobmatch` binary: parse the command line, start logging, dispatch.
 
 use clap::Parser;
-use jobmatch::cli::{Cli, Command, ModelCommand};
+use jobmatch::cli::{AuthCommand, Cli, Command, ModelCommand};
 use tracing_subscriber::EnvFilter;
 
 #[global_allocator]
@@ -21,6 +21,8 @@ fn main() -> anyhow::Result<()> {
         n => n,
     };
     std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+    jobmatch::client::set_token(cli.token.as_deref())?;
+    jobmatch::client::set_tls_ca(cli.tls_ca.as_deref())?;
 
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -51,6 +53,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::MatchRegion(args) => jobmatch::client::match_region(args).await?,
         Command::Shortlist(args) => jobmatch::client::shortlist(args).await?,
         Command::Stats(args) => jobmatch::client::stats(args)?,
+        Command::Loadtest(args) => jobmatch::loadtest::run(args).await?,
+        Command::Auth(AuthCommand::HashToken) => {
+            let mut token = String::new();
+            std::io::stdin().read_line(&mut token)?;
+            let token = token.trim_end_matches(['\n', '\r']);
+            anyhow::ensure!(!token.is_empty(), "no token on standard input");
+            println!("{}", jobmatch::auth::hash_token(token));
+        }
         Command::Reindex(args) => jobmatch::client::reindex(args).await?,
         Command::Model(ModelCommand::Import(args)) => {
             let header =

@@ -461,6 +461,18 @@ impl Matcher {
         let origin_doc = fetch_from(engine.store.clone(), O::COLLECTION, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
         let origin_point = origin_record.place().point;
+        if let Some(scope) = &request.region_scope {
+            if !scope.contains(&origin_record.place().sido_code) {
+                return Err(Error::PermissionDenied(format!(
+                    "{} '{origin_id}' lies outside the caller's regions",
+                    O::COLLECTION.noun()
+                )));
+            }
+            filters.push(FieldFilter::AnyOf {
+                field: fields::SIDO_CODE,
+                values: scope.clone(),
+            });
+        }
         if let Some(km) = request.max_distance_km {
             filters.push(FieldFilter::WithinKm {
                 center: origin_point,

@@ -1,10 +1,12 @@
 //! Prometheus metrics on their own port (`--metrics-listen`): the inference queue and batch sizes,
 //! and the store's sizes. Plain text exposition format; no personal data.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::future::Future;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -13,9 +15,110 @@ use crate::embed::BATCH_SIZE_BUCKETS;
 use crate::matching::Matcher;
 use crate::store::Collection;
 
-/// Renders the current metrics; empty families until the model and store are ready.
-pub async fn render(matcher: &OnceLock<Arc<Matcher>>) -> String {
+/// Upper bounds (seconds) of the RPC latency histogram buckets.
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+#[derive(Debug, Default, Clone)]
+struct RpcStat {
+    count: u64,
+    seconds: f64,
+    /// Cumulative, as Prometheus expects.
+    buckets: [u64; LATENCY_BUCKETS.len()],
+}
+
+/// Requests and latency by RPC and status code.
+#[derive(Debug, Default)]
+pub struct RpcMetrics {
+    by_rpc: Mutex<BTreeMap<(&'static str, &'static str), RpcStat>>,
+}
+
+impl RpcMetrics {
+    pub fn record(&self, rpc: &'static str, code: tonic::Code, elapsed: Duration) {
+        let code = code_name(code);
+        let seconds = elapsed.as_secs_f64();
+        let mut by_rpc = self.by_rpc.lock().unwrap_or_else(|p| p.into_inner());
+        let stat = by_rpc.entry((rpc, code)).or_default();
+        stat.count += 1;
+        stat.seconds += seconds;
+        for (bound, bucket) in LATENCY_BUCKETS.iter().zip(stat.buckets.iter_mut()) {
+            if seconds <= *bound {
+                *bucket += 1;
+            }
+        }
+    }
+
+    fn render(&self, out: &mut String) {
+        let by_rpc = self
+            .by_rpc
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let _ = writeln!(out, "# HELP jobmatch_rpc_requests_total Requests by RPC and gRPC status.\n# TYPE jobmatch_rpc_requests_total counter");
+        for ((rpc, code), stat) in &by_rpc {
+            let _ = writeln!(
+                out,
+                "jobmatch_rpc_requests_total{{rpc=\"{rpc}\",code=\"{code}\"}} {}",
+                stat.count
+            );
+        }
+        let _ = writeln!(out, "# HELP jobmatch_rpc_duration_seconds Request latency by RPC and gRPC status.\n# TYPE jobmatch_rpc_duration_seconds histogram");
+        for ((rpc, code), stat) in &by_rpc {
+            let labels = format!("rpc=\"{rpc}\",code=\"{code}\"");
+            for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&stat.buckets) {
+                let _ = writeln!(
+                    out,
+                    "jobmatch_rpc_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {bucket}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "jobmatch_rpc_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                stat.count
+            );
+            let _ = writeln!(
+                out,
+                "jobmatch_rpc_duration_seconds_sum{{{labels}}} {}",
+                stat.seconds
+            );
+            let _ = writeln!(
+                out,
+                "jobmatch_rpc_duration_seconds_count{{{labels}}} {}",
+                stat.count
+            );
+        }
+    }
+}
+
+/// The canonical upper-case name of a gRPC status code.
+pub fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code::*;
+    match code {
+        Ok => "OK",
+        Cancelled => "CANCELLED",
+        Unknown => "UNKNOWN",
+        InvalidArgument => "INVALID_ARGUMENT",
+        DeadlineExceeded => "DEADLINE_EXCEEDED",
+        NotFound => "NOT_FOUND",
+        AlreadyExists => "ALREADY_EXISTS",
+        PermissionDenied => "PERMISSION_DENIED",
+        ResourceExhausted => "RESOURCE_EXHAUSTED",
+        FailedPrecondition => "FAILED_PRECONDITION",
+        Aborted => "ABORTED",
+        OutOfRange => "OUT_OF_RANGE",
+        Unimplemented => "UNIMPLEMENTED",
+        Internal => "INTERNAL",
+        Unavailable => "UNAVAILABLE",
+        DataLoss => "DATA_LOSS",
+        Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+/// Renders the current metrics; empty model and store families until they are ready.
+pub async fn render(matcher: &OnceLock<Arc<Matcher>>, rpcs: &RpcMetrics) -> String {
     let mut out = String::new();
+    rpcs.render(&mut out);
     let ready = matcher.get().is_some();
     let _ = writeln!(out, "# HELP jobmatch_ready 1 once the model is loaded and the store is open.\n# TYPE jobmatch_ready gauge\njobmatch_ready {}", u8::from(ready));
     let Some(matcher) = matcher.get() else {
@@ -63,6 +166,7 @@ pub async fn render(matcher: &OnceLock<Arc<Matcher>>) -> String {
 pub async fn serve_metrics(
     listener: TcpListener,
     matcher: Arc<OnceLock<Arc<Matcher>>>,
+    rpcs: Arc<RpcMetrics>,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -75,12 +179,13 @@ pub async fn serve_metrics(
             },
         };
         let matcher = matcher.clone();
+        let rpcs = rpcs.clone();
         tokio::spawn(async move {
             // Read (and ignore) the request head; bounded so a client cannot make us buffer much.
             let mut head = [0u8; 4096];
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut head))
                 .await;
-            let body = render(&matcher).await;
+            let body = render(&matcher, &rpcs).await;
             let response = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()

@@ -6,16 +6,18 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::Server;
+use tonic::transport::{Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::api::pb;
-use crate::config::{ServeConfig, StoreConfig};
+use crate::auth::Authenticator;
+use crate::config::{AuthConfig, ServeConfig, StoreConfig};
 use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::grpc::MatchingApi;
 use crate::matching::{Engine, Matcher, RankingSettings};
+use crate::metrics::RpcMetrics;
 use crate::reindex::load_model;
 use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
@@ -86,13 +88,29 @@ pub async fn serve_with_metrics(
         .build_v1()
         .map_err(|e| Error::Io(format!("reflection: {e}")))?;
 
+    let auth = match &config.auth {
+        AuthConfig::Disabled => {
+            warn!("authentication is OFF (--no-auth): every caller may call every RPC");
+            Authenticator::Disabled
+        }
+        AuthConfig::TokensFile(path) => Authenticator::from_file(path)?,
+    };
+    let rpcs = Arc::new(RpcMetrics::default());
     let matcher = Arc::new(OnceLock::new());
-    let api = MatchingApi::new(matcher.clone(), config.limits, config.batching);
+    let api = MatchingApi::new(
+        matcher.clone(),
+        config.limits,
+        config.batching,
+        auth,
+        config.max_in_flight,
+        rpcs.clone(),
+    );
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
     let metrics_task = metrics_listener.map(|listener| {
         tokio::spawn(crate::metrics::serve_metrics(
             listener,
             matcher.clone(),
+            rpcs.clone(),
             async {
                 let _ = metrics_stopped.await;
             },
@@ -138,10 +156,28 @@ pub async fn serve_with_metrics(
             },
         }
     };
-    let served = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = &config.tls {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path)
+                .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+        };
+        let identity = Identity::from_pem(read(&tls.cert)?, read(&tls.key)?);
+        builder = builder
+            .tls_config(ServerTlsConfig::new().identity(identity))
+            .map_err(|e| {
+                Error::invalid("--tls-cert", format!("unusable certificate or key: {e}"))
+            })?;
+    }
+    if let Some(timeout) = config.request_timeout {
+        builder = builder.timeout(timeout);
+    }
+    let matching = pb::matching_server::MatchingServer::new(api)
+        .max_decoding_message_size(config.max_message_bytes);
+    let served = builder
         .add_service(health_service)
         .add_service(reflection)
-        .add_service(pb::matching_server::MatchingServer::new(api))
+        .add_service(matching)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
         .await;
     startup.abort();

@@ -136,6 +136,17 @@ impl Matcher {
             ));
         }
         let postings = self.region_postings(request).await?;
+        if let Some(scope) = &request.ranking.region_scope {
+            if let Some(outside) = postings
+                .iter()
+                .find(|p| !scope.contains(&p.place.sido_code))
+            {
+                return Err(Error::PermissionDenied(format!(
+                    "posting '{}' lies outside the caller's regions",
+                    outside.id
+                )));
+            }
+        }
         if postings.len() > request.max_postings {
             return Err(Error::ResourceExhausted(format!(
                 "{} postings selected, over the limit of {} per request; split the region",

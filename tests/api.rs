@@ -4,10 +4,14 @@
 mod common;
 #[path = "api/counsellor.rs"]
 mod counsellor;
+#[path = "api/durability.rs"]
+mod durability;
 #[path = "api/python.rs"]
 mod python;
 #[path = "api/reindex.rs"]
 mod reindex;
+#[path = "api/security.rs"]
+mod security;
 
 use common::*;
 use jobmatch::api::pb;
@@ -78,10 +82,6 @@ async fn candidate_ids(
         .unwrap()
         .into_inner()
         .candidates
-}
-
-fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
-    matches.iter().map(|c| c.seeker_id.as_str()).collect()
 }
 
 #[tokio::test]
@@ -728,6 +728,15 @@ async fn metrics_report_batch_sizes_queue_depth_and_store_sizes() {
     assert_eq!(value("jobmatch_inference_batch_size_bucket{le=\"2\"}"), 1.0);
     assert_eq!(value("jobmatch_inference_batch_size_bucket{le=\"4\"}"), 2.0);
     assert_eq!(value("jobmatch_inference_queue_depth"), 0.0);
+    // Requests by RPC and status, with latency.
+    assert_eq!(
+        value("jobmatch_rpc_requests_total{rpc=\"UpsertSeekers\",code=\"OK\"}"),
+        1.0
+    );
+    assert_eq!(
+        value("jobmatch_rpc_duration_seconds_count{rpc=\"UpsertPostings\",code=\"OK\"}"),
+        1.0
+    );
     drop(client);
     server.stop().await;
 }

@@ -10,6 +10,7 @@ embeddings. Prints one JSON object (for scripts and the test that runs this file
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -29,21 +30,28 @@ def main():
     parser.add_argument("--addr", default="127.0.0.1:50051", help="server host:port")
     parser.add_argument("--posting", default="p001", help="posting id to recommend seekers for")
     parser.add_argument("--top-k", type=int, default=5)
+    parser.add_argument("--token", default=os.environ.get("JOBMATCH_TOKEN"),
+                        help="platform token for RecommendCandidates (default: $JOBMATCH_TOKEN)")
+    parser.add_argument("--admin-token", default=os.environ.get("JOBMATCH_ADMIN_TOKEN"),
+                        help="admin token for ModelInfo and Embed (default: $JOBMATCH_ADMIN_TOKEN)")
     args = parser.parse_args()
+    bearer = lambda token: [("authorization", f"Bearer {token}")] if token else None
+    platform, admin = bearer(args.token), bearer(args.admin_token)
 
     with grpc.insecure_channel(args.addr) as channel:
         stub = jobmatch_pb2_grpc.MatchingStub(channel)
-        info = stub.ModelInfo(jobmatch_pb2.ModelInfoRequest())
-        query = stub.Embed(jobmatch_pb2.EmbedRequest(texts=["용접기능사 자격증이 있습니다", "I can do TIG welding"], is_query=True))
-        passage = stub.Embed(jobmatch_pb2.EmbedRequest(texts=["용접 생산직 사원 모집"], is_query=False))
+        info = stub.ModelInfo(jobmatch_pb2.ModelInfoRequest(), metadata=admin)
+        query = stub.Embed(jobmatch_pb2.EmbedRequest(texts=["용접기능사 자격증이 있습니다", "I can do TIG welding"], is_query=True), metadata=admin)
+        passage = stub.Embed(jobmatch_pb2.EmbedRequest(texts=["용접 생산직 사원 모집"], is_query=False), metadata=admin)
         recommendation = stub.RecommendCandidates(
             jobmatch_pb2.RecommendCandidatesRequest(
                 posting_id=args.posting,
                 options=jobmatch_pb2.RankingOptions(top_k=args.top_k),
-            )
+            ),
+            metadata=platform,
         )
         try:
-            stub.GetPosting(jobmatch_pb2.GetRequest(id="no-such-posting"))
+            stub.GetPosting(jobmatch_pb2.GetRequest(id="no-such-posting"), metadata=platform)
             missing = "found"
         except grpc.RpcError as error:
             missing = error.code().name

@@ -30,10 +30,6 @@ async fn candidates(
         .candidates
 }
 
-fn ids(list: &[pb::CandidateMatch]) -> Vec<&str> {
-    list.iter().map(|c| c.seeker_id.as_str()).collect()
-}
-
 fn top(k: u32) -> pb::RankingOptions {
     pb::RankingOptions {
         top_k: k,

@@ -69,6 +69,11 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             max_region_postings: 500,
         },
         batching: Default::default(),
+        auth: jobmatch::config::AuthConfig::Disabled,
+        max_in_flight: 256,
+        tls: None,
+        max_message_bytes: 4 * 1024 * 1024,
+        request_timeout: None,
     }
 }
 
@@ -314,7 +319,13 @@ impl ChildServer {
     pub async fn start(data_dir: &Path, model: &Path) -> Self {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args([
+                "serve",
+                "--no-auth",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
             .arg(data_dir)
             .arg("--model")
             .arg(model)
@@ -383,6 +394,29 @@ impl ChildServer {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }
+
+    /// SIGTERM: the graceful path (drain in-flight requests, flush, exit 0).
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits up to `timeout` for the process to exit; its status, or None if still running.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for ChildServer {
@@ -390,4 +424,9 @@ impl Drop for ChildServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The seeker ids of a candidate list, in order.
+pub fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
+    matches.iter().map(|c| c.seeker_id.as_str()).collect()
 }

@@ -1,0 +1,423 @@
+//! Who may call what: bearer tokens (only their SHA-256 is configured, never the token) with one
+//! role each, and a counsellor's regions.
+//!
+//! | role | may call |
+//! |---|---|
+//! | `platform` | upserts, deletes, gets, recommendations, MatchRegion, RecordOutcome |
+//! | `counsellor` | gets, recommendations, MatchRegion, RecordOutcome, within its sido codes |
+//! | `admin` | Reindex, ModelInfo, Embed |
+//!
+//! Anything else is `PERMISSION_DENIED`; a missing or unknown token is `UNAUTHENTICATED`.
+//! Authentication is off only with `--no-auth`, and the server logs a warning when it is.
+//!
+//! The tokens file (TOML):
+//! ```toml
+//! [[tokens]]
+//! name = "busan-centre"            # shown in logs instead of the token
+//! role = "counsellor"
+//! regions = ["26", "48"]           # sido codes
+//! sha256 = "…"                     # `echo -n TOKEN | jobmatch auth hash-token`
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tonic::metadata::MetadataMap;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Platform,
+    Counsellor,
+    Admin,
+}
+
+/// Every RPC of `jobmatch.v1.Matching`, for the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rpc {
+    UpsertPostings,
+    UpsertSeekers,
+    GetPosting,
+    GetSeeker,
+    DeletePosting,
+    DeleteSeeker,
+    RecommendCandidates,
+    RecommendPostings,
+    Embed,
+    ModelInfo,
+    Reindex,
+    MatchRegion,
+    RecordOutcome,
+}
+
+impl Rpc {
+    pub const ALL: [Rpc; 13] = [
+        Rpc::UpsertPostings,
+        Rpc::UpsertSeekers,
+        Rpc::GetPosting,
+        Rpc::GetSeeker,
+        Rpc::DeletePosting,
+        Rpc::DeleteSeeker,
+        Rpc::RecommendCandidates,
+        Rpc::RecommendPostings,
+        Rpc::Embed,
+        Rpc::ModelInfo,
+        Rpc::Reindex,
+        Rpc::MatchRegion,
+        Rpc::RecordOutcome,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rpc::UpsertPostings => "UpsertPostings",
+            Rpc::UpsertSeekers => "UpsertSeekers",
+            Rpc::GetPosting => "GetPosting",
+            Rpc::GetSeeker => "GetSeeker",
+            Rpc::DeletePosting => "DeletePosting",
+            Rpc::DeleteSeeker => "DeleteSeeker",
+            Rpc::RecommendCandidates => "RecommendCandidates",
+            Rpc::RecommendPostings => "RecommendPostings",
+            Rpc::Embed => "Embed",
+            Rpc::ModelInfo => "ModelInfo",
+            Rpc::Reindex => "Reindex",
+            Rpc::MatchRegion => "MatchRegion",
+            Rpc::RecordOutcome => "RecordOutcome",
+        }
+    }
+}
+
+/// The permission table (pure, so it is tested as a table).
+pub fn allowed(role: Role, rpc: Rpc) -> bool {
+    use Rpc::*;
+    match role {
+        Role::Platform => matches!(
+            rpc,
+            UpsertPostings
+                | UpsertSeekers
+                | GetPosting
+                | GetSeeker
+                | DeletePosting
+                | DeleteSeeker
+                | RecommendCandidates
+                | RecommendPostings
+                | MatchRegion
+                | RecordOutcome
+        ),
+        Role::Counsellor => matches!(
+            rpc,
+            GetPosting
+                | GetSeeker
+                | RecommendCandidates
+                | RecommendPostings
+                | MatchRegion
+                | RecordOutcome
+        ),
+        Role::Admin => matches!(rpc, Embed | ModelInfo | Reindex),
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub name: String,
+    pub role: Role,
+    /// Sido codes a counsellor is bound to; `None` for roles without a region limit.
+    pub regions: Option<Vec<String>>,
+}
+
+impl Caller {
+    /// Unrestricted (authentication off).
+    pub fn anonymous() -> Self {
+        Self {
+            name: "anonymous".into(),
+            role: Role::Platform,
+            regions: None,
+        }
+    }
+
+    /// `PERMISSION_DENIED` unless the record's sido is within this caller's regions.
+    pub fn check_region(&self, sido_code: &str, what: &str) -> Result<()> {
+        match &self.regions {
+            Some(regions) if !regions.iter().any(|r| r == sido_code) => {
+                Err(Error::PermissionDenied(format!(
+                    "{what} lies outside the regions of '{}'",
+                    self.name
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenEntry {
+    name: String,
+    role: Role,
+    #[serde(default)]
+    regions: Vec<String>,
+    sha256: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensFile {
+    #[serde(default)]
+    tokens: Vec<TokenEntry>,
+}
+
+/// Checks bearer tokens against the configured hashes.
+#[derive(Debug, Clone)]
+pub enum Authenticator {
+    /// `--no-auth`: every call is allowed.
+    Disabled,
+    Tokens(HashMap<[u8; 32], Caller>),
+}
+
+/// SHA-256 of a token, hex (what the tokens file holds).
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse_hex(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+impl Authenticator {
+    /// Reads a tokens file; every entry is checked (role, regions, hash) with its position named.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    pub fn from_toml(text: &str, source: &str) -> Result<Self> {
+        let file: TokensFile = toml::from_str(text)
+            .map_err(|e| Error::invalid(source, format!("not a valid tokens file: {e}")))?;
+        if file.tokens.is_empty() {
+            return Err(Error::invalid(
+                source,
+                "holds no [[tokens]]: nobody could call the server",
+            ));
+        }
+        let mut tokens = HashMap::new();
+        for (i, entry) in file.tokens.into_iter().enumerate() {
+            let at = format!("{source}: tokens[{i}] ({})", entry.name);
+            let hash = parse_hex(&entry.sha256.to_ascii_lowercase())
+                .ok_or_else(|| Error::invalid(&at, "sha256 must be 64 hex digits"))?;
+            let regions = match entry.role {
+                Role::Counsellor => {
+                    if entry.regions.is_empty()
+                        || entry
+                            .regions
+                            .iter()
+                            .any(|r| r.len() != 2 || !r.chars().all(|c| c.is_ascii_digit()))
+                    {
+                        return Err(Error::invalid(
+                            &at,
+                            "a counsellor needs regions: two-digit sido codes such as \"41\"",
+                        ));
+                    }
+                    Some(entry.regions)
+                }
+                _ if !entry.regions.is_empty() => {
+                    return Err(Error::invalid(&at, "only counsellors are bound to regions"))
+                }
+                _ => None,
+            };
+            let caller = Caller {
+                name: entry.name,
+                role: entry.role,
+                regions,
+            };
+            if tokens.insert(hash, caller).is_some() {
+                return Err(Error::invalid(&at, "the same token hash appears twice"));
+            }
+        }
+        Ok(Self::Tokens(tokens))
+    }
+
+    /// The caller behind a request's `authorization: Bearer …` header, if it may call `rpc`.
+    pub fn authorize(&self, metadata: &MetadataMap, rpc: Rpc) -> Result<Caller> {
+        let tokens = match self {
+            Authenticator::Disabled => return Ok(Caller::anonymous()),
+            Authenticator::Tokens(tokens) => tokens,
+        };
+        let header = metadata
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                Error::Unauthenticated("missing authorization: Bearer <token> header".into())
+            })?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::Unauthenticated("the authorization header is not 'Bearer <token>'".into())
+            })?;
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let caller = tokens
+            .get(&digest)
+            .ok_or_else(|| Error::Unauthenticated("unknown token".into()))?;
+        if !allowed(caller.role, rpc) {
+            return Err(Error::PermissionDenied(format!(
+                "'{}' ({:?}) may not call {}",
+                caller.name,
+                caller.role,
+                rpc.name()
+            )));
+        }
+        Ok(caller.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> String {
+        format!(
+            r#"
+[[tokens]]
+name = "web"
+role = "platform"
+sha256 = "{}"
+
+[[tokens]]
+name = "gyeonggi"
+role = "counsellor"
+regions = ["41"]
+sha256 = "{}"
+
+[[tokens]]
+name = "ops"
+role = "admin"
+sha256 = "{}"
+"#,
+            hash_token("platform-secret"),
+            hash_token("counsellor-secret"),
+            hash_token("admin-secret")
+        )
+    }
+
+    fn metadata(token: Option<&str>) -> MetadataMap {
+        let mut m = MetadataMap::new();
+        if let Some(t) = token {
+            m.insert("authorization", format!("Bearer {t}").parse().unwrap());
+        }
+        m
+    }
+
+    #[test]
+    fn tokens_map_to_roles_and_unknown_or_missing_ones_are_unauthenticated() {
+        let auth = Authenticator::from_toml(&file(), "t.toml").unwrap();
+        let caller = auth
+            .authorize(&metadata(Some("counsellor-secret")), Rpc::GetSeeker)
+            .unwrap();
+        assert_eq!(caller.role, Role::Counsellor);
+        assert_eq!(caller.regions, Some(vec!["41".to_string()]));
+        for bad in [None, Some("nope"), Some("")] {
+            let err = auth.authorize(&metadata(bad), Rpc::GetSeeker).unwrap_err();
+            assert!(matches!(err, Error::Unauthenticated(_)), "{err:?}");
+        }
+        let err = auth
+            .authorize(&metadata(Some("admin-secret")), Rpc::UpsertSeekers)
+            .unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)));
+        assert!(
+            !err.to_string().contains("admin-secret"),
+            "never echo the token"
+        );
+    }
+
+    #[test]
+    fn the_permission_table() {
+        use Role::*;
+        use Rpc::*;
+        let expect = |role, rpcs: &[Rpc]| {
+            for rpc in Rpc::ALL {
+                assert_eq!(allowed(role, rpc), rpcs.contains(&rpc), "{role:?} {rpc:?}");
+            }
+        };
+        expect(
+            Platform,
+            &[
+                UpsertPostings,
+                UpsertSeekers,
+                GetPosting,
+                GetSeeker,
+                DeletePosting,
+                DeleteSeeker,
+                RecommendCandidates,
+                RecommendPostings,
+                MatchRegion,
+                RecordOutcome,
+            ],
+        );
+        expect(
+            Counsellor,
+            &[
+                GetPosting,
+                GetSeeker,
+                RecommendCandidates,
+                RecommendPostings,
+                MatchRegion,
+                RecordOutcome,
+            ],
+        );
+        expect(Admin, &[Embed, ModelInfo, Reindex]);
+    }
+
+    #[test]
+    fn bad_tokens_files_say_which_entry_is_wrong() {
+        let err = |text: &str| {
+            Authenticator::from_toml(text, "t.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err("").contains("no [[tokens]]"));
+        assert!(err("[[tokens]]\nname='x'\nrole='platform'\nsha256='abc'\n").contains("64 hex"));
+        let h = hash_token("x");
+        assert!(err(&format!(
+            "[[tokens]]\nname='c'\nrole='counsellor'\nsha256='{h}'\n"
+        ))
+        .contains("tokens[0] (c)"));
+        assert!(err(&format!(
+            "[[tokens]]\nname='p'\nrole='platform'\nregions=['41']\nsha256='{h}'\n"
+        ))
+        .contains("only counsellors"));
+        assert!(err(&format!(
+            "[[tokens]]\nname='p'\nrole='root'\nsha256='{h}'\n"
+        ))
+        .contains("not a valid tokens file"));
+    }
+
+    #[test]
+    fn a_region_check_names_the_caller_not_the_record() {
+        let caller = Caller {
+            name: "gyeonggi".into(),
+            role: Role::Counsellor,
+            regions: Some(vec!["41".into()]),
+        };
+        assert!(caller.check_region("41", "posting 'p1'").is_ok());
+        let err = caller.check_region("26", "posting 'p1'").unwrap_err();
+        assert!(matches!(err, Error::PermissionDenied(_)));
+        assert!(Caller::anonymous().check_region("26", "x").is_ok());
+    }
+}

@@ -1,0 +1,149 @@
+//! Crash safety and graceful shutdown of the real binary: SIGKILL at random moments while
+//! upserts stream in, and SIGTERM with a request in flight.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jobmatch::api::pb;
+
+use crate::common::*;
+
+const BATCH: usize = 5;
+
+fn batch(round: usize, n: usize) -> Vec<pb::Seeker> {
+    (0..BATCH)
+        .map(|j| {
+            seeker(
+                &format!("r{round}-b{n}-{j}"),
+                "용접 생산직 희망",
+                &format!("용접기능사 보유, 배치 {n}의 {j}번째 지원자입니다."),
+                region("경기도 화성시"),
+            )
+        })
+        .collect()
+}
+
+async fn present(
+    client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
+    id: &str,
+) -> bool {
+    match client.get_seeker(pb::GetRequest { id: id.into() }).await {
+        Ok(_) => true,
+        Err(status) if status.code() == tonic::Code::NotFound => false,
+        Err(status) => panic!("get {id}: {status:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_upserts_survive_kill_9_and_no_batch_is_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    for round in 0..3 {
+        let server = ChildServer::start(dir.path(), &minilm_model_dir()).await;
+        let acked = Arc::new(Mutex::new(Vec::<usize>::new()));
+        let writer = {
+            let mut client = server.client().await;
+            let acked = acked.clone();
+            tokio::spawn(async move {
+                for n in 0.. {
+                    let request = pb::UpsertSeekersRequest {
+                        seekers: batch(round, n),
+                    };
+                    match client.upsert_seekers(request).await {
+                        Ok(_) => acked.lock().unwrap().push(n),
+                        Err(_) => return n,
+                    }
+                }
+                unreachable!()
+            })
+        };
+        // A random moment 0–2 s after the first acknowledgement.
+        for _ in 0..600 {
+            if !acked.lock().unwrap().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let wait = seed.wrapping_mul(round as u64 + 7) % 2000;
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        server.kill();
+        let in_flight = writer.await.unwrap();
+        let acked = acked.lock().unwrap().clone();
+        assert!(!acked.is_empty(), "round {round}: nothing was acknowledged");
+
+        let server = ChildServer::start(dir.path(), &minilm_model_dir()).await;
+        let mut client = server.client().await;
+        for &n in &acked {
+            for j in 0..BATCH {
+                let id = format!("r{round}-b{n}-{j}");
+                assert!(
+                    present(&mut client, &id).await,
+                    "round {round}: acknowledged {id} lost"
+                );
+            }
+        }
+        // The batch cut by the kill is all there or not at all.
+        let mut found = 0;
+        for j in 0..BATCH {
+            found += usize::from(present(&mut client, &format!("r{round}-b{in_flight}-{j}")).await);
+        }
+        assert!(
+            found == 0 || found == BATCH,
+            "round {round}: batch {in_flight} half-written ({found}/{BATCH})"
+        );
+        server.kill();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_a_request_in_flight_and_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = ChildServer::start(dir.path(), &minilm_model_dir()).await;
+    let mut client = server.client().await;
+    // A batch big enough to still be embedding when the signal arrives.
+    let seekers: Vec<pb::Seeker> = (0..12)
+        .map(|i| {
+            seeker(
+                &format!("slow-{i}"),
+                "용접 생산직 희망",
+                &"특성화고 용접과를 졸업하고 현장실습으로 배관 용접을 했습니다. ".repeat(20),
+                region("경기도 화성시"),
+            )
+        })
+        .collect();
+    let request = tokio::spawn(async move {
+        client
+            .upsert_seekers(pb::UpsertSeekersRequest { seekers })
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !request.is_finished(),
+        "the request finished before the signal; make it bigger"
+    );
+    server.terminate();
+    let answered = request.await.unwrap();
+    assert!(
+        answered.is_ok(),
+        "the in-flight request was cut: {answered:?}"
+    );
+    let status = tokio::task::spawn_blocking(move || {
+        let status = server.wait_exit(Duration::from_secs(30));
+        (status, server)
+    })
+    .await
+    .unwrap();
+    assert!(
+        status.0.is_some_and(|s| s.success()),
+        "exit: {:?}",
+        status.0
+    );
+    drop(status.1);
+
+    let server = ChildServer::start(dir.path(), &minilm_model_dir()).await;
+    let mut client = server.client().await;
+    assert!(present(&mut client, "slow-11").await);
+}

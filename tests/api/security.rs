@@ -1,0 +1,393 @@
+//! Authentication and roles through a real server: every role against every RPC, a counsellor
+//! kept inside their regions, and no way in without a valid token.
+
+use jobmatch::api::pb;
+use jobmatch::auth::{allowed, hash_token, Role, Rpc};
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
+use tonic::Code;
+
+use crate::common::*;
+
+type Authed = pb::matching_client::MatchingClient<
+    InterceptedService<
+        Channel,
+        Box<
+            dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status>
+                + Send
+                + Sync,
+        >,
+    >,
+>;
+
+async fn authed(server: &TestServer, token: Option<&str>) -> Authed {
+    let header: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> =
+        token.map(|t| format!("Bearer {t}").parse().unwrap());
+    let interceptor: Box<
+        dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send + Sync,
+    > = Box::new(move |mut request: tonic::Request<()>| {
+        if let Some(value) = &header {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    });
+    pb::matching_client::MatchingClient::with_interceptor(server.channel().await, interceptor)
+}
+
+const PLATFORM: &str = "platform-token-1";
+const COUNSELLOR: &str = "counsellor-token-1";
+const ADMIN: &str = "admin-token-1";
+
+fn tokens_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("tokens.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[[tokens]]\nname = \"web\"\nrole = \"platform\"\nsha256 = \"{}\"\n\n\
+             [[tokens]]\nname = \"gyeonggi\"\nrole = \"counsellor\"\nregions = [\"41\"]\nsha256 = \"{}\"\n\n\
+             [[tokens]]\nname = \"ops\"\nrole = \"admin\"\nsha256 = \"{}\"\n",
+            hash_token(PLATFORM),
+            hash_token(COUNSELLOR),
+            hash_token(ADMIN)
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A minimal valid call of `rpc`; only its status code matters here.
+async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
+    match rpc {
+        Rpc::UpsertPostings => client
+            .upsert_postings(pb::UpsertPostingsRequest {
+                postings: vec![posting(
+                    "p-new",
+                    "용접공",
+                    "용접 생산직",
+                    region("경기도 화성시"),
+                )],
+            })
+            .await
+            .map(drop),
+        Rpc::UpsertSeekers => client
+            .upsert_seekers(pb::UpsertSeekersRequest {
+                seekers: vec![seeker(
+                    "s-new",
+                    "용접",
+                    "용접기능사",
+                    region("경기도 화성시"),
+                )],
+            })
+            .await
+            .map(drop),
+        Rpc::GetPosting => client
+            .get_posting(pb::GetRequest { id: "p-gg".into() })
+            .await
+            .map(drop),
+        Rpc::GetSeeker => client
+            .get_seeker(pb::GetRequest { id: "s-gg".into() })
+            .await
+            .map(drop),
+        Rpc::DeletePosting => client
+            .delete_posting(pb::DeleteRequest {
+                id: "absent".into(),
+            })
+            .await
+            .map(drop),
+        Rpc::DeleteSeeker => client
+            .delete_seeker(pb::DeleteRequest {
+                id: "absent".into(),
+            })
+            .await
+            .map(drop),
+        Rpc::RecommendCandidates => client
+            .recommend_candidates(pb::RecommendCandidatesRequest {
+                posting_id: "p-gg".into(),
+                options: options(3),
+                filter: None,
+            })
+            .await
+            .map(drop),
+        Rpc::RecommendPostings => client
+            .recommend_postings(pb::RecommendPostingsRequest {
+                seeker_id: "s-gg".into(),
+                options: options(3),
+                filter: None,
+            })
+            .await
+            .map(drop),
+        Rpc::Embed => client
+            .embed(pb::EmbedRequest {
+                texts: vec!["용접".into()],
+                is_query: true,
+            })
+            .await
+            .map(drop),
+        Rpc::ModelInfo => client.model_info(pb::ModelInfoRequest {}).await.map(drop),
+        Rpc::Reindex => client
+            .reindex(pb::ReindexRequest {
+                model_dir: "/nonexistent/model".into(),
+            })
+            .await
+            .map(drop),
+        Rpc::MatchRegion => client
+            .match_region(pb::MatchRegionRequest {
+                posting_ids: vec![],
+                regions: vec!["경기도".into()],
+                k: 1,
+                max_lists_per_seeker: 1,
+                options: None,
+                filter: None,
+            })
+            .await
+            .map(drop),
+        Rpc::RecordOutcome => client
+            .record_outcome(pb::RecordOutcomeRequest {
+                posting_id: "p-gg".into(),
+                seeker_id: "s-gg".into(),
+                stage: pb::OutcomeStage::Proposed as i32,
+                reason: String::new(),
+                date: String::new(),
+            })
+            .await
+            .map(drop),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(&dir.path().join("data"));
+    config.auth = jobmatch::config::AuthConfig::TokensFile(tokens_file(dir.path()));
+    let server = TestServer::start_with(config).await;
+
+    let mut platform = authed(&server, Some(PLATFORM)).await;
+    platform
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![
+                posting(
+                    "p-gg",
+                    "용접공 모집",
+                    "용접 생산직",
+                    region("경기도 평택시"),
+                ),
+                posting(
+                    "p-bs",
+                    "용접공 모집",
+                    "용접 생산직",
+                    region("부산광역시 강서구"),
+                ),
+            ],
+        })
+        .await
+        .unwrap();
+    platform
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![
+                seeker("s-gg", "용접", "용접기능사 보유", region("경기도 평택시")),
+                seeker("s-gg2", "용접", "용접기능사 보유", region("경기도 화성시")),
+                seeker(
+                    "s-bs",
+                    "용접",
+                    "용접기능사 보유",
+                    region("부산광역시 강서구"),
+                ),
+            ],
+        })
+        .await
+        .unwrap();
+
+    // The table: each role, each RPC.
+    for (role, token) in [
+        (Role::Platform, PLATFORM),
+        (Role::Counsellor, COUNSELLOR),
+        (Role::Admin, ADMIN),
+    ] {
+        let mut client = authed(&server, Some(token)).await;
+        for rpc in Rpc::ALL {
+            let code = call(&mut client, rpc).await.err().map(|s| s.code());
+            if allowed(role, rpc) {
+                assert!(
+                    !matches!(code, Some(Code::PermissionDenied | Code::Unauthenticated)),
+                    "{role:?} should be allowed {rpc:?}, got {code:?}"
+                );
+            } else {
+                assert_eq!(code, Some(Code::PermissionDenied), "{role:?} {rpc:?}");
+            }
+        }
+    }
+    // No token, a wrong token, a malformed header: UNAUTHENTICATED for every RPC.
+    for token in [None, Some("wrong-token")] {
+        let mut client = authed(&server, token).await;
+        for rpc in Rpc::ALL {
+            let status = call(&mut client, rpc).await.unwrap_err();
+            assert_eq!(status.code(), Code::Unauthenticated, "{token:?} {rpc:?}");
+            assert!(!status.message().contains("wrong-token"));
+        }
+    }
+
+    // A counsellor bound to 경기 (41): nothing from Busan, in or out.
+    let mut counsellor = authed(&server, Some(COUNSELLOR)).await;
+    let denied = |r: Result<(), tonic::Status>| r.unwrap_err().code();
+    assert_eq!(
+        denied(
+            counsellor
+                .get_posting(pb::GetRequest { id: "p-bs".into() })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
+    );
+    assert_eq!(
+        denied(
+            counsellor
+                .get_seeker(pb::GetRequest { id: "s-bs".into() })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
+    );
+    let listed = counsellor
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "p-gg".into(),
+            options: Some(pb::RankingOptions {
+                top_k: 10,
+                ignore_seeker_commute: true,
+                ..Default::default()
+            }),
+            filter: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates;
+    assert!(ids(&listed).contains(&"s-gg") && ids(&listed).contains(&"s-gg2"));
+    assert!(
+        listed.iter().all(|c| c.region_name.starts_with("경기도")),
+        "a seeker outside 경기 leaked: {:?}",
+        ids(&listed)
+    );
+    assert_eq!(
+        denied(
+            counsellor
+                .recommend_postings(pb::RecommendPostingsRequest {
+                    seeker_id: "s-bs".into(),
+                    options: options(3),
+                    filter: None,
+                })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
+    );
+    assert_eq!(
+        denied(
+            counsellor
+                .match_region(pb::MatchRegionRequest {
+                    posting_ids: vec!["p-bs".into()],
+                    regions: vec![],
+                    k: 1,
+                    max_lists_per_seeker: 1,
+                    options: None,
+                    filter: None,
+                })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
+    );
+    assert_eq!(
+        denied(
+            counsellor
+                .record_outcome(pb::RecordOutcomeRequest {
+                    posting_id: "p-gg".into(),
+                    seeker_id: "s-bs".into(),
+                    stage: pb::OutcomeStage::Contacted as i32,
+                    reason: String::new(),
+                    date: String::new(),
+                })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
+    );
+    drop((platform, counsellor));
+    server.stop().await;
+}
+
+/// Health over a channel to `localhost:port`, TLS with `ca` when given; an error as text.
+async fn health_over(port: u16, ca: Option<&str>) -> Result<i32, String> {
+    use tonic::transport::{Certificate, ClientTlsConfig};
+    let scheme = if ca.is_some() { "https" } else { "http" };
+    let mut endpoint =
+        tonic::transport::Channel::from_shared(format!("{scheme}://localhost:{port}")).unwrap();
+    if let Some(ca) = ca {
+        endpoint = endpoint
+            .tls_config(
+                ClientTlsConfig::new()
+                    .ca_certificate(Certificate::from_pem(ca))
+                    .domain_name("localhost"),
+            )
+            .unwrap();
+    }
+    let channel = endpoint.connect().await.map_err(|e| format!("{e:?}"))?;
+    tonic_health::pb::health_client::HealthClient::new(channel)
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .map(|r| r.into_inner().status)
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// A server on 127.0.0.1:0 with TLS from a certificate made now for "localhost".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_handshakes_with_the_right_ca_and_fails_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let make = |name: &str| {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        (cert.pem(), key.serialize_pem())
+    };
+    let (cert_pem, key_pem) = make("localhost");
+    let (other_ca, _) = make("localhost");
+    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
+    let mut config = config(&dir.path().join("data"));
+    config.store.model_dir = minilm_model_dir();
+    config.tls = Some(jobmatch::config::TlsFiles {
+        cert: dir.path().join("cert.pem"),
+        key: dir.path().join("key.pem"),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(jobmatch::server::serve(listener, config, async {
+        let _ = stopped.await;
+    }));
+
+    let serving = tonic_health::pb::health_check_response::ServingStatus::Serving as i32;
+    let mut status = Err(String::new());
+    for _ in 0..600 {
+        status = health_over(port, Some(&cert_pem)).await;
+        if status == Ok(serving) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, Ok(serving), "TLS with the right CA");
+    assert!(
+        health_over(port, Some(&other_ca)).await.is_err(),
+        "an unknown CA must fail"
+    );
+    assert!(
+        health_over(port, None).await.is_err(),
+        "plaintext must fail"
+    );
+
+    let _ = stop.send(());
+    served.await.unwrap().unwrap();
+}

@@ -287,7 +287,7 @@ impl MatchingApi {
         };
         let matcher = self.matcher()?;
         let plan = matcher.match_region(&request).await?;
-        let fusion = matcher.fusion_for(&request.ranking)?;
+        let fusion = matcher.fusion(&request.ranking)?;
         Ok(Response::new(pb::MatchRegionResponse {
             shortlists: plan
                 .shortlists

@@ -427,11 +427,7 @@ impl Matcher {
     }
 
     /// The weights a request ends up with (its own, else the server's defaults).
-    pub fn fusion_for(&self, request: &RankingRequest) -> Result<FusionParams> {
-        self.fusion(request)
-    }
-
-    fn fusion(&self, request: &RankingRequest) -> Result<FusionParams> {
+    pub fn fusion(&self, request: &RankingRequest) -> Result<FusionParams> {
         let d = self.ranking.defaults;
         let fusion = FusionParams {
             semantic_weight: request.semantic_weight.unwrap_or(d.semantic_weight),

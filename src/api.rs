@@ -262,8 +262,13 @@ pub fn seeker_to_proto(s: &domain::Seeker) -> pb::Seeker {
 pub struct RankingRequest {
     pub top_k: usize,
     pub semantic_weight: Option<f64>,
+    pub lexical_weight: Option<f64>,
     pub geo_weight: Option<f64>,
     pub decay_scale_km: Option<f64>,
+    pub fusion_mode: Option<crate::ranking::FusionMode>,
+    pub semantic_floor: Option<f64>,
+    pub semantic_ceiling: Option<f64>,
+    pub lexical_saturation: Option<f64>,
     pub max_distance_km: Option<f64>,
     /// Propose seekers beyond their own stated max commute.
     pub ignore_seeker_commute: bool,
@@ -277,6 +282,16 @@ fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>> {
         Some(v) if !v.is_finite() || v < 0.0 => Err(Error::invalid(
             field,
             format!("must be a finite number ≥ 0, got {v}"),
+        )),
+        other => Ok(other),
+    }
+}
+
+fn finite(field: &str, value: Option<f64>) -> Result<Option<f64>> {
+    match value {
+        Some(v) if !v.is_finite() => Err(Error::invalid(
+            field,
+            format!("must be a finite number, got {v}"),
         )),
         other => Ok(other),
     }
@@ -301,8 +316,23 @@ pub fn ranking_from_proto(
     Ok(RankingRequest {
         top_k: limits.top_k(o.top_k)?,
         semantic_weight: non_negative("options.semantic_weight", o.semantic_weight)?,
+        lexical_weight: non_negative("options.lexical_weight", o.lexical_weight)?,
         geo_weight: non_negative("options.geo_weight", o.geo_weight)?,
         decay_scale_km: positive("options.decay_scale_km", o.decay_scale_km)?,
+        fusion_mode: match pb::Fusion::try_from(o.fusion) {
+            Ok(pb::Fusion::Unspecified) => None,
+            Ok(pb::Fusion::Scores) => Some(crate::ranking::FusionMode::Scores),
+            Ok(pb::Fusion::Rrf) => Some(crate::ranking::FusionMode::Rrf),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "options.fusion",
+                    format!("unknown value {}", o.fusion),
+                ))
+            }
+        },
+        semantic_floor: finite("options.semantic_floor", o.semantic_floor)?,
+        semantic_ceiling: finite("options.semantic_ceiling", o.semantic_ceiling)?,
+        lexical_saturation: positive("options.lexical_saturation", o.lexical_saturation)?,
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,

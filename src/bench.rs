@@ -100,3 +100,362 @@ pub fn embed_benchmark(
         gflops: embedder.flops_per_token() * tokens as f64 / batch_seconds / 1e9,
     })
 }
+
+/// Settings of `jobmatch bench-hybrid`.
+#[derive(Debug, Clone)]
+pub struct HybridBenchSettings {
+    pub seekers: usize,
+    pub queries: usize,
+    pub prefetch: usize,
+    pub top_k: usize,
+    /// Run Qdrant's optimisers (HNSW index, segment merges) after loading, as a maintained store would be.
+    pub optimize: bool,
+    pub seed: u64,
+}
+
+/// Latency of one ranking variant over the queries, in milliseconds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LatencyRow {
+    pub variant: String,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub mean_ms: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HybridBenchReport {
+    pub seekers: usize,
+    pub queries: usize,
+    pub prefetch: usize,
+    pub top_k: usize,
+    pub optimized: bool,
+    pub load_seconds: f64,
+    pub rows: Vec<LatencyRow>,
+}
+
+/// SplitMix64: a small, seedable generator (the benchmark must be repeatable).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// Approximately standard normal (sum of uniforms).
+    fn normal(&mut self) -> f64 {
+        (0..6).map(|_| self.unit()).sum::<f64>() - 3.0
+    }
+}
+
+/// Words of job postings and resumes, for synthetic texts with a realistic word distribution.
+const BENCH_WORDS: &[&str] = &[
+    "용접",
+    "용접기능사",
+    "특수용접",
+    "CO2",
+    "TIG",
+    "생산직",
+    "제조",
+    "조립",
+    "검사",
+    "품질",
+    "CNC",
+    "선반",
+    "밀링",
+    "머시닝센터",
+    "가공",
+    "금형",
+    "사출",
+    "프레스",
+    "도장",
+    "설비",
+    "보전",
+    "전기",
+    "전기기능사",
+    "자동화",
+    "PLC",
+    "로봇",
+    "반도체",
+    "전자",
+    "부품",
+    "자동차",
+    "기계",
+    "정비",
+    "지게차",
+    "운전기능사",
+    "물류",
+    "창고",
+    "포장",
+    "출하",
+    "회계",
+    "전산회계",
+    "세무",
+    "사무",
+    "경리",
+    "엑셀",
+    "간호조무사",
+    "요양병원",
+    "간병",
+    "요양보호사",
+    "소프트웨어",
+    "테스트",
+    "QA",
+    "Python",
+    "Java",
+    "웹",
+    "개발",
+    "디자인",
+    "CAD",
+    "캐드",
+    "도면",
+    "설계",
+    "주간",
+    "야간",
+    "2교대",
+    "3교대",
+    "기숙사",
+    "통근버스",
+    "경력",
+    "신입",
+    "우대",
+    "필수",
+    "자격증",
+    "취득",
+    "근무",
+    "성실",
+    "책임감",
+    "특성화고",
+    "마이스터고",
+    "전문대",
+    "졸업",
+    "전역",
+    "예정",
+    "군",
+    "제대",
+    "실습",
+    "현장",
+    "교육",
+    "수료",
+    "프로젝트",
+    "팀",
+];
+const BENCH_PARTICLES: &[&str] = &[
+    "을",
+    "를",
+    "이",
+    "가",
+    "은",
+    "는",
+    "에서",
+    "으로",
+    "했습니다",
+    "합니다",
+];
+
+fn bench_text(rng: &mut SplitMix, words: usize) -> String {
+    (0..words)
+        .map(|_| {
+            // Skewed towards the first words, as real vocabularies are.
+            let u = rng.unit();
+            let word =
+                BENCH_WORDS[((u * u) * BENCH_WORDS.len() as f64) as usize % BENCH_WORDS.len()];
+            if rng.unit() < 0.3 {
+                format!(
+                    "{word}{}",
+                    BENCH_PARTICLES[rng.below(BENCH_PARTICLES.len())]
+                )
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn bench_vector(rng: &mut SplitMix, centroids: &[Vec<f32>]) -> Vec<f32> {
+    let centre = &centroids[rng.below(centroids.len())];
+    let mut v: Vec<f32> = centre
+        .iter()
+        .map(|c| c + 0.6 * rng.normal() as f32 / (centre.len() as f32).sqrt())
+        .collect();
+    crate::embed::normalise(&mut v);
+    v
+}
+
+/// Times the store side of a recommendation (the fused query, plus the words' share for the
+/// breakdown) at `seekers` synthetic seekers: dense only against hybrid, interleaved per query.
+/// The seekers have 384-dimensional clustered unit vectors, Korean-like texts analysed as the
+/// server does, places across South Korea and stated commutes; queries carry the commute filter
+/// every candidate search has.
+pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchReport> {
+    use crate::domain::{fields, GeoPoint};
+    use crate::lexical::Analyser;
+    use crate::ranking::{FusionMode, FusionParams};
+    use crate::store::edge::EdgeStore;
+    use crate::store::{Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
+    use serde_json::json;
+
+    const DIMENSION: usize = 384;
+    let analyser = Analyser::default();
+    let mut rng = SplitMix(settings.seed);
+    let centroids: Vec<Vec<f32>> = (0..64)
+        .map(|_| {
+            let mut v: Vec<f32> = (0..DIMENSION).map(|_| rng.normal() as f32).collect();
+            crate::embed::normalise(&mut v);
+            v
+        })
+        .collect();
+    let scratch = tempfile::Builder::new()
+        .prefix("jobmatch-bench-hybrid-")
+        .tempdir()
+        .map_err(|e| Error::Io(format!("cannot create a scratch directory: {e}")))?;
+    let model = crate::embed::ModelInfo {
+        name: "synthetic".into(),
+        dimension: DIMENSION,
+        max_tokens: 512,
+        pooling: crate::embed::Pooling::Mean,
+        query_prefix: String::new(),
+        passage_prefix: String::new(),
+        weights_sha256: String::new(),
+    };
+    let store = EdgeStore::open(scratch.path(), &model, analyser)?;
+    let place = |rng: &mut SplitMix| GeoPoint {
+        lat: 34.6 + 3.3 * rng.unit(),
+        lon: 126.4 + 3.0 * rng.unit(),
+    };
+    let started = Instant::now();
+    let mut batch = Vec::new();
+    for i in 0..settings.seekers {
+        let words = 40 + rng.below(120);
+        let text = bench_text(&mut rng, words);
+        let home = place(&mut rng);
+        let commute = if rng.unit() < 0.3 {
+            0
+        } else {
+            crate::domain::COMMUTE_BUCKETS_KM[5 + rng.below(13)]
+        };
+        let mut payload = serde_json::Map::new();
+        payload.insert(
+            fields::GEO.into(),
+            json!({ "lat": home.lat, "lon": home.lon }),
+        );
+        payload.insert(
+            fields::SIDO_CODE.into(),
+            json!(format!("{}", 11 + rng.below(40))),
+        );
+        payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + rng.below(12)));
+        payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute));
+        payload.insert(fields::RECORD.into(), json!({ "resume": text }));
+        batch.push(StoredDoc {
+            id: format!("s{i}"),
+            vector: bench_vector(&mut rng, &centroids),
+            lexical: analyser.document_vector(&text),
+            payload,
+        });
+        if batch.len() == 500 {
+            store.upsert(Collection::Seekers, std::mem::take(&mut batch))?;
+        }
+    }
+    if !batch.is_empty() {
+        store.upsert(Collection::Seekers, batch)?;
+    }
+    if settings.optimize {
+        store.optimize()?;
+    }
+    let load_seconds = started.elapsed().as_secs_f64();
+
+    let base = FusionParams::default();
+    let variants = [
+        (
+            "dense only",
+            FusionParams {
+                lexical_weight: 0.0,
+                semantic_weight: 0.7,
+                ..base
+            },
+        ),
+        (
+            "hybrid, scores",
+            FusionParams {
+                semantic_weight: 0.5,
+                lexical_weight: 0.3,
+                mode: FusionMode::Scores,
+                ..base
+            },
+        ),
+        (
+            "hybrid, rrf",
+            FusionParams {
+                semantic_weight: 0.5,
+                lexical_weight: 0.3,
+                mode: FusionMode::Rrf,
+                ..base
+            },
+        ),
+    ];
+    let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    for q in 0..settings.queries + 5 {
+        let words = 30 + rng.below(60);
+        let text = bench_text(&mut rng, words);
+        let origin = place(&mut rng);
+        let vector = bench_vector(&mut rng, &centroids);
+        for (v, (_, fusion)) in variants.iter().enumerate() {
+            let query = RankedQuery {
+                vector: vector.clone(),
+                origin,
+                fusion: *fusion,
+                filters: vec![FieldFilter::CommuteReaches { center: origin }],
+                boosts: Vec::new(),
+                lexical: analyser.query_vector(&text),
+                prefetch: settings.prefetch.max(settings.top_k),
+                limit: settings.top_k,
+            };
+            let start = Instant::now();
+            let hits = store.search(Collection::Seekers, &query)?;
+            if query.uses_lexical() {
+                let ids: Vec<String> = hits.iter().map(|h| h.doc.id.clone()).collect();
+                store.lexical_scores(Collection::Seekers, &query.lexical, &ids)?;
+            }
+            if q >= 5 {
+                // The first few queries warm caches and are not counted.
+                timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    let rows = variants
+        .iter()
+        .zip(timings)
+        .map(|((name, _), mut ms)| {
+            ms.sort_by(f64::total_cmp);
+            LatencyRow {
+                variant: name.to_string(),
+                p50_ms: percentile(&ms, 0.5),
+                p95_ms: percentile(&ms, 0.95),
+                p99_ms: percentile(&ms, 0.99),
+                mean_ms: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+            }
+        })
+        .collect();
+    Ok(HybridBenchReport {
+        seekers: settings.seekers,
+        queries: settings.queries,
+        prefetch: settings.prefetch,
+        top_k: settings.top_k,
+        optimized: settings.optimize,
+        load_seconds,
+        rows,
+    })
+}

@@ -10,7 +10,7 @@ use crate::config::{AuthConfig, ServeConfig, StoreConfig};
 use crate::domain::Limits;
 use crate::embed::BatchingConfig;
 use crate::matching::RankingSettings;
-use crate::ranking::FusionParams;
+use crate::ranking::{FusionMode, FusionParams};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,6 +66,8 @@ pub enum Command {
     Reindex(ReindexArgs),
     /// Time the regional matching solver against greedy top-k on a random instance.
     BenchMatchRegion(BenchMatchRegionArgs),
+    /// Time recommendation queries at scale (synthetic seekers): dense only against hybrid.
+    BenchHybrid(BenchHybridArgs),
     /// Shortlists for a whole region: each seeker on at most --max-lists lists, best total score.
     MatchRegion(MatchRegionArgs),
     /// Export a posting's shortlist with its explanations as CSV or JSON.
@@ -210,6 +212,28 @@ pub struct StatsArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct BenchHybridArgs {
+    /// Synthetic seekers stored before timing.
+    #[arg(long, env = "JOBMATCH_BENCH_SEEKERS", default_value_t = 100_000)]
+    pub seekers: usize,
+    /// Queries timed per variant.
+    #[arg(long, env = "JOBMATCH_BENCH_QUERIES", default_value_t = 500)]
+    pub queries: usize,
+    /// Candidates fetched per signal (the server's --prefetch).
+    #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
+    pub prefetch: usize,
+    /// Results per query.
+    #[arg(long, env = "JOBMATCH_TOP_K", default_value_t = 10)]
+    pub top_k: usize,
+    /// Run Qdrant's optimisers (vector index) after loading.
+    #[arg(long, env = "JOBMATCH_BENCH_OPTIMIZE")]
+    pub optimize: bool,
+    /// Random seed of the synthetic data.
+    #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct BenchMatchRegionArgs {
     /// Postings in the region.
     #[arg(long, env = "JOBMATCH_BENCH_POSTINGS", default_value_t = 300)]
@@ -269,9 +293,18 @@ pub struct EvalArgs {
     )]
     pub qrels: PathBuf,
 
-    /// Also grid-search the semantic/geo weights and the decay scale, and print the best.
+    /// Also search the fusion settings (weights, decay scale, normalisation, fusion mode) by
+    /// coordinate search from the given ones, and print the best with the flags to serve it.
     #[arg(long, env = "JOBMATCH_EVAL_TUNE")]
     pub tune: bool,
+
+    /// Also evaluate the signals apart: dense only, sparse only, hybrid, hybrid + geo.
+    #[arg(long, env = "JOBMATCH_EVAL_ABLATION")]
+    pub ablation: bool,
+
+    /// How texts become words for the lexical signal: bigrams, stems or stems+bigrams.
+    #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
+    pub analyser: crate::lexical::Analyser,
 
     /// Write the figures as JSON to this file (for notebooks).
     #[arg(long, env = "JOBMATCH_EVAL_JSON")]
@@ -302,6 +335,10 @@ pub struct ReindexArgs {
     /// Directory of the embedded vector store (without --server).
     #[arg(long, env = "JOBMATCH_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+
+    /// Word analyser of the new generation (without --server; a server keeps its own).
+    #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
+    pub analyser: crate::lexical::Analyser,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -370,6 +407,11 @@ pub struct StoreArgs {
     /// assets/skills_vocabulary.tsv.
     #[arg(long, env = "JOBMATCH_SKILLS_VOCABULARY")]
     pub skills_vocabulary: Option<PathBuf>,
+
+    /// How texts become words for the lexical (BM25) signal: bigrams, stems or stems+bigrams.
+    /// Recorded with the stored vectors; changing it needs a re-index.
+    #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
+    pub analyser: crate::lexical::Analyser,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -386,7 +428,27 @@ pub struct RankingArgs {
     #[arg(long, env = "JOBMATCH_DECAY_SCALE_KM", default_value_t = FusionParams::default().decay_scale_km)]
     pub decay_scale_km: f64,
 
-    /// Semantic candidates considered before distance rescoring.
+    /// Default weight of the shared words (BM25 over the Korean-aware analyser) in the final score.
+    #[arg(long, env = "JOBMATCH_LEXICAL_WEIGHT", default_value_t = FusionParams::default().lexical_weight)]
+    pub lexical_weight: f64,
+
+    /// How meaning and words are combined: scores (normalised, weighted) or rrf (reciprocal rank).
+    #[arg(long, env = "JOBMATCH_FUSION", default_value = FusionParams::default().mode.name())]
+    pub fusion: FusionMode,
+
+    /// Cosine similarity that counts as no semantic match (normalised to 0).
+    #[arg(long, env = "JOBMATCH_SEMANTIC_FLOOR", default_value_t = FusionParams::default().semantic_floor)]
+    pub semantic_floor: f64,
+
+    /// Cosine similarity that counts as a full semantic match (normalised to 1).
+    #[arg(long, env = "JOBMATCH_SEMANTIC_CEILING", default_value_t = FusionParams::default().semantic_ceiling)]
+    pub semantic_ceiling: f64,
+
+    /// BM25 score that normalises to 0.5 (bm25 / (bm25 + saturation)).
+    #[arg(long, env = "JOBMATCH_LEXICAL_SATURATION", default_value_t = FusionParams::default().lexical_saturation)]
+    pub lexical_saturation: f64,
+
+    /// Candidates fetched per signal (meaning, words) before the fused rescoring.
     #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
     pub prefetch: usize,
 }
@@ -472,6 +534,12 @@ pub struct ServeArgs {
     /// Longest any request may run, in seconds (0: no server-side limit; client deadlines still apply).
     #[arg(long, env = "JOBMATCH_REQUEST_TIMEOUT_SECS", default_value_t = 300)]
     pub request_timeout_secs: u64,
+
+    /// How often, in seconds, deleted records are erased from disk: a delete hides the record at
+    /// once, and within this interval the collection is rewritten without it (vector, text and the
+    /// write-ahead log that recorded them).
+    #[arg(long, env = "JOBMATCH_PURGE_INTERVAL_SECS", default_value_t = 60)]
+    pub purge_interval_secs: u64,
 }
 
 impl ServeArgs {
@@ -500,6 +568,7 @@ impl ServeArgs {
             max_message_bytes: self.max_message_bytes,
             request_timeout: (self.request_timeout_secs > 0)
                 .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
+            purge_interval: std::time::Duration::from_secs(self.purge_interval_secs),
         }
     }
 }
@@ -510,6 +579,7 @@ impl StoreArgs {
             data_dir: self.data_dir.clone(),
             model_dir: self.model.clone(),
             skills_vocabulary: self.skills_vocabulary.clone(),
+            analyser: self.analyser,
         }
     }
 }
@@ -519,8 +589,13 @@ impl RankingArgs {
         RankingSettings {
             defaults: FusionParams {
                 semantic_weight: self.semantic_weight,
+                lexical_weight: self.lexical_weight,
                 geo_weight: self.geo_weight,
                 decay_scale_km: self.decay_scale_km,
+                mode: self.fusion,
+                semantic_floor: self.semantic_floor,
+                semantic_ceiling: self.semantic_ceiling,
+                lexical_saturation: self.lexical_saturation,
             },
             prefetch: self.prefetch,
         }
@@ -601,6 +676,10 @@ pub struct RecommendArgs {
     /// Weight of the distance decay (server default when unset).
     #[arg(long, env = "JOBMATCH_REQUEST_GEO_WEIGHT")]
     pub geo_weight: Option<f64>,
+
+    /// Weight of the shared words (server default when unset).
+    #[arg(long, env = "JOBMATCH_REQUEST_LEXICAL_WEIGHT")]
+    pub lexical_weight: Option<f64>,
 
     /// Distance (km) at which the geo score falls to 0.5 (server default when unset).
     #[arg(long, env = "JOBMATCH_REQUEST_DECAY_SCALE_KM")]

@@ -266,7 +266,8 @@ fn options(args: &RecommendArgs) -> pb::RankingOptions {
         decay_scale_km: args.decay_scale_km,
         max_distance_km: args.max_distance_km,
         ignore_seeker_commute: args.ignore_seeker_commute,
-        boosts: None,
+        lexical_weight: args.lexical_weight,
+        ..Default::default()
     }
 }
 
@@ -311,12 +312,13 @@ fn print_row(
     explanation: Option<&pb::Explanation>,
 ) {
     println!(
-        "{rank:>3}  {} {} {} {:>8.1} {:>8.3} {:>6.3} {:>7.3}",
+        "{rank:>3}  {} {} {} {:>8.1} {:>8.3} {:>6.2} {:>6.3} {:>7.3}",
         cell(id, 10),
         cell(label, 40),
         cell(region, 24),
         s.distance_km,
         s.semantic_similarity,
+        s.lexical_score,
         s.geo_score,
         s.final_score
     );
@@ -327,13 +329,14 @@ fn print_row(
 
 fn print_header(first: &str) {
     println!(
-        "{:>3}  {} {} {} {:>8} {:>8} {:>6} {:>7}",
+        "{:>3}  {} {} {} {:>8} {:>8} {:>6} {:>6} {:>7}",
         "#",
         cell("id", 10),
         cell(first, 40),
         cell("region", 24),
         "km",
         "semantic",
+        "words",
         "geo",
         "final"
     );
@@ -496,10 +499,16 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     let limits = args.limits.to_limits();
     let settings = args.ranking.to_settings();
     let fusion = settings.defaults;
-    if fusion.semantic_weight < 0.0 || fusion.geo_weight < 0.0 || fusion.decay_scale_km <= 0.0 {
+    if fusion.semantic_weight < 0.0
+        || fusion.lexical_weight < 0.0
+        || fusion.geo_weight < 0.0
+        || fusion.decay_scale_km <= 0.0
+        || fusion.semantic_ceiling <= fusion.semantic_floor
+        || fusion.lexical_saturation <= 0.0
+    {
         return Err(Error::invalid(
             "--semantic-weight",
-            "weights must be ≥ 0 and the decay scale > 0",
+            "weights must be ≥ 0, the decay scale and the saturation > 0, and the ceiling above the floor",
         ));
     }
     let postings = read_postings(&args.postings, &limits)?;
@@ -519,6 +528,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     let mut models = Vec::new();
     let mut per_model = Vec::new();
     let mut tuning = Vec::new();
+    let mut ablation = Vec::new();
     for dir in &model_dirs {
         eprintln!(
             "indexing {} postings and {} seekers with {}",
@@ -526,7 +536,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             set.seekers.len(),
             dir.display()
         );
-        let mut indexed = eval::index(dir, &set, fusion).await?;
+        let mut indexed = eval::index(dir, &set, fusion, args.analyser).await?;
         indexed.ignore_seeker_commute = args.ignore_seeker_commute;
         let per_seeker = indexed.evaluate(&set.qrels, fusion).await?;
         models.push(eval::ModelReport {
@@ -534,13 +544,25 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             model_dir: dir.clone(),
             summary: eval::summarise(&per_seeker),
         });
+        if args.ablation {
+            let mut rows = Vec::new();
+            for (name, setting) in eval::ablation_settings(fusion) {
+                let per_seeker = indexed.evaluate(&set.qrels, setting).await?;
+                rows.push(eval::AblationRow {
+                    name: name.to_string(),
+                    fusion: setting.into(),
+                    summary: eval::summarise(&per_seeker),
+                });
+            }
+            ablation.push((indexed.model.clone(), rows));
+        }
         if args.tune {
             eprintln!(
-                "tuning {} ({} settings)",
+                "tuning {} (coordinate search, {} settings a round)",
                 indexed.model,
-                eval::tune_grid().len()
+                eval::tune_neighbours(fusion).len()
             );
-            let points = eval::tune(&indexed, &set.qrels).await?;
+            let points = eval::tune(&indexed, &set.qrels, fusion, 4).await?;
             tuning.push(eval::TuneReport {
                 model: indexed.model.clone(),
                 best: points[0],
@@ -556,10 +578,12 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     };
     let report = eval::Report {
         seekers_evaluated: per_model[0].len(),
+        analyser: args.analyser.name().to_string(),
         fusion: fusion.into(),
         models,
         difference,
         tuning,
+        ablation,
     };
     print!("{}", eval::render(&report));
     if let Some(path) = &args.json {
@@ -616,8 +640,13 @@ pub async fn reindex(args: ReindexArgs) -> Result<()> {
                     print_progress(u.phase, u.collection, u.done, u.total, &u.model);
                 }
             });
-            let summary =
-                crate::reindex::reindex_offline(&args.data_dir, &args.model, progress).await?;
+            let summary = crate::reindex::reindex_offline(
+                &args.data_dir,
+                &args.model,
+                args.analyser,
+                progress,
+            )
+            .await?;
             let _ = printer.await;
             println!(
                 "re-indexed {} postings and {} seekers with {} in {:.1} s; start the server with --model {}",

@@ -15,6 +15,8 @@ pub struct StoreConfig {
     pub model_dir: PathBuf,
     /// Extra skill synonyms (added to `assets/skills_vocabulary.tsv`).
     pub skills_vocabulary: Option<PathBuf>,
+    /// How texts become words for the lexical signal (recorded with the stored vectors).
+    pub analyser: crate::lexical::Analyser,
 }
 
 /// How callers prove who they are.
@@ -43,6 +45,8 @@ pub struct ServeConfig {
     pub max_message_bytes: usize,
     /// Server-side limit on any request's time (clients' own `grpc-timeout` deadlines also apply).
     pub request_timeout: Option<std::time::Duration>,
+    /// How often deleted records are erased from disk (see [`crate::store::purge`]).
+    pub purge_interval: std::time::Duration,
 }
 
 /// PEM files of the server's certificate chain and private key.
@@ -57,21 +61,41 @@ impl ServeConfig {
     pub fn validate(&self) -> Result<()> {
         let FusionParams {
             semantic_weight,
+            lexical_weight,
             geo_weight,
             decay_scale_km,
+            mode: _,
+            semantic_floor,
+            semantic_ceiling,
+            lexical_saturation,
         } = self.ranking.defaults;
         for (flag, value) in [
             ("--semantic-weight", semantic_weight),
+            ("--lexical-weight", lexical_weight),
             ("--geo-weight", geo_weight),
         ] {
             if !value.is_finite() || value < 0.0 {
                 return Err(Error::invalid(flag, format!("must be ≥ 0, got {value}")));
             }
         }
-        if semantic_weight == 0.0 && geo_weight == 0.0 {
+        if semantic_weight == 0.0 && lexical_weight == 0.0 && geo_weight == 0.0 {
             return Err(Error::invalid(
                 "--semantic-weight",
-                "semantic and geo weights cannot both be 0",
+                "semantic, lexical and geo weights cannot all be 0",
+            ));
+        }
+        if !(semantic_floor.is_finite() && semantic_ceiling.is_finite())
+            || semantic_ceiling <= semantic_floor
+        {
+            return Err(Error::invalid(
+                "--semantic-ceiling",
+                format!("must be above --semantic-floor ({semantic_ceiling} ≤ {semantic_floor})"),
+            ));
+        }
+        if !lexical_saturation.is_finite() || lexical_saturation <= 0.0 {
+            return Err(Error::invalid(
+                "--lexical-saturation",
+                format!("must be > 0, got {lexical_saturation}"),
             ));
         }
         if !decay_scale_km.is_finite() || decay_scale_km <= 0.0 {
@@ -90,6 +114,10 @@ impl ServeConfig {
             ("--batch-max-bytes", self.batching.max_batch_bytes),
             ("--max-in-flight", self.max_in_flight),
             ("--max-message-bytes", self.max_message_bytes),
+            (
+                "--purge-interval-secs",
+                self.purge_interval.as_secs() as usize,
+            ),
         ] {
             if value == 0 {
                 return Err(Error::invalid(flag, "must be at least 1"));

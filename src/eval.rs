@@ -20,8 +20,9 @@ use crate::config::StoreConfig;
 use crate::domain::{Posting, Seeker};
 use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
+use crate::lexical::Analyser;
 use crate::matching::{Matcher, RankingSettings};
-use crate::ranking::FusionParams;
+use crate::ranking::{FusionMode, FusionParams};
 use crate::server::open_matcher;
 
 /// Deepest rank any metric looks at.
@@ -300,7 +301,12 @@ pub struct Indexed {
 }
 
 /// Loads `model_dir` and stores the set's postings and seekers in a scratch directory.
-pub async fn index(model_dir: &Path, set: &EvalSet, defaults: FusionParams) -> Result<Indexed> {
+pub async fn index(
+    model_dir: &Path,
+    set: &EvalSet,
+    defaults: FusionParams,
+    analyser: Analyser,
+) -> Result<Indexed> {
     let scratch = tempfile::Builder::new()
         .prefix("jobmatch-eval-")
         .tempdir()
@@ -309,6 +315,7 @@ pub async fn index(model_dir: &Path, set: &EvalSet, defaults: FusionParams) -> R
         data_dir: scratch.path().to_path_buf(),
         model_dir: model_dir.to_path_buf(),
         skills_vocabulary: None,
+        analyser,
     };
     let ranking = RankingSettings {
         defaults,
@@ -336,8 +343,13 @@ impl Indexed {
         let request = RankingRequest {
             top_k: DEPTH,
             semantic_weight: Some(fusion.semantic_weight),
+            lexical_weight: Some(fusion.lexical_weight),
             geo_weight: Some(fusion.geo_weight),
             decay_scale_km: Some(fusion.decay_scale_km),
+            fusion_mode: Some(fusion.mode),
+            semantic_floor: Some(fusion.semantic_floor),
+            semantic_ceiling: Some(fusion.semantic_ceiling),
+            lexical_saturation: Some(fusion.lexical_saturation),
             max_distance_km: None,
             ignore_seeker_commute: self.ignore_seeker_commute,
             boosts: Default::default(),
@@ -359,77 +371,236 @@ impl Indexed {
     }
 }
 
-/// One point of the `--tune` grid.
+/// One evaluated setting of `--tune`.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct TunePoint {
-    pub semantic_weight: f64,
-    pub geo_weight: f64,
-    pub decay_scale_km: f64,
+    pub fusion: FusionReport,
     pub ndcg_at_10: f64,
 }
 
-/// The grid `--tune` searches: the semantic share of the weight (geo gets the rest; only the
-/// ratio matters to the ranking) and the decay scale.
-pub fn tune_grid() -> Vec<FusionParams> {
-    let mut grid = Vec::new();
-    for step in 0..=20 {
-        let semantic = f64::from(step) * 0.05;
-        for scale in [2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0] {
-            if semantic == 0.0 && step == 0 && scale > 2.0 {
-                // Geo alone: the scale does not change the order of distances.
-                continue;
-            }
-            grid.push(FusionParams {
-                semantic_weight: semantic,
-                geo_weight: 1.0 - semantic,
-                decay_scale_km: scale,
+/// Weight triples (semantic, lexical, geo) on a 0.1 grid summing to 1: only ratios matter.
+fn weight_simplex() -> Vec<(f64, f64, f64)> {
+    let mut out = Vec::new();
+    for s in 0..=10 {
+        for l in 0..=(10 - s) {
+            let g = 10 - s - l;
+            out.push((
+                f64::from(s) / 10.0,
+                f64::from(l) / 10.0,
+                f64::from(g) / 10.0,
+            ));
+        }
+    }
+    out
+}
+
+const TUNE_SCALES_KM: [f64; 8] = [2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0];
+const TUNE_FLOORS: [f64; 6] = [0.0, 0.6, 0.7, 0.75, 0.8, 0.85];
+const TUNE_CEILINGS: [f64; 3] = [0.9, 0.95, 1.0];
+const TUNE_SATURATIONS: [f64; 6] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+
+/// The settings one round of `--tune` tries around `at`: every weight triple, decay scale,
+/// normalisation (floor, ceiling, saturation) and fusion mode, one parameter group at a time.
+pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
+    let mut out = Vec::new();
+    for (s, l, g) in weight_simplex() {
+        out.push(FusionParams {
+            semantic_weight: s,
+            lexical_weight: l,
+            geo_weight: g,
+            ..at
+        });
+    }
+    out.extend(TUNE_SCALES_KM.map(|decay_scale_km| FusionParams {
+        decay_scale_km,
+        ..at
+    }));
+    for floor in TUNE_FLOORS {
+        for ceiling in TUNE_CEILINGS {
+            out.push(FusionParams {
+                semantic_floor: floor,
+                semantic_ceiling: ceiling,
+                ..at
             });
         }
     }
-    grid
+    out.extend(TUNE_SATURATIONS.map(|lexical_saturation| FusionParams {
+        lexical_saturation,
+        ..at
+    }));
+    out.extend([FusionMode::Scores, FusionMode::Rrf].map(|mode| FusionParams { mode, ..at }));
+    out.retain(|f| f.semantic_weight + f.lexical_weight + f.geo_weight > 0.0);
+    out
 }
 
-/// Evaluates every grid point; returns them best first (ties: the earlier grid point).
-pub async fn tune(indexed: &Indexed, qrels: &Qrels) -> Result<Vec<TunePoint>> {
-    let mut points = Vec::new();
-    for fusion in tune_grid() {
-        let per_seeker = indexed.evaluate(qrels, fusion).await?;
-        points.push(TunePoint {
-            semantic_weight: fusion.semantic_weight,
-            geo_weight: fusion.geo_weight,
-            decay_scale_km: fusion.decay_scale_km,
-            ndcg_at_10: mean(&column(&per_seeker, |m| m.ndcg_at_10)),
-        });
+/// Coordinate search from `start`: each round tries [`tune_neighbours`] of the best so far and
+/// keeps the best (ties: the earlier); stops after `rounds` or when a round finds nothing better.
+/// Returns every setting tried, best first.
+pub async fn tune(
+    indexed: &Indexed,
+    qrels: &Qrels,
+    start: FusionParams,
+    rounds: usize,
+) -> Result<Vec<TunePoint>> {
+    let mut seen: Vec<(FusionParams, f64)> = Vec::new();
+    let start_ndcg = mean(&column(&indexed.evaluate(qrels, start).await?, |m| {
+        m.ndcg_at_10
+    }));
+    seen.push((start, start_ndcg));
+    let (mut best, mut best_ndcg) = (start, start_ndcg);
+    for _ in 0..rounds {
+        let before = best_ndcg;
+        for candidate in tune_neighbours(best) {
+            let known = seen.iter().find(|(f, _)| *f == candidate).map(|(_, n)| *n);
+            let ndcg = match known {
+                Some(n) => n,
+                None => {
+                    let per_seeker = indexed.evaluate(qrels, candidate).await?;
+                    let n = mean(&column(&per_seeker, |m| m.ndcg_at_10));
+                    seen.push((candidate, n));
+                    n
+                }
+            };
+            if ndcg > best_ndcg + 1e-12 {
+                best = candidate;
+                best_ndcg = ndcg;
+            }
+        }
+        if best_ndcg <= before + 1e-12 {
+            break;
+        }
     }
+    let mut points: Vec<TunePoint> = seen
+        .into_iter()
+        .map(|(fusion, ndcg_at_10)| TunePoint {
+            fusion: fusion.into(),
+            ndcg_at_10,
+        })
+        .collect();
     points.sort_by(|a, b| b.ndcg_at_10.total_cmp(&a.ndcg_at_10));
     Ok(points)
+}
+
+/// One row of `--ablation`: a signal combination and its figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct AblationRow {
+    pub name: String,
+    pub fusion: FusionReport,
+    pub summary: Summary,
+}
+
+/// Dense only, sparse only, hybrid (no distance) and hybrid with distance, from `fusion`'s settings.
+pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParams)> {
+    let relevance = fusion.semantic_weight + fusion.lexical_weight;
+    let hybrid_only = if relevance > 0.0 {
+        FusionParams {
+            geo_weight: 0.0,
+            ..fusion
+        }
+    } else {
+        FusionParams {
+            semantic_weight: 0.5,
+            lexical_weight: 0.5,
+            geo_weight: 0.0,
+            ..fusion
+        }
+    };
+    vec![
+        (
+            "dense only",
+            // The whole cosine range, so no clamping ties the order.
+            FusionParams {
+                semantic_weight: 1.0,
+                lexical_weight: 0.0,
+                geo_weight: 0.0,
+                semantic_floor: -1.0,
+                semantic_ceiling: 1.0,
+                ..fusion
+            },
+        ),
+        (
+            "sparse only",
+            FusionParams {
+                semantic_weight: 0.0,
+                lexical_weight: 1.0,
+                geo_weight: 0.0,
+                ..fusion
+            },
+        ),
+        ("hybrid", hybrid_only),
+        ("hybrid + geo", fusion),
+    ]
 }
 
 /// Everything one `jobmatch eval` run found, as `--json` writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub seekers_evaluated: usize,
+    pub analyser: String,
     pub fusion: FusionReport,
     pub models: Vec<ModelReport>,
     /// `models[1] − models[0]`, paired by seeker, when `--compare` was given.
     pub difference: Option<Summary>,
     pub tuning: Vec<TuneReport>,
+    /// Per model: `--ablation` rows.
+    pub ablation: Vec<(String, Vec<AblationRow>)>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct FusionReport {
     pub semantic_weight: f64,
+    pub lexical_weight: f64,
     pub geo_weight: f64,
     pub decay_scale_km: f64,
+    pub fusion: &'static str,
+    pub semantic_floor: f64,
+    pub semantic_ceiling: f64,
+    pub lexical_saturation: f64,
 }
 
 impl From<FusionParams> for FusionReport {
     fn from(f: FusionParams) -> Self {
         Self {
             semantic_weight: f.semantic_weight,
+            lexical_weight: f.lexical_weight,
             geo_weight: f.geo_weight,
             decay_scale_km: f.decay_scale_km,
+            fusion: f.mode.name(),
+            semantic_floor: f.semantic_floor,
+            semantic_ceiling: f.semantic_ceiling,
+            lexical_saturation: f.lexical_saturation,
         }
+    }
+}
+
+impl FusionReport {
+    fn describe(&self) -> String {
+        format!(
+            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km, fusion {}, cosine band [{}, {}], saturation {}",
+            self.semantic_weight,
+            self.lexical_weight,
+            self.geo_weight,
+            self.decay_scale_km,
+            self.fusion,
+            self.semantic_floor,
+            self.semantic_ceiling,
+            self.lexical_saturation
+        )
+    }
+
+    /// The `jobmatch serve` flags that select these settings.
+    pub fn flags(&self) -> String {
+        format!(
+            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {}",
+            self.semantic_weight,
+            self.lexical_weight,
+            self.geo_weight,
+            self.decay_scale_km,
+            self.fusion,
+            self.semantic_floor,
+            self.semantic_ceiling,
+            self.lexical_saturation
+        )
     }
 }
 
@@ -471,11 +642,12 @@ fn summary_rows(summary: &Summary) -> [(&'static str, &Estimate); 4] {
 pub fn render(report: &Report) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let f = report.fusion;
     let _ = writeln!(
         out,
-        "{} seekers with relevant postings; weights semantic {} / geo {}, decay scale {} km; 95% bootstrap intervals",
-        report.seekers_evaluated, f.semantic_weight, f.geo_weight, f.decay_scale_km
+        "{} seekers with relevant postings; {}; analyser {}; 95% bootstrap intervals",
+        report.seekers_evaluated,
+        report.fusion.describe(),
+        report.analyser
     );
     for model in &report.models {
         let _ = writeln!(out, "\n{} ({})", model.model, model.model_dir.display());
@@ -500,23 +672,29 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    for (model, rows) in &report.ablation {
+        let _ = writeln!(out, "\nsignals, {model} (95% bootstrap intervals)");
+        for row in rows {
+            let _ = writeln!(
+                out,
+                "  {:<13} nDCG@10 {}  Recall@10 {}",
+                row.name,
+                format_estimate(&row.summary.ndcg_at_10, false),
+                format_estimate(&row.summary.recall_at_10, false)
+            );
+        }
+    }
     for tuning in &report.tuning {
         let b = tuning.best;
         let _ = writeln!(
             out,
-            "\ntuned for {}: semantic {:.2} / geo {:.2}, decay scale {} km → nDCG@10 {:.4} (given weights: {:.4})",
+            "\ntuned for {}: {} → nDCG@10 {:.4} (given settings: {:.4})",
             tuning.model,
-            b.semantic_weight,
-            b.geo_weight,
-            b.decay_scale_km,
+            b.fusion.describe(),
             b.ndcg_at_10,
             tuning.given_ndcg_at_10
         );
-        let _ = writeln!(
-            out,
-            "  serve with: --semantic-weight {:.2} --geo-weight {:.2} --decay-scale-km {}",
-            b.semantic_weight, b.geo_weight, b.decay_scale_km
-        );
+        let _ = writeln!(out, "  serve with: {}", b.fusion.flags());
     }
     out
 }
@@ -623,12 +801,17 @@ mod tests {
     }
 
     #[test]
-    fn the_grid_spans_both_extremes() {
-        let grid = tune_grid();
-        assert!(grid.iter().any(|f| f.semantic_weight == 1.0));
-        assert!(grid.iter().any(|f| f.semantic_weight == 0.0));
-        assert!(grid
+    fn a_tuning_round_spans_every_weight_ratio_and_both_fusions() {
+        let around = tune_neighbours(FusionParams::default());
+        for (s, l, g) in [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)] {
+            assert!(around
+                .iter()
+                .any(|f| f.semantic_weight == s && f.lexical_weight == l && f.geo_weight == g));
+        }
+        assert!(around.iter().any(|f| f.mode == FusionMode::Rrf));
+        assert!(around
             .iter()
-            .all(|f| (f.semantic_weight + f.geo_weight - 1.0).abs() < 1e-12));
+            .all(|f| f.semantic_weight + f.lexical_weight + f.geo_weight > 0.0));
+        assert!(around.iter().all(|f| f.semantic_ceiling > f.semantic_floor));
     }
 }

@@ -172,11 +172,18 @@ fn score_to_proto(
     pb::ScoreBreakdown {
         final_score: scored_breakdown.final_score,
         semantic_similarity: scored_breakdown.semantic_similarity,
+        lexical_score: scored_breakdown.lexical_score,
+        relevance: scored_breakdown.relevance,
         geo_score: scored_breakdown.geo_score,
         distance_km: scored_breakdown.distance_km,
         semantic_weight: fusion.semantic_weight,
+        lexical_weight: fusion.lexical_weight,
         geo_weight: fusion.geo_weight,
         decay_scale_km: fusion.decay_scale_km,
+        fusion: fusion.mode.name().to_string(),
+        semantic_floor: fusion.semantic_floor,
+        semantic_ceiling: fusion.semantic_ceiling,
+        lexical_saturation: fusion.lexical_saturation,
         boost: scored_breakdown.boost,
         boosts_applied: scored_breakdown
             .boosts_applied

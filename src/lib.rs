@@ -13,7 +13,8 @@
 //! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
 //! - [`outcomes`]: the outcome log (RecordOutcome) and the placement figures of `jobmatch stats`.
-//! - [`ranking`]: pure maths (haversine, gaussian decay, fusion), property-tested.
+//! - [`ranking`]: pure maths (haversine, gaussian decay, fusion of meaning, words and distance), property-tested.
+//! - [`lexical`]: the Korean-aware word analyser and BM25 sparse vectors (the lexical signal).
 //! - [`skills`]: skill normalisation (case, spacing, NFKC, Korean/English synonyms) for explanations.
 //! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
 //! - [`domain`]: validated records, limits, payload layout.
@@ -36,6 +37,7 @@ pub mod error;
 pub mod eval;
 pub mod geo;
 pub mod grpc;
+pub mod lexical;
 pub mod loadtest;
 pub mod matching;
 pub mod metrics;

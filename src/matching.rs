@@ -11,8 +11,10 @@ use crate::api::RankingRequest;
 use crate::domain::{commute_bucket, fields, from_payload, normalise_key, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
+use crate::lexical::Analyser;
 use crate::ranking::{
-    applied_boosts, cosine, fuse, haversine_km, BoostFacts, Boosts, FusionParams, ScoreBreakdown,
+    applied_boosts, cosine, fuse, haversine_km, with_relevance, BoostFacts, Boosts, FusionMode,
+    FusionParams, ScoreBreakdown,
 };
 use crate::reindex::Shadow;
 use crate::skills::{SkillMatch, Vocabulary};
@@ -72,6 +74,9 @@ pub fn explain(
         breakdown.distance_km
     ));
     parts.push(format!("similarity {:.3}", breakdown.semantic_similarity));
+    if breakdown.lexical_score > 0.0 {
+        parts.push(format!("shared words {:.2}", breakdown.lexical_score));
+    }
     if !breakdown.boosts_applied.is_empty() {
         parts.push(format!(
             "boost +{:.2} ({})",
@@ -106,6 +111,8 @@ pub struct RankingSettings {
 /// A model and the store generation whose vectors it made: a re-index swaps both at once.
 pub struct Engine {
     pub embedder: EmbeddingService,
+    /// How texts become words; the stored sparse vectors were made with it.
+    pub analyser: Analyser,
     pub store: Arc<dyn VectorStore>,
     /// The data-directory generation holding the store (None for stores without one).
     pub generation: Option<std::path::PathBuf>,
@@ -229,20 +236,26 @@ impl Record for Seeker {
     }
 }
 
-/// Embeds records with `embedder` into documents ready to store.
+/// Embeds records with the engine's model and analyser into documents ready to store.
 pub(crate) async fn embed_records<R: Record>(
-    embedder: &EmbeddingService,
+    engine: &Engine,
     records: &[R],
 ) -> Result<Vec<StoredDoc>> {
-    let texts = records.iter().map(R::embedding_text).collect();
-    let vectors = embedder.embed(texts, R::TEXT_KIND).await?;
+    let texts: Vec<String> = records.iter().map(R::embedding_text).collect();
+    let lexical = texts
+        .iter()
+        .map(|t| engine.analyser.document_vector(t))
+        .collect::<Vec<_>>();
+    let vectors = engine.embedder.embed(texts, R::TEXT_KIND).await?;
     records
         .iter()
         .zip(vectors)
-        .map(|(r, vector)| {
+        .zip(lexical)
+        .map(|((r, vector), lexical)| {
             Ok(StoredDoc {
                 id: r.id().to_string(),
                 vector,
+                lexical,
                 payload: r.payload()?,
             })
         })
@@ -332,6 +345,12 @@ impl Matcher {
         self
     }
 
+    /// Erases deleted records from the serving generation's files (blocking: it may rewrite a
+    /// whole collection); returns how many collections were rewritten. See [`crate::store::purge`].
+    pub fn purge_deleted(&self) -> Result<usize> {
+        self.engine().store.purge_deleted()
+    }
+
     /// The serving engine (a cheap handle; a switch does not disturb holders of the old one).
     pub fn engine(&self) -> Arc<Engine> {
         self.active
@@ -368,7 +387,7 @@ impl Matcher {
         }
         let _gate = self.write_gate.read().await;
         let engine = self.engine();
-        let docs = embed_records(&engine.embedder, &records).await?;
+        let docs = embed_records(&engine, &records).await?;
         let store = engine.store.clone();
         blocking(move || store.upsert(R::COLLECTION, docs)).await?;
         if let Some(shadow) = self.current_shadow() {
@@ -431,13 +450,28 @@ impl Matcher {
         let d = self.ranking.defaults;
         let fusion = FusionParams {
             semantic_weight: request.semantic_weight.unwrap_or(d.semantic_weight),
+            lexical_weight: request.lexical_weight.unwrap_or(d.lexical_weight),
             geo_weight: request.geo_weight.unwrap_or(d.geo_weight),
             decay_scale_km: request.decay_scale_km.unwrap_or(d.decay_scale_km),
+            mode: request.fusion_mode.unwrap_or(d.mode),
+            semantic_floor: request.semantic_floor.unwrap_or(d.semantic_floor),
+            semantic_ceiling: request.semantic_ceiling.unwrap_or(d.semantic_ceiling),
+            lexical_saturation: request.lexical_saturation.unwrap_or(d.lexical_saturation),
         };
-        if fusion.semantic_weight == 0.0 && fusion.geo_weight == 0.0 {
+        if fusion.semantic_weight == 0.0 && fusion.lexical_weight == 0.0 && fusion.geo_weight == 0.0
+        {
             return Err(Error::invalid(
                 "options.semantic_weight",
-                "semantic and geo weights are both 0: nothing to rank by",
+                "semantic, lexical and geo weights are all 0: nothing to rank by",
+            ));
+        }
+        if fusion.semantic_ceiling <= fusion.semantic_floor {
+            return Err(Error::invalid(
+                "options.semantic_ceiling",
+                format!(
+                    "must be above semantic_floor ({} ≤ {})",
+                    fusion.semantic_ceiling, fusion.semantic_floor
+                ),
             ));
         }
         Ok(fusion)
@@ -484,11 +518,25 @@ impl Matcher {
             fusion,
             filters,
             boosts: origin_record.boost_terms(&request.boosts),
+            lexical: engine
+                .analyser
+                .query_vector(&origin_record.embedding_text()),
             prefetch: self.ranking.prefetch.max(request.top_k),
             limit: request.top_k,
         };
         let store = engine.store.clone();
-        let hits = blocking(move || store.search(T::COLLECTION, &query)).await?;
+        let (hits, word_scores, used_lexical) = blocking(move || {
+            let hits = store.search(T::COLLECTION, &query)?;
+            // The words' share of each score, for the breakdown (the store reports only the total).
+            let word_scores = if query.uses_lexical() {
+                let ids: Vec<String> = hits.iter().map(|h| h.doc.id.clone()).collect();
+                store.lexical_scores(T::COLLECTION, &query.lexical, &ids)?
+            } else {
+                Default::default()
+            };
+            Ok((hits, word_scores, query.uses_lexical()))
+        })
+        .await?;
         let results = hits
             .into_iter()
             .map(|hit| {
@@ -497,6 +545,7 @@ impl Matcher {
                 let distance = haversine_km(origin_point, item.place().point);
                 let mut breakdown = fuse(
                     cosine(&origin_doc.vector, &hit.doc.vector),
+                    word_scores.get(&hit.doc.id).copied().unwrap_or(0.0),
                     distance,
                     &fusion,
                 );
@@ -509,6 +558,11 @@ impl Matcher {
                 let (boost, names) = applied_boosts(&request.boosts, &facts);
                 breakdown.boost = boost;
                 breakdown.boosts_applied = names;
+                if used_lexical && fusion.mode == FusionMode::Rrf {
+                    // Rank fusion depends on list positions: its share is what the store's score leaves.
+                    let relevance = hit.score - fusion.geo_weight * breakdown.geo_score - boost;
+                    breakdown = with_relevance(breakdown, relevance, &fusion);
+                }
                 // The store's score ranked the list; report it (the pure formula agrees within float error).
                 breakdown.final_score = hit.score;
                 let explanation = explain(&self.vocabulary, &posting, &seeker, &breakdown);

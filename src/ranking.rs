@@ -2,6 +2,21 @@
 //!
 //! The store evaluates the same formula inside its query (see `store::edge`); these functions
 //! are the reference it is checked against and the source of the score breakdown.
+//!
+//! The final score of a candidate, in [`FusionMode::Scores`] (the default):
+//!
+//! ```text
+//! w_sem · clamp01((cosine − floor) / (ceiling − floor))      semantic, normalised
+//! + w_lex · bm25 / (bm25 + saturation)                        lexical (BM25 · IDF), normalised
+//! + w_geo · gauss_decay(distance, scale)                       distance
+//! + boosts
+//! ```
+//!
+//! Normalising matters: a model's cosine similarities sit in a narrow band (multilingual-e5-small:
+//! about 0.80–0.96), so a raw cosine added to a decay in [0, 1] would be drowned by distance.
+//! In [`FusionMode::Rrf`] the first two lines are replaced by reciprocal-rank fusion of the
+//! semantic and the lexical candidate lists, scaled so that first place in both scores
+//! `w_sem + w_lex`.
 
 use crate::domain::GeoPoint;
 
@@ -27,21 +42,100 @@ pub fn gauss_decay(distance_km: f64, scale_km: f64) -> f64 {
     (lambda * distance_km * distance_km).exp()
 }
 
-/// How semantic similarity and distance are combined for one request.
+/// How the semantic and the lexical signal are combined (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FusionMode {
+    /// Normalised scores, weighted and summed.
+    Scores,
+    /// Reciprocal-rank fusion of the two candidate lists.
+    Rrf,
+}
+
+impl FusionMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            FusionMode::Scores => "scores",
+            FusionMode::Rrf => "rrf",
+        }
+    }
+}
+
+impl std::str::FromStr for FusionMode {
+    type Err = String;
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        match name {
+            "scores" => Ok(FusionMode::Scores),
+            "rrf" => Ok(FusionMode::Rrf),
+            other => Err(format!("unknown fusion '{other}' (known: scores, rrf)")),
+        }
+    }
+}
+
+/// Qdrant's reciprocal-rank constant `k` (the usual 60).
+pub const RRF_K: usize = 60;
+
+/// How the signals are combined for one request. The one place the formula's parameters live.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FusionParams {
     pub semantic_weight: f64,
+    pub lexical_weight: f64,
     pub geo_weight: f64,
     pub decay_scale_km: f64,
+    pub mode: FusionMode,
+    /// Cosine similarity that counts as no semantic match (normalised to 0).
+    pub semantic_floor: f64,
+    /// Cosine similarity that counts as a full semantic match (normalised to 1).
+    pub semantic_ceiling: f64,
+    /// BM25 score that normalises to 0.5 (`bm25 / (bm25 + saturation)`).
+    pub lexical_saturation: f64,
 }
 
 impl Default for FusionParams {
     fn default() -> Self {
         Self {
             semantic_weight: 0.7,
+            lexical_weight: 0.0,
             geo_weight: 0.3,
             decay_scale_km: 30.0,
+            mode: FusionMode::Scores,
+            semantic_floor: 0.0,
+            semantic_ceiling: 1.0,
+            lexical_saturation: 1.0,
         }
+    }
+}
+
+/// Cosine similarity mapped to [0, 1] between the floor and the ceiling.
+pub fn normalised_semantic(cosine: f64, params: &FusionParams) -> f64 {
+    ((cosine - params.semantic_floor) / (params.semantic_ceiling - params.semantic_floor))
+        .clamp(0.0, 1.0)
+}
+
+/// A BM25 score mapped to [0, 1): 0.5 at the saturation score.
+pub fn normalised_lexical(score: f64, params: &FusionParams) -> f64 {
+    if score <= 0.0 {
+        0.0
+    } else {
+        score / (score + params.lexical_saturation)
+    }
+}
+
+/// Qdrant's weighted reciprocal-rank term for a 0-based list position.
+pub fn rrf_term(position: usize, weight: f64) -> f64 {
+    if weight <= 0.0 {
+        0.0
+    } else {
+        1.0 / ((position + 1) as f64 / weight + RRF_K as f64 - 1.0)
+    }
+}
+
+/// Factor that scales an RRF score so first place in both lists gives `w_sem + w_lex`.
+pub fn rrf_scale(params: &FusionParams) -> f64 {
+    let top = rrf_term(0, params.semantic_weight) + rrf_term(0, params.lexical_weight);
+    if top > 0.0 {
+        (params.semantic_weight + params.lexical_weight) / top
+    } else {
+        0.0
     }
 }
 
@@ -89,7 +183,12 @@ pub fn applied_boosts(boosts: &Boosts, facts: &BoostFacts) -> (f64, Vec<&'static
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreBreakdown {
     pub final_score: f64,
+    /// Raw cosine similarity of the two texts' embeddings.
     pub semantic_similarity: f64,
+    /// BM25 · IDF score of the shared words (0: none shared).
+    pub lexical_score: f64,
+    /// The weighted relevance part of the final score (semantic and lexical, fused).
+    pub relevance: f64,
     pub geo_score: f64,
     pub distance_km: f64,
     /// Sum of the boosts that applied (included in `final_score`).
@@ -97,17 +196,38 @@ pub struct ScoreBreakdown {
     pub boosts_applied: Vec<&'static str>,
 }
 
-/// `w_sem · similarity + w_geo · gauss_decay(distance, scale)`.
-pub fn fuse(similarity: f64, distance_km: f64, params: &FusionParams) -> ScoreBreakdown {
+/// The final score without boosts, in [`FusionMode::Scores`]. For [`FusionMode::Rrf`] the
+/// relevance needs the candidates' list positions: see [`with_relevance`].
+pub fn fuse(
+    similarity: f64,
+    lexical_score: f64,
+    distance_km: f64,
+    params: &FusionParams,
+) -> ScoreBreakdown {
+    let relevance = params.semantic_weight * normalised_semantic(similarity, params)
+        + params.lexical_weight * normalised_lexical(lexical_score, params);
     let geo_score = gauss_decay(distance_km, params.decay_scale_km);
     ScoreBreakdown {
-        final_score: params.semantic_weight * similarity + params.geo_weight * geo_score,
+        final_score: relevance + params.geo_weight * geo_score,
         semantic_similarity: similarity,
+        lexical_score,
+        relevance,
         geo_score,
         distance_km,
         boost: 0.0,
         boosts_applied: Vec::new(),
     }
+}
+
+/// The breakdown with its relevance part replaced (an RRF score from the store), final score recomputed.
+pub fn with_relevance(
+    mut breakdown: ScoreBreakdown,
+    relevance: f64,
+    params: &FusionParams,
+) -> ScoreBreakdown {
+    breakdown.relevance = relevance;
+    breakdown.final_score = relevance + params.geo_weight * breakdown.geo_score + breakdown.boost;
+    breakdown
 }
 
 /// Cosine similarity of two vectors (0 when either is all zeros).
@@ -177,23 +297,49 @@ mod tests {
         }
 
         #[test]
-        fn fused_score_in_range_and_never_rises_with_distance(
-            sim in -1.0f64..=1.0, d1 in 0.0f64..1000.0, d2 in 0.0f64..1000.0,
-            w_sem in 0.0f64..=1.0, w_geo in 0.0f64..=1.0, scale in 0.5f64..200.0,
+        fn fused_score_is_bounded_by_the_weights_and_never_rises_with_distance(
+            sim in -1.0f64..=1.0, lex in 0.0f64..50.0, d1 in 0.0f64..1000.0, d2 in 0.0f64..1000.0,
+            w_sem in 0.0f64..=1.0, w_lex in 0.0f64..=1.0, w_geo in 0.0f64..=1.0, scale in 0.5f64..200.0,
+            floor in -1.0f64..0.9, width in 0.01f64..1.0, saturation in 0.01f64..20.0,
         ) {
-            let params = FusionParams { semantic_weight: w_sem, geo_weight: w_geo, decay_scale_km: scale };
+            let params = FusionParams {
+                semantic_weight: w_sem, lexical_weight: w_lex, geo_weight: w_geo, decay_scale_km: scale,
+                mode: FusionMode::Scores, semantic_floor: floor, semantic_ceiling: floor + width,
+                lexical_saturation: saturation,
+            };
             let (near, far) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
-            let a = fuse(sim, near, &params);
-            let b = fuse(sim, far, &params);
+            let a = fuse(sim, lex, near, &params);
+            let b = fuse(sim, lex, far, &params);
             prop_assert!(b.final_score <= a.final_score + 1e-12);
-            prop_assert!(a.final_score <= w_sem * sim.max(0.0) + w_geo + 1e-12);
-            prop_assert!(a.final_score >= w_sem * sim.min(0.0) - 1e-12);
+            prop_assert!(a.final_score <= w_sem + w_lex + w_geo + 1e-12);
+            prop_assert!(a.final_score >= -1e-12);
         }
 
         #[test]
-        fn zero_geo_weight_leaves_the_semantic_score(sim in -1.0f64..=1.0, d in 0.0f64..1000.0, scale in 0.5f64..200.0) {
-            let params = FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: scale };
-            prop_assert!((fuse(sim, d, &params).final_score - sim).abs() < 1e-12);
+        fn more_similarity_or_more_shared_words_never_lower_the_score(
+            s1 in -1.0f64..=1.0, s2 in -1.0f64..=1.0, l1 in 0.0f64..50.0, l2 in 0.0f64..50.0, d in 0.0f64..500.0,
+        ) {
+            let params = FusionParams { lexical_weight: 0.3, ..FusionParams::default() };
+            let (s_lo, s_hi) = if s1 <= s2 { (s1, s2) } else { (s2, s1) };
+            let (l_lo, l_hi) = if l1 <= l2 { (l1, l2) } else { (l2, l1) };
+            prop_assert!(fuse(s_hi, l_lo, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
+            prop_assert!(fuse(s_lo, l_hi, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
+        }
+
+        #[test]
+        fn unit_band_and_no_other_weight_leave_the_cosine(sim in 0.0f64..=1.0, d in 0.0f64..1000.0, scale in 0.5f64..200.0) {
+            let params = FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: scale, ..FusionParams::default() };
+            prop_assert!((fuse(sim, 3.0, d, &params).final_score - sim).abs() < 1e-12);
+        }
+
+        #[test]
+        fn rrf_first_place_in_both_lists_scores_the_two_weights(w_sem in 0.0f64..=1.0, w_lex in 0.0f64..=1.0) {
+            let params = FusionParams { semantic_weight: w_sem, lexical_weight: w_lex, mode: FusionMode::Rrf, ..FusionParams::default() };
+            let top = (rrf_term(0, w_sem) + rrf_term(0, w_lex)) * rrf_scale(&params);
+            if w_sem + w_lex > 0.0 {
+                prop_assert!((top - (w_sem + w_lex)).abs() < 1e-9);
+                prop_assert!(rrf_term(1, w_sem) <= rrf_term(0, w_sem));
+            }
         }
 
         #[test]

@@ -22,6 +22,7 @@ use crate::domain::{from_payload, Posting, Seeker};
 use crate::embed::bert::BertEmbedder;
 use crate::embed::{BatchingConfig, EmbeddingService};
 use crate::error::{Error, Result};
+use crate::lexical::Analyser;
 use crate::matching::{blocking, embed_records, Engine, Matcher, Record};
 use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
@@ -82,7 +83,7 @@ impl Shadow {
     /// Writes live records into the new generation and marks them touched.
     pub(crate) async fn mirror_upsert<R: Record>(&self, records: &[R]) {
         let result = async {
-            let docs = embed_records(&self.engine.embedder, records).await?;
+            let docs = embed_records(&self.engine, records).await?;
             let store = self.engine.store.clone();
             let touched = self.touched.clone();
             blocking(move || {
@@ -142,18 +143,23 @@ pub async fn load_model(model_dir: &Path, batching: BatchingConfig) -> Result<Em
 }
 
 /// Opens a fresh generation for `embedder`'s vectors.
-async fn new_shadow(data_dir: &Arc<DataDir>, embedder: EmbeddingService) -> Result<Shadow> {
+async fn new_shadow(
+    data_dir: &Arc<DataDir>,
+    embedder: EmbeddingService,
+    analyser: Analyser,
+) -> Result<Shadow> {
     let data_dir = data_dir.clone();
     let info = embedder.info().clone();
     let (generation, store) = blocking(move || {
         let generation = data_dir.new_generation()?;
-        let store = EdgeStore::open(&generation, &info)?;
+        let store = EdgeStore::open(&generation, &info, analyser)?;
         Ok((generation, store))
     })
     .await?;
     Ok(Shadow {
         engine: Engine {
             embedder,
+            analyser,
             store: Arc::new(store),
             generation: Some(generation.clone()),
         },
@@ -197,7 +203,7 @@ async fn copy_collection<R: Record>(
             .iter()
             .map(|doc| from_payload::<R>(&doc.payload))
             .collect::<Result<Vec<R>>>()?;
-        let docs = embed_records(&shadow.engine.embedder, &records).await?;
+        let docs = embed_records(&shadow.engine, &records).await?;
         let store = shadow.engine.store.clone();
         let touched = shadow.touched.clone();
         blocking(move || {
@@ -305,7 +311,8 @@ impl Matcher {
         let embedder = load_model(model_dir, batching).await?;
         let model = embedder.info().name.clone();
         info!(model = %model, "re-index started");
-        let shadow = Arc::new(new_shadow(&data_dir, embedder).await?);
+        let analyser = self.engine().analyser;
+        let shadow = Arc::new(new_shadow(&data_dir, embedder, analyser).await?);
         {
             // No write is in flight while the shadow is installed: every later write reaches it.
             let _gate = self.write_gate.write().await;
@@ -370,6 +377,7 @@ impl Matcher {
 pub async fn reindex_offline(
     data_dir: &Path,
     model_dir: &Path,
+    analyser: Analyser,
     progress: mpsc::UnboundedSender<ReindexProgress>,
 ) -> Result<ReindexSummary> {
     let started = Instant::now();
@@ -381,7 +389,7 @@ pub async fn reindex_offline(
     let source: Arc<dyn VectorStore> = Arc::new(source);
     let embedder = load_model(model_dir, BatchingConfig::default()).await?;
     let model = embedder.info().name.clone();
-    let shadow = new_shadow(&data_dir, embedder).await?;
+    let shadow = new_shadow(&data_dir, embedder, analyser).await?;
     let copied = copy_all(&source, &shadow, &progress).await;
     let generation = shadow.generation.clone();
     // Close both generations' shards before touching their directories.

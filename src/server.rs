@@ -35,11 +35,12 @@ pub async fn open_matcher(
     };
     let embedder = load_model(&store.model_dir, batching).await?;
     let info = embedder.info().clone();
+    let analyser = store.analyser;
     let root = store.data_dir.clone();
     let (data_dir, edge, generation, outcomes) = tokio::task::spawn_blocking(move || {
         let data_dir = DataDir::open(&root)?;
         let generation = data_dir.current()?;
-        let edge = EdgeStore::open(&generation, &info)?;
+        let edge = EdgeStore::open(&generation, &info, analyser)?;
         let outcomes = crate::outcomes::OutcomeLog::open(data_dir.root())?;
         Ok::<_, Error>((data_dir, edge, generation, outcomes))
     })
@@ -47,12 +48,40 @@ pub async fn open_matcher(
     .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
     let engine = Engine {
         embedder,
+        analyser,
         store: Arc::new(edge),
         generation: Some(generation),
     };
     Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir)))
         .with_vocabulary(vocabulary)
         .with_outcome_log(outcomes))
+}
+
+/// Every `every`, erases deleted records from disk (once the matcher is ready), until `stop`.
+async fn purge_loop(
+    matcher: Arc<OnceLock<Arc<Matcher>>>,
+    every: std::time::Duration,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tick.tick() => {}
+        }
+        let Some(matcher) = matcher.get().cloned() else {
+            continue;
+        };
+        match tokio::task::spawn_blocking(move || matcher.purge_deleted()).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(collections)) => info!(collections, "deleted records erased from disk"),
+            Ok(Err(e)) => {
+                warn!(error = %e, "erasing deleted records failed; retried at the next interval")
+            }
+            Err(e) => warn!(error = %e, "the purge task failed"),
+        }
+    }
 }
 
 /// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
@@ -120,6 +149,13 @@ pub async fn serve_with_metrics(
         .local_addr()
         .map_err(|e| Error::Io(e.to_string()))?;
 
+    let (purge_stop, purge_stopped) = tokio::sync::oneshot::channel::<()>();
+    let purger = tokio::spawn(purge_loop(
+        matcher.clone(),
+        config.purge_interval,
+        purge_stopped,
+    ));
+
     let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
     let startup = {
         let config = config.clone();
@@ -181,6 +217,9 @@ pub async fn serve_with_metrics(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
         .await;
     startup.abort();
+    // Let a purge in progress finish: the store must be closed before the process (or a test) goes on.
+    let _ = purge_stop.send(());
+    let _ = purger.await;
     let _ = metrics_stop.send(());
     if let Some(task) = metrics_task {
         let _ = task.await;

@@ -6,6 +6,8 @@ mod common;
 mod counsellor;
 #[path = "api/durability.rs"]
 mod durability;
+#[path = "api/hybrid.rs"]
+mod hybrid;
 #[path = "api/python.rs"]
 mod python;
 #[path = "api/reindex.rs"]
@@ -195,8 +197,24 @@ async fn score_breakdown_matches_the_pure_formula() {
             (s.semantic_weight, s.geo_weight, s.decay_scale_km),
             (0.6, 0.4, 20.0)
         );
-        let expected_final = 0.6 * s.semantic_similarity + 0.4 * s.geo_score;
-        assert!((s.final_score - expected_final).abs() < 1e-4, "{c:?}");
+        let fusion = jobmatch::ranking::FusionParams {
+            semantic_weight: s.semantic_weight,
+            lexical_weight: s.lexical_weight,
+            geo_weight: s.geo_weight,
+            decay_scale_km: s.decay_scale_km,
+            mode: s.fusion.parse().unwrap(),
+            semantic_floor: s.semantic_floor,
+            semantic_ceiling: s.semantic_ceiling,
+            lexical_saturation: s.lexical_saturation,
+        };
+        let expected = jobmatch::ranking::fuse(
+            s.semantic_similarity,
+            s.lexical_score,
+            s.distance_km,
+            &fusion,
+        );
+        assert!((s.final_score - expected.final_score).abs() < 1e-4, "{c:?}");
+        assert!((s.relevance - expected.relevance).abs() < 1e-4, "{c:?}");
         assert!((s.geo_score - gauss_decay(s.distance_km, 20.0)).abs() < 1e-9);
         assert!(s.final_score <= previous + 1e-9, "results are not sorted");
         previous = s.final_score;

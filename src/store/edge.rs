@@ -12,18 +12,20 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use qdrant_edge::external::ordered_float::OrderedFloat;
 use qdrant_edge::external::uuid::Uuid;
 use qdrant_edge::{
     Condition, CreateIndex, DecayKind, Distance, EdgeConfigBuilder, EdgeShard,
-    EdgeVectorParamsBuilder, Expression, FieldCondition, FieldIndexOperations, Filter, Formula,
-    GeoPoint as QGeoPoint, GeoRadius, JsonPath, Match, NamedQuery, Payload, PayloadFieldSchema,
-    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, Prefetch, QueryEnum,
-    QueryRequest, Range, ScoringQuery, ScrollRequest, UpdateOperation, VectorInternal,
-    VectorStructInternal, WithPayloadInterface, WithVector,
+    EdgeSparseVectorParams, EdgeVectorParamsBuilder, Expression, FieldCondition,
+    FieldIndexOperations, Filter, Formula, Fusion, GeoPoint as QGeoPoint, GeoRadius, JsonPath,
+    Match, Modifier, NamedQuery, Payload, PayloadFieldSchema, PayloadSchemaType, PointId,
+    PointInsertOperations, PointOperations, Prefetch, QueryEnum, QueryRequest, Range, ScoringQuery,
+    ScrollRequest, SparseVector, UpdateOperation, VectorInternal, VectorStructInternal,
+    WithPayloadInterface, WithVector,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use super::{
     Boost, Collection, FieldFilter, RankedQuery, ScanCursor, ScoredDoc, StoredDoc, VectorStore,
@@ -31,9 +33,13 @@ use super::{
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
+use crate::lexical::{Analyser, SparseTerms};
+use crate::ranking::{FusionMode, RRF_K};
 
 /// Name of the dense vector in every point.
 const DENSE: &str = "dense";
+/// Name of the sparse (BM25) vector; Qdrant applies the IDF of the stored collection to it.
+const LEXICAL: &str = "lexical";
 /// Payload key holding the record id (point ids are derived from it).
 const ID_FIELD: &str = "id";
 
@@ -45,24 +51,29 @@ pub struct StoredModel {
     /// SHA-256 of the weight file (empty when the embedder has none, or for data written before it was recorded).
     #[serde(default)]
     pub weights_sha256: String,
+    /// The analyser that made the word (sparse) vectors; `None` in data written before they existed.
+    #[serde(default)]
+    pub analyser: Option<String>,
 }
 
 impl StoredModel {
-    pub fn of(model: &ModelInfo) -> Self {
+    pub fn of(model: &ModelInfo, analyser: Analyser) -> Self {
         Self {
             name: model.name.clone(),
             dimension: model.dimension,
             weights_sha256: model.weights_sha256.clone(),
+            analyser: Some(analyser.name().to_string()),
         }
     }
 
-    /// Same name and dimension, and the same weights where both sides know their hash.
+    /// Same name, dimension and analyser, and the same weights where both sides know their hash.
     fn matches(&self, other: &StoredModel) -> bool {
         self.name == other.name
             && self.dimension == other.dimension
             && (self.weights_sha256.is_empty()
                 || other.weights_sha256.is_empty()
                 || self.weights_sha256 == other.weights_sha256)
+            && self.analyser == other.analyser
     }
 
     fn describe(&self) -> String {
@@ -72,17 +83,134 @@ impl StoredModel {
             self.weights_sha256.chars().take(12).collect()
         };
         format!(
-            "'{}' (dimension {}, weights {hash})",
-            self.name, self.dimension
+            "'{}' (dimension {}, weights {hash}, word analyser {})",
+            self.name,
+            self.dimension,
+            self.analyser
+                .as_deref()
+                .unwrap_or("none: written before word vectors")
         )
     }
 }
 
 struct Shard {
-    shard: EdgeShard,
-    /// Serialises writes and flushes: `EdgeShard::flush` must not race an update.
+    /// `None` only if a purge failed half-way and the shard could not be reopened.
+    live: RwLock<Option<EdgeShard>>,
+    /// Serialises writes, flushes and purges: `EdgeShard::flush` must not race an update.
     write_lock: Mutex<()>,
+    path: PathBuf,
+    collection: Collection,
+    dimension: usize,
 }
+
+impl Shard {
+    fn open(path: PathBuf, collection: Collection, dimension: usize) -> Result<Self> {
+        super::purge::recover(&path)?;
+        let shard = open_shard(&path, collection, dimension)?;
+        Ok(Self {
+            live: RwLock::new(Some(shard)),
+            write_lock: Mutex::new(()),
+            path,
+            collection,
+            dimension,
+        })
+    }
+
+    /// Runs `f` on the open shard (many readers at once; a purge's swap waits for them).
+    fn with<T>(&self, f: impl FnOnce(&EdgeShard) -> Result<T>) -> Result<T> {
+        let guard = self
+            .live
+            .read()
+            .map_err(|_| Error::Store("shard lock poisoned".into()))?;
+        let shard = guard.as_ref().ok_or_else(|| {
+            Error::Store(format!(
+                "the {} shard could not be reopened after a purge; restart the server",
+                self.collection.name()
+            ))
+        })?;
+        f(shard)
+    }
+
+    fn lock_writes(&self) -> Result<MutexGuard<'_, ()>> {
+        self.write_lock
+            .lock()
+            .map_err(|_| Error::Store("write lock poisoned".into()))
+    }
+
+    /// Rewrites the shard without its deleted records (see [`super::purge`]); writes wait meanwhile,
+    /// reads go on against the old shard until the swap. Returns whether anything was rewritten.
+    fn purge(&self) -> Result<bool> {
+        let _writes = self.lock_writes()?;
+        if !super::purge::is_pending(&self.path) {
+            return Ok(false);
+        }
+        let build = super::purge::start_build(&self.path)?;
+        {
+            let fresh = open_shard(&build, self.collection, self.dimension)?;
+            let mut offset = None;
+            loop {
+                let request = ScrollRequest {
+                    offset,
+                    limit: Some(PURGE_PAGE),
+                    filter: None,
+                    with_payload: Some(WithPayloadInterface::Bool(true)),
+                    with_vector: WithVector::Bool(true),
+                    order_by: None,
+                };
+                let (records, next) = self.with(|live| {
+                    live.scroll(request)
+                        .map_err(store_err("scroll during purge failed"))
+                })?;
+                if !records.is_empty() {
+                    let points = records
+                        .into_iter()
+                        .map(|record| {
+                            let payload = record.payload.map(|p| p.0).unwrap_or_default();
+                            let vectors = record.vector.ok_or_else(|| {
+                                Error::Store("a stored point has no vectors".into())
+                            })?;
+                            Ok(qdrant_edge::PointStruct::new(
+                                record.id,
+                                qdrant_edge::Vectors(vectors),
+                                Value::Object(payload),
+                            )
+                            .into())
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    fresh
+                        .update(UpdateOperation::PointOperation(
+                            PointOperations::UpsertPoints(PointInsertOperations::PointsList(
+                                points,
+                            )),
+                        ))
+                        .map_err(store_err("copy during purge failed"))?;
+                }
+                match next {
+                    Some(id) => offset = Some(id),
+                    None => break,
+                }
+            }
+            fresh.flush();
+        } // the fresh shard is closed here, before its directory is renamed
+        super::purge::finish_build(&self.path)?;
+
+        let mut live = self
+            .live
+            .write()
+            .map_err(|_| Error::Store("shard lock poisoned".into()))?;
+        drop(live.take()); // closes (and flushes) the old shard before its directory moves
+        let swapped = super::purge::swap_in(&self.path);
+        // Reopen whichever shard is now in place: the fresh one, or the old one put back.
+        *live = Some(open_shard(&self.path, self.collection, self.dimension)?);
+        drop(live);
+        swapped?;
+        super::purge::clear_pending(&self.path)?;
+        Ok(true)
+    }
+}
+
+/// Points copied per page when a purge rewrites a shard.
+const PURGE_PAGE: usize = 512;
 
 /// Qdrant embedded in-process: the shards of one generation of the data directory
 /// (see [`super::layout`]; the directory's lock is held there).
@@ -133,8 +261,8 @@ impl EdgeStore {
     ///
     /// Refuses a directory whose vectors were made by a different model (name, dimension or
     /// weights), naming both.
-    pub fn open(dir: &Path, model: &ModelInfo) -> Result<Self> {
-        let wanted = StoredModel::of(model);
+    pub fn open(dir: &Path, model: &ModelInfo, analyser: Analyser) -> Result<Self> {
+        let wanted = StoredModel::of(model, analyser);
         check_model(dir, &wanted)?;
         Self::open_shards(dir, model.dimension)
     }
@@ -154,19 +282,27 @@ impl EdgeStore {
         let mut shards = HashMap::new();
         for collection in [Collection::Postings, Collection::Seekers] {
             let path = dir.join(collection.name());
-            let shard = open_shard(&path, collection, dimension)?;
-            shards.insert(
-                collection,
-                Shard {
-                    shard,
-                    write_lock: Mutex::new(()),
-                },
-            );
+            shards.insert(collection, Shard::open(path, collection, dimension)?);
         }
         Ok(Self {
             shards,
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// Runs Qdrant's optimisers on every shard (vector index, segment merges, vacuum), blocking
+    /// writes to each meanwhile.
+    pub fn optimize(&self) -> Result<()> {
+        for collection in [Collection::Postings, Collection::Seekers] {
+            let shard = self.shard(collection);
+            let _writes = shard.lock_writes()?;
+            shard.with(|live| {
+                live.optimize().map_err(store_err("optimising failed"))?;
+                live.flush();
+                Ok(())
+            })?;
+        }
+        Ok(())
     }
 
     /// The generation directory this store lives in.
@@ -223,10 +359,17 @@ fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<E
             DENSE,
             EdgeVectorParamsBuilder::new(dimension, Distance::Cosine).build(),
         )
+        .sparse_vector(
+            LEXICAL,
+            EdgeSparseVectorParams::builder()
+                .modifier(Modifier::Idf)
+                .build(),
+        )
         .build();
     let exists = path.join("edge_config.json").exists();
     let shard = if exists {
-        EdgeShard::load(path, Some(config))
+        // The stored configuration: a shard written before word vectors still opens (for a re-index).
+        EdgeShard::load(path, None)
     } else {
         std::fs::create_dir_all(path)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
@@ -337,7 +480,8 @@ fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
     })
 }
 
-/// `w_sem · $score + w_geo · gauss_decay(geo_distance(origin, geo), scale)`, distances in metres.
+/// The fused score of [`crate::ranking`] as a Qdrant formula (distances in metres). The prefetch
+/// scores are `$score[0]` (cosine) and `$score[1]` (BM25 · IDF), or `$score` (the RRF score).
 fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
     let fusion = &query.fusion;
     let decay = Expression::Decay {
@@ -350,22 +494,79 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
         midpoint: Some(crate::ranking::DECAY_MIDPOINT as f32),
         scale: Some((fusion.decay_scale_km * 1000.0) as f32),
     };
-    let mut terms = vec![
-        Expression::Mult(vec![
-            Expression::Constant(fusion.semantic_weight as f32),
-            Expression::Variable("$score".into()),
-        ]),
-        Expression::Mult(vec![Expression::Constant(fusion.geo_weight as f32), decay]),
-    ];
+    let constant = |v: f64| Expression::Constant(v as f32);
+    let variable = |name: &str| Expression::Variable(name.into());
+    let mut defaults = HashMap::new();
+    let mut terms = Vec::new();
+    if query.uses_lexical() && fusion.mode == FusionMode::Rrf {
+        terms.push(Expression::Mult(vec![
+            constant(crate::ranking::rrf_scale(fusion)),
+            variable("$score"),
+        ]));
+        defaults.insert("$score".to_string(), Value::from(0.0));
+    } else {
+        // Normalised cosine: clamp01(($score[0] − floor) / (ceiling − floor)).
+        let scaled = Expression::Mult(vec![
+            Expression::Sum(vec![
+                variable("$score[0]"),
+                constant(-fusion.semantic_floor),
+            ]),
+            constant(1.0 / (fusion.semantic_ceiling - fusion.semantic_floor)),
+        ]);
+        terms.push(Expression::Mult(vec![
+            constant(fusion.semantic_weight),
+            clamp_unit(scaled),
+        ]));
+        // Found by words only: no semantic credit.
+        defaults.insert("$score[0]".to_string(), Value::from(fusion.semantic_floor));
+        if query.uses_lexical() {
+            // bm25 / (bm25 + saturation); 0 for candidates that share no word.
+            terms.push(Expression::Mult(vec![
+                constant(fusion.lexical_weight),
+                Expression::Div {
+                    left: Box::new(variable("$score[1]")),
+                    right: Box::new(Expression::Sum(vec![
+                        variable("$score[1]"),
+                        constant(fusion.lexical_saturation),
+                    ])),
+                    by_zero_default: Some(0.0),
+                },
+            ]));
+            defaults.insert("$score[1]".to_string(), Value::from(0.0));
+        }
+    }
+    terms.push(Expression::Mult(vec![constant(fusion.geo_weight), decay]));
     terms.extend(query.boosts.iter().map(boost_term));
     let formula = Formula {
         formula: Expression::Sum(terms),
-        defaults: HashMap::new(),
+        defaults,
     };
     let parsed = formula
         .try_into()
         .map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
     Ok(ScoringQuery::Formula(parsed))
+}
+
+/// `min(1, max(0, x))` from the operations a formula has: `max(0, x) = (x + |x|) / 2`, and
+/// `min(1, y) = (1 + y − |1 − y|) / 2`.
+fn clamp_unit(x: Expression) -> Expression {
+    let half = || Expression::Constant(0.5);
+    let positive = Expression::Mult(vec![
+        half(),
+        Expression::Sum(vec![x.clone(), Expression::Abs(Box::new(x))]),
+    ]);
+    let gap = Expression::Sum(vec![
+        Expression::Constant(1.0),
+        Expression::Neg(Box::new(positive.clone())),
+    ]);
+    Expression::Mult(vec![
+        half(),
+        Expression::Sum(vec![
+            Expression::Constant(1.0),
+            positive,
+            Expression::Neg(Box::new(Expression::Abs(Box::new(gap)))),
+        ]),
+    ])
 }
 
 /// `amount` (when unconditional) or `amount · [condition]` (a condition scores 1 or 0).
@@ -380,14 +581,32 @@ fn boost_term(boost: &Boost) -> Expression {
     }
 }
 
-fn dense_vector(vector: Option<VectorStructInternal>) -> Vec<f32> {
+fn sparse(terms: &SparseTerms) -> SparseVector {
+    SparseVector {
+        indices: terms.indices.clone(),
+        values: terms.values.clone(),
+    }
+}
+
+/// The dense and the sparse vector of a stored point.
+fn split_vectors(vector: Option<VectorStructInternal>) -> (Vec<f32>, SparseTerms) {
     match vector {
-        Some(VectorStructInternal::Named(mut named)) => match named.remove(DENSE) {
-            Some(VectorInternal::Dense(v)) => v,
-            _ => Vec::new(),
-        },
-        Some(VectorStructInternal::Single(v)) => v,
-        _ => Vec::new(),
+        Some(VectorStructInternal::Named(mut named)) => {
+            let dense = match named.remove(DENSE) {
+                Some(VectorInternal::Dense(v)) => v,
+                _ => Vec::new(),
+            };
+            let lexical = match named.remove(LEXICAL) {
+                Some(VectorInternal::Sparse(v)) => SparseTerms {
+                    indices: v.indices,
+                    values: v.values,
+                },
+                _ => SparseTerms::default(),
+            };
+            (dense, lexical)
+        }
+        Some(VectorStructInternal::Single(v)) => (v, SparseTerms::default()),
+        _ => (Vec::new(), SparseTerms::default()),
     }
 }
 
@@ -398,9 +617,11 @@ fn to_doc(payload: Option<Payload>, vector: Option<VectorStructInternal>) -> Res
         .and_then(Value::as_str)
         .ok_or_else(|| Error::Store("stored point has no id field".into()))?
         .to_string();
+    let (vector, lexical) = split_vectors(vector);
     Ok(StoredDoc {
         id,
-        vector: dense_vector(vector),
+        vector,
+        lexical,
         payload,
     })
 }
@@ -412,7 +633,11 @@ impl VectorStore for EdgeStore {
             .map(|doc| {
                 let mut payload: Map<String, Value> = doc.payload;
                 payload.insert(ID_FIELD.into(), Value::String(doc.id.clone()));
-                let vectors = qdrant_edge::Vectors::new_named([(DENSE, doc.vector)]);
+                let mut vectors = vec![(DENSE, qdrant_edge::Vector::new_dense(doc.vector))];
+                if !doc.lexical.is_empty() {
+                    vectors.push((LEXICAL, sparse(&doc.lexical).into()));
+                }
+                let vectors = qdrant_edge::Vectors::new_named(vectors);
                 qdrant_edge::PointStruct::new(
                     point_id(collection, &doc.id),
                     vectors,
@@ -422,32 +647,29 @@ impl VectorStore for EdgeStore {
             })
             .collect();
         let shard = self.shard(collection);
-        let _guard = shard
-            .write_lock
-            .lock()
-            .map_err(|_| Error::Store("write lock poisoned".into()))?;
-        // One operation, one WAL record: the batch lands whole or not at all.
-        shard
-            .shard
-            .update(UpdateOperation::PointOperation(
+        let _guard = shard.lock_writes()?;
+        shard.with(|live| {
+            // One operation, one WAL record: the batch lands whole or not at all.
+            live.update(UpdateOperation::PointOperation(
                 PointOperations::UpsertPoints(PointInsertOperations::PointsList(points)),
             ))
             .map_err(store_err("upsert failed"))?;
-        // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write survives a crash.
-        shard.shard.flush();
-        Ok(())
+            // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write
+            // survives a crash.
+            live.flush();
+            Ok(())
+        })
     }
 
     fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>> {
-        let records = self
-            .shard(collection)
-            .shard
-            .retrieve(
+        let records = self.shard(collection).with(|live| {
+            live.retrieve(
                 &[point_id(collection, id)],
                 Some(WithPayloadInterface::Bool(true)),
                 Some(WithVector::Bool(true)),
             )
-            .map_err(store_err("retrieve failed"))?;
+            .map_err(store_err("retrieve failed"))
+        })?;
         records
             .into_iter()
             .next()
@@ -457,26 +679,34 @@ impl VectorStore for EdgeStore {
 
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
         let shard = self.shard(collection);
-        let _guard = shard
-            .write_lock
-            .lock()
-            .map_err(|_| Error::Store("write lock poisoned".into()))?;
+        let _guard = shard.lock_writes()?;
         let pid = point_id(collection, id);
-        let existed = !shard
-            .shard
-            .retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None)
-            .map_err(store_err("retrieve failed"))?
-            .is_empty();
-        if existed {
-            shard
-                .shard
-                .update(UpdateOperation::PointOperation(
+        shard.with(|live| {
+            let existed = !live
+                .retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None)
+                .map_err(store_err("retrieve failed"))?
+                .is_empty();
+            if existed {
+                // Before the delete: a crash in between costs one needless purge, never a missed one.
+                super::purge::mark_pending(&shard.path)?;
+                live.update(UpdateOperation::PointOperation(
                     PointOperations::DeletePoints { ids: vec![pid] },
                 ))
                 .map_err(store_err("delete failed"))?;
-            shard.shard.flush();
+                live.flush();
+            }
+            Ok(existed)
+        })
+    }
+
+    fn purge_deleted(&self) -> Result<usize> {
+        let mut rewritten = 0;
+        for collection in [Collection::Postings, Collection::Seekers] {
+            if self.shard(collection).purge()? {
+                rewritten += 1;
+            }
         }
-        Ok(existed)
+        Ok(rewritten)
     }
 
     fn count(&self, collection: Collection) -> Result<usize> {
@@ -485,26 +715,48 @@ impl VectorStore for EdgeStore {
             exact: true,
         };
         self.shard(collection)
-            .shard
-            .count(request)
-            .map_err(store_err("count failed"))
+            .with(|live| live.count(request).map_err(store_err("count failed")))
     }
 
     fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>> {
         let filter = to_filter(&query.filters);
-        let prefetch = Prefetch {
+        let limit = query.prefetch.max(query.limit);
+        let candidates = |vector: VectorInternal, using: &str| Prefetch {
             prefetches: Vec::new(),
             query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
-                query: VectorInternal::Dense(query.vector.clone()),
-                using: Some(DENSE.into()),
+                query: vector,
+                using: Some(using.into()),
             }))),
-            limit: query.prefetch.max(query.limit),
+            limit,
             params: None,
             filter: filter.clone(),
             score_threshold: None,
         };
+        let semantic = candidates(VectorInternal::Dense(query.vector.clone()), DENSE);
+        let prefetches = if !query.uses_lexical() {
+            vec![semantic]
+        } else {
+            let lexical = candidates(VectorInternal::Sparse(sparse(&query.lexical)), LEXICAL);
+            match query.fusion.mode {
+                FusionMode::Scores => vec![semantic, lexical],
+                FusionMode::Rrf => vec![Prefetch {
+                    prefetches: vec![semantic, lexical],
+                    query: Some(ScoringQuery::Fusion(Fusion::Rrf {
+                        k: RRF_K,
+                        weights: Some(vec![
+                            OrderedFloat(query.fusion.semantic_weight as f32),
+                            OrderedFloat(query.fusion.lexical_weight as f32),
+                        ]),
+                    })),
+                    limit,
+                    params: None,
+                    filter: filter.clone(),
+                    score_threshold: None,
+                }],
+            }
+        };
         let request = QueryRequest {
-            prefetches: vec![prefetch],
+            prefetches,
             query: Some(fusion_formula(query)?),
             filter,
             score_threshold: None,
@@ -516,9 +768,7 @@ impl VectorStore for EdgeStore {
         };
         let points = self
             .shard(collection)
-            .shard
-            .query(request)
-            .map_err(store_err("query failed"))?;
+            .with(|live| live.query(request).map_err(store_err("query failed")))?;
         points
             .into_iter()
             .map(|p| {
@@ -528,6 +778,47 @@ impl VectorStore for EdgeStore {
                 })
             })
             .collect()
+    }
+
+    fn lexical_scores(
+        &self,
+        collection: Collection,
+        terms: &SparseTerms,
+        ids: &[String],
+    ) -> Result<HashMap<String, f64>> {
+        if terms.is_empty() || ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let request = QueryRequest {
+            prefetches: Vec::new(),
+            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                query: VectorInternal::Sparse(sparse(terms)),
+                using: Some(LEXICAL.into()),
+            }))),
+            filter: Some(Filter {
+                must: Some(vec![Condition::HasId(
+                    ids.iter().map(|id| point_id(collection, id)).collect(),
+                )]),
+                ..Filter::default()
+            }),
+            score_threshold: None,
+            limit: ids.len(),
+            offset: 0,
+            params: None,
+            with_vector: WithVector::Bool(false),
+            with_payload: WithPayloadInterface::Fields(vec![json_path(ID_FIELD)]),
+        };
+        let points = self.shard(collection).with(|live| {
+            live.query(request)
+                .map_err(store_err("lexical query failed"))
+        })?;
+        Ok(points
+            .into_iter()
+            .filter_map(|p| {
+                let id = p.payload?.0.get(ID_FIELD)?.as_str()?.to_string();
+                Some((id, f64::from(p.score)))
+            })
+            .collect())
     }
 
     fn scan(
@@ -553,9 +844,7 @@ impl VectorStore for EdgeStore {
         };
         let (records, next) = self
             .shard(collection)
-            .shard
-            .scroll(request)
-            .map_err(store_err("scroll failed"))?;
+            .with(|live| live.scroll(request).map_err(store_err("scroll failed")))?;
         let docs = records
             .into_iter()
             .map(|r| to_doc(r.payload, r.vector))
@@ -575,7 +864,7 @@ mod tests {
     use super::*;
     use crate::domain::GeoPoint;
     use crate::embed::Pooling;
-    use crate::ranking::{cosine, fuse, haversine_km, FusionParams};
+    use crate::ranking::{cosine, fuse, haversine_km, rrf_scale, rrf_term, FusionParams};
     use serde_json::json;
 
     fn model(name: &str, dimension: usize) -> ModelInfo {
@@ -602,40 +891,196 @@ mod tests {
         StoredDoc {
             id: id.into(),
             vector: unit(vector),
+            lexical: SparseTerms::default(),
             payload,
         }
+    }
+
+    /// A document whose words are `text` (analysed as the server does).
+    fn worded(id: &str, vector: &[f32], lat: f64, lon: f64, text: &str) -> StoredDoc {
+        StoredDoc {
+            lexical: Analyser::StemsAndBigrams.document_vector(text),
+            ..doc(id, vector, lat, lon)
+        }
+    }
+
+    /// Every file under `dir` whose bytes contain `needle`.
+    fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(needle.len()).any(|w| w == needle) {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn a_purge_erases_deleted_records_from_disk_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let with_text = |id: &str, v: &[f32], text: &str| {
+            let mut d = doc(id, v, 37.2, 127.0);
+            d.payload.insert("resume".into(), json!(text));
+            d
+        };
+        let kept = with_text("kept", &[1.0, 0.2], "KEPT-MARKER-2b9e");
+        {
+            let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
+            store
+                .upsert(
+                    Collection::Seekers,
+                    vec![
+                        kept.clone(),
+                        with_text("gone", &[0.1, 1.0], "GONE-MARKER-5d1c"),
+                    ],
+                )
+                .unwrap();
+            assert_eq!(store.purge_deleted().unwrap(), 0, "nothing deleted yet");
+            assert!(!files_containing(dir.path(), b"GONE-MARKER-5d1c").is_empty());
+
+            assert!(store.delete(Collection::Seekers, "gone").unwrap());
+            // Deleted but not yet purged: hidden from every answer, still on disk.
+            assert!(store.get(Collection::Seekers, "gone").unwrap().is_none());
+            assert!(!files_containing(dir.path(), b"GONE-MARKER-5d1c").is_empty());
+
+            assert_eq!(store.purge_deleted().unwrap(), 1);
+            assert_eq!(
+                files_containing(dir.path(), b"GONE-MARKER-5d1c"),
+                Vec::<PathBuf>::new()
+            );
+            assert!(!files_containing(dir.path(), b"KEPT-MARKER-2b9e").is_empty());
+            assert_eq!(store.count(Collection::Seekers).unwrap(), 1);
+            let stored = store.get(Collection::Seekers, "kept").unwrap().unwrap();
+            assert!(cosine(&stored.vector, &kept.vector) > 0.9999);
+            assert_eq!(stored.payload.get("resume"), kept.payload.get("resume"));
+            // Writes and indexed filters work on the rewritten shard.
+            store
+                .upsert(
+                    Collection::Seekers,
+                    vec![with_text("new", &[0.5, 0.5], "x")],
+                )
+                .unwrap();
+            let query = RankedQuery {
+                vector: unit(&[1.0, 0.2]),
+                origin: GeoPoint {
+                    lat: 37.2,
+                    lon: 127.0,
+                },
+                fusion: FusionParams::default(),
+                filters: vec![FieldFilter::IntRange {
+                    field: fields::BIRTH_YEAR,
+                    min: Some(1999),
+                    max: Some(2001),
+                }],
+                boosts: Vec::new(),
+                lexical: SparseTerms::default(),
+                limit: 10,
+                prefetch: 10,
+            };
+            let found = store.search(Collection::Seekers, &query).unwrap();
+            assert_eq!(found.len(), 2);
+            assert_eq!(found[0].doc.id, "kept");
+            assert_eq!(
+                store.purge_deleted().unwrap(),
+                0,
+                "nothing pending any more"
+            );
+        }
+        let reopened = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
+        assert_eq!(reopened.count(Collection::Seekers).unwrap(), 2);
+        assert!(reopened.get(Collection::Seekers, "gone").unwrap().is_none());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".purge"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    fn hybrid_docs() -> Vec<StoredDoc> {
+        vec![
+            worded(
+                "a",
+                &[1.0, 0.0, 0.0],
+                37.20,
+                126.90,
+                "CNC 선반 가공, 용접기능사 우대",
+            ),
+            worded(
+                "b",
+                &[0.8, 0.6, 0.0],
+                37.00,
+                127.10,
+                "용접기능사를 취득했습니다",
+            ),
+            worded("c", &[0.0, 1.0, 0.0], 37.16, 126.87, "회계 사무 보조"),
+            worded(
+                "d",
+                &[0.6, 0.0, 0.8],
+                35.10,
+                129.00,
+                "용접 생산직, 용접 경력자",
+            ),
+            worded("e", &[0.9, 0.1, 0.4], 37.10, 127.00, "간호조무사 요양병원"),
+        ]
     }
 
     #[test]
     fn the_store_ranks_with_the_same_formula_as_the_pure_functions() {
         let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 3)).unwrap();
-        let docs = vec![
-            doc("a", &[1.0, 0.0, 0.0], 37.20, 126.90),
-            doc("b", &[0.8, 0.6, 0.0], 37.00, 127.10),
-            doc("c", &[0.0, 1.0, 0.0], 37.16, 126.87),
-            doc("d", &[0.6, 0.0, 0.8], 35.10, 129.00),
-        ];
+        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
+        let docs = hybrid_docs();
         store.upsert(Collection::Seekers, docs.clone()).unwrap();
         let origin = GeoPoint {
             lat: 37.165,
             lon: 126.875,
         };
+        let terms = Analyser::StemsAndBigrams.query_vector("용접기능사 자격");
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let lexical = store
+            .lexical_scores(Collection::Seekers, &terms, &ids)
+            .unwrap();
+        assert!(lexical["b"] > 0.0 && lexical["a"] > 0.0 && !lexical.contains_key("c"));
+        let base = FusionParams::default();
         for fusion in [
             FusionParams {
                 semantic_weight: 1.0,
                 geo_weight: 0.0,
                 decay_scale_km: 10.0,
+                ..base
             },
             FusionParams {
                 semantic_weight: 0.5,
                 geo_weight: 0.5,
                 decay_scale_km: 10.0,
+                ..base
             },
             FusionParams {
                 semantic_weight: 0.1,
                 geo_weight: 1.0,
                 decay_scale_km: 50.0,
+                ..base
+            },
+            FusionParams {
+                semantic_weight: 0.4,
+                lexical_weight: 0.4,
+                geo_weight: 0.2,
+                decay_scale_km: 20.0,
+                semantic_floor: 0.5,
+                semantic_ceiling: 0.95,
+                lexical_saturation: 2.0,
+                ..base
+            },
+            FusionParams {
+                semantic_weight: 0.0,
+                lexical_weight: 1.0,
+                geo_weight: 0.1,
+                ..base
             },
         ] {
             let query = RankedQuery {
@@ -644,8 +1089,9 @@ mod tests {
                 fusion,
                 filters: vec![],
                 boosts: vec![],
+                lexical: terms.clone(),
                 prefetch: 10,
-                limit: 4,
+                limit: 5,
             };
             let hits = store.search(Collection::Seekers, &query).unwrap();
             let mut expected: Vec<(String, f64)> = docs
@@ -653,10 +1099,16 @@ mod tests {
                 .map(|d| {
                     let p: GeoPoint =
                         serde_json::from_value(d.payload[fields::GEO].clone()).unwrap();
+                    let words = if query.uses_lexical() {
+                        lexical.get(&d.id).copied().unwrap_or(0.0)
+                    } else {
+                        0.0
+                    };
                     (
                         d.id.clone(),
                         fuse(
                             cosine(&query.vector, &d.vector),
+                            words,
                             haversine_km(origin, p),
                             &fusion,
                         )
@@ -667,21 +1119,133 @@ mod tests {
             expected.sort_by(|a, b| b.1.total_cmp(&a.1));
             let got: Vec<(String, f64)> =
                 hits.iter().map(|h| (h.doc.id.clone(), h.score)).collect();
+            for (g, e) in got.iter().zip(&expected) {
+                assert!(
+                    (g.1 - e.1).abs() < 1e-4,
+                    "{fusion:?}: {got:?} vs {expected:?}"
+                );
+            }
             assert_eq!(
                 got.iter().map(|g| &g.0).collect::<Vec<_>>(),
                 expected.iter().map(|e| &e.0).collect::<Vec<_>>(),
                 "{fusion:?}"
             );
-            for (g, e) in got.iter().zip(&expected) {
-                assert!((g.1 - e.1).abs() < 1e-4, "{g:?} vs {e:?}");
-            }
         }
+    }
+
+    #[test]
+    fn rank_fusion_in_the_store_matches_the_ranks_of_both_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
+        let docs = hybrid_docs();
+        store.upsert(Collection::Seekers, docs.clone()).unwrap();
+        let origin = GeoPoint {
+            lat: 37.165,
+            lon: 126.875,
+        };
+        let terms = Analyser::StemsAndBigrams.query_vector("용접기능사");
+        let fusion = FusionParams {
+            semantic_weight: 0.6,
+            lexical_weight: 0.4,
+            geo_weight: 0.2,
+            mode: FusionMode::Rrf,
+            ..FusionParams::default()
+        };
+        let query = RankedQuery {
+            vector: unit(&[1.0, 0.1, 0.0]),
+            origin,
+            fusion,
+            filters: vec![],
+            boosts: vec![],
+            lexical: terms.clone(),
+            prefetch: 10,
+            limit: 5,
+        };
+        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+        let lexical = store
+            .lexical_scores(Collection::Seekers, &terms, &ids)
+            .unwrap();
+        let rank = |scores: &[(String, f64)], id: &str| scores.iter().position(|(i, _)| i == id);
+        let mut by_meaning: Vec<(String, f64)> = docs
+            .iter()
+            .map(|d| (d.id.clone(), cosine(&query.vector, &d.vector)))
+            .collect();
+        by_meaning.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut by_words: Vec<(String, f64)> =
+            lexical.iter().map(|(id, s)| (id.clone(), *s)).collect();
+        by_words.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for hit in store.search(Collection::Seekers, &query).unwrap() {
+            let id = hit.doc.id.as_str();
+            let rrf = rank(&by_meaning, id).map_or(0.0, |r| rrf_term(r, 0.6))
+                + rank(&by_words, id).map_or(0.0, |r| rrf_term(r, 0.4));
+            let p: GeoPoint = serde_json::from_value(hit.doc.payload[fields::GEO].clone()).unwrap();
+            let want = rrf * rrf_scale(&fusion)
+                + 0.2 * crate::ranking::gauss_decay(haversine_km(origin, p), fusion.decay_scale_km);
+            assert!(
+                (hit.score - want).abs() < 1e-4,
+                "{id}: {} vs {want}",
+                hit.score
+            );
+        }
+    }
+
+    #[test]
+    fn idf_follows_the_documents_as_they_arrive_and_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
+        let terms = Analyser::Stems.query_vector("용접기능사");
+        let score_of_first = |store: &EdgeStore| {
+            store
+                .lexical_scores(Collection::Postings, &terms, &["p0".to_string()])
+                .unwrap()["p0"]
+        };
+        let mut docs = vec![worded("p0", &[1.0, 0.0], 37.0, 127.0, "용접기능사 우대")];
+        docs.extend(
+            (1..20).map(|i| worded(&format!("x{i}"), &[0.0, 1.0], 37.0, 127.0, "회계 사무")),
+        );
+        store.upsert(Collection::Postings, docs).unwrap();
+        let rare = score_of_first(&store);
+        let more: Vec<StoredDoc> = (0..10)
+            .map(|i| {
+                worded(
+                    &format!("w{i}"),
+                    &[1.0, 0.0],
+                    37.0,
+                    127.0,
+                    "용접기능사 필수",
+                )
+            })
+            .collect();
+        store.upsert(Collection::Postings, more).unwrap();
+        let common = score_of_first(&store);
+        assert!(
+            common < rare,
+            "a word in more documents weighs less: {common} vs {rare}"
+        );
+        for i in 0..10 {
+            store
+                .delete(Collection::Postings, &format!("w{i}"))
+                .unwrap();
+        }
+        let rare_again = score_of_first(&store);
+        assert!(
+            (rare_again - rare).abs() < 1e-4 * rare.max(1.0),
+            "{rare_again} vs {rare}"
+        );
+        // Qdrant's IDF: ln(1 + (N − n + 0.5) / (n + 0.5)), here N = 20, n = 1.
+        let weight = f64::from(Analyser::Stems.document_vector("용접기능사 우대").values[0]);
+        let idf = (1.0 + (20.0 - 1.0 + 0.5) / (1.0 + 0.5_f64)).ln();
+        assert!(
+            (rare - weight * idf).abs() < 1e-3,
+            "{rare} vs {}",
+            weight * idf
+        );
     }
 
     #[test]
     fn filters_and_radius_apply_inside_the_query() {
         let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
         let mut docs = vec![
             doc("near", &[1.0, 0.0], 37.0, 127.0),
             doc("far", &[1.0, 0.0], 35.0, 129.0),
@@ -699,6 +1263,7 @@ mod tests {
             fusion: FusionParams::default(),
             filters: vec![],
             boosts: vec![],
+            lexical: SparseTerms::default(),
             prefetch: 10,
             limit: 10,
         };
@@ -729,7 +1294,7 @@ mod tests {
     fn writes_survive_reopening_and_deletes_remove_the_vector() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+            let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
             store
                 .upsert(
                     Collection::Postings,
@@ -742,7 +1307,7 @@ mod tests {
             assert!(store.delete(Collection::Postings, "p2").unwrap());
             assert!(!store.delete(Collection::Postings, "p2").unwrap());
         }
-        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
         let p1 = store.get(Collection::Postings, "p1").unwrap().unwrap();
         assert!(cosine(&p1.vector, &[1.0, 0.0]) > 0.9999);
         assert!(store.get(Collection::Postings, "p2").unwrap().is_none());
@@ -753,8 +1318,8 @@ mod tests {
     #[test]
     fn another_model_or_other_weights_are_refused_naming_both() {
         let dir = tempfile::tempdir().unwrap();
-        drop(EdgeStore::open(dir.path(), &model("alpha", 2)).unwrap());
-        let err = EdgeStore::open(dir.path(), &model("beta", 3))
+        drop(EdgeStore::open(dir.path(), &model("alpha", 2), Analyser::default()).unwrap());
+        let err = EdgeStore::open(dir.path(), &model("beta", 3), Analyser::default())
             .err()
             .unwrap()
             .to_string();
@@ -767,8 +1332,8 @@ mod tests {
             ..model("gamma", 2)
         };
         let other = tempfile::tempdir().unwrap();
-        drop(EdgeStore::open(other.path(), &hashed("aaaa1111")).unwrap());
-        let err = EdgeStore::open(other.path(), &hashed("bbbb2222"))
+        drop(EdgeStore::open(other.path(), &hashed("aaaa1111"), Analyser::default()).unwrap());
+        let err = EdgeStore::open(other.path(), &hashed("bbbb2222"), Analyser::default())
             .err()
             .unwrap()
             .to_string();
@@ -776,14 +1341,14 @@ mod tests {
             err.contains("aaaa1111") && err.contains("bbbb2222"),
             "{err}"
         );
-        assert!(EdgeStore::open(other.path(), &hashed("aaaa1111")).is_ok());
-        assert!(EdgeStore::open(dir.path(), &model("alpha", 2)).is_ok());
+        assert!(EdgeStore::open(other.path(), &hashed("aaaa1111"), Analyser::default()).is_ok());
+        assert!(EdgeStore::open(dir.path(), &model("alpha", 2), Analyser::default()).is_ok());
     }
 
     #[test]
     fn scan_pages_through_every_document_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 2)).unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
         let docs: Vec<StoredDoc> = (0..23)
             .map(|i| doc(&format!("s{i}"), &[1.0, i as f32], 37.0, 127.0))
             .collect();

@@ -2,17 +2,21 @@
 //!
 //! - [`edge`]: Qdrant embedded in-process through `qdrant-edge` (the default), one shard per
 //!   collection under the data directory.
+//! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
+//! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
 //!
 //! The store ranks inside its own query: a dense-vector prefetch (with the filters), rescored by
 //! `w_sem · similarity + w_geo · gauss_decay(distance, scale)` (see [`crate::ranking`]).
 
 pub mod edge;
 pub mod layout;
+pub mod purge;
 
 use serde_json::{Map, Value};
 
 use crate::domain::GeoPoint;
 use crate::error::Result;
+use crate::lexical::SparseTerms;
 use crate::ranking::FusionParams;
 
 /// The two kinds of record jobmatch stores; each is one collection (one shard).
@@ -44,6 +48,8 @@ impl Collection {
 pub struct StoredDoc {
     pub id: String,
     pub vector: Vec<f32>,
+    /// BM25 term weights of the record's words (see [`crate::lexical`]); empty: no words.
+    pub lexical: SparseTerms,
     pub payload: Map<String, Value>,
 }
 
@@ -86,9 +92,18 @@ pub struct RankedQuery {
     pub filters: Vec<FieldFilter>,
     /// Added to the fused score.
     pub boosts: Vec<Boost>,
-    /// Semantic candidates considered before the distance rescoring.
+    /// Query terms of the origin's words (weight 1 each; the store applies IDF).
+    pub lexical: SparseTerms,
+    /// Candidates fetched per signal (semantic, lexical) before the fused rescoring.
     pub prefetch: usize,
     pub limit: usize,
+}
+
+impl RankedQuery {
+    /// Whether the lexical signal takes part (a weight and at least one query term).
+    pub fn uses_lexical(&self) -> bool {
+        self.fusion.lexical_weight > 0.0 && !self.lexical.is_empty()
+    }
 }
 
 /// A result of a ranked search, with its stored vector so the caller can explain the score.
@@ -103,10 +118,21 @@ pub trait VectorStore: Send + Sync + 'static {
     /// Inserts or replaces the documents by id, all or nothing, durably before returning.
     fn upsert(&self, collection: Collection, docs: Vec<StoredDoc>) -> Result<()>;
     fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>>;
-    /// Removes the document and its vector; `false` when there was none.
+    /// Removes the document and its vector at once from every answer; `false` when there was none.
+    /// The bytes leave the disk at the next [`VectorStore::purge_deleted`].
     fn delete(&self, collection: Collection, id: &str) -> Result<bool>;
+    /// Erases deleted documents from disk (vectors, payloads and the log that recorded them);
+    /// returns how many collections were rewritten (0: nothing was pending).
+    fn purge_deleted(&self) -> Result<usize>;
     fn count(&self, collection: Collection) -> Result<usize>;
     fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>>;
+    /// BM25 · IDF scores of the documents `ids` for the query `terms` (ids sharing no term are absent).
+    fn lexical_scores(
+        &self,
+        collection: Collection,
+        terms: &SparseTerms,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, f64>>;
     /// One page of every stored document in a stable order, from `cursor` (None: the start);
     /// returns the page and the cursor of the next one (None: the end).
     fn scan(

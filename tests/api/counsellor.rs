@@ -193,11 +193,17 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
         let s = m.score.as_ref().unwrap();
         let fused = fuse(
             s.semantic_similarity,
+            s.lexical_score,
             s.distance_km,
             &FusionParams {
                 semantic_weight: s.semantic_weight,
+                lexical_weight: s.lexical_weight,
                 geo_weight: s.geo_weight,
                 decay_scale_km: s.decay_scale_km,
+                mode: s.fusion.parse().unwrap(),
+                semantic_floor: s.semantic_floor,
+                semantic_ceiling: s.semantic_ceiling,
+                lexical_saturation: s.lexical_saturation,
             },
         )
         .final_score;

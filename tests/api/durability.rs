@@ -147,3 +147,109 @@ async fn sigterm_drains_a_request_in_flight_and_exits_cleanly() {
     let mut client = server.client().await;
     assert!(present(&mut client, "slow-11").await);
 }
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Segment directories of the serving generation's seekers shard.
+fn seeker_segments(data_dir: &std::path::Path) -> Vec<String> {
+    let current = std::fs::read_to_string(data_dir.join("CURRENT")).unwrap();
+    let segments = data_dir.join(current.trim()).join("seekers/segments");
+    std::fs::read_dir(segments)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_seekers_text_and_vector_leave_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await; // purges every second (tests/common)
+    let mut client = server.client().await;
+    let gone = seeker(
+        "erase-me",
+        "용접 생산직",
+        "개인정보 ERASE-MARKER-7f3a 용접기능사를 취득했습니다.",
+        region("경기도 화성시"),
+    );
+    let kept = seeker(
+        "keep-me",
+        "CNC 선반",
+        "KEEP-MARKER-91c2 CNC 선반 가공 경력 2년.",
+        region("경기도 화성시"),
+    );
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![gone, kept.clone()],
+        })
+        .await
+        .unwrap();
+    // The check below can fail: the text is on disk until the purge.
+    assert!(!files_containing(dir.path(), "ERASE-MARKER-7f3a").is_empty());
+    let segments_before = seeker_segments(dir.path());
+
+    client
+        .delete_seeker(pb::DeleteRequest {
+            id: "erase-me".into(),
+        })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !files_containing(dir.path(), "ERASE-MARKER-7f3a").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the deleted text is still on disk after 30 s: {:?}",
+            files_containing(dir.path(), "ERASE-MARKER-7f3a")
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The vector went with the segment files that held it: none of them is left.
+    let segments_after = seeker_segments(dir.path());
+    assert!(
+        segments_before.iter().all(|s| !segments_after.contains(s)),
+        "{segments_before:?} vs {segments_after:?}"
+    );
+    assert!(!files_containing(dir.path(), "KEEP-MARKER-91c2").is_empty());
+    assert_eq!(
+        client
+            .get_seeker(pb::GetRequest {
+                id: "keep-me".into()
+            })
+            .await
+            .unwrap()
+            .into_inner(),
+        kept
+    );
+    server.stop().await;
+
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    assert!(present(&mut client, "keep-me").await);
+    assert!(!present(&mut client, "erase-me").await);
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![seeker(
+                "after",
+                "용접",
+                "용접 경력",
+                region("경기도 화성시"),
+            )],
+        })
+        .await
+        .unwrap();
+    assert!(present(&mut client, "after").await);
+    server.stop().await;
+}

@@ -57,6 +57,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             data_dir: data_dir.to_path_buf(),
             model_dir: model_dir(),
             skills_vocabulary: None,
+            analyser: Default::default(),
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),
@@ -74,6 +75,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         tls: None,
         max_message_bytes: 4 * 1024 * 1024,
         request_timeout: None,
+        purge_interval: std::time::Duration::from_secs(1),
     }
 }
 

@@ -1227,18 +1227,13 @@ mod tests {
                 .delete(Collection::Postings, &format!("w{i}"))
                 .unwrap();
         }
+        // Qdrant counts a deleted point in its IDF statistics until the segment is rewritten: the
+        // purge (every --purge-interval-secs in the server) brings the statistics back.
+        assert_eq!(store.purge_deleted().unwrap(), 1);
         let rare_again = score_of_first(&store);
         assert!(
             (rare_again - rare).abs() < 1e-4 * rare.max(1.0),
             "{rare_again} vs {rare}"
-        );
-        // Qdrant's IDF: ln(1 + (N − n + 0.5) / (n + 0.5)), here N = 20, n = 1.
-        let weight = f64::from(Analyser::Stems.document_vector("용접기능사 우대").values[0]);
-        let idf = (1.0 + (20.0 - 1.0 + 0.5) / (1.0 + 0.5_f64)).ln();
-        assert!(
-            (rare - weight * idf).abs() < 1e-3,
-            "{rare} vs {}",
-            weight * idf
         );
     }
 

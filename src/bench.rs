@@ -330,6 +330,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         query_prefix: String::new(),
         passage_prefix: String::new(),
         weights_sha256: String::new(),
+        similarity_band: None,
     };
     let store = EdgeStore::open(scratch.path(), &model, analyser)?;
     let place = |rng: &mut SplitMix| GeoPoint {

@@ -436,13 +436,15 @@ pub struct RankingArgs {
     #[arg(long, env = "JOBMATCH_FUSION", default_value = FusionParams::default().mode.name())]
     pub fusion: FusionMode,
 
-    /// Cosine similarity that counts as no semantic match (normalised to 0).
-    #[arg(long, env = "JOBMATCH_SEMANTIC_FLOOR", default_value_t = FusionParams::default().semantic_floor)]
-    pub semantic_floor: f64,
+    /// Cosine similarity that counts as no semantic match (normalised to 0). Default: the model's
+    /// similarity_floor (jobmatch-model.toml), else 0.
+    #[arg(long, env = "JOBMATCH_SEMANTIC_FLOOR", requires = "semantic_ceiling")]
+    pub semantic_floor: Option<f64>,
 
-    /// Cosine similarity that counts as a full semantic match (normalised to 1).
-    #[arg(long, env = "JOBMATCH_SEMANTIC_CEILING", default_value_t = FusionParams::default().semantic_ceiling)]
-    pub semantic_ceiling: f64,
+    /// Cosine similarity that counts as a full semantic match (normalised to 1). Default: the
+    /// model's similarity_ceiling, else 1.
+    #[arg(long, env = "JOBMATCH_SEMANTIC_CEILING", requires = "semantic_floor")]
+    pub semantic_ceiling: Option<f64>,
 
     /// BM25 score that normalises to 0.5 (bm25 / (bm25 + saturation)).
     #[arg(long, env = "JOBMATCH_LEXICAL_SATURATION", default_value_t = FusionParams::default().lexical_saturation)]
@@ -593,10 +595,15 @@ impl RankingArgs {
                 geo_weight: self.geo_weight,
                 decay_scale_km: self.decay_scale_km,
                 mode: self.fusion,
-                semantic_floor: self.semantic_floor,
-                semantic_ceiling: self.semantic_ceiling,
+                semantic_floor: self
+                    .semantic_floor
+                    .unwrap_or(FusionParams::default().semantic_floor),
+                semantic_ceiling: self
+                    .semantic_ceiling
+                    .unwrap_or(FusionParams::default().semantic_ceiling),
                 lexical_saturation: self.lexical_saturation,
             },
+            band_from_model: self.semantic_floor.is_none(),
             prefetch: self.prefetch,
         }
     }

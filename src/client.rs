@@ -226,6 +226,7 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
         None => {
             let ranking = RankingSettings {
                 defaults: Default::default(),
+                band_from_model: true,
                 prefetch: 1,
             };
             Sink::Direct(
@@ -529,6 +530,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     let mut per_model = Vec::new();
     let mut tuning = Vec::new();
     let mut ablation = Vec::new();
+    let mut given = None;
     for dir in &model_dirs {
         eprintln!(
             "indexing {} postings and {} seekers with {}",
@@ -538,6 +540,15 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
         );
         let mut indexed = eval::index(dir, &set, fusion, args.analyser).await?;
         indexed.ignore_seeker_commute = args.ignore_seeker_commute;
+        // As the server would: the model's similarity band unless the flags set one.
+        let mut fusion = fusion;
+        if settings.band_from_model {
+            if let Some((floor, ceiling)) = indexed.matcher.embedder().info().similarity_band {
+                fusion.semantic_floor = floor;
+                fusion.semantic_ceiling = ceiling;
+            }
+        }
+        given.get_or_insert(fusion);
         let per_seeker = indexed.evaluate(&set.qrels, fusion).await?;
         models.push(eval::ModelReport {
             model: indexed.model.clone(),
@@ -579,7 +590,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     let report = eval::Report {
         seekers_evaluated: per_model[0].len(),
         analyser: args.analyser.name().to_string(),
-        fusion: fusion.into(),
+        fusion: given.unwrap_or(fusion).into(),
         models,
         difference,
         tuning,

@@ -292,7 +292,7 @@ pub struct EvalSet {
 
 /// A model loaded with the evaluation records stored in a scratch data directory.
 pub struct Indexed {
-    matcher: Matcher,
+    pub matcher: Matcher,
     pub model: String,
     /// Rank beyond each seeker's own max commute (the server's default is to respect it).
     pub ignore_seeker_commute: bool,
@@ -319,6 +319,7 @@ pub async fn index(
     };
     let ranking = RankingSettings {
         defaults,
+        band_from_model: false,
         prefetch: 1000,
     };
     let matcher = open_matcher(&config, ranking, BatchingConfig::default()).await?;

@@ -104,6 +104,9 @@ pub struct Recommendation<O, T> {
 #[derive(Debug, Clone, Copy)]
 pub struct RankingSettings {
     pub defaults: FusionParams,
+    /// Take the semantic floor and ceiling from the model (its similarity band) rather than
+    /// `defaults`, when the model has one.
+    pub band_from_model: bool,
     /// Semantic candidates considered before distance rescoring (at least `top_k`).
     pub prefetch: usize,
 }
@@ -445,9 +448,22 @@ impl Matcher {
         blocking(move || store.count(collection)).await
     }
 
+    /// The server's default fusion settings, with the serving model's similarity band unless the
+    /// configuration set one.
+    pub fn default_fusion(&self) -> FusionParams {
+        let mut defaults = self.ranking.defaults;
+        if self.ranking.band_from_model {
+            if let Some((floor, ceiling)) = self.engine().embedder.info().similarity_band {
+                defaults.semantic_floor = floor;
+                defaults.semantic_ceiling = ceiling;
+            }
+        }
+        defaults
+    }
+
     /// The weights a request ends up with (its own, else the server's defaults).
     pub fn fusion(&self, request: &RankingRequest) -> Result<FusionParams> {
-        let d = self.ranking.defaults;
+        let d = self.default_fusion();
         let fusion = FusionParams {
             semantic_weight: request.semantic_weight.unwrap_or(d.semantic_weight),
             lexical_weight: request.lexical_weight.unwrap_or(d.lexical_weight),

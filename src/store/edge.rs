@@ -876,6 +876,7 @@ mod tests {
             query_prefix: String::new(),
             passage_prefix: String::new(),
             weights_sha256: String::new(),
+            similarity_band: None,
         }
     }
 
@@ -1009,7 +1010,7 @@ mod tests {
                 &[1.0, 0.0, 0.0],
                 37.20,
                 126.90,
-                "CNC 선반 가공, 용접기능사 우대",
+                "CNC 선반 가공, 용접기능사 우대, 기숙사 제공",
             ),
             worded(
                 "b",
@@ -1183,7 +1184,7 @@ mod tests {
                 + 0.2 * crate::ranking::gauss_decay(haversine_km(origin, p), fusion.decay_scale_km);
             assert!(
                 (hit.score - want).abs() < 1e-4,
-                "{id}: {} vs {want}",
+                "{id}: {} vs {want}; meaning {by_meaning:?}, words {by_words:?}",
                 hit.score
             );
         }

@@ -350,6 +350,8 @@ fn eval_prints_metrics_for_two_models_and_writes_json() {
         .arg("--json")
         .arg(&json)
         .arg("--ablation")
+        // The ranking among all postings, which the weights decide (the commute is a filter).
+        .arg("--ignore-seeker-commute")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

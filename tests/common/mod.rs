@@ -61,6 +61,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),
+            band_from_model: true,
             prefetch: 1000,
         },
         limits: Limits {

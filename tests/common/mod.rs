@@ -246,11 +246,13 @@ pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
 }
 
 /// Ranking options with explicit weights (server default decay scale).
+/// Meaning against distance only (no word signal).
 pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
     pb::RankingOptions {
         top_k,
         semantic_weight: Some(semantic),
         geo_weight: Some(geo),
+        lexical_weight: Some(0.0),
         ..Default::default()
     }
 }

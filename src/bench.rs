@@ -106,7 +106,8 @@ pub fn embed_benchmark(
 pub struct HybridBenchSettings {
     pub seekers: usize,
     pub queries: usize,
-    pub prefetch: usize,
+    /// Candidates per signal; each value is timed as its own set of variants.
+    pub prefetch: Vec<usize>,
     pub top_k: usize,
     /// Run Qdrant's optimisers (HNSW index, segment merges) after loading, as a maintained store would be.
     pub optimize: bool,
@@ -127,7 +128,6 @@ pub struct LatencyRow {
 pub struct HybridBenchReport {
     pub seekers: usize,
     pub queries: usize,
-    pub prefetch: usize,
     pub top_k: usize,
     pub optimized: bool,
     pub load_seconds: f64,
@@ -366,7 +366,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             lexical: analyser.document_vector(&text),
             payload,
         });
-        if batch.len() == 500 {
+        if batch.len() == 2000 {
             store.upsert(Collection::Seekers, std::mem::take(&mut batch))?;
         }
     }
@@ -379,7 +379,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     let load_seconds = started.elapsed().as_secs_f64();
 
     let base = FusionParams::default();
-    let variants = [
+    let kinds = [
         (
             "dense only",
             FusionParams {
@@ -407,13 +407,22 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             },
         ),
     ];
+    let variants: Vec<(String, FusionParams, usize)> = settings
+        .prefetch
+        .iter()
+        .flat_map(|&prefetch| {
+            kinds.iter().map(move |(name, fusion)| {
+                (format!("{name}, prefetch {prefetch}"), *fusion, prefetch)
+            })
+        })
+        .collect();
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for q in 0..settings.queries + 5 {
         let words = 30 + rng.below(60);
         let text = bench_text(&mut rng, words);
         let origin = place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
-        for (v, (_, fusion)) in variants.iter().enumerate() {
+        for (v, (_, fusion, prefetch)) in variants.iter().enumerate() {
             let query = RankedQuery {
                 vector: vector.clone(),
                 origin,
@@ -421,7 +430,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 filters: vec![FieldFilter::CommuteReaches { center: origin }],
                 boosts: Vec::new(),
                 lexical: analyser.query_vector(&text),
-                prefetch: settings.prefetch.max(settings.top_k),
+                prefetch: (*prefetch).max(settings.top_k),
                 limit: settings.top_k,
             };
             let start = Instant::now();
@@ -439,7 +448,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     let rows = variants
         .iter()
         .zip(timings)
-        .map(|((name, _), mut ms)| {
+        .map(|((name, _, _), mut ms)| {
             ms.sort_by(f64::total_cmp);
             LatencyRow {
                 variant: name.to_string(),
@@ -453,7 +462,6 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     Ok(HybridBenchReport {
         seekers: settings.seekers,
         queries: settings.queries,
-        prefetch: settings.prefetch,
         top_k: settings.top_k,
         optimized: settings.optimize,
         load_seconds,

@@ -219,9 +219,15 @@ pub struct BenchHybridArgs {
     /// Queries timed per variant.
     #[arg(long, env = "JOBMATCH_BENCH_QUERIES", default_value_t = 500)]
     pub queries: usize,
-    /// Candidates fetched per signal (the server's --prefetch).
-    #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
-    pub prefetch: usize,
+    /// Candidates fetched per signal (the server's --prefetch); several values, comma-separated,
+    /// are timed side by side.
+    #[arg(
+        long,
+        env = "JOBMATCH_PREFETCH",
+        value_delimiter = ',',
+        default_value = "1000"
+    )]
+    pub prefetch: Vec<usize>,
     /// Results per query.
     #[arg(long, env = "JOBMATCH_TOP_K", default_value_t = 10)]
     pub top_k: usize,

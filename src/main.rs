@@ -111,7 +111,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let settings = jobmatch::bench::HybridBenchSettings {
                 seekers: args.seekers,
                 queries: args.queries,
-                prefetch: args.prefetch,
+                prefetch: args.prefetch.clone(),
                 top_k: args.top_k,
                 optimize: args.optimize,
                 seed: args.seed,
@@ -120,17 +120,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 tokio::task::spawn_blocking(move || jobmatch::bench::hybrid_benchmark(&settings))
                     .await??;
             println!(
-                "{} synthetic seekers (loaded in {:.0} s{}), {} queries per variant, prefetch {}, top {}",
+                "{} synthetic seekers (loaded in {:.0} s{}), {} queries per variant, top {}",
                 report.seekers,
                 report.load_seconds,
                 if report.optimized { ", optimised" } else { "" },
                 report.queries,
-                report.prefetch,
                 report.top_k
             );
             for row in &report.rows {
                 println!(
-                    "{:<16} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms",
+                    "{:<30} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms",
                     row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms
                 );
             }

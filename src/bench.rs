@@ -134,11 +134,11 @@ pub struct HybridBenchReport {
     pub rows: Vec<LatencyRow>,
 }
 
-/// SplitMix64: a small, seedable generator (the benchmark must be repeatable).
-struct SplitMix(u64);
+/// SplitMix64: a small, seedable generator (benchmarks must be repeatable).
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -23,7 +23,7 @@
 //! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
 //! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
 //! - [`loadtest`]: `jobmatch loadtest`, concurrent clients with a mix of operations (loopback only).
-//! - [`bench`]: `jobmatch bench-embed`, the engine's side of `scripts/bench-embed`.
+//! - [`bench`]: `jobmatch bench-embed` (the engine's side of `scripts/bench-embed`) and `bench-hybrid` (store latency at scale).
 
 pub mod api;
 pub mod auth;

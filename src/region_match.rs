@@ -156,14 +156,8 @@ pub fn random_problem(
     max_lists_per_seeker: usize,
     seed: u64,
 ) -> Problem {
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
+    let mut rng = crate::bench::SplitMix(seed);
+    let mut next = move || rng.next();
     let mut candidates = Vec::new();
     for posting in 0..postings {
         let mut chosen = HashSet::new();

@@ -197,22 +197,7 @@ async fn score_breakdown_matches_the_pure_formula() {
             (s.semantic_weight, s.geo_weight, s.decay_scale_km),
             (0.6, 0.4, 20.0)
         );
-        let fusion = jobmatch::ranking::FusionParams {
-            semantic_weight: s.semantic_weight,
-            lexical_weight: s.lexical_weight,
-            geo_weight: s.geo_weight,
-            decay_scale_km: s.decay_scale_km,
-            mode: s.fusion.parse().unwrap(),
-            semantic_floor: s.semantic_floor,
-            semantic_ceiling: s.semantic_ceiling,
-            lexical_saturation: s.lexical_saturation,
-        };
-        let expected = jobmatch::ranking::fuse(
-            s.semantic_similarity,
-            s.lexical_score,
-            s.distance_km,
-            &fusion,
-        );
+        let expected = pure_fusion(&s);
         assert!((s.final_score - expected.final_score).abs() < 1e-4, "{c:?}");
         assert!((s.relevance - expected.relevance).abs() < 1e-4, "{c:?}");
         assert!((s.geo_score - gauss_decay(s.distance_km, 20.0)).abs() < 1e-9);

@@ -2,7 +2,6 @@
 //! commute, and boosts.
 
 use jobmatch::api::pb;
-use jobmatch::ranking::{fuse, FusionParams};
 
 use crate::common::*;
 
@@ -191,22 +190,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     assert_eq!(only_gh(&boosted), vec!["h", "g"]);
     for m in &boosted {
         let s = m.score.as_ref().unwrap();
-        let fused = fuse(
-            s.semantic_similarity,
-            s.lexical_score,
-            s.distance_km,
-            &FusionParams {
-                semantic_weight: s.semantic_weight,
-                lexical_weight: s.lexical_weight,
-                geo_weight: s.geo_weight,
-                decay_scale_km: s.decay_scale_km,
-                mode: s.fusion.parse().unwrap(),
-                semantic_floor: s.semantic_floor,
-                semantic_ceiling: s.semantic_ceiling,
-                lexical_saturation: s.lexical_saturation,
-            },
-        )
-        .final_score;
+        let fused = pure_fusion(s).final_score;
         let expected_boost = if m.seeker_id == "g" { 0.0 } else { 1.0 };
         assert!(
             (s.boost - expected_boost).abs() < 1e-9,

@@ -246,6 +246,26 @@ pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
 }
 
 /// Ranking options with explicit weights (server default decay scale).
+/// The pure formula (`jobmatch::ranking::fuse`) applied to the values and settings a result reports.
+pub fn pure_fusion(s: &pb::ScoreBreakdown) -> jobmatch::ranking::ScoreBreakdown {
+    let fusion = FusionParams {
+        semantic_weight: s.semantic_weight,
+        lexical_weight: s.lexical_weight,
+        geo_weight: s.geo_weight,
+        decay_scale_km: s.decay_scale_km,
+        mode: s.fusion.parse().unwrap(),
+        semantic_floor: s.semantic_floor,
+        semantic_ceiling: s.semantic_ceiling,
+        lexical_saturation: s.lexical_saturation,
+    };
+    jobmatch::ranking::fuse(
+        s.semantic_similarity,
+        s.lexical_score,
+        s.distance_km,
+        &fusion,
+    )
+}
+
 /// Meaning against distance only (no word signal).
 pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
     pb::RankingOptions {

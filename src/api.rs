@@ -269,6 +269,7 @@ pub struct RankingRequest {
     pub semantic_floor: Option<f64>,
     pub semantic_ceiling: Option<f64>,
     pub lexical_saturation: Option<f64>,
+    pub skills_weight: Option<f64>,
     pub max_distance_km: Option<f64>,
     /// Propose seekers beyond their own stated max commute.
     pub ignore_seeker_commute: bool,
@@ -333,6 +334,7 @@ pub fn ranking_from_proto(
         semantic_floor: finite("options.semantic_floor", o.semantic_floor)?,
         semantic_ceiling: finite("options.semantic_ceiling", o.semantic_ceiling)?,
         lexical_saturation: positive("options.lexical_saturation", o.lexical_saturation)?,
+        skills_weight: non_negative("options.skills_weight", o.skills_weight)?,
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,

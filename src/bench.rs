@@ -429,6 +429,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 fusion: *fusion,
                 filters: vec![FieldFilter::CommuteReaches { center: origin }],
                 boosts: Vec::new(),
+                skills: None,
                 lexical: analyser.query_vector(&text),
                 prefetch: (*prefetch).max(settings.top_k),
                 limit: settings.top_k,

@@ -345,6 +345,11 @@ pub struct ReindexArgs {
     /// Word analyser of the new generation (without --server; a server keeps its own).
     #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
     pub analyser: crate::lexical::Analyser,
+
+    /// Extra skill synonyms for the new generation's stored skill keys (without --server; a
+    /// server keeps its own), added to assets/skills_vocabulary.tsv.
+    #[arg(long, env = "JOBMATCH_SKILLS_VOCABULARY")]
+    pub skills_vocabulary: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -455,6 +460,11 @@ pub struct RankingArgs {
     /// BM25 score that normalises to 0.5 (bm25 / (bm25 + saturation)).
     #[arg(long, env = "JOBMATCH_LEXICAL_SATURATION", default_value_t = FusionParams::default().lexical_saturation)]
     pub lexical_saturation: f64,
+
+    /// The most the skills signal adds to a score: this times the share of the posting's
+    /// required skills the seeker has (listed, or named in the text); 0 turns it off.
+    #[arg(long, env = "JOBMATCH_SKILLS_WEIGHT", default_value_t = FusionParams::default().skills_weight)]
+    pub skills_weight: f64,
 
     /// Candidates fetched per signal (meaning, words) before the fused rescoring.
     #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
@@ -608,6 +618,7 @@ impl RankingArgs {
                     .semantic_ceiling
                     .unwrap_or(FusionParams::default().semantic_ceiling),
                 lexical_saturation: self.lexical_saturation,
+                skills_weight: self.skills_weight,
             },
             band_from_model: self.semantic_floor.is_none(),
             prefetch: self.prefetch,

@@ -503,6 +503,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     if fusion.semantic_weight < 0.0
         || fusion.lexical_weight < 0.0
         || fusion.geo_weight < 0.0
+        || fusion.skills_weight < 0.0
         || fusion.decay_scale_km <= 0.0
         || fusion.semantic_ceiling <= fusion.semantic_floor
         || fusion.lexical_saturation <= 0.0
@@ -655,6 +656,10 @@ pub async fn reindex(args: ReindexArgs) -> Result<()> {
                 &args.data_dir,
                 &args.model,
                 args.analyser,
+                match &args.skills_vocabulary {
+                    Some(path) => crate::skills::Vocabulary::with_file(path)?,
+                    None => crate::skills::Vocabulary::builtin(),
+                },
                 progress,
             )
             .await?;

@@ -68,11 +68,13 @@ impl ServeConfig {
             semantic_floor,
             semantic_ceiling,
             lexical_saturation,
+            skills_weight,
         } = self.ranking.defaults;
         for (flag, value) in [
             ("--semantic-weight", semantic_weight),
             ("--lexical-weight", lexical_weight),
             ("--geo-weight", geo_weight),
+            ("--skills-weight", skills_weight),
         ] {
             if !value.is_finite() || value < 0.0 {
                 return Err(Error::invalid(flag, format!("must be ≥ 0, got {value}")));

@@ -351,6 +351,7 @@ impl Indexed {
             semantic_floor: Some(fusion.semantic_floor),
             semantic_ceiling: Some(fusion.semantic_ceiling),
             lexical_saturation: Some(fusion.lexical_saturation),
+            skills_weight: Some(fusion.skills_weight),
             max_distance_km: None,
             ignore_seeker_commute: self.ignore_seeker_commute,
             boosts: Default::default(),
@@ -399,9 +400,11 @@ const TUNE_SCALES_KM: [f64; 8] = [2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 100.0, 200.0
 const TUNE_FLOORS: [f64; 6] = [0.0, 0.6, 0.7, 0.75, 0.8, 0.85];
 const TUNE_CEILINGS: [f64; 3] = [0.9, 0.95, 1.0];
 const TUNE_SATURATIONS: [f64; 6] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+const TUNE_SKILLS: [f64; 6] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5];
 
 /// The settings one round of `--tune` tries around `at`: every weight triple, decay scale,
-/// normalisation (floor, ceiling, saturation) and fusion mode, one parameter group at a time.
+/// normalisation (floor, ceiling, saturation), skills weight and fusion mode, one parameter group
+/// at a time.
 pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
     let mut out = Vec::new();
     for (s, l, g) in weight_simplex() {
@@ -427,6 +430,10 @@ pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
     }
     out.extend(TUNE_SATURATIONS.map(|lexical_saturation| FusionParams {
         lexical_saturation,
+        ..at
+    }));
+    out.extend(TUNE_SKILLS.map(|skills_weight| FusionParams {
+        skills_weight,
         ..at
     }));
     out.extend([FusionMode::Scores, FusionMode::Rrf].map(|mode| FusionParams { mode, ..at }));
@@ -490,8 +497,14 @@ pub struct AblationRow {
     pub summary: Summary,
 }
 
-/// Dense only, sparse only, hybrid (no distance) and hybrid with distance, from `fusion`'s settings.
+/// Dense only, sparse only, hybrid (no distance), hybrid with distance, and with skills too (when
+/// `fusion` weighs them), from `fusion`'s settings.
 pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParams)> {
+    let with_skills = fusion;
+    let fusion = FusionParams {
+        skills_weight: 0.0,
+        ..fusion
+    };
     let relevance = fusion.semantic_weight + fusion.lexical_weight;
     let hybrid_only = if relevance > 0.0 {
         FusionParams {
@@ -506,7 +519,7 @@ pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParam
             ..fusion
         }
     };
-    vec![
+    let mut rows = vec![
         (
             "dense only",
             // The whole cosine range, so no clamping ties the order.
@@ -530,7 +543,11 @@ pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParam
         ),
         ("hybrid", hybrid_only),
         ("hybrid + geo", fusion),
-    ]
+    ];
+    if with_skills.skills_weight > 0.0 {
+        rows.push(("hybrid + geo + skills", with_skills));
+    }
+    rows
 }
 
 /// Everything one `jobmatch eval` run found, as `--json` writes it.
@@ -557,6 +574,7 @@ pub struct FusionReport {
     pub semantic_floor: f64,
     pub semantic_ceiling: f64,
     pub lexical_saturation: f64,
+    pub skills_weight: f64,
 }
 
 impl From<FusionParams> for FusionReport {
@@ -570,6 +588,7 @@ impl From<FusionParams> for FusionReport {
             semantic_floor: f.semantic_floor,
             semantic_ceiling: f.semantic_ceiling,
             lexical_saturation: f.lexical_saturation,
+            skills_weight: f.skills_weight,
         }
     }
 }
@@ -577,7 +596,7 @@ impl From<FusionParams> for FusionReport {
 impl FusionReport {
     fn describe(&self) -> String {
         format!(
-            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km, fusion {}, cosine band [{}, {}], saturation {}",
+            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km, fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
@@ -585,14 +604,15 @@ impl FusionReport {
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,
-            self.lexical_saturation
+            self.lexical_saturation,
+            self.skills_weight
         )
     }
 
     /// The `jobmatch serve` flags that select these settings.
     pub fn flags(&self) -> String {
         format!(
-            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {}",
+            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
@@ -600,7 +620,8 @@ impl FusionReport {
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,
-            self.lexical_saturation
+            self.lexical_saturation,
+            self.skills_weight
         )
     }
 }

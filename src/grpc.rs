@@ -184,6 +184,9 @@ fn score_to_proto(
         semantic_floor: fusion.semantic_floor,
         semantic_ceiling: fusion.semantic_ceiling,
         lexical_saturation: fusion.lexical_saturation,
+        skills_share: scored_breakdown.skills_share,
+        skills_weight: fusion.skills_weight,
+        skills_score: scored_breakdown.skills_score,
         boost: scored_breakdown.boost,
         boosts_applied: scored_breakdown
             .boosts_applied

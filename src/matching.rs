@@ -13,13 +13,15 @@ use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::ranking::{
-    applied_boosts, cosine, fuse, haversine_km, with_relevance, BoostFacts, Boosts, FusionMode,
-    FusionParams, ScoreBreakdown,
+    applied_boosts, cosine, fuse, haversine_km, with_relevance, with_skills, BoostFacts, Boosts,
+    FusionMode, FusionParams, ScoreBreakdown,
 };
 use crate::reindex::Shadow;
-use crate::skills::{SkillMatch, Vocabulary};
+use crate::skills::{shared_share, SkillMatch, Vocabulary};
 use crate::store::layout::DataDir;
-use crate::store::{Boost, Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
+use crate::store::{
+    Boost, Collection, FieldFilter, RankedQuery, RequiredSkills, SkillsTerm, StoredDoc, VectorStore,
+};
 
 /// A recommended record with the numbers behind its rank.
 #[derive(Debug, Clone)]
@@ -116,6 +118,8 @@ pub struct Engine {
     pub embedder: EmbeddingService,
     /// How texts become words; the stored sparse vectors were made with it.
     pub analyser: Analyser,
+    /// How skills become keys; the stored skill keys were made with it.
+    pub vocabulary: Arc<Vocabulary>,
     pub store: Arc<dyn VectorStore>,
     /// The data-directory generation holding the store (None for stores without one).
     pub generation: Option<std::path::PathBuf>,
@@ -135,6 +139,11 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     fn commute_filter(&self) -> Option<FieldFilter>;
     /// The boosts of a request as store terms, seen from this record as the origin.
     fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost>;
+    /// The record's skill class keys, stored with it (see [`Vocabulary::posting_keys`] and
+    /// [`Vocabulary::seeker_keys`]).
+    fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String>;
+    /// Whose keys are required when this record is the origin of a recommendation.
+    const REQUIRED_SKILLS: RequiredSkills;
 }
 
 /// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
@@ -181,6 +190,10 @@ impl Record for Posting {
             center: self.place.point,
         })
     }
+    fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
+        vocabulary.posting_keys(self)
+    }
+    const REQUIRED_SKILLS: RequiredSkills = RequiredSkills::Origin;
     fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
         // The posting is fixed: its own facts add the same amount to every seeker.
         [
@@ -215,6 +228,10 @@ impl Record for Seeker {
             km: f64::from(commute_bucket(Some(km))),
         })
     }
+    fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
+        vocabulary.seeker_keys(self)
+    }
+    const REQUIRED_SKILLS: RequiredSkills = RequiredSkills::Candidate;
     fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
         [
             boost(
@@ -259,10 +276,27 @@ pub(crate) async fn embed_records<R: Record>(
                 id: r.id().to_string(),
                 vector,
                 lexical,
-                payload: r.payload()?,
+                payload: with_skill_keys(r.payload()?, r.skill_keys(&engine.vocabulary)),
             })
         })
         .collect()
+}
+
+fn with_skill_keys(
+    mut payload: serde_json::Map<String, serde_json::Value>,
+    keys: Vec<String>,
+) -> serde_json::Map<String, serde_json::Value> {
+    payload.insert(fields::SKILL_COUNT.into(), keys.len().into());
+    payload.insert(fields::SKILL_KEYS.into(), keys.into());
+    payload
+}
+
+/// The skill keys stored with a record (none for records written before keys were stored).
+fn stored_skill_keys(payload: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    payload
+        .get(fields::SKILL_KEYS)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
 }
 
 pub struct Matcher {
@@ -277,7 +311,6 @@ pub struct Matcher {
     /// write straddles a change of engine.
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
-    vocabulary: Arc<Vocabulary>,
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
 }
 
@@ -327,7 +360,6 @@ impl Matcher {
             shadow: Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
-            vocabulary: Arc::new(Vocabulary::builtin()),
             outcomes: None,
         }
     }
@@ -340,12 +372,6 @@ impl Matcher {
 
     pub(crate) fn outcome_log(&self) -> Option<Arc<crate::outcomes::OutcomeLog>> {
         self.outcomes.clone()
-    }
-
-    /// Uses `vocabulary` for skill matching in explanations.
-    pub fn with_vocabulary(mut self, vocabulary: Vocabulary) -> Self {
-        self.vocabulary = Arc::new(vocabulary);
-        self
     }
 
     /// Erases deleted records from the serving generation's files (blocking: it may rewrite a
@@ -473,6 +499,7 @@ impl Matcher {
             semantic_floor: request.semantic_floor.unwrap_or(d.semantic_floor),
             semantic_ceiling: request.semantic_ceiling.unwrap_or(d.semantic_ceiling),
             lexical_saturation: request.lexical_saturation.unwrap_or(d.lexical_saturation),
+            skills_weight: request.skills_weight.unwrap_or(d.skills_weight),
         };
         if fusion.semantic_weight == 0.0 && fusion.lexical_weight == 0.0 && fusion.geo_weight == 0.0
         {
@@ -528,12 +555,17 @@ impl Matcher {
         if !request.ignore_seeker_commute {
             filters.extend(origin_record.commute_filter());
         }
+        let origin_keys = origin_record.skill_keys(&engine.vocabulary);
         let query = RankedQuery {
             vector: origin_doc.vector.clone(),
             origin: origin_point,
             fusion,
             filters,
             boosts: origin_record.boost_terms(&request.boosts),
+            skills: Some(SkillsTerm {
+                keys: origin_keys.clone(),
+                required: O::REQUIRED_SKILLS,
+            }),
             lexical: engine
                 .analyser
                 .query_vector(&origin_record.embedding_text()),
@@ -574,14 +606,23 @@ impl Matcher {
                 let (boost, names) = applied_boosts(&request.boosts, &facts);
                 breakdown.boost = boost;
                 breakdown.boosts_applied = names;
+                let candidate_keys = stored_skill_keys(&hit.doc.payload);
+                let share = match O::REQUIRED_SKILLS {
+                    RequiredSkills::Origin => shared_share(&origin_keys, &candidate_keys),
+                    RequiredSkills::Candidate => shared_share(&candidate_keys, &origin_keys),
+                };
+                breakdown = with_skills(breakdown, share, &fusion);
                 if used_lexical && fusion.mode == FusionMode::Rrf {
                     // Rank fusion depends on list positions: its share is what the store's score leaves.
-                    let relevance = hit.score - fusion.geo_weight * breakdown.geo_score - boost;
+                    let relevance = hit.score
+                        - fusion.geo_weight * breakdown.geo_score
+                        - breakdown.skills_score
+                        - boost;
                     breakdown = with_relevance(breakdown, relevance, &fusion);
                 }
                 // The store's score ranked the list; report it (the pure formula agrees within float error).
                 breakdown.final_score = hit.score;
-                let explanation = explain(&self.vocabulary, &posting, &seeker, &breakdown);
+                let explanation = explain(&engine.vocabulary, &posting, &seeker, &breakdown);
                 Ok(Scored {
                     item,
                     breakdown,

@@ -9,6 +9,7 @@
 //! w_sem · clamp01((cosine − floor) / (ceiling − floor))      semantic, normalised
 //! + w_lex · bm25 / (bm25 + saturation)                        lexical (BM25 · IDF), normalised
 //! + w_geo · gauss_decay(distance, scale)                       distance
+//! + w_skills · share of the posting's required skills the seeker has   skills, bounded by w_skills
 //! + boosts
 //! ```
 //!
@@ -88,6 +89,9 @@ pub struct FusionParams {
     pub semantic_ceiling: f64,
     /// BM25 score that normalises to 0.5 (`bm25 / (bm25 + saturation)`).
     pub lexical_saturation: f64,
+    /// The most the skills signal adds: this times the share of the posting's required skills
+    /// the seeker has, listed or named in the text (see [`crate::skills`]); 0 turns it off.
+    pub skills_weight: f64,
 }
 
 impl Default for FusionParams {
@@ -105,8 +109,27 @@ impl Default for FusionParams {
             semantic_floor: 0.0,
             semantic_ceiling: 1.0,
             lexical_saturation: 4.0,
+            skills_weight: 0.1,
         }
     }
+}
+
+/// The skills term: `skills_weight · share`, the share clamped to [0, 1], so the boost never
+/// exceeds `skills_weight`.
+pub fn skills_boost(share: f64, params: &FusionParams) -> f64 {
+    params.skills_weight * share.clamp(0.0, 1.0)
+}
+
+/// The breakdown with the skills term added to its final score.
+pub fn with_skills(
+    mut breakdown: ScoreBreakdown,
+    share: f64,
+    params: &FusionParams,
+) -> ScoreBreakdown {
+    breakdown.skills_share = share;
+    breakdown.skills_score = skills_boost(share, params);
+    breakdown.final_score += breakdown.skills_score;
+    breakdown
 }
 
 /// Cosine similarity mapped to [0, 1] between the floor and the ceiling.
@@ -195,6 +218,10 @@ pub struct ScoreBreakdown {
     pub relevance: f64,
     pub geo_score: f64,
     pub distance_km: f64,
+    /// Share of the posting's required skills the seeker has (0 when it requires none).
+    pub skills_share: f64,
+    /// The skills term of the final score (`skills_weight · skills_share`).
+    pub skills_score: f64,
     /// Sum of the boosts that applied (included in `final_score`).
     pub boost: f64,
     pub boosts_applied: Vec<&'static str>,
@@ -218,6 +245,8 @@ pub fn fuse(
         relevance,
         geo_score,
         distance_km,
+        skills_share: 0.0,
+        skills_score: 0.0,
         boost: 0.0,
         boosts_applied: Vec::new(),
     }
@@ -230,7 +259,10 @@ pub fn with_relevance(
     params: &FusionParams,
 ) -> ScoreBreakdown {
     breakdown.relevance = relevance;
-    breakdown.final_score = relevance + params.geo_weight * breakdown.geo_score + breakdown.boost;
+    breakdown.final_score = relevance
+        + params.geo_weight * breakdown.geo_score
+        + breakdown.skills_score
+        + breakdown.boost;
     breakdown
 }
 
@@ -309,7 +341,7 @@ mod tests {
             let params = FusionParams {
                 semantic_weight: w_sem, lexical_weight: w_lex, geo_weight: w_geo, decay_scale_km: scale,
                 mode: FusionMode::Scores, semantic_floor: floor, semantic_ceiling: floor + width,
-                lexical_saturation: saturation,
+                lexical_saturation: saturation, skills_weight: 0.0,
             };
             let (near, far) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
             let a = fuse(sim, lex, near, &params);
@@ -328,6 +360,22 @@ mod tests {
             let (l_lo, l_hi) = if l1 <= l2 { (l1, l2) } else { (l2, l1) };
             prop_assert!(fuse(s_hi, l_lo, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
             prop_assert!(fuse(s_lo, l_hi, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
+        }
+
+        #[test]
+        fn the_skills_boost_is_bounded_by_its_weight_and_grows_with_the_share(
+            s1 in -1.0f64..2.0, s2 in -1.0f64..2.0, weight in 0.0f64..=1.0, sim in -1.0f64..=1.0, d in 0.0f64..500.0,
+        ) {
+            let params = FusionParams { skills_weight: weight, ..FusionParams::default() };
+            let (lo, hi) = if s1 <= s2 { (s1, s2) } else { (s2, s1) };
+            let (b_lo, b_hi) = (skills_boost(lo, &params), skills_boost(hi, &params));
+            prop_assert!((0.0..=weight + 1e-12).contains(&b_lo));
+            prop_assert!((0.0..=weight + 1e-12).contains(&b_hi));
+            prop_assert!(b_lo <= b_hi + 1e-12);
+            let plain = fuse(sim, 0.0, d, &params);
+            let with = with_skills(plain.clone(), hi, &params);
+            prop_assert!((with.final_score - plain.final_score - b_hi).abs() < 1e-12);
+            prop_assert!((with.skills_score - b_hi).abs() < 1e-12);
         }
 
         #[test]

@@ -24,6 +24,7 @@ use crate::embed::{BatchingConfig, EmbeddingService};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::{blocking, embed_records, Engine, Matcher, Record};
+use crate::skills::Vocabulary;
 use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
 use crate::store::{Collection, ScanCursor, VectorStore};
@@ -147,6 +148,7 @@ async fn new_shadow(
     data_dir: &Arc<DataDir>,
     embedder: EmbeddingService,
     analyser: Analyser,
+    vocabulary: Arc<Vocabulary>,
 ) -> Result<Shadow> {
     let data_dir = data_dir.clone();
     let info = embedder.info().clone();
@@ -160,6 +162,7 @@ async fn new_shadow(
         engine: Engine {
             embedder,
             analyser,
+            vocabulary,
             store: Arc::new(store),
             generation: Some(generation.clone()),
         },
@@ -311,8 +314,11 @@ impl Matcher {
         let embedder = load_model(model_dir, batching).await?;
         let model = embedder.info().name.clone();
         info!(model = %model, "re-index started");
-        let analyser = self.engine().analyser;
-        let shadow = Arc::new(new_shadow(&data_dir, embedder, analyser).await?);
+        let (analyser, vocabulary) = {
+            let engine = self.engine();
+            (engine.analyser, engine.vocabulary.clone())
+        };
+        let shadow = Arc::new(new_shadow(&data_dir, embedder, analyser, vocabulary).await?);
         {
             // No write is in flight while the shadow is installed: every later write reaches it.
             let _gate = self.write_gate.write().await;
@@ -378,6 +384,7 @@ pub async fn reindex_offline(
     data_dir: &Path,
     model_dir: &Path,
     analyser: Analyser,
+    vocabulary: Vocabulary,
     progress: mpsc::UnboundedSender<ReindexProgress>,
 ) -> Result<ReindexSummary> {
     let started = Instant::now();
@@ -389,7 +396,7 @@ pub async fn reindex_offline(
     let source: Arc<dyn VectorStore> = Arc::new(source);
     let embedder = load_model(model_dir, BatchingConfig::default()).await?;
     let model = embedder.info().name.clone();
-    let shadow = new_shadow(&data_dir, embedder, analyser).await?;
+    let shadow = new_shadow(&data_dir, embedder, analyser, Arc::new(vocabulary)).await?;
     let copied = copy_all(&source, &shadow, &progress).await;
     let generation = shadow.generation.clone();
     // Close both generations' shards before touching their directories.

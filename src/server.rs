@@ -49,12 +49,11 @@ pub async fn open_matcher(
     let engine = Engine {
         embedder,
         analyser,
+        vocabulary: Arc::new(vocabulary),
         store: Arc::new(edge),
         generation: Some(generation),
     };
-    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir)))
-        .with_vocabulary(vocabulary)
-        .with_outcome_log(outcomes))
+    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_outcome_log(outcomes))
 }
 
 /// Every `every`, erases deleted records from disk (once the matcher is ready), until `stop`.

@@ -3,8 +3,10 @@
 //! plus any file given with `--skills-vocabulary` (lines: display name, then synonyms, tab-separated).
 //!
 //! A seeker "has" a posting's skill when one of the seeker's listed skills normalises to it, or
-//! when any spelling of it appears in the seeker's headline or resume. Korean attaches particles
-//! to words ("용접기능사를"), so the text check is a substring test on the normalised text.
+//! when any spelling of a vocabulary skill appears in the seeker's headline or resume. Korean
+//! attaches particles to words ("용접기능사를"), so the text check is a substring test on the
+//! normalised text. Both sides' keys are stored with the record (`skill_keys`), so the ranking's
+//! bounded skills boost is computed inside the store query.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -88,28 +90,56 @@ impl Vocabulary {
         self.canonical.get(&folded).cloned().unwrap_or(folded)
     }
 
-    fn spellings_of(&self, key: &str) -> Vec<String> {
-        self.spellings
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| vec![key.to_string()])
+    /// The class keys of a posting's required skills, each once, in the posting's order.
+    pub fn posting_keys(&self, posting: &Posting) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for key in posting.skills.iter().map(|s| self.key(s)) {
+            if !key.is_empty() && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
     }
 
-    /// Which of the posting's skills the seeker has and lacks (display names as the posting wrote them).
-    pub fn compare(&self, posting: &Posting, seeker: &Seeker) -> SkillMatch {
-        let listed: Vec<String> = seeker.skills.iter().map(|s| self.key(s)).collect();
+    /// The class keys of the skills a seeker has: those listed, and every vocabulary skill one
+    /// of whose spellings (two characters or more) appears in the headline or resume. Sorted.
+    ///
+    /// A skill outside the vocabulary counts only when listed: add it to the vocabulary file to
+    /// have resumes count it too. Stored with the seeker, so the store can match on it.
+    pub fn seeker_keys(&self, seeker: &Seeker) -> Vec<String> {
         let text = fold(&format!("{} {}", seeker.headline, seeker.resume));
+        let mut keys: Vec<String> = seeker
+            .skills
+            .iter()
+            .map(|s| self.key(s))
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.extend(
+            self.spellings
+                .iter()
+                .filter(|(_, spellings)| {
+                    spellings
+                        .iter()
+                        .any(|s| s.chars().count() >= 2 && text.contains(s.as_str()))
+                })
+                .map(|(key, _)| key.clone()),
+        );
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Which of the posting's skills the seeker has and lacks (display names as the posting wrote
+    /// them), by the rule of [`Vocabulary::seeker_keys`].
+    pub fn compare(&self, posting: &Posting, seeker: &Seeker) -> SkillMatch {
+        let has = self.seeker_keys(seeker);
         let mut result = SkillMatch::default();
         for skill in &posting.skills {
             let key = self.key(skill);
             if key.is_empty() {
                 continue;
             }
-            let has = listed.contains(&key)
-                || self.spellings_of(&key).iter().any(|spelling| {
-                    spelling.chars().count() >= 2 && text.contains(spelling.as_str())
-                });
-            if has {
+            if has.binary_search(&key).is_ok() {
                 result.matched.push(skill.clone());
             } else {
                 result.missing.push(skill.clone());
@@ -117,6 +147,15 @@ impl Vocabulary {
         }
         result
     }
+}
+
+/// The share of `required` skill keys found in `has` (0 when nothing is required).
+pub fn shared_share(required: &[String], has: &[String]) -> f64 {
+    if required.is_empty() {
+        return 0.0;
+    }
+    let found = required.iter().filter(|k| has.contains(k)).count();
+    found as f64 / required.len() as f64
 }
 
 /// The outcome of [`Vocabulary::compare`].
@@ -148,6 +187,59 @@ mod tests {
         assert_eq!(fold("HTML / CSS"), "htmlcss");
         assert_eq!(fold("전산회계 1급"), "전산회계1급");
         assert_eq!(fold("Ｐｙｔｈｏｎ"), "python");
+    }
+
+    fn seeker(skills: &[&str], resume: &str) -> Seeker {
+        let point = crate::domain::GeoPoint {
+            lat: 37.0,
+            lon: 127.0,
+        };
+        Seeker {
+            id: "s".into(),
+            display_name: "s".into(),
+            headline: String::new(),
+            resume: resume.into(),
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            home: crate::domain::Place {
+                input: crate::domain::LocationInput::Coordinates(point),
+                point,
+                region_code: String::new(),
+                sido_code: String::new(),
+                region_name: String::new(),
+            },
+            max_commute_km: None,
+            education_track: crate::domain::EducationTrack::Unspecified,
+            birth_year: None,
+            available_from: None,
+            discharge_date: None,
+        }
+    }
+
+    #[test]
+    fn a_seeker_has_listed_skills_and_vocabulary_skills_named_in_the_text() {
+        let v = Vocabulary::builtin();
+        let s = seeker(
+            &["MS Excel", "지게차 운전"],
+            "용접기능사를 취득했습니다. TIG welding 실습.",
+        );
+        let keys = v.seeker_keys(&s);
+        for skill in ["엑셀", "용접기능사", "TIG 용접", "지게차 운전"] {
+            assert!(keys.contains(&v.key(skill)), "{skill} in {keys:?}");
+        }
+        assert!(!keys.contains(&v.key("전기기능사")));
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(keys, sorted, "sorted, each once");
+    }
+
+    #[test]
+    fn the_shared_share_counts_each_required_key_once() {
+        let required = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        let has = vec!["b".to_string(), "c".to_string(), "z".to_string()];
+        assert!((shared_share(&required, &has) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(shared_share(&[], &has), 0.0);
+        assert_eq!(shared_share(&required, &[]), 0.0);
     }
 
     #[test]

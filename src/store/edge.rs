@@ -28,7 +28,8 @@ use serde_json::{Map, Value};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use super::{
-    Boost, Collection, FieldFilter, RankedQuery, ScanCursor, ScoredDoc, StoredDoc, VectorStore,
+    Boost, Collection, FieldFilter, RankedQuery, RequiredSkills, ScanCursor, ScoredDoc, StoredDoc,
+    VectorStore,
 };
 use crate::domain::fields;
 use crate::embed::ModelInfo;
@@ -237,6 +238,7 @@ fn indexed_fields(collection: Collection) -> Vec<(&'static str, PayloadSchemaTyp
     let mut list = vec![
         (fields::GEO, PayloadSchemaType::Geo),
         (fields::SIDO_CODE, PayloadSchemaType::Keyword),
+        (fields::SKILL_KEYS, PayloadSchemaType::Keyword),
         (ID_FIELD, PayloadSchemaType::Keyword),
     ];
     match collection {
@@ -537,6 +539,10 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
     }
     terms.push(Expression::Mult(vec![constant(fusion.geo_weight), decay]));
     terms.extend(query.boosts.iter().map(boost_term));
+    if let Some(skills) = skills_term(query) {
+        terms.push(skills);
+        defaults.insert(fields::SKILL_COUNT.to_string(), Value::from(0));
+    }
     let formula = Formula {
         formula: Expression::Sum(terms),
         defaults,
@@ -567,6 +573,38 @@ fn clamp_unit(x: Expression) -> Expression {
             Expression::Neg(Box::new(Expression::Abs(Box::new(gap)))),
         ]),
     ])
+}
+
+/// `skills_weight · (required keys present / required keys)`: with the origin's keys required, a
+/// weighted condition per key; with the candidate's, the count of the origin's keys it requires
+/// divided by its stored `skill_count` (0 for a candidate that requires none).
+fn skills_term(query: &RankedQuery) -> Option<Expression> {
+    let skills = query.skills.as_ref()?;
+    let weight = query.fusion.skills_weight;
+    if weight <= 0.0 || skills.keys.is_empty() {
+        return None;
+    }
+    let has = |key: &String| {
+        Expression::Condition(Box::new(to_condition(&FieldFilter::AnyOf {
+            field: fields::SKILL_KEYS,
+            values: vec![key.clone()],
+        })))
+    };
+    let present = Expression::Sum(skills.keys.iter().map(has).collect());
+    Some(match skills.required {
+        RequiredSkills::Origin => Expression::Mult(vec![
+            Expression::Constant((weight / skills.keys.len() as f64) as f32),
+            present,
+        ]),
+        RequiredSkills::Candidate => Expression::Mult(vec![
+            Expression::Constant(weight as f32),
+            Expression::Div {
+                left: Box::new(present),
+                right: Box::new(Expression::Variable(fields::SKILL_COUNT.into())),
+                by_zero_default: Some(0.0),
+            },
+        ]),
+    })
 }
 
 /// `amount` (when unconditional) or `amount · [condition]` (a condition scores 1 or 0).
@@ -967,6 +1005,7 @@ mod tests {
                 )
                 .unwrap();
             let query = RankedQuery {
+                skills: None,
                 vector: unit(&[1.0, 0.2]),
                 origin: GeoPoint {
                     lat: 37.2,
@@ -1085,6 +1124,7 @@ mod tests {
             },
         ] {
             let query = RankedQuery {
+                skills: None,
                 vector: unit(&[1.0, 0.1, 0.0]),
                 origin,
                 fusion,
@@ -1135,6 +1175,83 @@ mod tests {
     }
 
     #[test]
+    fn the_skills_term_adds_the_weighted_share_of_required_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
+        let keyed = |id: &str, keys: &[&str]| {
+            let mut d = doc(id, &[1.0, 0.0, 0.0], 37.0, 127.0);
+            d.payload.insert(fields::SKILL_KEYS.into(), json!(keys));
+            d.payload
+                .insert(fields::SKILL_COUNT.into(), json!(keys.len()));
+            d
+        };
+        // "none" was written before skill keys were stored: no skills, no failure.
+        let docs = vec![
+            keyed("all", &["weld", "cad", "forklift"]),
+            keyed("one", &["cad", "excel"]),
+            keyed("empty", &[]),
+            doc("none", &[1.0, 0.0, 0.0], 37.0, 127.0),
+        ];
+        store.upsert(Collection::Seekers, docs).unwrap();
+        let fusion = FusionParams {
+            semantic_weight: 1.0,
+            lexical_weight: 0.0,
+            geo_weight: 0.0,
+            skills_weight: 0.3,
+            ..FusionParams::default()
+        };
+        let scores = |keys: &[&str], required: RequiredSkills| {
+            let query = RankedQuery {
+                skills: Some(super::super::SkillsTerm {
+                    keys: keys.iter().map(|k| k.to_string()).collect(),
+                    required,
+                }),
+                vector: unit(&[1.0, 0.0, 0.0]),
+                origin: GeoPoint {
+                    lat: 37.0,
+                    lon: 127.0,
+                },
+                fusion,
+                filters: vec![],
+                boosts: vec![],
+                lexical: SparseTerms::default(),
+                prefetch: 10,
+                limit: 10,
+            };
+            let hits = store.search(Collection::Seekers, &query).unwrap();
+            hits.into_iter()
+                .map(|h| (h.doc.id, h.score - 1.0))
+                .collect::<HashMap<_, _>>()
+        };
+        // A posting requiring weld, cad and paint: the share is over its three keys.
+        let by_origin = scores(&["weld", "cad", "paint"], RequiredSkills::Origin);
+        for (id, share) in [
+            ("all", 2.0 / 3.0),
+            ("one", 1.0 / 3.0),
+            ("empty", 0.0),
+            ("none", 0.0),
+        ] {
+            assert!(
+                (by_origin[id] - 0.3 * share).abs() < 1e-5,
+                "{id}: {by_origin:?}"
+            );
+        }
+        // A seeker with cad and forklift, ranking postings: the share is over each one's keys.
+        let by_candidate = scores(&["cad", "forklift"], RequiredSkills::Candidate);
+        for (id, share) in [
+            ("all", 2.0 / 3.0),
+            ("one", 0.5),
+            ("empty", 0.0),
+            ("none", 0.0),
+        ] {
+            assert!(
+                (by_candidate[id] - 0.3 * share).abs() < 1e-5,
+                "{id}: {by_candidate:?}"
+            );
+        }
+    }
+
+    #[test]
     fn rank_fusion_in_the_store_matches_the_ranks_of_both_lists() {
         let dir = tempfile::tempdir().unwrap();
         let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
@@ -1153,6 +1270,7 @@ mod tests {
             ..FusionParams::default()
         };
         let query = RankedQuery {
+            skills: None,
             vector: unit(&[1.0, 0.1, 0.0]),
             origin,
             fusion,
@@ -1251,6 +1369,7 @@ mod tests {
             .insert(fields::BIRTH_YEAR.into(), json!(1980));
         store.upsert(Collection::Seekers, docs).unwrap();
         let base = RankedQuery {
+            skills: None,
             vector: unit(&[1.0, 0.0]),
             origin: GeoPoint {
                 lat: 37.0,

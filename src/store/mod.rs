@@ -83,6 +83,25 @@ pub struct Boost {
     pub when: Option<FieldFilter>,
 }
 
+/// Whose skills a [`SkillsTerm`] counts as required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequiredSkills {
+    /// The origin's keys (a posting ranking seekers): the share is over `keys`.
+    Origin,
+    /// Each candidate's own (a seeker ranking postings): the share is over the candidate's
+    /// stored skill count.
+    Candidate,
+}
+
+/// The skills signal of a ranked search: `fusion.skills_weight` times the share of required
+/// skill keys present on the other side, matched against each candidate's stored `skill_keys`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillsTerm {
+    /// The origin's skill keys (required skills of a posting; skills a seeker has).
+    pub keys: Vec<String>,
+    pub required: RequiredSkills,
+}
+
 /// A ranked search: nearest by meaning, rescored by distance from `origin`.
 #[derive(Debug, Clone)]
 pub struct RankedQuery {
@@ -92,6 +111,8 @@ pub struct RankedQuery {
     pub filters: Vec<FieldFilter>,
     /// Added to the fused score.
     pub boosts: Vec<Boost>,
+    /// The skills signal (None or no keys: none).
+    pub skills: Option<SkillsTerm>,
     /// Query terms of the origin's words (weight 1 each; the store applies IDF).
     pub lexical: SparseTerms,
     /// Candidates fetched per signal (semantic, lexical) before the fused rescoring.

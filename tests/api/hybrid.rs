@@ -1,6 +1,6 @@
 //! Words and meaning together: the lexical signal finds certificate names whatever particle is
 //! attached, and a posting that matches in both words and meaning ranks above one that matches
-//! in only one.
+//! in only one; required skills the seeker has add a bounded boost.
 
 use jobmatch::api::pb;
 
@@ -152,4 +152,122 @@ async fn matching_in_words_and_meaning_beats_matching_in_one() {
     assert!(s.lexical_weight > 0.0 && s.semantic_weight > 0.0, "{s:?}");
     assert!(s.lexical_score > 0.0 && s.relevance > 0.0, "{s:?}");
     server.stop().await;
+}
+
+async fn candidates_for(
+    client: &mut Client,
+    posting: &str,
+    options: pb::RankingOptions,
+) -> Vec<pb::CandidateMatch> {
+    client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: posting.into(),
+            options: Some(options),
+            filter: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_skills_the_seeker_has_add_a_bounded_boost_in_both_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    let here = || region("경기도 평택시");
+    let mut weld = posting("weld", "용접 생산직", "철 구조물 용접.", here());
+    weld.skills = vec!["용접기능사".into(), "TIG 용접".into(), "도면 해독".into()];
+    let mut office = posting("office", "사무 보조", "전표 입력과 자료 정리.", here());
+    office.skills = vec!["전산회계 1급".into(), "엑셀".into()];
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![weld, office],
+        })
+        .await
+        .unwrap();
+    // a has two of weld's skills (one listed in English, one named in the resume with a
+    // particle) and none of office's; b has none of either.
+    let mut a = seeker("a", "생산직 희망", "용접기능사를 취득했습니다.", here());
+    a.skills = vec!["TIG welding".into()];
+    let b = seeker("b", "생산직 희망", "성실하게 일하겠습니다.", here());
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![a, b],
+        })
+        .await
+        .unwrap();
+
+    let check = |s: &pb::ScoreBreakdown, share: f64, what: &str| {
+        assert!(s.skills_weight > 0.0, "the server default weighs skills");
+        assert!((s.skills_share - share).abs() < 1e-9, "{what}: {s:?}");
+        assert!(
+            (s.skills_score - s.skills_weight * share).abs() < 1e-9,
+            "{what}: {s:?}"
+        );
+        assert!(s.skills_score <= s.skills_weight + 1e-12, "bounded: {s:?}");
+        let pure = pure_fusion(s).final_score + s.boost;
+        assert!(
+            (s.final_score - pure).abs() < 1e-4,
+            "{what}: {pure} vs {s:?}"
+        );
+    };
+    let found = candidates_for(&mut client, "weld", options(10).unwrap()).await;
+    let score = |id: &str| {
+        found
+            .iter()
+            .find(|m| m.seeker_id == id)
+            .and_then(|m| m.score.clone())
+            .unwrap()
+    };
+    check(&score("a"), 2.0 / 3.0, "weld → a");
+    check(&score("b"), 0.0, "weld → b");
+    let postings = postings_for(&mut client, "a", options(10).unwrap()).await;
+    let score = |id: &str| {
+        postings
+            .iter()
+            .find(|m| m.posting_id == id)
+            .and_then(|m| m.score.clone())
+            .unwrap()
+    };
+    check(&score("weld"), 2.0 / 3.0, "a → weld");
+    check(&score("office"), 0.0, "a → office");
+
+    // Per request: weight 0 turns the signal off and takes exactly its share off the score.
+    let off = candidates_for(
+        &mut client,
+        "weld",
+        pb::RankingOptions {
+            top_k: 10,
+            skills_weight: Some(0.0),
+            ..Default::default()
+        },
+    )
+    .await;
+    let a_off = off.iter().find(|m| m.seeker_id == "a").unwrap();
+    let a_off = a_off.score.as_ref().unwrap();
+    let a_on = found.iter().find(|m| m.seeker_id == "a").unwrap();
+    let a_on = a_on.score.as_ref().unwrap();
+    assert_eq!(a_off.skills_score, 0.0);
+    assert!((a_on.final_score - a_off.final_score - a_on.skills_score).abs() < 1e-4);
+
+    let err = client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: Some(pb::RankingOptions {
+                top_k: 10,
+                skills_weight: Some(-0.5),
+                ..Default::default()
+            }),
+            filter: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert!(
+        err.message().contains("options.skills_weight"),
+        "{}",
+        err.message()
+    );
 }

@@ -257,22 +257,25 @@ pub fn pure_fusion(s: &pb::ScoreBreakdown) -> jobmatch::ranking::ScoreBreakdown 
         semantic_floor: s.semantic_floor,
         semantic_ceiling: s.semantic_ceiling,
         lexical_saturation: s.lexical_saturation,
+        skills_weight: s.skills_weight,
     };
-    jobmatch::ranking::fuse(
+    let fused = jobmatch::ranking::fuse(
         s.semantic_similarity,
         s.lexical_score,
         s.distance_km,
         &fusion,
-    )
+    );
+    jobmatch::ranking::with_skills(fused, s.skills_share, &fusion)
 }
 
-/// Meaning against distance only (no word signal).
+/// Meaning against distance only (no word or skills signal).
 pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
     pb::RankingOptions {
         top_k,
         semantic_weight: Some(semantic),
         geo_weight: Some(geo),
         lexical_weight: Some(0.0),
+        skills_weight: Some(0.0),
         ..Default::default()
     }
 }

@@ -111,6 +111,8 @@ pub struct HybridBenchSettings {
     pub top_k: usize,
     /// Run Qdrant's optimisers (HNSW index, segment merges) after loading, as a maintained store would be.
     pub optimize: bool,
+    /// Query-word limits (the server's --max-query-words; 0: all words) timed for the hybrid variants.
+    pub max_query_words: Vec<usize>,
     pub seed: u64,
 }
 
@@ -131,6 +133,8 @@ pub struct HybridBenchReport {
     pub top_k: usize,
     pub optimized: bool,
     pub load_seconds: f64,
+    /// Time the optimisers took after loading (0 without `optimize`).
+    pub optimize_seconds: f64,
     pub rows: Vec<LatencyRow>,
 }
 
@@ -373,10 +377,12 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     if !batch.is_empty() {
         store.upsert(Collection::Seekers, batch)?;
     }
+    let load_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
     if settings.optimize {
         store.optimize()?;
     }
-    let load_seconds = started.elapsed().as_secs_f64();
+    let optimize_seconds = started.elapsed().as_secs_f64();
 
     let base = FusionParams::default();
     let kinds = [
@@ -407,22 +413,35 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             },
         ),
     ];
-    let variants: Vec<(String, FusionParams, usize)> = settings
-        .prefetch
-        .iter()
-        .flat_map(|&prefetch| {
-            kinds.iter().map(move |(name, fusion)| {
-                (format!("{name}, prefetch {prefetch}"), *fusion, prefetch)
-            })
-        })
-        .collect();
+    // (name, fusion, prefetch, query-word limit)
+    let mut variants: Vec<(String, FusionParams, usize, usize)> = Vec::new();
+    for &prefetch in &settings.prefetch {
+        let (dense_name, dense) = kinds[0];
+        variants.push((format!("{dense_name}, prefetch {prefetch}"), dense, prefetch, 0));
+        for &words in &settings.max_query_words {
+            let limit = if words == 0 {
+                "all words".to_string()
+            } else {
+                format!("{words} words")
+            };
+            for (name, fusion) in &kinds[1..] {
+                variants.push((
+                    format!("{name}, {limit}, prefetch {prefetch}"),
+                    *fusion,
+                    prefetch,
+                    words,
+                ));
+            }
+        }
+    }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for q in 0..settings.queries + 5 {
         let words = 30 + rng.below(60);
         let text = bench_text(&mut rng, words);
         let origin = place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
-        for (v, (_, fusion, prefetch)) in variants.iter().enumerate() {
+        for (v, (_, fusion, prefetch, words)) in variants.iter().enumerate() {
+            let start = Instant::now();
             let query = RankedQuery {
                 vector: vector.clone(),
                 origin,
@@ -430,11 +449,15 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 filters: vec![FieldFilter::CommuteReaches { center: origin }],
                 boosts: Vec::new(),
                 skills: None,
-                lexical: analyser.query_vector(&text),
+                // As the server does: the rarest words of the text, counted in the timing.
+                lexical: store.rarest_terms(
+                    Collection::Seekers,
+                    &analyser.query_vector(&text),
+                    *words,
+                )?,
                 prefetch: (*prefetch).max(settings.top_k),
                 limit: settings.top_k,
             };
-            let start = Instant::now();
             let hits = store.search(Collection::Seekers, &query)?;
             if query.uses_lexical() {
                 let ids: Vec<String> = hits.iter().map(|h| h.doc.id.clone()).collect();
@@ -449,7 +472,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     let rows = variants
         .iter()
         .zip(timings)
-        .map(|((name, _, _), mut ms)| {
+        .map(|((name, _, _, _), mut ms)| {
             ms.sort_by(f64::total_cmp);
             LatencyRow {
                 variant: name.to_string(),
@@ -466,6 +489,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         top_k: settings.top_k,
         optimized: settings.optimize,
         load_seconds,
+        optimize_seconds,
         rows,
     })
 }

@@ -234,6 +234,15 @@ pub struct BenchHybridArgs {
     /// Run Qdrant's optimisers (vector index) after loading.
     #[arg(long, env = "JOBMATCH_BENCH_OPTIMIZE")]
     pub optimize: bool,
+    /// Query-word limits timed for the hybrid variants (the server's --max-query-words; 0: all
+    /// words), comma-separated.
+    #[arg(
+        long,
+        env = "JOBMATCH_MAX_QUERY_WORDS",
+        value_delimiter = ',',
+        default_value = "16"
+    )]
+    pub max_query_words: Vec<usize>,
     /// Random seed of the synthetic data.
     #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
     pub seed: u64,
@@ -469,6 +478,11 @@ pub struct RankingArgs {
     /// Candidates fetched per signal (meaning, words) before the fused rescoring.
     #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
     pub prefetch: usize,
+
+    /// Words of the origin's text the lexical search uses, the rarest in the stored collection
+    /// kept (0: all): common words cost the most to search and weigh the least.
+    #[arg(long, env = "JOBMATCH_MAX_QUERY_WORDS", default_value_t = 16)]
+    pub max_query_words: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -553,11 +567,12 @@ pub struct ServeArgs {
     #[arg(long, env = "JOBMATCH_REQUEST_TIMEOUT_SECS", default_value_t = 300)]
     pub request_timeout_secs: u64,
 
-    /// How often, in seconds, deleted records are erased from disk: a delete hides the record at
-    /// once, and within this interval the collection is rewritten without it (vector, text and the
-    /// write-ahead log that recorded them).
-    #[arg(long, env = "JOBMATCH_PURGE_INTERVAL_SECS", default_value_t = 60)]
-    pub purge_interval_secs: u64,
+    /// How often, in seconds, the store is maintained. Deleted records are erased from disk: a
+    /// delete hides the record at once, and within this interval the collection is rewritten
+    /// without it (vector, text and the write-ahead log that recorded them). Then Qdrant's
+    /// optimisers build the vector index of grown segments and merge small ones.
+    #[arg(long, env = "JOBMATCH_MAINTENANCE_INTERVAL_SECS", default_value_t = 60)]
+    pub maintenance_interval_secs: u64,
 }
 
 impl ServeArgs {
@@ -586,7 +601,7 @@ impl ServeArgs {
             max_message_bytes: self.max_message_bytes,
             request_timeout: (self.request_timeout_secs > 0)
                 .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
-            purge_interval: std::time::Duration::from_secs(self.purge_interval_secs),
+            maintenance_interval: std::time::Duration::from_secs(self.maintenance_interval_secs),
         }
     }
 }
@@ -622,6 +637,7 @@ impl RankingArgs {
             },
             band_from_model: self.semantic_floor.is_none(),
             prefetch: self.prefetch,
+            max_query_words: self.max_query_words,
         }
     }
 }

@@ -228,6 +228,7 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
                 defaults: Default::default(),
                 band_from_model: true,
                 prefetch: 1,
+                max_query_words: 0,
             };
             Sink::Direct(
                 Box::new(open_matcher(&args.store.to_config(), ranking, Default::default()).await?),
@@ -539,7 +540,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             set.seekers.len(),
             dir.display()
         );
-        let mut indexed = eval::index(dir, &set, fusion, args.analyser).await?;
+        let mut indexed = eval::index(dir, &set, settings, args.analyser).await?;
         indexed.ignore_seeker_commute = args.ignore_seeker_commute;
         // As the server would: the model's similarity band unless the flags set one.
         let mut fusion = fusion;

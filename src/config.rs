@@ -45,8 +45,9 @@ pub struct ServeConfig {
     pub max_message_bytes: usize,
     /// Server-side limit on any request's time (clients' own `grpc-timeout` deadlines also apply).
     pub request_timeout: Option<std::time::Duration>,
-    /// How often deleted records are erased from disk (see [`crate::store::purge`]).
-    pub purge_interval: std::time::Duration,
+    /// How often deleted records are erased from disk (see [`crate::store::purge`]) and the
+    /// store's optimisers run.
+    pub maintenance_interval: std::time::Duration,
 }
 
 /// PEM files of the server's certificate chain and private key.
@@ -117,8 +118,8 @@ impl ServeConfig {
             ("--max-in-flight", self.max_in_flight),
             ("--max-message-bytes", self.max_message_bytes),
             (
-                "--purge-interval-secs",
-                self.purge_interval.as_secs() as usize,
+                "--maintenance-interval-secs",
+                self.maintenance_interval.as_secs() as usize,
             ),
         ] {
             if value == 0 {

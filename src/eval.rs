@@ -304,7 +304,7 @@ pub struct Indexed {
 pub async fn index(
     model_dir: &Path,
     set: &EvalSet,
-    defaults: FusionParams,
+    settings: RankingSettings,
     analyser: Analyser,
 ) -> Result<Indexed> {
     let scratch = tempfile::Builder::new()
@@ -317,10 +317,10 @@ pub async fn index(
         skills_vocabulary: None,
         analyser,
     };
+    // The request carries every fusion setting, so the model's own band does not apply.
     let ranking = RankingSettings {
-        defaults,
         band_from_model: false,
-        prefetch: 1000,
+        ..settings
     };
     let matcher = open_matcher(&config, ranking, BatchingConfig::default()).await?;
     for chunk in set.postings.chunks(64) {
@@ -699,7 +699,7 @@ pub fn render(report: &Report) -> String {
         for row in rows {
             let _ = writeln!(
                 out,
-                "  {:<13} nDCG@10 {}  Recall@10 {}",
+                "  {:<22} nDCG@10 {}  Recall@10 {}",
                 row.name,
                 format_estimate(&row.summary.ndcg_at_10, false),
                 format_estimate(&row.summary.recall_at_10, false)

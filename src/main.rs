@@ -114,6 +114,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 prefetch: args.prefetch.clone(),
                 top_k: args.top_k,
                 optimize: args.optimize,
+                max_query_words: args.max_query_words.clone(),
                 seed: args.seed,
             };
             let report =
@@ -123,13 +124,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 "{} synthetic seekers (loaded in {:.0} s{}), {} queries per variant, top {}",
                 report.seekers,
                 report.load_seconds,
-                if report.optimized { ", optimised" } else { "" },
+                if report.optimized {
+                    format!(", optimised in {:.0} s", report.optimize_seconds)
+                } else {
+                    String::new()
+                },
                 report.queries,
                 report.top_k
             );
             for row in &report.rows {
                 println!(
-                    "{:<30} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms",
+                    "{:<44} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms",
                     row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms
                 );
             }

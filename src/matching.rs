@@ -111,6 +111,8 @@ pub struct RankingSettings {
     pub band_from_model: bool,
     /// Semantic candidates considered before distance rescoring (at least `top_k`).
     pub prefetch: usize,
+    /// Words of the origin's text the lexical search uses, the rarest kept (0: all).
+    pub max_query_words: usize,
 }
 
 /// A model and the store generation whose vectors it made: a re-index swaps both at once.
@@ -374,6 +376,12 @@ impl Matcher {
         self.outcomes.clone()
     }
 
+    /// Runs the serving store's optimisers (blocking: building a vector index takes a while);
+    /// returns whether anything changed.
+    pub fn optimize(&self) -> Result<bool> {
+        self.engine().store.optimize()
+    }
+
     /// Erases deleted records from the serving generation's files (blocking: it may rewrite a
     /// whole collection); returns how many collections were rewritten. See [`crate::store::purge`].
     pub fn purge_deleted(&self) -> Result<usize> {
@@ -573,7 +581,10 @@ impl Matcher {
             limit: request.top_k,
         };
         let store = engine.store.clone();
+        let max_query_words = self.ranking.max_query_words;
         let (hits, word_scores, used_lexical) = blocking(move || {
+            let mut query = query;
+            query.lexical = store.rarest_terms(T::COLLECTION, &query.lexical, max_query_words)?;
             let hits = store.search(T::COLLECTION, &query)?;
             // The words' share of each score, for the breakdown (the store reports only the total).
             let word_scores = if query.uses_lexical() {

@@ -56,8 +56,9 @@ pub async fn open_matcher(
     Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_outcome_log(outcomes))
 }
 
-/// Every `every`, erases deleted records from disk (once the matcher is ready), until `stop`.
-async fn purge_loop(
+/// Every `every` (once the matcher is ready) until `stop`: erases deleted records from disk, then
+/// runs the store's optimisers, so a grown collection gets its vector index.
+async fn maintenance_loop(
     matcher: Arc<OnceLock<Arc<Matcher>>>,
     every: std::time::Duration,
     mut stop: tokio::sync::oneshot::Receiver<()>,
@@ -72,13 +73,24 @@ async fn purge_loop(
         let Some(matcher) = matcher.get().cloned() else {
             continue;
         };
-        match tokio::task::spawn_blocking(move || matcher.purge_deleted()).await {
+        let purger = matcher.clone();
+        match tokio::task::spawn_blocking(move || purger.purge_deleted()).await {
             Ok(Ok(0)) => {}
             Ok(Ok(collections)) => info!(collections, "deleted records erased from disk"),
             Ok(Err(e)) => {
                 warn!(error = %e, "erasing deleted records failed; retried at the next interval")
             }
             Err(e) => warn!(error = %e, "the purge task failed"),
+        }
+        let started = std::time::Instant::now();
+        match tokio::task::spawn_blocking(move || matcher.optimize()).await {
+            Ok(Ok(false)) => {}
+            Ok(Ok(true)) => info!(
+                seconds = started.elapsed().as_secs_f64(),
+                "store optimised (vector index, segment merges)"
+            ),
+            Ok(Err(e)) => warn!(error = %e, "optimising the store failed; retried at the next interval"),
+            Err(e) => warn!(error = %e, "the optimiser task failed"),
         }
     }
 }
@@ -148,11 +160,11 @@ pub async fn serve_with_metrics(
         .local_addr()
         .map_err(|e| Error::Io(e.to_string()))?;
 
-    let (purge_stop, purge_stopped) = tokio::sync::oneshot::channel::<()>();
-    let purger = tokio::spawn(purge_loop(
+    let (maintenance_stop, maintenance_stopped) = tokio::sync::oneshot::channel::<()>();
+    let maintenance = tokio::spawn(maintenance_loop(
         matcher.clone(),
-        config.purge_interval,
-        purge_stopped,
+        config.maintenance_interval,
+        maintenance_stopped,
     ));
 
     let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
@@ -217,8 +229,8 @@ pub async fn serve_with_metrics(
         .await;
     startup.abort();
     // Let a purge in progress finish: the store must be closed before the process (or a test) goes on.
-    let _ = purge_stop.send(());
-    let _ = purger.await;
+    let _ = maintenance_stop.send(());
+    let _ = maintenance.await;
     let _ = metrics_stop.send(());
     if let Some(task) = metrics_task {
         let _ = task.await;

@@ -34,6 +34,7 @@ use super::{
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
+use super::frequencies::DocumentFrequencies;
 use crate::lexical::{Analyser, SparseTerms};
 use crate::ranking::{FusionMode, RRF_K};
 
@@ -102,19 +103,29 @@ struct Shard {
     path: PathBuf,
     collection: Collection,
     dimension: usize,
+    /// Documents per word of the live points; changed only under `write_lock`.
+    frequencies: Mutex<DocumentFrequencies>,
 }
 
 impl Shard {
     fn open(path: PathBuf, collection: Collection, dimension: usize) -> Result<Self> {
         super::purge::recover(&path)?;
         let shard = open_shard(&path, collection, dimension)?;
+        let frequencies = count_words(&shard)?;
         Ok(Self {
             live: RwLock::new(Some(shard)),
             write_lock: Mutex::new(()),
             path,
             collection,
             dimension,
+            frequencies: Mutex::new(frequencies),
         })
+    }
+
+    fn frequencies(&self) -> Result<MutexGuard<'_, DocumentFrequencies>> {
+        self.frequencies
+            .lock()
+            .map_err(|_| Error::Store("word counts lock poisoned".into()))
     }
 
     /// Runs `f` on the open shard (many readers at once; a purge's swap waits for them).
@@ -213,6 +224,48 @@ impl Shard {
 /// Points copied per page when a purge rewrites a shard.
 const PURGE_PAGE: usize = 512;
 
+/// Only the word vector of a point.
+fn words_only() -> WithVector {
+    WithVector::Selector(vec![LEXICAL.into()])
+}
+
+/// Counts the words of every stored point (at open).
+fn count_words(shard: &EdgeShard) -> Result<DocumentFrequencies> {
+    let mut frequencies = DocumentFrequencies::default();
+    let mut offset = None;
+    loop {
+        let request = ScrollRequest {
+            offset,
+            limit: Some(PURGE_PAGE * 8),
+            filter: None,
+            with_payload: Some(WithPayloadInterface::Bool(false)),
+            with_vector: words_only(),
+            order_by: None,
+        };
+        let (records, next) = shard
+            .scroll(request)
+            .map_err(store_err("counting words failed"))?;
+        for record in records {
+            frequencies.add(&split_vectors(record.vector).1);
+        }
+        match next {
+            Some(id) => offset = Some(id),
+            None => return Ok(frequencies),
+        }
+    }
+}
+
+/// The stored word vectors of those of `ids` that exist.
+fn stored_words(shard: &EdgeShard, ids: &[PointId]) -> Result<Vec<SparseTerms>> {
+    let records = shard
+        .retrieve(ids, Some(WithPayloadInterface::Bool(false)), Some(words_only()))
+        .map_err(store_err("retrieve failed"))?;
+    Ok(records
+        .into_iter()
+        .map(|r| split_vectors(r.vector).1)
+        .collect())
+}
+
 /// Qdrant embedded in-process: the shards of one generation of the data directory
 /// (see [`super::layout`]; the directory's lock is held there).
 pub struct EdgeStore {
@@ -290,21 +343,6 @@ impl EdgeStore {
             shards,
             dir: dir.to_path_buf(),
         })
-    }
-
-    /// Runs Qdrant's optimisers on every shard (vector index, segment merges, vacuum), blocking
-    /// writes to each meanwhile.
-    pub fn optimize(&self) -> Result<()> {
-        for collection in [Collection::Postings, Collection::Seekers] {
-            let shard = self.shard(collection);
-            let _writes = shard.lock_writes()?;
-            shard.with(|live| {
-                live.optimize().map_err(store_err("optimising failed"))?;
-                live.flush();
-                Ok(())
-            })?;
-        }
-        Ok(())
     }
 
     /// The generation directory this store lives in.
@@ -666,6 +704,8 @@ fn to_doc(payload: Option<Payload>, vector: Option<VectorStructInternal>) -> Res
 
 impl VectorStore for EdgeStore {
     fn upsert(&self, collection: Collection, docs: Vec<StoredDoc>) -> Result<()> {
+        let ids: Vec<PointId> = docs.iter().map(|d| point_id(collection, &d.id)).collect();
+        let new_words: Vec<SparseTerms> = docs.iter().map(|d| d.lexical.clone()).collect();
         let points = docs
             .into_iter()
             .map(|doc| {
@@ -687,6 +727,7 @@ impl VectorStore for EdgeStore {
         let shard = self.shard(collection);
         let _guard = shard.lock_writes()?;
         shard.with(|live| {
+            let replaced = stored_words(live, &ids)?;
             // One operation, one WAL record: the batch lands whole or not at all.
             live.update(UpdateOperation::PointOperation(
                 PointOperations::UpsertPoints(PointInsertOperations::PointsList(points)),
@@ -695,6 +736,9 @@ impl VectorStore for EdgeStore {
             // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write
             // survives a crash.
             live.flush();
+            let mut frequencies = shard.frequencies()?;
+            replaced.iter().for_each(|words| frequencies.remove(words));
+            new_words.iter().for_each(|words| frequencies.add(words));
             Ok(())
         })
     }
@@ -720,10 +764,8 @@ impl VectorStore for EdgeStore {
         let _guard = shard.lock_writes()?;
         let pid = point_id(collection, id);
         shard.with(|live| {
-            let existed = !live
-                .retrieve(&[pid], Some(WithPayloadInterface::Bool(false)), None)
-                .map_err(store_err("retrieve failed"))?
-                .is_empty();
+            let removed = stored_words(live, &[pid])?;
+            let existed = !removed.is_empty();
             if existed {
                 // Before the delete: a crash in between costs one needless purge, never a missed one.
                 super::purge::mark_pending(&shard.path)?;
@@ -732,9 +774,29 @@ impl VectorStore for EdgeStore {
                 ))
                 .map_err(store_err("delete failed"))?;
                 live.flush();
+                let mut frequencies = shard.frequencies()?;
+                removed.iter().for_each(|words| frequencies.remove(words));
             }
             Ok(existed)
         })
+    }
+
+    /// Qdrant's optimisers on every shard (vector index, segment merges, vacuum). Writes to a
+    /// shard wait while it is optimised (flushes must not race updates); reads go on.
+    fn optimize(&self) -> Result<bool> {
+        let mut changed = false;
+        for collection in [Collection::Postings, Collection::Seekers] {
+            let shard = self.shard(collection);
+            let _writes = shard.lock_writes()?;
+            changed |= shard.with(|live| {
+                let changed = live.optimize().map_err(store_err("optimising failed"))?;
+                if changed {
+                    live.flush();
+                }
+                Ok(changed)
+            })?;
+        }
+        Ok(changed)
     }
 
     fn purge_deleted(&self) -> Result<usize> {
@@ -816,6 +878,15 @@ impl VectorStore for EdgeStore {
                 })
             })
             .collect()
+    }
+
+    fn rarest_terms(
+        &self,
+        collection: Collection,
+        terms: &SparseTerms,
+        max: usize,
+    ) -> Result<SparseTerms> {
+        Ok(self.shard(collection).frequencies()?.rarest(terms, max))
     }
 
     fn lexical_scores(
@@ -1309,6 +1380,53 @@ mod tests {
     }
 
     #[test]
+    fn query_words_keep_the_rarest_as_documents_arrive_change_and_leave() {
+        let dir = tempfile::tempdir().unwrap();
+        let analyser = Analyser::StemsAndBigrams;
+        let word = |w: &str| analyser.query_vector(w);
+        let kept = |store: &EdgeStore, query: &str, max: usize| {
+            store
+                .rarest_terms(Collection::Seekers, &analyser.query_vector(query), max)
+                .unwrap()
+        };
+        {
+            let store = EdgeStore::open(dir.path(), &model("m", 3), analyser).unwrap();
+            store
+                .upsert(
+                    Collection::Seekers,
+                    vec![
+                        worded("a", &[1.0, 0.0, 0.0], 37.0, 127.0, "용접 근무"),
+                        worded("b", &[1.0, 0.0, 0.0], 37.0, 127.0, "회계 근무"),
+                        worded("c", &[1.0, 0.0, 0.0], 37.0, 127.0, "지게차 근무"),
+                    ],
+                )
+                .unwrap();
+            // 근무 is in three documents, 용접 in one; 간호 in none is dropped.
+            assert_eq!(kept(&store, "용접 근무 간호", 1), word("용접"));
+            assert_eq!(kept(&store, "용접 근무 간호", 0), word("용접 근무"));
+            // Replacing a's text moves its words: 용접 is now in no document.
+            store
+                .upsert(
+                    Collection::Seekers,
+                    vec![worded("a", &[1.0, 0.0, 0.0], 37.0, 127.0, "회계 사무")],
+                )
+                .unwrap();
+            assert_eq!(kept(&store, "용접", 0), SparseTerms::default());
+            // 회계 in a and b, 사무 in a only.
+            let rare = word("사무");
+            assert_eq!(kept(&store, "회계 사무", rare.indices.len()), rare);
+            assert!(store.delete(Collection::Seekers, "b").unwrap());
+            assert_eq!(kept(&store, "근무 용접", 0), word("근무"));
+            let rare = word("근무");
+            assert_eq!(kept(&store, "근무 회계", 0), word("근무 회계"));
+            assert_eq!(kept(&store, "근무 회계", rare.indices.len()).indices.len(), rare.indices.len());
+        }
+        // Counted again from the stored points at open.
+        let store = EdgeStore::open(dir.path(), &model("m", 3), analyser).unwrap();
+        assert_eq!(kept(&store, "용접 근무 회계 지게차", 0), word("근무 회계 지게차"));
+    }
+
+    #[test]
     fn idf_follows_the_documents_as_they_arrive_and_leave() {
         let dir = tempfile::tempdir().unwrap();
         let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
@@ -1347,7 +1465,7 @@ mod tests {
                 .unwrap();
         }
         // Qdrant counts a deleted point in its IDF statistics until the segment is rewritten: the
-        // purge (every --purge-interval-secs in the server) brings the statistics back.
+        // purge (every --maintenance-interval-secs in the server) brings the statistics back.
         assert_eq!(store.purge_deleted().unwrap(), 1);
         let rare_again = score_of_first(&store);
         assert!(

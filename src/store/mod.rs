@@ -9,6 +9,7 @@
 //! `w_sem · similarity + w_geo · gauss_decay(distance, scale)` (see [`crate::ranking`]).
 
 pub mod edge;
+pub mod frequencies;
 pub mod layout;
 pub mod purge;
 
@@ -145,8 +146,19 @@ pub trait VectorStore: Send + Sync + 'static {
     /// Erases deleted documents from disk (vectors, payloads and the log that recorded them);
     /// returns how many collections were rewritten (0: nothing was pending).
     fn purge_deleted(&self) -> Result<usize>;
+    /// Runs the store's optimisers: builds the vector index of segments grown past the indexing
+    /// threshold and merges small segments. Returns whether anything changed.
+    fn optimize(&self) -> Result<bool>;
     fn count(&self, collection: Collection) -> Result<usize>;
     fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>>;
+    /// The query `terms` some stored document holds, at most `max` (0: all), the rarest kept: the
+    /// common ones cost the most to search and weigh the least.
+    fn rarest_terms(
+        &self,
+        collection: Collection,
+        terms: &SparseTerms,
+        max: usize,
+    ) -> Result<SparseTerms>;
     /// BM25 · IDF scores of the documents `ids` for the query `terms` (ids sharing no term are absent).
     fn lexical_scores(
         &self,

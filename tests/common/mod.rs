@@ -63,6 +63,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             defaults: FusionParams::default(),
             band_from_model: true,
             prefetch: 1000,
+            max_query_words: 16,
         },
         limits: Limits {
             max_text_bytes: 4096,
@@ -76,7 +77,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         tls: None,
         max_message_bytes: 4 * 1024 * 1024,
         request_timeout: None,
-        purge_interval: std::time::Duration::from_secs(1),
+        maintenance_interval: std::time::Duration::from_secs(1),
     }
 }
 

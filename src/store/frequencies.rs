@@ -1,0 +1,123 @@
+//! How many stored documents hold each word (term id), so a query can keep only its rarest words.
+//!
+//! A sparse search costs the summed length of its terms' posting lists. A posting's whole text
+//! has dozens of terms, and the common ones ("근무", "우대") have the longest lists while adding
+//! the least (lowest IDF). Qdrant keeps these counts for its IDF but does not expose them, so
+//! the store keeps its own, updated under the same write lock as the points.
+
+use std::collections::HashMap;
+
+use crate::lexical::SparseTerms;
+
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFrequencies {
+    counts: HashMap<u32, u32>,
+}
+
+impl DocumentFrequencies {
+    /// Counts a stored document's terms.
+    pub fn add(&mut self, terms: &SparseTerms) {
+        for term in &terms.indices {
+            *self.counts.entry(*term).or_insert(0) += 1;
+        }
+    }
+
+    /// Forgets a document that was replaced or deleted.
+    pub fn remove(&mut self, terms: &SparseTerms) {
+        for term in &terms.indices {
+            if let Some(count) = self.counts.get_mut(term) {
+                *count -= 1;
+                if *count == 0 {
+                    self.counts.remove(term);
+                }
+            }
+        }
+    }
+
+    /// How many stored documents hold `term`.
+    pub fn of(&self, term: u32) -> u32 {
+        self.counts.get(&term).copied().unwrap_or(0)
+    }
+
+    /// The query's terms that some document holds, at most `max` of them (0: no limit), keeping
+    /// the rarest (ties: the lower id, so the choice is deterministic). Terms no document holds
+    /// are dropped: they cannot score.
+    pub fn rarest(&self, query: &SparseTerms, max: usize) -> SparseTerms {
+        let mut kept: Vec<(u32, u32, f32)> = query
+            .indices
+            .iter()
+            .zip(&query.values)
+            .map(|(&term, &value)| (self.of(term), term, value))
+            .filter(|(count, _, _)| *count > 0)
+            .collect();
+        if max > 0 && kept.len() > max {
+            kept.sort_unstable_by_key(|&(count, term, _)| (count, term));
+            kept.truncate(max);
+        }
+        kept.sort_unstable_by_key(|&(_, term, _)| term);
+        SparseTerms {
+            indices: kept.iter().map(|&(_, term, _)| term).collect(),
+            values: kept.iter().map(|&(_, _, value)| value).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn terms(ids: &[u32]) -> SparseTerms {
+        SparseTerms {
+            indices: ids.to_vec(),
+            values: ids.iter().map(|&i| i as f32).collect(),
+        }
+    }
+
+    #[test]
+    fn the_rarest_known_terms_are_kept_with_their_weights() {
+        let mut df = DocumentFrequencies::default();
+        df.add(&terms(&[1, 2, 3]));
+        df.add(&terms(&[1, 2]));
+        df.add(&terms(&[1]));
+        // 1 in three documents, 2 in two, 3 in one, 9 in none.
+        assert_eq!(df.rarest(&terms(&[1, 2, 3, 9]), 2), terms(&[2, 3]));
+        assert_eq!(df.rarest(&terms(&[1, 2, 3, 9]), 0), terms(&[1, 2, 3]));
+        df.remove(&terms(&[1, 2, 3]));
+        assert_eq!(df.of(3), 0);
+        assert_eq!(df.of(1), 2);
+        assert_eq!(df.rarest(&terms(&[1, 2, 3]), 1), terms(&[2]));
+    }
+
+    proptest! {
+        #[test]
+        fn rarest_is_a_bounded_sorted_subset_and_adding_then_removing_restores_counts(
+            docs in proptest::collection::vec(proptest::collection::btree_set(0u32..50, 0..20), 0..30),
+            query in proptest::collection::btree_set(0u32..60, 0..40),
+            max in 0usize..10,
+        ) {
+            let mut df = DocumentFrequencies::default();
+            let docs: Vec<SparseTerms> = docs.iter().map(|d| terms(&d.iter().copied().collect::<Vec<_>>())).collect();
+            for d in &docs { df.add(d); }
+            let query = terms(&query.into_iter().collect::<Vec<_>>());
+            let kept = df.rarest(&query, max);
+            prop_assert!(max == 0 || kept.indices.len() <= max);
+            prop_assert!(kept.indices.windows(2).all(|w| w[0] < w[1]));
+            for (t, v) in kept.indices.iter().zip(&kept.values) {
+                prop_assert!(df.of(*t) > 0);
+                prop_assert!(query.indices.contains(t));
+                prop_assert_eq!(*v, *t as f32);
+            }
+            // No dropped known term is rarer than a kept one.
+            let worst_kept = kept.indices.iter().map(|t| df.of(*t)).max().unwrap_or(0);
+            for t in query.indices.iter().filter(|t| !kept.indices.contains(t) && df.of(**t) > 0) {
+                prop_assert!(df.of(*t) >= worst_kept);
+            }
+            let extra = terms(&[1, 2, 3]);
+            let before: Vec<u32> = (0..60).map(|t| df.of(t)).collect();
+            df.add(&extra);
+            df.remove(&extra);
+            prop_assert_eq!(before, (0..60).map(|t| df.of(t)).collect::<Vec<_>>());
+        }
+    }
+}

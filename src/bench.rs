@@ -124,6 +124,9 @@ pub struct LatencyRow {
     pub p95_ms: f64,
     pub p99_ms: f64,
     pub mean_ms: f64,
+    /// Mean share of the top results that the same variant with the widest prefetch also returns
+    /// (None for the widest itself): what a smaller prefetch costs in results.
+    pub overlap_with_widest: Option<f64>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -413,34 +416,43 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             },
         ),
     ];
-    // (name, fusion, prefetch, query-word limit)
-    let mut variants: Vec<(String, FusionParams, usize, usize)> = Vec::new();
+    // (name, fusion, prefetch, query-word limit, kind: the same kind at another prefetch shares it)
+    let mut variants: Vec<(String, FusionParams, usize, usize, usize)> = Vec::new();
     for &prefetch in &settings.prefetch {
         let (dense_name, dense) = kinds[0];
-        variants.push((format!("{dense_name}, prefetch {prefetch}"), dense, prefetch, 0));
+        variants.push((
+            format!("{dense_name}, prefetch {prefetch}"),
+            dense,
+            prefetch,
+            0,
+            0,
+        ));
         for &words in &settings.max_query_words {
             let limit = if words == 0 {
                 "all words".to_string()
             } else {
                 format!("{words} words")
             };
-            for (name, fusion) in &kinds[1..] {
+            for (k, (name, fusion)) in kinds.iter().enumerate().skip(1) {
                 variants.push((
                     format!("{name}, {limit}, prefetch {prefetch}"),
                     *fusion,
                     prefetch,
                     words,
+                    k * 1_000_000 + words,
                 ));
             }
         }
     }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    // Per variant, per counted query: the ids returned.
+    let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
     for q in 0..settings.queries + 5 {
         let words = 30 + rng.below(60);
         let text = bench_text(&mut rng, words);
         let origin = place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
-        for (v, (_, fusion, prefetch, words)) in variants.iter().enumerate() {
+        for (v, (_, fusion, prefetch, words, _)) in variants.iter().enumerate() {
             let start = Instant::now();
             let query = RankedQuery {
                 vector: vector.clone(),
@@ -466,15 +478,37 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             if q >= 5 {
                 // The first few queries warm caches and are not counted.
                 timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
+                results[v].push(hits.into_iter().map(|h| h.doc.id).collect());
             }
         }
     }
+    let widest = |kind: usize| {
+        (0..variants.len())
+            .filter(|&v| variants[v].4 == kind)
+            .max_by_key(|&v| variants[v].2)
+    };
     let rows = variants
         .iter()
+        .enumerate()
         .zip(timings)
-        .map(|((name, _, _, _), mut ms)| {
+        .map(|((v, (name, _, prefetch, _, kind)), mut ms)| {
             ms.sort_by(f64::total_cmp);
+            let overlap_with_widest = widest(*kind)
+                .filter(|&w| variants[w].2 > *prefetch)
+                .map(|w| {
+                    let shares: Vec<f64> = results[v]
+                        .iter()
+                        .zip(&results[w])
+                        .filter(|(_, wide)| !wide.is_empty())
+                        .map(|(mine, wide)| {
+                            let found = wide.iter().filter(|id| mine.contains(id)).count();
+                            found as f64 / wide.len() as f64
+                        })
+                        .collect();
+                    shares.iter().sum::<f64>() / shares.len().max(1) as f64
+                });
             LatencyRow {
+                overlap_with_widest,
                 variant: name.to_string(),
                 p50_ms: percentile(&ms, 0.5),
                 p95_ms: percentile(&ms, 0.95),

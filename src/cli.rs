@@ -246,6 +246,9 @@ pub struct BenchHybridArgs {
     /// Random seed of the synthetic data.
     #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
     pub seed: u64,
+    /// Lock the benchmark's pages in RAM, as `serve --lock-memory` does.
+    #[arg(long, env = "JOBMATCH_LOCK_MEMORY")]
+    pub lock_memory: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -573,6 +576,13 @@ pub struct ServeArgs {
     /// optimisers build the vector index of grown segments and merge small ones.
     #[arg(long, env = "JOBMATCH_MAINTENANCE_INTERVAL_SECS", default_value_t = 60)]
     pub maintenance_interval_secs: u64,
+
+    /// Keep every page the server touches in RAM (mlockall): the vector index, vectors, payloads
+    /// and model weights are memory-mapped files, which a host under memory pressure, or one that
+    /// reclaims idle pages, evicts, and a search that must read them back from disk is slow. Needs
+    /// CAP_IPC_LOCK or a large enough `ulimit -l`; the server refuses to start without it.
+    #[arg(long, env = "JOBMATCH_LOCK_MEMORY")]
+    pub lock_memory: bool,
 }
 
 impl ServeArgs {
@@ -602,6 +612,7 @@ impl ServeArgs {
             request_timeout: (self.request_timeout_secs > 0)
                 .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
             maintenance_interval: std::time::Duration::from_secs(self.maintenance_interval_secs),
+            lock_memory: self.lock_memory,
         }
     }
 }

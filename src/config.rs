@@ -48,6 +48,8 @@ pub struct ServeConfig {
     /// How often deleted records are erased from disk (see [`crate::store::purge`]) and the
     /// store's optimisers run.
     pub maintenance_interval: std::time::Duration,
+    /// Lock the process's pages in RAM (see [`crate::server::lock_memory`]).
+    pub lock_memory: bool,
 }
 
 /// PEM files of the server's certificate chain and private key.

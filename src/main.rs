@@ -108,6 +108,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::BenchHybrid(args) => {
+            if args.lock_memory {
+                jobmatch::server::lock_memory()?;
+                println!("memory locked (mlockall)");
+            }
             let settings = jobmatch::bench::HybridBenchSettings {
                 seekers: args.seekers,
                 queries: args.queries,
@@ -133,8 +137,12 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 report.top_k
             );
             for row in &report.rows {
+                let overlap = row
+                    .overlap_with_widest
+                    .map(|o| format!("  top-{} shared with the widest prefetch {:.3}", report.top_k, o))
+                    .unwrap_or_default();
                 println!(
-                    "{:<44} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms",
+                    "{:<44} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms{overlap}",
                     row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms
                 );
             }

@@ -56,6 +56,30 @@ pub async fn open_matcher(
     Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_outcome_log(outcomes))
 }
 
+/// Locks every page the process has touched or will touch in RAM (`mlockall` with
+/// `MCL_ONFAULT`: pages are locked as they are first used, so large mappings are not read in
+/// whole). Memory-mapped vectors, index and payloads then never go back to disk under memory
+/// pressure or idle-page reclaim.
+pub fn lock_memory() -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: mlockall takes flags only and changes no memory the program sees.
+        let status =
+            unsafe { libc::mlockall(libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT) };
+        if status == 0 {
+            return Ok(());
+        }
+        Err(Error::FailedPrecondition(format!(
+            "--lock-memory: mlockall failed ({}); grant CAP_IPC_LOCK or raise `ulimit -l`",
+            std::io::Error::last_os_error()
+        )))
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(Error::FailedPrecondition(
+        "--lock-memory is supported on Linux only".into(),
+    ))
+}
+
 /// Every `every` (once the matcher is ready) until `stop`: erases deleted records from disk, then
 /// runs the store's optimisers, so a grown collection gets its vector index.
 async fn maintenance_loop(
@@ -114,6 +138,10 @@ pub async fn serve_with_metrics(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     config.validate()?;
+    if config.lock_memory {
+        lock_memory()?;
+        info!("memory locked: pages the server touches stay in RAM");
+    }
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_service_status("", ServingStatus::NotServing)

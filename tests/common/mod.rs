@@ -78,6 +78,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         max_message_bytes: 4 * 1024 * 1024,
         request_timeout: None,
         maintenance_interval: std::time::Duration::from_secs(1),
+        lock_memory: false,
     }
 }
 

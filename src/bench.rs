@@ -113,6 +113,8 @@ pub struct HybridBenchSettings {
     pub optimize: bool,
     /// Query-word limits (the server's --max-query-words; 0: all words) timed for the hybrid variants.
     pub max_query_words: Vec<usize>,
+    /// Near-origin prefetch radii in decay scales (the server's --near-radius; 0: none).
+    pub near_radius: Vec<f64>,
     pub seed: u64,
 }
 
@@ -127,6 +129,41 @@ pub struct LatencyRow {
     /// Mean share of the top results that the same variant with the widest prefetch also returns
     /// (None for the widest itself): what a smaller prefetch costs in results.
     pub overlap_with_widest: Option<f64>,
+    /// Dense-only variants: mean share of the exact top results (the formula over every seeker the
+    /// commute filter lets through) that the variant returns, over the first [`EXACT_QUERIES`].
+    pub exact_recall: Option<f64>,
+}
+
+/// Queries whose exact dense-only ranking `bench-hybrid` computes by brute force.
+pub const EXACT_QUERIES: usize = 100;
+
+/// The exact top `k` ids under the dense-only formula among seekers whose commute reaches `origin`.
+fn exact_top(
+    corpus: &[(Vec<f32>, crate::domain::GeoPoint, u32)],
+    vector: &[f32],
+    origin: crate::domain::GeoPoint,
+    fusion: &crate::ranking::FusionParams,
+    k: usize,
+) -> Vec<String> {
+    let mut scored: Vec<(f64, usize)> = corpus
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (v, home, commute))| {
+            let distance = crate::ranking::haversine_km(origin, *home);
+            if *commute != 0 && distance > f64::from(*commute) {
+                return None;
+            }
+            let dot: f32 = v.iter().zip(vector).map(|(a, b)| a * b).sum();
+            let score = crate::ranking::fuse(f64::from(dot), 0.0, distance, fusion).final_score;
+            Some((score, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(_, i)| format!("s{i}"))
+        .collect()
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -346,6 +383,8 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     };
     let started = Instant::now();
     let mut batch = Vec::new();
+    // (vector, home, commute bucket) of every seeker, for the exact reference.
+    let mut corpus: Vec<(Vec<f32>, GeoPoint, u32)> = Vec::with_capacity(settings.seekers);
     for i in 0..settings.seekers {
         let words = 40 + rng.below(120);
         let text = bench_text(&mut rng, words);
@@ -367,9 +406,11 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + rng.below(12)));
         payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute));
         payload.insert(fields::RECORD.into(), json!({ "resume": text }));
+        let vector = bench_vector(&mut rng, &centroids);
+        corpus.push((vector.clone(), home, commute));
         batch.push(StoredDoc {
             id: format!("s{i}"),
-            vector: bench_vector(&mut rng, &centroids),
+            vector,
             lexical: analyser.document_vector(&text),
             payload,
         });
@@ -416,17 +457,28 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             },
         ),
     ];
-    // (name, fusion, prefetch, query-word limit, kind: the same kind at another prefetch shares it)
-    let mut variants: Vec<(String, FusionParams, usize, usize, usize)> = Vec::new();
+    struct Variant {
+        name: String,
+        fusion: FusionParams,
+        prefetch: usize,
+        words: usize,
+        near: f64,
+        /// The same kind at another prefetch shares it.
+        kind: usize,
+    }
+    let mut variants: Vec<Variant> = Vec::new();
     for &prefetch in &settings.prefetch {
         let (dense_name, dense) = kinds[0];
-        variants.push((
-            format!("{dense_name}, prefetch {prefetch}"),
-            dense,
-            prefetch,
-            0,
-            0,
-        ));
+        for (n, &near) in settings.near_radius.iter().enumerate() {
+            variants.push(Variant {
+                name: format!("{dense_name}, near {near}, prefetch {prefetch}"),
+                fusion: dense,
+                prefetch,
+                words: 0,
+                near,
+                kind: n,
+            });
+        }
         for &words in &settings.max_query_words {
             let limit = if words == 0 {
                 "all words".to_string()
@@ -434,30 +486,55 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 format!("{words} words")
             };
             for (k, (name, fusion)) in kinds.iter().enumerate().skip(1) {
-                variants.push((
-                    format!("{name}, {limit}, prefetch {prefetch}"),
-                    *fusion,
-                    prefetch,
-                    words,
-                    k * 1_000_000 + words,
-                ));
+                // The near-origin prefetch applies to score fusion only.
+                let nears: Vec<f64> = if fusion.mode == FusionMode::Scores {
+                    settings.near_radius.clone()
+                } else {
+                    vec![0.0]
+                };
+                for (n, near) in nears.into_iter().enumerate() {
+                    let near_label = if fusion.mode == FusionMode::Scores {
+                        format!(", near {near}")
+                    } else {
+                        String::new()
+                    };
+                    variants.push(Variant {
+                        name: format!("{name}, {limit}{near_label}, prefetch {prefetch}"),
+                        fusion: *fusion,
+                        prefetch,
+                        words,
+                        near,
+                        kind: k * 1_000_000 + words * 100 + n,
+                    });
+                }
             }
         }
     }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     // Per variant, per counted query: the ids returned.
     let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
+    // Per counted query (the first EXACT_QUERIES): the exact dense-only top results.
+    let mut exact: Vec<Vec<String>> = Vec::new();
     for q in 0..settings.queries + 5 {
         let words = 30 + rng.below(60);
         let text = bench_text(&mut rng, words);
         let origin = place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
-        for (v, (_, fusion, prefetch, words, _)) in variants.iter().enumerate() {
+        if q >= 5 && exact.len() < EXACT_QUERIES {
+            exact.push(exact_top(
+                &corpus,
+                &vector,
+                origin,
+                &kinds[0].1,
+                settings.top_k,
+            ));
+        }
+        for (v, variant) in variants.iter().enumerate() {
             let start = Instant::now();
             let query = RankedQuery {
                 vector: vector.clone(),
                 origin,
-                fusion: *fusion,
+                fusion: variant.fusion,
                 filters: vec![FieldFilter::CommuteReaches { center: origin }],
                 boosts: Vec::new(),
                 skills: None,
@@ -465,9 +542,10 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 lexical: store.rarest_terms(
                     Collection::Seekers,
                     &analyser.query_vector(&text),
-                    *words,
+                    variant.words,
                 )?,
-                prefetch: (*prefetch).max(settings.top_k),
+                prefetch: variant.prefetch.max(settings.top_k),
+                near_radius: variant.near,
                 limit: settings.top_k,
             };
             let hits = store.search(Collection::Seekers, &query)?;
@@ -482,34 +560,37 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             }
         }
     }
+    let shared = |mine: &[Vec<String>], reference: &[Vec<String>]| {
+        let shares: Vec<f64> = mine
+            .iter()
+            .zip(reference)
+            .filter(|(_, wide)| !wide.is_empty())
+            .map(|(mine, wide)| {
+                let found = wide.iter().filter(|id| mine.contains(id)).count();
+                found as f64 / wide.len() as f64
+            })
+            .collect();
+        shares.iter().sum::<f64>() / shares.len().max(1) as f64
+    };
     let widest = |kind: usize| {
         (0..variants.len())
-            .filter(|&v| variants[v].4 == kind)
-            .max_by_key(|&v| variants[v].2)
+            .filter(|&v| variants[v].kind == kind)
+            .max_by_key(|&v| variants[v].prefetch)
     };
     let rows = variants
         .iter()
         .enumerate()
         .zip(timings)
-        .map(|((v, (name, _, prefetch, _, kind)), mut ms)| {
+        .map(|((v, variant), mut ms)| {
             ms.sort_by(f64::total_cmp);
-            let overlap_with_widest = widest(*kind)
-                .filter(|&w| variants[w].2 > *prefetch)
-                .map(|w| {
-                    let shares: Vec<f64> = results[v]
-                        .iter()
-                        .zip(&results[w])
-                        .filter(|(_, wide)| !wide.is_empty())
-                        .map(|(mine, wide)| {
-                            let found = wide.iter().filter(|id| mine.contains(id)).count();
-                            found as f64 / wide.len() as f64
-                        })
-                        .collect();
-                    shares.iter().sum::<f64>() / shares.len().max(1) as f64
-                });
+            let overlap_with_widest = widest(variant.kind)
+                .filter(|&w| variants[w].prefetch > variant.prefetch)
+                .map(|w| shared(&results[v], &results[w]));
+            let exact_recall = (variant.kind < 1_000_000).then(|| shared(&results[v], &exact));
             LatencyRow {
                 overlap_with_widest,
-                variant: name.to_string(),
+                exact_recall,
+                variant: variant.name.clone(),
                 p50_ms: percentile(&ms, 0.5),
                 p95_ms: percentile(&ms, 0.95),
                 p99_ms: percentile(&ms, 0.99),

@@ -243,6 +243,15 @@ pub struct BenchHybridArgs {
         default_value = "16"
     )]
     pub max_query_words: Vec<usize>,
+    /// Near-origin prefetch radii in decay scales timed side by side (the server's --near-radius;
+    /// 0: none), comma-separated.
+    #[arg(
+        long,
+        env = "JOBMATCH_NEAR_RADIUS",
+        value_delimiter = ',',
+        default_value = "0,0.5"
+    )]
+    pub near_radius: Vec<f64>,
     /// Random seed of the synthetic data.
     #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
     pub seed: u64,
@@ -479,13 +488,19 @@ pub struct RankingArgs {
     pub skills_weight: f64,
 
     /// Candidates fetched per signal (meaning, words) before the fused rescoring.
-    #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 1000)]
+    #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 100)]
     pub prefetch: usize,
 
     /// Words of the origin's text the lexical search uses, the rarest in the stored collection
     /// kept (0: all): common words cost the most to search and weigh the least.
     #[arg(long, env = "JOBMATCH_MAX_QUERY_WORDS", default_value_t = 16)]
     pub max_query_words: usize,
+
+    /// Besides the overall semantic candidates, prefetch the semantically nearest ones within this
+    /// many decay scales of the origin, so distance can rank candidates the overall prefetch
+    /// leaves out (score fusion with a geo weight only); 0 turns it off.
+    #[arg(long, env = "JOBMATCH_NEAR_RADIUS", default_value_t = 0.5)]
+    pub near_radius: f64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -649,6 +664,7 @@ impl RankingArgs {
             band_from_model: self.semantic_floor.is_none(),
             prefetch: self.prefetch,
             max_query_words: self.max_query_words,
+            near_radius: self.near_radius,
         }
     }
 }

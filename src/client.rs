@@ -229,6 +229,7 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
                 band_from_model: true,
                 prefetch: 1,
                 max_query_words: 0,
+                near_radius: 0.0,
             };
             Sink::Direct(
                 Box::new(open_matcher(&args.store.to_config(), ranking, Default::default()).await?),

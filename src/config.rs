@@ -128,6 +128,13 @@ impl ServeConfig {
                 return Err(Error::invalid(flag, "must be at least 1"));
             }
         }
+        let near = self.ranking.near_radius;
+        if !near.is_finite() || near < 0.0 {
+            return Err(Error::invalid(
+                "--near-radius",
+                format!("must be ≥ 0 (0: off), got {near}"),
+            ));
+        }
         Ok(())
     }
 }

@@ -119,6 +119,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 top_k: args.top_k,
                 optimize: args.optimize,
                 max_query_words: args.max_query_words.clone(),
+                near_radius: args.near_radius.clone(),
                 seed: args.seed,
             };
             let report =
@@ -137,10 +138,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 report.top_k
             );
             for row in &report.rows {
-                let overlap = row
+                let mut overlap = row
                     .overlap_with_widest
-                    .map(|o| format!("  top-{} shared with the widest prefetch {:.3}", report.top_k, o))
+                    .map(|o| format!("  shared with the widest prefetch {o:.3}"))
                     .unwrap_or_default();
+                if let Some(recall) = row.exact_recall {
+                    overlap.push_str(&format!("  exact top-{} found {recall:.3}", report.top_k));
+                }
                 println!(
                     "{:<44} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms{overlap}",
                     row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms

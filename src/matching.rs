@@ -113,6 +113,9 @@ pub struct RankingSettings {
     pub prefetch: usize,
     /// Words of the origin's text the lexical search uses, the rarest kept (0: all).
     pub max_query_words: usize,
+    /// Radius of the near-origin prefetch in decay scales (0: none; see
+    /// [`RankedQuery::near_radius`]).
+    pub near_radius: f64,
 }
 
 /// A model and the store generation whose vectors it made: a re-index swaps both at once.
@@ -578,6 +581,7 @@ impl Matcher {
                 .analyser
                 .query_vector(&origin_record.embedding_text()),
             prefetch: self.ranking.prefetch.max(request.top_k),
+            near_radius: self.ranking.near_radius,
             limit: request.top_k,
         };
         let store = engine.store.clone();

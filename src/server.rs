@@ -113,7 +113,9 @@ async fn maintenance_loop(
                 seconds = started.elapsed().as_secs_f64(),
                 "store optimised (vector index, segment merges)"
             ),
-            Ok(Err(e)) => warn!(error = %e, "optimising the store failed; retried at the next interval"),
+            Ok(Err(e)) => {
+                warn!(error = %e, "optimising the store failed; retried at the next interval")
+            }
             Err(e) => warn!(error = %e, "the optimiser task failed"),
         }
     }

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
+use super::frequencies::DocumentFrequencies;
 use super::{
     Boost, Collection, FieldFilter, RankedQuery, RequiredSkills, ScanCursor, ScoredDoc, StoredDoc,
     VectorStore,
@@ -34,7 +35,6 @@ use super::{
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
-use super::frequencies::DocumentFrequencies;
 use crate::lexical::{Analyser, SparseTerms};
 use crate::ranking::{FusionMode, RRF_K};
 
@@ -258,7 +258,11 @@ fn count_words(shard: &EdgeShard) -> Result<DocumentFrequencies> {
 /// The stored word vectors of those of `ids` that exist.
 fn stored_words(shard: &EdgeShard, ids: &[PointId]) -> Result<Vec<SparseTerms>> {
     let records = shard
-        .retrieve(ids, Some(WithPayloadInterface::Bool(false)), Some(words_only()))
+        .retrieve(
+            ids,
+            Some(WithPayloadInterface::Bool(false)),
+            Some(words_only()),
+        )
         .map_err(store_err("retrieve failed"))?;
     Ok(records
         .into_iter()
@@ -545,12 +549,20 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
         ]));
         defaults.insert("$score".to_string(), Value::from(0.0));
     } else {
-        // Normalised cosine: clamp01(($score[0] − floor) / (ceiling − floor)).
+        // The cosine: `$score[0]`, or that of a near-origin prefetch (after the lexical one) for
+        // a candidate only it found. Every dense prefetch scores a point alike, so the maximum
+        // is the cosine itself.
+        let first_near = if query.uses_lexical() { 2 } else { 1 };
+        let near_count = usize::from(query.uses_near());
+        let mut cosine = variable("$score[0]");
+        for i in first_near..first_near + near_count {
+            let name = format!("$score[{i}]");
+            defaults.insert(name.clone(), Value::from(fusion.semantic_floor));
+            cosine = maximum(cosine, variable(&name));
+        }
+        // Normalised cosine: clamp01((cosine − floor) / (ceiling − floor)).
         let scaled = Expression::Mult(vec![
-            Expression::Sum(vec![
-                variable("$score[0]"),
-                constant(-fusion.semantic_floor),
-            ]),
+            Expression::Sum(vec![cosine, constant(-fusion.semantic_floor)]),
             constant(1.0 / (fusion.semantic_ceiling - fusion.semantic_floor)),
         ]);
         terms.push(Expression::Mult(vec![
@@ -589,6 +601,15 @@ fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
         .try_into()
         .map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
     Ok(ScoringQuery::Formula(parsed))
+}
+
+/// `max(a, b) = (a + b + |a − b|) / 2`.
+fn maximum(a: Expression, b: Expression) -> Expression {
+    let gap = Expression::Sum(vec![a.clone(), Expression::Neg(Box::new(b.clone()))]);
+    Expression::Mult(vec![
+        Expression::Constant(0.5),
+        Expression::Sum(vec![a, b, Expression::Abs(Box::new(gap))]),
+    ])
 }
 
 /// `min(1, max(0, x))` from the operations a formula has: `max(0, x) = (x + |x|) / 2`, and
@@ -833,7 +854,8 @@ impl VectorStore for EdgeStore {
             score_threshold: None,
         };
         let semantic = candidates(VectorInternal::Dense(query.vector.clone()), DENSE);
-        let prefetches = if !query.uses_lexical() {
+        // Prefetch order fixes the formula's `$score[i]`: see `fusion_formula`.
+        let mut prefetches = if !query.uses_lexical() {
             vec![semantic]
         } else {
             let lexical = candidates(VectorInternal::Sparse(sparse(&query.lexical)), LEXICAL);
@@ -855,6 +877,17 @@ impl VectorStore for EdgeStore {
                 }],
             }
         };
+        if query.uses_near() {
+            let mut near = query.filters.clone();
+            near.push(FieldFilter::WithinKm {
+                center: query.origin,
+                km: query.near_radius * query.fusion.decay_scale_km,
+            });
+            prefetches.push(Prefetch {
+                filter: to_filter(&near),
+                ..candidates(VectorInternal::Dense(query.vector.clone()), DENSE)
+            });
+        }
         let request = QueryRequest {
             prefetches,
             query: Some(fusion_formula(query)?),
@@ -1076,6 +1109,7 @@ mod tests {
                 )
                 .unwrap();
             let query = RankedQuery {
+                near_radius: 1.0,
                 skills: None,
                 vector: unit(&[1.0, 0.2]),
                 origin: GeoPoint {
@@ -1195,6 +1229,7 @@ mod tests {
             },
         ] {
             let query = RankedQuery {
+                near_radius: 1.0,
                 skills: None,
                 vector: unit(&[1.0, 0.1, 0.0]),
                 origin,
@@ -1273,6 +1308,7 @@ mod tests {
         };
         let scores = |keys: &[&str], required: RequiredSkills| {
             let query = RankedQuery {
+                near_radius: 1.0,
                 skills: Some(super::super::SkillsTerm {
                     keys: keys.iter().map(|k| k.to_string()).collect(),
                     required,
@@ -1341,6 +1377,7 @@ mod tests {
             ..FusionParams::default()
         };
         let query = RankedQuery {
+            near_radius: 1.0,
             skills: None,
             vector: unit(&[1.0, 0.1, 0.0]),
             origin,
@@ -1419,11 +1456,17 @@ mod tests {
             assert_eq!(kept(&store, "근무 용접", 0), word("근무"));
             let rare = word("근무");
             assert_eq!(kept(&store, "근무 회계", 0), word("근무 회계"));
-            assert_eq!(kept(&store, "근무 회계", rare.indices.len()).indices.len(), rare.indices.len());
+            assert_eq!(
+                kept(&store, "근무 회계", rare.indices.len()).indices.len(),
+                rare.indices.len()
+            );
         }
         // Counted again from the stored points at open.
         let store = EdgeStore::open(dir.path(), &model("m", 3), analyser).unwrap();
-        assert_eq!(kept(&store, "용접 근무 회계 지게차", 0), word("근무 회계 지게차"));
+        assert_eq!(
+            kept(&store, "용접 근무 회계 지게차", 0),
+            word("근무 회계 지게차")
+        );
     }
 
     #[test]
@@ -1487,6 +1530,7 @@ mod tests {
             .insert(fields::BIRTH_YEAR.into(), json!(1980));
         store.upsert(Collection::Seekers, docs).unwrap();
         let base = RankedQuery {
+            near_radius: 1.0,
             skills: None,
             vector: unit(&[1.0, 0.0]),
             origin: GeoPoint {

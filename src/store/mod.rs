@@ -118,6 +118,10 @@ pub struct RankedQuery {
     pub lexical: SparseTerms,
     /// Candidates fetched per signal (semantic, lexical) before the fused rescoring.
     pub prefetch: usize,
+    /// Also fetch the semantically nearest candidates within this many decay scales of `origin`
+    /// (0: no; score fusion with a geo weight only), so distance can rank candidates that the
+    /// overall semantic prefetch would leave out.
+    pub near_radius: f64,
     pub limit: usize,
 }
 
@@ -125,6 +129,14 @@ impl RankedQuery {
     /// Whether the lexical signal takes part (a weight and at least one query term).
     pub fn uses_lexical(&self) -> bool {
         self.fusion.lexical_weight > 0.0 && !self.lexical.is_empty()
+    }
+
+    /// Whether the near-origin prefetches take part.
+    pub fn uses_near(&self) -> bool {
+        self.near_radius > 0.0
+            && self.fusion.geo_weight > 0.0
+            && self.fusion.semantic_weight > 0.0
+            && self.fusion.mode == crate::ranking::FusionMode::Scores
     }
 }
 

@@ -64,6 +64,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             band_from_model: true,
             prefetch: 1000,
             max_query_words: 16,
+            near_radius: 0.5,
         },
         limits: Limits {
             max_text_bytes: 4096,

@@ -101,15 +101,15 @@ impl Default for FusionParams {
     /// server uses unless `--semantic-floor` / `--semantic-ceiling` are given.
     fn default() -> Self {
         Self {
-            semantic_weight: 0.6,
-            lexical_weight: 0.1,
+            semantic_weight: 0.4,
+            lexical_weight: 0.3,
             geo_weight: 0.3,
             decay_scale_km: 50.0,
             mode: FusionMode::Scores,
             semantic_floor: 0.0,
             semantic_ceiling: 1.0,
             lexical_saturation: 4.0,
-            skills_weight: 0.1,
+            skills_weight: 0.05,
         }
     }
 }

@@ -270,6 +270,10 @@ pub struct RankingRequest {
     pub semantic_ceiling: Option<f64>,
     pub lexical_saturation: Option<f64>,
     pub skills_weight: Option<f64>,
+    pub relevance_floor: Option<f64>,
+    pub distance_scale: Option<crate::ranking::DistanceScale>,
+    /// Add marked matches beyond the seekers' commutes when too few lie within (None: server default).
+    pub beyond_commute: Option<bool>,
     pub max_distance_km: Option<f64>,
     /// Propose seekers beyond their own stated max commute.
     pub ignore_seeker_commute: bool,
@@ -324,6 +328,7 @@ pub fn ranking_from_proto(
             Ok(pb::Fusion::Unspecified) => None,
             Ok(pb::Fusion::Scores) => Some(crate::ranking::FusionMode::Scores),
             Ok(pb::Fusion::Rrf) => Some(crate::ranking::FusionMode::Rrf),
+            Ok(pb::Fusion::Band) => Some(crate::ranking::FusionMode::Band),
             Err(_) => {
                 return Err(Error::invalid(
                     "options.fusion",
@@ -335,6 +340,19 @@ pub fn ranking_from_proto(
         semantic_ceiling: finite("options.semantic_ceiling", o.semantic_ceiling)?,
         lexical_saturation: positive("options.lexical_saturation", o.lexical_saturation)?,
         skills_weight: non_negative("options.skills_weight", o.skills_weight)?,
+        relevance_floor: finite("options.relevance_floor", o.relevance_floor)?,
+        distance_scale: match pb::DistanceScale::try_from(o.distance_scale) {
+            Ok(pb::DistanceScale::Unspecified) => None,
+            Ok(pb::DistanceScale::Absolute) => Some(crate::ranking::DistanceScale::Absolute),
+            Ok(pb::DistanceScale::Commute) => Some(crate::ranking::DistanceScale::Commute),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "options.distance_scale",
+                    format!("unknown value {}", o.distance_scale),
+                ))
+            }
+        },
+        beyond_commute: o.beyond_commute,
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,

@@ -138,11 +138,12 @@ pub struct LatencyRow {
 pub const EXACT_QUERIES: usize = 100;
 
 /// The exact top `k` ids under the dense-only formula among seekers whose commute reaches `origin`.
+/// The exact dense-only top `k` within each seeker's commute, by brute force: what the dense
+/// candidate list should find.
 fn exact_top(
     corpus: &[(Vec<f32>, crate::domain::GeoPoint, u32)],
     vector: &[f32],
     origin: crate::domain::GeoPoint,
-    fusion: &crate::ranking::FusionParams,
     k: usize,
 ) -> Vec<String> {
     let mut scored: Vec<(f64, usize)> = corpus
@@ -153,9 +154,7 @@ fn exact_top(
             if *commute != 0 && distance > f64::from(*commute) {
                 return None;
             }
-            let dot: f32 = v.iter().zip(vector).map(|(a, b)| a * b).sum();
-            let score = crate::ranking::fuse(f64::from(dot), 0.0, distance, fusion).final_score;
-            Some((score, i))
+            Some((crate::ranking::cosine(v, vector), i))
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -347,9 +346,9 @@ fn bench_vector(rng: &mut SplitMix, centroids: &[Vec<f32>]) -> Vec<f32> {
 pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchReport> {
     use crate::domain::{fields, GeoPoint};
     use crate::lexical::Analyser;
-    use crate::ranking::{FusionMode, FusionParams};
+    use crate::ranking::{cosine, haversine_km, rank, FusionMode, FusionParams, Signals};
     use crate::store::edge::EdgeStore;
-    use crate::store::{Collection, FieldFilter, RankedQuery, StoredDoc, VectorStore};
+    use crate::store::{CandidateQuery, Collection, FieldFilter, StoredDoc, VectorStore};
     use serde_json::json;
 
     const DIMENSION: usize = 384;
@@ -434,7 +433,8 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             "dense only",
             FusionParams {
                 lexical_weight: 0.0,
-                semantic_weight: 0.7,
+                semantic_weight: 1.0,
+                geo_weight: 0.0,
                 ..base
             },
         ),
@@ -521,42 +521,57 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         let origin = place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
         if q >= 5 && exact.len() < EXACT_QUERIES {
-            exact.push(exact_top(
-                &corpus,
-                &vector,
-                origin,
-                &kinds[0].1,
-                settings.top_k,
-            ));
+            exact.push(exact_top(&corpus, &vector, origin, settings.top_k));
         }
         for (v, variant) in variants.iter().enumerate() {
             let start = Instant::now();
-            let query = RankedQuery {
+            // As the server does: the rarest words of the text (counted in the timing), the
+            // candidate lists, then the pure ranking over them.
+            let query = CandidateQuery {
                 vector: vector.clone(),
                 origin,
-                fusion: variant.fusion,
                 filters: vec![FieldFilter::CommuteReaches { center: origin }],
-                boosts: Vec::new(),
-                skills: None,
-                // As the server does: the rarest words of the text, counted in the timing.
-                lexical: store.rarest_terms(
-                    Collection::Seekers,
-                    &analyser.query_vector(&text),
-                    variant.words,
-                )?,
+                lexical: if variant.fusion.lexical_weight > 0.0 {
+                    store.rarest_terms(
+                        Collection::Seekers,
+                        &analyser.query_vector(&text),
+                        variant.words,
+                    )?
+                } else {
+                    Default::default()
+                },
                 prefetch: variant.prefetch.max(settings.top_k),
-                near_radius: variant.near,
-                limit: settings.top_k,
+                near_km: (variant.near > 0.0)
+                    .then(|| variant.near * variant.fusion.decay_scale_km),
             };
-            let hits = store.search(Collection::Seekers, &query)?;
-            if query.uses_lexical() {
-                let ids: Vec<String> = hits.iter().map(|h| h.doc.id.clone()).collect();
-                store.lexical_scores(Collection::Seekers, &query.lexical, &ids)?;
-            }
+            let found = store.candidates(Collection::Seekers, &query)?;
+            let signals: Vec<Signals> = found
+                .iter()
+                .map(|c| {
+                    let home: GeoPoint =
+                        serde_json::from_value(c.doc.payload[fields::GEO].clone())
+                            .unwrap_or(origin);
+                    Signals {
+                        cosine: cosine(&vector, &c.doc.vector),
+                        bm25: c.lexical_score,
+                        distance_km: haversine_km(origin, home),
+                        commute_km: None,
+                        skills_share: 0.0,
+                        boost: 0.0,
+                        boosts_applied: Vec::new(),
+                        match_strength: None,
+                    }
+                })
+                .collect();
+            let scores = rank(&signals, &variant.fusion);
+            let mut order: Vec<usize> = (0..found.len()).collect();
+            order.sort_by(|&a, &b| scores[b].final_score.total_cmp(&scores[a].final_score));
+            order.truncate(settings.top_k);
+            let hits: Vec<&crate::store::Candidate> = order.iter().map(|&i| &found[i]).collect();
             if q >= 5 {
                 // The first few queries warm caches and are not counted.
                 timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
-                results[v].push(hits.into_iter().map(|h| h.doc.id).collect());
+                results[v].push(hits.into_iter().map(|h| h.doc.id.clone()).collect());
             }
         }
     }

@@ -296,36 +296,37 @@ pub struct EvalArgs {
     #[arg(long, env = "JOBMATCH_EVAL_COMPARE")]
     pub compare: Option<PathBuf>,
 
-    /// JSON-lines file of postings (proto-JSON, as `ingest` reads).
-    #[arg(
-        long,
-        env = "JOBMATCH_EVAL_POSTINGS",
-        default_value = "./samples/eval/postings.jsonl"
-    )]
-    pub postings: PathBuf,
+    /// Labelled sets to evaluate, each a directory with postings.jsonl, seekers.jsonl and
+    /// qrels.tsv (repeat the flag for several). Default: every shipped set (samples/eval and
+    /// samples/occupations), unless --postings, --seekers or --qrels name files.
+    #[arg(long = "set", env = "JOBMATCH_EVAL_SETS", value_delimiter = ',')]
+    pub sets: Vec<PathBuf>,
+
+    /// Which half of each set's labelled seekers to report: held-out (never used for tuning),
+    /// train (what --tune searches on) or all.
+    #[arg(long, env = "JOBMATCH_EVAL_SPLIT", default_value = "held-out")]
+    pub split: crate::eval::Split,
+
+    /// JSON-lines file of postings (proto-JSON, as `ingest` reads); with --seekers and --qrels,
+    /// one set from files (each defaults to samples/eval's).
+    #[arg(long, env = "JOBMATCH_EVAL_POSTINGS")]
+    pub postings: Option<PathBuf>,
 
     /// JSON-lines file of seekers.
-    #[arg(
-        long,
-        env = "JOBMATCH_EVAL_SEEKERS",
-        default_value = "./samples/eval/seekers.jsonl"
-    )]
-    pub seekers: PathBuf,
+    #[arg(long, env = "JOBMATCH_EVAL_SEEKERS")]
+    pub seekers: Option<PathBuf>,
 
     /// Labels: seeker_id<TAB>posting_id<TAB>grade (0–3) per line; unlisted pairs are 0.
-    #[arg(
-        long,
-        env = "JOBMATCH_EVAL_QRELS",
-        default_value = "./samples/eval/qrels.tsv"
-    )]
-    pub qrels: PathBuf,
+    #[arg(long, env = "JOBMATCH_EVAL_QRELS")]
+    pub qrels: Option<PathBuf>,
 
-    /// Also search the fusion settings (weights, decay scale, normalisation, fusion mode) by
-    /// coordinate search from the given ones, and print the best with the flags to serve it.
+    /// Also search the fusion settings (weights, decay scale, distance scale, relevance floor,
+    /// fusion mode) by coordinate search from the given ones on each set's train split, and
+    /// print the best with the flags to serve it.
     #[arg(long, env = "JOBMATCH_EVAL_TUNE")]
     pub tune: bool,
 
-    /// Also evaluate the signals apart: dense only, sparse only, hybrid, hybrid + geo.
+    /// Also evaluate the signals apart: dense only, sparse only, hybrid, hybrid + distance + skills.
     #[arg(long, env = "JOBMATCH_EVAL_ABLATION")]
     pub ablation: bool,
 
@@ -464,21 +465,23 @@ pub struct RankingArgs {
     #[arg(long, env = "JOBMATCH_LEXICAL_WEIGHT", default_value_t = FusionParams::default().lexical_weight)]
     pub lexical_weight: f64,
 
-    /// How meaning and words are combined: scores (normalised, weighted) or rrf (reciprocal rank).
+    /// How meaning and words are combined: scores (each normalised by its spread over the query's
+    /// candidates, weighted), rrf (reciprocal rank) or band (the fixed cosine band and BM25
+    /// saturation below).
     #[arg(long, env = "JOBMATCH_FUSION", default_value = FusionParams::default().mode.name())]
     pub fusion: FusionMode,
 
-    /// Cosine similarity that counts as no semantic match (normalised to 0). Default: the model's
-    /// similarity_floor (jobmatch-model.toml), else 0.
+    /// With --fusion band: the cosine similarity that counts as no semantic match (normalised to
+    /// 0). Default: the model's similarity_floor (jobmatch-model.toml), else 0.
     #[arg(long, env = "JOBMATCH_SEMANTIC_FLOOR", requires = "semantic_ceiling")]
     pub semantic_floor: Option<f64>,
 
-    /// Cosine similarity that counts as a full semantic match (normalised to 1). Default: the
-    /// model's similarity_ceiling, else 1.
+    /// With --fusion band: the cosine similarity that counts as a full semantic match
+    /// (normalised to 1). Default: the model's similarity_ceiling, else 1.
     #[arg(long, env = "JOBMATCH_SEMANTIC_CEILING", requires = "semantic_floor")]
     pub semantic_ceiling: Option<f64>,
 
-    /// BM25 score that normalises to 0.5 (bm25 / (bm25 + saturation)).
+    /// With --fusion band: the BM25 score that normalises to 0.5 (bm25 / (bm25 + saturation)).
     #[arg(long, env = "JOBMATCH_LEXICAL_SATURATION", default_value_t = FusionParams::default().lexical_saturation)]
     pub lexical_saturation: f64,
 
@@ -487,7 +490,22 @@ pub struct RankingArgs {
     #[arg(long, env = "JOBMATCH_SKILLS_WEIGHT", default_value_t = FusionParams::default().skills_weight)]
     pub skills_weight: f64,
 
-    /// Candidates fetched per signal (meaning, words) before the fused rescoring.
+    /// Where the geo score falls to 0.5: commute (at each seeker's own max commute, the decay
+    /// scale for seekers who stated none) or absolute (at the decay scale for everyone).
+    #[arg(long, env = "JOBMATCH_DISTANCE_SCALE", default_value = FusionParams::default().distance_scale.name())]
+    pub distance_scale: crate::ranking::DistanceScale,
+
+    /// Results whose cosine lies fewer than this many standard deviations above the origin's
+    /// mean similarity to the stored corpus are not offered as matches (-10: no floor).
+    #[arg(long, env = "JOBMATCH_RELEVANCE_FLOOR", default_value_t = FusionParams::default().relevance_floor, allow_hyphen_values = true)]
+    pub relevance_floor: f64,
+
+    /// When fewer than top_k matches within the seekers' commutes clear the floor, add the best
+    /// matches beyond them, each marked (false: never).
+    #[arg(long, env = "JOBMATCH_BEYOND_COMMUTE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub beyond_commute: bool,
+
+    /// Candidates fetched per list (meaning, words, near the origin) before scoring.
     #[arg(long, env = "JOBMATCH_PREFETCH", default_value_t = 100)]
     pub prefetch: usize,
 
@@ -660,11 +678,14 @@ impl RankingArgs {
                     .unwrap_or(FusionParams::default().semantic_ceiling),
                 lexical_saturation: self.lexical_saturation,
                 skills_weight: self.skills_weight,
+                distance_scale: self.distance_scale,
+                relevance_floor: self.relevance_floor,
             },
             band_from_model: self.semantic_floor.is_none(),
             prefetch: self.prefetch,
             max_query_words: self.max_query_words,
             near_radius: self.near_radius,
+            beyond_commute: self.beyond_commute,
         }
     }
 }

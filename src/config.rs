@@ -72,7 +72,15 @@ impl ServeConfig {
             semantic_ceiling,
             lexical_saturation,
             skills_weight,
+            distance_scale: _,
+            relevance_floor,
         } = self.ranking.defaults;
+        if !relevance_floor.is_finite() {
+            return Err(Error::invalid(
+                "--relevance-floor",
+                format!("must be a finite number, got {relevance_floor}"),
+            ));
+        }
         for (flag, value) in [
             ("--semantic-weight", semantic_weight),
             ("--lexical-weight", lexical_weight),

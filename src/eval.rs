@@ -22,7 +22,7 @@ use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::{Matcher, RankingSettings};
-use crate::ranking::{FusionMode, FusionParams};
+use crate::ranking::{DistanceScale, FusionMode, FusionParams};
 use crate::server::open_matcher;
 
 /// Deepest rank any metric looks at.
@@ -122,6 +122,166 @@ impl Qrels {
             .iter()
             .filter(|(_, labels)| labels.values().any(|&g| g > 0))
     }
+}
+
+/// Which labelled seekers an evaluation averages over. Seekers fall into two fixed halves by a
+/// hash of their id, so tuning (on `train`) never sees the seekers it is reported on
+/// (`held-out`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    HeldOut,
+    All,
+}
+
+impl Split {
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::HeldOut => "held-out",
+            Split::All => "all",
+        }
+    }
+
+    /// Whether `seeker_id` belongs to this split.
+    pub fn contains(self, seeker_id: &str) -> bool {
+        let train = crate::lexical::term_id(seeker_id) % 2 == 0;
+        match self {
+            Split::Train => train,
+            Split::HeldOut => !train,
+            Split::All => true,
+        }
+    }
+}
+
+impl std::str::FromStr for Split {
+    type Err = String;
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        match name {
+            "train" => Ok(Split::Train),
+            "held-out" => Ok(Split::HeldOut),
+            "all" => Ok(Split::All),
+            other => Err(format!("unknown split '{other}' (known: train, held-out, all)")),
+        }
+    }
+}
+
+impl Qrels {
+    /// The labels of the seekers in `split`.
+    pub fn split(&self, split: Split) -> Qrels {
+        Qrels {
+            by_seeker: self
+                .by_seeker
+                .iter()
+                .filter(|(seeker, _)| split.contains(seeker))
+                .map(|(seeker, labels)| (seeker.clone(), labels.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// TF-IDF over character 2- and 3-grams (sklearn's `TfidfVectorizer(analyzer="char",
+/// ngram_range=(2, 3))`: smooth IDF, L2-normalised): a reference ranker that needs no model.
+pub struct CharTfIdf {
+    idf: HashMap<String, f64>,
+    postings: Vec<HashMap<String, f64>>,
+}
+
+fn char_grams(text: &str) -> HashMap<String, f64> {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let chars: Vec<char> = folded.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let mut counts = HashMap::new();
+    for n in 2..=3 {
+        for gram in chars.windows(n) {
+            *counts.entry(gram.iter().collect::<String>()).or_insert(0.0) += 1.0;
+        }
+    }
+    counts
+}
+
+impl CharTfIdf {
+    /// Fits the IDF on `postings` (the documents ranked).
+    pub fn fit(postings: &[String]) -> Self {
+        let grams: Vec<HashMap<String, f64>> = postings.iter().map(|t| char_grams(t)).collect();
+        let mut df: HashMap<String, f64> = HashMap::new();
+        for doc in &grams {
+            for gram in doc.keys() {
+                *df.entry(gram.clone()).or_insert(0.0) += 1.0;
+            }
+        }
+        let n = grams.len() as f64;
+        let idf: HashMap<String, f64> = df
+            .into_iter()
+            .map(|(gram, df)| (gram, ((1.0 + n) / (1.0 + df)).ln() + 1.0))
+            .collect();
+        let mut model = CharTfIdf {
+            idf,
+            postings: Vec::new(),
+        };
+        model.postings = grams.into_iter().map(|g| model.weigh(g)).collect();
+        model
+    }
+
+    fn weigh(&self, counts: HashMap<String, f64>) -> HashMap<String, f64> {
+        let mut weighted: HashMap<String, f64> = counts
+            .into_iter()
+            .filter_map(|(gram, tf)| self.idf.get(&gram).map(|idf| (gram, tf * idf)))
+            .collect();
+        let norm = weighted.values().map(|w| w * w).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            weighted.values_mut().for_each(|w| *w /= norm);
+        }
+        weighted
+    }
+
+    /// Cosine of `query` with every posting, in the order given to [`CharTfIdf::fit`].
+    pub fn scores(&self, query: &str) -> Vec<f64> {
+        let q = self.weigh(char_grams(query));
+        self.postings
+            .iter()
+            .map(|doc| q.iter().map(|(g, w)| w * doc.get(g).copied().unwrap_or(0.0)).sum())
+            .collect()
+    }
+}
+
+/// The reference rankers that need no model, scored on `qrels`: distance only; TF-IDF
+/// character 2–3-grams; and TF-IDF × `exp(−0.5 · km / max_commute_km)`. None filters by commute.
+pub fn reference_rankers(set: &EvalSet, qrels: &Qrels) -> Vec<(&'static str, Vec<QueryMetrics>)> {
+    let texts: Vec<String> = set.postings.iter().map(|p| p.embedding_text()).collect();
+    let tfidf = CharTfIdf::fit(&texts);
+    let seekers: HashMap<&str, &Seeker> = set.seekers.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut rows: Vec<(&'static str, Vec<QueryMetrics>)> = vec![
+        ("distance only", Vec::new()),
+        ("TF-IDF char 2-3", Vec::new()),
+        ("TF-IDF char 2-3 × commute decay", Vec::new()),
+    ];
+    for (seeker_id, labels) in qrels.relevant_seekers() {
+        let Some(seeker) = seekers.get(seeker_id.as_str()) else {
+            continue;
+        };
+        let distances: Vec<f64> = set
+            .postings
+            .iter()
+            .map(|p| crate::ranking::haversine_km(seeker.home.point, p.place.point))
+            .collect();
+        let words = tfidf.scores(&seeker.embedding_text());
+        let commute = seeker.max_commute_km.filter(|km| *km > 0.0).unwrap_or(50.0);
+        let ranked = |score: &dyn Fn(usize) -> f64| {
+            let mut order: Vec<usize> = (0..set.postings.len()).collect();
+            order.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+            let ids: Vec<String> = order
+                .into_iter()
+                .take(DEPTH)
+                .map(|i| set.postings[i].id.clone())
+                .collect();
+            score_ranking(&ids, labels)
+        };
+        rows[0].1.push(ranked(&|i| -distances[i]));
+        rows[1].1.push(ranked(&|i| words[i]));
+        rows[2].1.push(ranked(&|i| words[i] * (-0.5 * distances[i] / commute).exp()));
+    }
+    rows
 }
 
 /// One seeker's metrics.
@@ -341,6 +501,16 @@ pub async fn index(
 impl Indexed {
     /// Ranks postings for every labelled seeker with `fusion`, and scores each list.
     pub async fn evaluate(&self, qrels: &Qrels, fusion: FusionParams) -> Result<Vec<QueryMetrics>> {
+        self.evaluate_with(qrels, fusion, None).await
+    }
+
+    /// [`Indexed::evaluate`], with the server's `beyond_commute` setting overridden.
+    pub async fn evaluate_with(
+        &self,
+        qrels: &Qrels,
+        fusion: FusionParams,
+        beyond_commute: Option<bool>,
+    ) -> Result<Vec<QueryMetrics>> {
         let request = RankingRequest {
             top_k: DEPTH,
             semantic_weight: Some(fusion.semantic_weight),
@@ -352,6 +522,9 @@ impl Indexed {
             semantic_ceiling: Some(fusion.semantic_ceiling),
             lexical_saturation: Some(fusion.lexical_saturation),
             skills_weight: Some(fusion.skills_weight),
+            relevance_floor: Some(fusion.relevance_floor),
+            distance_scale: Some(fusion.distance_scale),
+            beyond_commute,
             max_distance_km: None,
             ignore_seeker_commute: self.ignore_seeker_commute,
             boosts: Default::default(),
@@ -377,6 +550,8 @@ impl Indexed {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct TunePoint {
     pub fusion: FusionReport,
+    #[serde(skip)]
+    pub params: FusionParams,
     pub ndcg_at_10: f64,
 }
 
@@ -401,6 +576,8 @@ const TUNE_FLOORS: [f64; 6] = [0.0, 0.6, 0.7, 0.75, 0.8, 0.85];
 const TUNE_CEILINGS: [f64; 3] = [0.9, 0.95, 1.0];
 const TUNE_SATURATIONS: [f64; 6] = [0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 const TUNE_SKILLS: [f64; 6] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5];
+/// Relevance floors tried, in standard deviations (−10: none).
+const TUNE_RELEVANCE_FLOORS: [f64; 7] = [-10.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5];
 
 /// The settings one round of `--tune` tries around `at`: every weight triple, decay scale,
 /// normalisation (floor, ceiling, saturation), skills weight and fusion mode, one parameter group
@@ -419,24 +596,41 @@ pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
         decay_scale_km,
         ..at
     }));
-    for floor in TUNE_FLOORS {
-        for ceiling in TUNE_CEILINGS {
-            out.push(FusionParams {
-                semantic_floor: floor,
-                semantic_ceiling: ceiling,
-                ..at
-            });
+    if at.mode == FusionMode::Band {
+        for floor in TUNE_FLOORS {
+            for ceiling in TUNE_CEILINGS {
+                out.push(FusionParams {
+                    semantic_floor: floor,
+                    semantic_ceiling: ceiling,
+                    ..at
+                });
+            }
         }
+        out.extend(TUNE_SATURATIONS.map(|lexical_saturation| FusionParams {
+            lexical_saturation,
+            ..at
+        }));
     }
-    out.extend(TUNE_SATURATIONS.map(|lexical_saturation| FusionParams {
-        lexical_saturation,
+    out.extend(TUNE_RELEVANCE_FLOORS.map(|relevance_floor| FusionParams {
+        relevance_floor,
         ..at
     }));
+    out.extend(
+        [DistanceScale::Absolute, DistanceScale::Commute].map(|distance_scale| FusionParams {
+            distance_scale,
+            ..at
+        }),
+    );
     out.extend(TUNE_SKILLS.map(|skills_weight| FusionParams {
         skills_weight,
         ..at
     }));
-    out.extend([FusionMode::Scores, FusionMode::Rrf].map(|mode| FusionParams { mode, ..at }));
+    out.extend(
+        [FusionMode::Scores, FusionMode::Rrf, FusionMode::Band].map(|mode| FusionParams {
+            mode,
+            ..at
+        }),
+    );
     out.retain(|f| f.semantic_weight + f.lexical_weight + f.geo_weight > 0.0);
     out
 }
@@ -482,6 +676,7 @@ pub async fn tune(
         .into_iter()
         .map(|(fusion, ndcg_at_10)| TunePoint {
             fusion: fusion.into(),
+            params: fusion,
             ndcg_at_10,
         })
         .collect();
@@ -497,39 +692,27 @@ pub struct AblationRow {
     pub summary: Summary,
 }
 
-/// Dense only, sparse only, hybrid (no distance), hybrid with distance, and with skills too (when
-/// `fusion` weighs them), from `fusion`'s settings.
+/// Dense only, sparse only, hybrid (no distance, no skills), and `fusion` itself (hybrid +
+/// distance + skills: the defaults unless set), each with `fusion`'s floor and commute handling.
 pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParams)> {
-    let with_skills = fusion;
-    let fusion = FusionParams {
+    let relevance = fusion.semantic_weight + fusion.lexical_weight;
+    let (semantic_weight, lexical_weight) = if relevance > 0.0 {
+        (fusion.semantic_weight, fusion.lexical_weight)
+    } else {
+        (0.5, 0.5)
+    };
+    let plain = FusionParams {
+        geo_weight: 0.0,
         skills_weight: 0.0,
         ..fusion
     };
-    let relevance = fusion.semantic_weight + fusion.lexical_weight;
-    let hybrid_only = if relevance > 0.0 {
-        FusionParams {
-            geo_weight: 0.0,
-            ..fusion
-        }
-    } else {
-        FusionParams {
-            semantic_weight: 0.5,
-            lexical_weight: 0.5,
-            geo_weight: 0.0,
-            ..fusion
-        }
-    };
-    let mut rows = vec![
+    vec![
         (
             "dense only",
-            // The whole cosine range, so no clamping ties the order.
             FusionParams {
                 semantic_weight: 1.0,
                 lexical_weight: 0.0,
-                geo_weight: 0.0,
-                semantic_floor: -1.0,
-                semantic_ceiling: 1.0,
-                ..fusion
+                ..plain
             },
         ),
         (
@@ -537,23 +720,46 @@ pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParam
             FusionParams {
                 semantic_weight: 0.0,
                 lexical_weight: 1.0,
-                geo_weight: 0.0,
-                ..fusion
+                ..plain
             },
         ),
-        ("hybrid", hybrid_only),
-        ("hybrid + geo", fusion),
-    ];
-    if with_skills.skills_weight > 0.0 {
-        rows.push(("hybrid + geo + skills", with_skills));
+        (
+            "hybrid",
+            FusionParams {
+                semantic_weight,
+                lexical_weight,
+                ..plain
+            },
+        ),
+        ("hybrid + distance + skills", fusion),
+    ]
+}
+
+/// The reference "dense only, commute filter": cosine order within each seeker's commute, no
+/// floor, nothing added beyond it.
+pub fn dense_reference(fusion: FusionParams) -> FusionParams {
+    FusionParams {
+        semantic_weight: 1.0,
+        lexical_weight: 0.0,
+        geo_weight: 0.0,
+        skills_weight: 0.0,
+        mode: FusionMode::Scores,
+        relevance_floor: -1e9,
+        ..fusion
     }
-    rows
 }
 
 /// Everything one `jobmatch eval` run found, as `--json` writes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The labelled set (its directory or qrels file) and the split of its seekers reported.
+    pub set: String,
+    pub split: &'static str,
+    /// Whether the jobmatch rows respected each seeker's commute (the server's default).
+    pub seeker_commute: &'static str,
     pub seekers_evaluated: usize,
+    /// The reference rankers, computed in the same run on the same seekers.
+    pub references: Vec<ReferenceRow>,
     pub analyser: String,
     pub fusion: FusionReport,
     pub models: Vec<ModelReport>,
@@ -562,6 +768,13 @@ pub struct Report {
     pub tuning: Vec<TuneReport>,
     /// Per model: `--ablation` rows.
     pub ablation: Vec<(String, Vec<AblationRow>)>,
+}
+
+/// A reference ranker's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceRow {
+    pub name: String,
+    pub summary: Summary,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -575,6 +788,8 @@ pub struct FusionReport {
     pub semantic_ceiling: f64,
     pub lexical_saturation: f64,
     pub skills_weight: f64,
+    pub distance_scale: &'static str,
+    pub relevance_floor: f64,
 }
 
 impl From<FusionParams> for FusionReport {
@@ -589,6 +804,8 @@ impl From<FusionParams> for FusionReport {
             semantic_ceiling: f.semantic_ceiling,
             lexical_saturation: f.lexical_saturation,
             skills_weight: f.skills_weight,
+            distance_scale: f.distance_scale.name(),
+            relevance_floor: f.relevance_floor,
         }
     }
 }
@@ -596,32 +813,36 @@ impl From<FusionParams> for FusionReport {
 impl FusionReport {
     fn describe(&self) -> String {
         format!(
-            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km, fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}",
+            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km ({}), fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}, relevance floor {}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
             self.decay_scale_km,
+            self.distance_scale,
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,
             self.lexical_saturation,
-            self.skills_weight
+            self.skills_weight,
+            self.relevance_floor
         )
     }
 
     /// The `jobmatch serve` flags that select these settings.
     pub fn flags(&self) -> String {
         format!(
-            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2}",
+            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --distance-scale {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2} --relevance-floor {}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
             self.decay_scale_km,
+            self.distance_scale,
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,
             self.lexical_saturation,
-            self.skills_weight
+            self.skills_weight,
+            self.relevance_floor
         )
     }
 }
@@ -637,8 +858,10 @@ pub struct ModelReport {
 pub struct TuneReport {
     pub model: String,
     pub best: TunePoint,
-    /// nDCG@10 of the weights the run was given (the defaults unless set).
+    /// nDCG@10 of the weights the run was given (the defaults unless set), on the train split.
     pub given_ndcg_at_10: f64,
+    /// nDCG@10 of the best setting on the reported split (held-out unless set).
+    pub reported_ndcg_at_10: f64,
     /// The ten best grid points.
     pub top: Vec<TunePoint>,
 }
@@ -666,11 +889,24 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} seekers with relevant postings; {}; analyser {}; 95% bootstrap intervals",
+        "== {} ({} split): {} seekers with relevant postings, seeker commutes {}; analyser {}; 95% bootstrap intervals",
+        report.set,
+        report.split,
         report.seekers_evaluated,
-        report.fusion.describe(),
+        report.seeker_commute,
         report.analyser
     );
+    let _ = writeln!(out, "settings: {}", report.fusion.describe());
+    let _ = writeln!(out, "\nreference rankers");
+    for row in &report.references {
+        let _ = writeln!(
+            out,
+            "  {:<42} nDCG@10 {}  Recall@10 {}",
+            row.name,
+            format_estimate(&row.summary.ndcg_at_10, false),
+            format_estimate(&row.summary.recall_at_10, false)
+        );
+    }
     for model in &report.models {
         let _ = writeln!(out, "\n{} ({})", model.model, model.model_dir.display());
         for (name, estimate) in summary_rows(&model.summary) {
@@ -699,7 +935,7 @@ pub fn render(report: &Report) -> String {
         for row in rows {
             let _ = writeln!(
                 out,
-                "  {:<22} nDCG@10 {}  Recall@10 {}",
+                "  {:<42} nDCG@10 {}  Recall@10 {}",
                 row.name,
                 format_estimate(&row.summary.ndcg_at_10, false),
                 format_estimate(&row.summary.recall_at_10, false)
@@ -710,11 +946,13 @@ pub fn render(report: &Report) -> String {
         let b = tuning.best;
         let _ = writeln!(
             out,
-            "\ntuned for {}: {} → nDCG@10 {:.4} (given settings: {:.4})",
+            "\ntuned for {} on the train split: {} → nDCG@10 {:.4} (given settings: {:.4}); on the {} split: {:.4}",
             tuning.model,
             b.fusion.describe(),
             b.ndcg_at_10,
-            tuning.given_ndcg_at_10
+            tuning.given_ndcg_at_10,
+            report.split,
+            tuning.reported_ndcg_at_10
         );
         let _ = writeln!(out, "  serve with: {}", b.fusion.flags());
     }

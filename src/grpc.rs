@@ -193,6 +193,12 @@ fn score_to_proto(
             .iter()
             .map(|name| name.to_string())
             .collect(),
+        semantic_part: scored_breakdown.semantic_part,
+        lexical_part: scored_breakdown.lexical_part,
+        geo_scale_km: scored_breakdown.geo_scale_km,
+        match_strength: scored_breakdown.match_strength,
+        relevance_floor: fusion.relevance_floor,
+        distance_scale: fusion.distance_scale.name().to_string(),
     }
 }
 
@@ -214,6 +220,7 @@ fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::Candidat
         region_name: s.item.home.region_name.clone(),
         score: Some(score_to_proto(&s.breakdown, fusion)),
         explanation: Some(explanation_to_proto(&s.explanation)),
+        beyond_commute: s.beyond_commute,
     }
 }
 
@@ -225,6 +232,7 @@ fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::Pos
         region_name: p.item.place.region_name.clone(),
         score: Some(score_to_proto(&p.breakdown, fusion)),
         explanation: Some(explanation_to_proto(&p.explanation)),
+        beyond_commute: p.beyond_commute,
     }
 }
 
@@ -549,6 +557,7 @@ impl MatchingApi {
                 .map(|s| candidate_to_proto(s, &rec.fusion))
                 .collect(),
             origin_region_name: rec.origin.place.region_name.clone(),
+            nothing_within_reach: rec.nothing_within_reach,
         }))
     }
 
@@ -573,6 +582,7 @@ impl MatchingApi {
                 .map(|p| posting_match_to_proto(p, &rec.fusion))
                 .collect(),
             origin_region_name: rec.origin.home.region_name.clone(),
+            nothing_within_reach: rec.nothing_within_reach,
         }))
     }
 }

@@ -314,6 +314,11 @@ fn runs(text: &str) -> Vec<Run> {
     out
 }
 
+/// Whether `rest` is a known particle or ending (josa, eomi), e.g. "를" after "용접기능사".
+pub fn is_particle_or_ending(rest: &str) -> bool {
+    SUFFIXES.contains(&rest)
+}
+
 /// The run without its longest known particle or ending, if at least [`MIN_STEM_SYLLABLES`] remain.
 fn stem(syllables: &[char]) -> &[char] {
     for suffix in SUFFIXES {

@@ -13,15 +13,14 @@ use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::ranking::{
-    applied_boosts, cosine, fuse, haversine_km, with_relevance, with_skills, BoostFacts, Boosts,
-    FusionMode, FusionParams, ScoreBreakdown,
+    applied_boosts, cosine, haversine_km, match_strength, rank, BoostFacts, FusionParams,
+    ScoreBreakdown, Signals,
 };
 use crate::reindex::Shadow;
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
 use crate::store::layout::DataDir;
-use crate::store::{
-    Boost, Collection, FieldFilter, RankedQuery, RequiredSkills, SkillsTerm, StoredDoc, VectorStore,
-};
+use crate::store::sample::CorpusSamples;
+use crate::store::{Candidate, CandidateQuery, Collection, FieldFilter, StoredDoc, VectorStore};
 
 /// A recommended record with the numbers behind its rank.
 #[derive(Debug, Clone)]
@@ -29,6 +28,9 @@ pub struct Scored<T> {
     pub item: T,
     pub breakdown: ScoreBreakdown,
     pub explanation: Explanation,
+    /// Farther than the seeker's own max commute: offered only because too few matches lie
+    /// within reach (see [`RankingSettings::beyond_commute`]).
+    pub beyond_commute: bool,
 }
 
 /// Why a pair was proposed: facts a counsellor can check.
@@ -75,7 +77,13 @@ pub fn explain(
         "{:.1} km ({seeker_region} → {posting_region})",
         breakdown.distance_km
     ));
-    parts.push(format!("similarity {:.3}", breakdown.semantic_similarity));
+    match breakdown.match_strength {
+        Some(z) => parts.push(format!(
+            "similarity {:.3} ({z:+.1}σ)",
+            breakdown.semantic_similarity
+        )),
+        None => parts.push(format!("similarity {:.3}", breakdown.semantic_similarity)),
+    }
     if breakdown.lexical_score > 0.0 {
         parts.push(format!("shared words {:.2}", breakdown.lexical_score));
     }
@@ -100,6 +108,9 @@ pub struct Recommendation<O, T> {
     pub origin: O,
     pub fusion: FusionParams,
     pub results: Vec<Scored<T>>,
+    /// No candidate within the seekers' commutes cleared the relevance floor (the results, if
+    /// any, all lie beyond it and say so).
+    pub nothing_within_reach: bool,
 }
 
 /// Defaults and bounds for ranking.
@@ -114,8 +125,11 @@ pub struct RankingSettings {
     /// Words of the origin's text the lexical search uses, the rarest kept (0: all).
     pub max_query_words: usize,
     /// Radius of the near-origin prefetch in decay scales (0: none; see
-    /// [`RankedQuery::near_radius`]).
+    /// [`CandidateQuery::near_km`]).
     pub near_radius: f64,
+    /// When fewer than `top_k` results within the seekers' commutes clear the relevance floor,
+    /// add the best that do beyond it, marked (unless the request says otherwise).
+    pub beyond_commute: bool,
 }
 
 /// A model and the store generation whose vectors it made: a re-index swaps both at once.
@@ -128,6 +142,8 @@ pub struct Engine {
     pub store: Arc<dyn VectorStore>,
     /// The data-directory generation holding the store (None for stores without one).
     pub generation: Option<std::path::PathBuf>,
+    /// Samples of the stored vectors: the model's similarity distribution over the corpus.
+    pub samples: CorpusSamples,
 }
 
 /// A posting or a seeker, as the use cases handle both.
@@ -142,13 +158,9 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     /// The condition this record, as the origin of a recommendation, puts on the other side
     /// through the seeker's own max commute (None: no limit).
     fn commute_filter(&self) -> Option<FieldFilter>;
-    /// The boosts of a request as store terms, seen from this record as the origin.
-    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost>;
     /// The record's skill class keys, stored with it (see [`Vocabulary::posting_keys`] and
     /// [`Vocabulary::seeker_keys`]).
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String>;
-    /// Whose keys are required when this record is the origin of a recommendation.
-    const REQUIRED_SKILLS: RequiredSkills;
 }
 
 /// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
@@ -157,23 +169,6 @@ pub fn is_manufacturing(sector: &str) -> bool {
 }
 
 const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
-
-fn boost(amount: f64, when: Option<FieldFilter>) -> Option<Boost> {
-    (amount > 0.0).then_some(Boost { amount, when })
-}
-
-fn same_sido_term(place: &Place, amount: f64) -> Option<Boost> {
-    if place.sido_code.is_empty() {
-        return None;
-    }
-    boost(
-        amount,
-        Some(FieldFilter::AnyOf {
-            field: fields::SIDO_CODE,
-            values: vec![place.sido_code.clone()],
-        }),
-    )
-}
 
 impl Record for Posting {
     const COLLECTION: Collection = Collection::Postings;
@@ -197,18 +192,6 @@ impl Record for Posting {
     }
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
         vocabulary.posting_keys(self)
-    }
-    const REQUIRED_SKILLS: RequiredSkills = RequiredSkills::Origin;
-    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
-        // The posting is fixed: its own facts add the same amount to every seeker.
-        [
-            boost(boosts.certified_company, None).filter(|_| self.certified_company),
-            boost(boosts.manufacturing, None).filter(|_| is_manufacturing(&self.sector)),
-            same_sido_term(&self.place, boosts.same_sido),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
     }
 }
 
@@ -235,29 +218,6 @@ impl Record for Seeker {
     }
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
         vocabulary.seeker_keys(self)
-    }
-    const REQUIRED_SKILLS: RequiredSkills = RequiredSkills::Candidate;
-    fn boost_terms(&self, boosts: &Boosts) -> Vec<Boost> {
-        [
-            boost(
-                boosts.certified_company,
-                Some(FieldFilter::Is {
-                    field: fields::CERTIFIED,
-                    value: true,
-                }),
-            ),
-            boost(
-                boosts.manufacturing,
-                Some(FieldFilter::AnyOf {
-                    field: fields::SECTOR,
-                    values: MANUFACTURING_KEYS.iter().map(|k| k.to_string()).collect(),
-                }),
-            ),
-            same_sido_term(&self.home, boosts.same_sido),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
     }
 }
 
@@ -430,6 +390,7 @@ impl Matcher {
         let docs = embed_records(&engine, &records).await?;
         let store = engine.store.clone();
         blocking(move || store.upsert(R::COLLECTION, docs)).await?;
+        engine.samples.touched(R::COLLECTION);
         if let Some(shadow) = self.current_shadow() {
             shadow.mirror_upsert(&records).await;
         }
@@ -464,9 +425,11 @@ impl Matcher {
     /// record is removed from the generation being built too.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
         let _gate = self.write_gate.read().await;
-        let store = self.engine().store.clone();
+        let engine = self.engine();
+        let store = engine.store.clone();
         let key = id.to_string();
         let existed = blocking(move || store.delete(collection, &key)).await?;
+        engine.samples.touched(collection);
         if let Some(shadow) = self.current_shadow() {
             shadow.mirror_delete(collection, id).await;
         }
@@ -511,6 +474,8 @@ impl Matcher {
             semantic_ceiling: request.semantic_ceiling.unwrap_or(d.semantic_ceiling),
             lexical_saturation: request.lexical_saturation.unwrap_or(d.lexical_saturation),
             skills_weight: request.skills_weight.unwrap_or(d.skills_weight),
+            distance_scale: request.distance_scale.unwrap_or(d.distance_scale),
+            relevance_floor: request.relevance_floor.unwrap_or(d.relevance_floor),
         };
         if fusion.semantic_weight == 0.0 && fusion.lexical_weight == 0.0 && fusion.geo_weight == 0.0
         {
@@ -531,7 +496,10 @@ impl Matcher {
         Ok(fusion)
     }
 
-    /// Ranks `T` records against the stored origin record `origin_id` of kind `O`.
+    /// Ranks `T` records against the stored origin record `origin_id` of kind `O`: the store
+    /// finds candidates within the filters (and the seekers' commutes), [`rank`] scores them,
+    /// those below the relevance floor are left out, and when too few remain the best matches
+    /// beyond the commutes are added, marked.
     async fn recommend<O: Record, T: Record>(
         &self,
         origin_id: &str,
@@ -563,93 +531,156 @@ impl Matcher {
                 km,
             });
         }
-        if !request.ignore_seeker_commute {
-            filters.extend(origin_record.commute_filter());
-        }
-        let origin_keys = origin_record.skill_keys(&engine.vocabulary);
-        let query = RankedQuery {
+        let commute = if request.ignore_seeker_commute {
+            None
+        } else {
+            origin_record.commute_filter()
+        };
+        let plan = CandidateQuery {
             vector: origin_doc.vector.clone(),
             origin: origin_point,
-            fusion,
-            filters,
-            boosts: origin_record.boost_terms(&request.boosts),
-            skills: Some(SkillsTerm {
-                keys: origin_keys.clone(),
-                required: O::REQUIRED_SKILLS,
-            }),
+            filters: filters.iter().cloned().chain(commute.clone()).collect(),
             lexical: engine
                 .analyser
                 .query_vector(&origin_record.embedding_text()),
             prefetch: self.ranking.prefetch.max(request.top_k),
-            near_radius: self.ranking.near_radius,
-            limit: request.top_k,
+            near_km: (self.ranking.near_radius > 0.0 && fusion.geo_weight > 0.0)
+                .then(|| self.ranking.near_radius * fusion.decay_scale_km),
         };
+        let fill = commute.is_some()
+            && request
+                .beyond_commute
+                .unwrap_or(self.ranking.beyond_commute);
         let store = engine.store.clone();
         let max_query_words = self.ranking.max_query_words;
-        let (hits, word_scores, used_lexical) = blocking(move || {
-            let mut query = query;
-            query.lexical = store.rarest_terms(T::COLLECTION, &query.lexical, max_query_words)?;
-            let hits = store.search(T::COLLECTION, &query)?;
-            // The words' share of each score, for the breakdown (the store reports only the total).
-            let word_scores = if query.uses_lexical() {
-                let ids: Vec<String> = hits.iter().map(|h| h.doc.id.clone()).collect();
-                store.lexical_scores(T::COLLECTION, &query.lexical, &ids)?
+        let searcher = engine.clone();
+        let (within, beyond, corpus) = blocking(move || {
+            let mut plan = plan;
+            plan.lexical = if fusion.lexical_weight > 0.0 {
+                store.rarest_terms(T::COLLECTION, &plan.lexical, max_query_words)?
             } else {
                 Default::default()
             };
-            Ok((hits, word_scores, query.uses_lexical()))
+            let corpus: Vec<f64> = searcher
+                .samples
+                .vectors(store.as_ref(), T::COLLECTION)?
+                .iter()
+                .map(|v| cosine(&plan.vector, v))
+                .collect();
+            let within = store.candidates(T::COLLECTION, &plan)?;
+            let beyond = if fill {
+                plan.filters = filters;
+                store.candidates(T::COLLECTION, &plan)?
+            } else {
+                Vec::new()
+            };
+            Ok((within, beyond, corpus))
         })
         .await?;
-        let results = hits
-            .into_iter()
-            .map(|hit| {
-                let item: T = from_payload(&hit.doc.payload)?;
-                let (posting, seeker) = pair(&origin_record, &item);
-                let distance = haversine_km(origin_point, item.place().point);
-                let mut breakdown = fuse(
-                    cosine(&origin_doc.vector, &hit.doc.vector),
-                    word_scores.get(&hit.doc.id).copied().unwrap_or(0.0),
-                    distance,
-                    &fusion,
-                );
-                let facts = BoostFacts {
-                    certified_company: posting.certified_company,
-                    same_sido: !posting.place.sido_code.is_empty()
-                        && posting.place.sido_code == seeker.home.sido_code,
-                    manufacturing: is_manufacturing(&posting.sector),
-                };
-                let (boost, names) = applied_boosts(&request.boosts, &facts);
-                breakdown.boost = boost;
-                breakdown.boosts_applied = names;
-                let candidate_keys = stored_skill_keys(&hit.doc.payload);
-                let share = match O::REQUIRED_SKILLS {
-                    RequiredSkills::Origin => shared_share(&origin_keys, &candidate_keys),
-                    RequiredSkills::Candidate => shared_share(&candidate_keys, &origin_keys),
-                };
-                breakdown = with_skills(breakdown, share, &fusion);
-                if used_lexical && fusion.mode == FusionMode::Rrf {
-                    // Rank fusion depends on list positions: its share is what the store's score leaves.
-                    let relevance = hit.score
-                        - fusion.geo_weight * breakdown.geo_score
-                        - breakdown.skills_score
-                        - boost;
-                    breakdown = with_relevance(breakdown, relevance, &fusion);
-                }
-                // The store's score ranked the list; report it (the pure formula agrees within float error).
-                breakdown.final_score = hit.score;
-                let explanation = explain(&engine.vocabulary, &posting, &seeker, &breakdown);
-                Ok(Scored {
-                    item,
-                    breakdown,
-                    explanation,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let within_ids: HashSet<String> = within.iter().map(|c| c.doc.id.clone()).collect();
+        let mut candidates = within;
+        let matches = |scored: &[Scored<T>], beyond: bool| {
+            scored
+                .iter()
+                .filter(|s| s.beyond_commute == beyond && s.breakdown.clears(fusion.relevance_floor))
+                .count()
+        };
+        let mut scored = self.score(&engine, &origin_record, &origin_doc, &candidates, &corpus, &fusion, &request.boosts, &pair)?;
+        let nothing_within_reach;
+        if fill && matches(&scored, false) < request.top_k {
+            // Rank every candidate together, so scores within and beyond reach compare.
+            candidates.extend(beyond.into_iter().filter(|c| !within_ids.contains(&c.doc.id)));
+            scored = self.score(&engine, &origin_record, &origin_doc, &candidates, &corpus, &fusion, &request.boosts, &pair)?;
+            nothing_within_reach = matches(&scored, false) == 0;
+        } else {
+            nothing_within_reach = commute.is_some() && matches(&scored, false) == 0;
+            for s in &mut scored {
+                // Without the commute filter (ignored by request) nothing is "beyond" by rule.
+                s.beyond_commute = s.beyond_commute && commute.is_some();
+            }
+        }
+        scored.retain(|s| s.breakdown.clears(fusion.relevance_floor));
+        scored.sort_by(|a, b| {
+            a.beyond_commute
+                .cmp(&b.beyond_commute)
+                .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
+        });
+        scored.truncate(request.top_k);
         Ok(Recommendation {
             origin: origin_record,
             fusion,
-            results,
+            results: scored,
+            nothing_within_reach,
         })
+    }
+
+    /// Scores one request's candidates together (see [`rank`]), with their explanations.
+    #[allow(clippy::too_many_arguments)]
+    fn score<O: Record, T: Record>(
+        &self,
+        engine: &Engine,
+        origin: &O,
+        origin_doc: &StoredDoc,
+        candidates: &[Candidate],
+        corpus: &[f64],
+        fusion: &FusionParams,
+        boosts: &crate::ranking::Boosts,
+        pair: &impl Fn(&O, &T) -> (Posting, Seeker),
+    ) -> Result<Vec<Scored<T>>> {
+        let origin_keys = origin.skill_keys(&engine.vocabulary);
+        let origin_is_posting = O::COLLECTION == Collection::Postings;
+        let mut items = Vec::with_capacity(candidates.len());
+        let mut signals = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            let item: T = from_payload(&candidate.doc.payload)?;
+            let (posting, seeker) = pair(origin, &item);
+            let distance_km = haversine_km(origin.place().point, item.place().point);
+            let facts = BoostFacts {
+                certified_company: posting.certified_company,
+                same_sido: !posting.place.sido_code.is_empty()
+                    && posting.place.sido_code == seeker.home.sido_code,
+                manufacturing: is_manufacturing(&posting.sector),
+            };
+            let (boost, boosts_applied) = applied_boosts(boosts, &facts);
+            let candidate_keys = stored_skill_keys(&candidate.doc.payload);
+            let skills_share = if origin_is_posting {
+                shared_share(&origin_keys, &candidate_keys)
+            } else {
+                shared_share(&candidate_keys, &origin_keys)
+            };
+            let cosine = cosine(&origin_doc.vector, &candidate.doc.vector);
+            let beyond_commute = seeker
+                .max_commute_km
+                .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
+            signals.push(Signals {
+                cosine,
+                bm25: candidate.lexical_score,
+                distance_km,
+                commute_km: seeker.max_commute_km,
+                skills_share,
+                boost,
+                boosts_applied,
+                match_strength: match_strength(cosine, corpus),
+            });
+            items.push((item, posting, seeker, beyond_commute));
+        }
+        let breakdowns = rank(&signals, fusion);
+        Ok(items
+            .into_iter()
+            .zip(breakdowns)
+            .map(|((item, posting, seeker, beyond_commute), breakdown)| {
+                let mut explanation = explain(&engine.vocabulary, &posting, &seeker, &breakdown);
+                if beyond_commute {
+                    explanation.reason.push_str(" · beyond the seeker's commute");
+                }
+                Scored {
+                    item,
+                    breakdown,
+                    explanation,
+                    beyond_commute,
+                }
+            })
+            .collect())
     }
 
     /// Seekers for a stored posting, best first.

@@ -1,23 +1,30 @@
 //! Ranking maths as pure functions: great-circle distance, distance decay and score fusion.
 //!
-//! The store evaluates the same formula inside its query (see `store::edge`); these functions
-//! are the reference it is checked against and the source of the score breakdown.
+//! The store finds the candidates (dense, sparse and near-origin prefetches, with the filters);
+//! [`rank`] scores them here, so every number of a result's breakdown is the one that ranked it.
 //!
-//! The final score of a candidate, in [`FusionMode::Scores`] (the default):
+//! The final score of a candidate:
 //!
 //! ```text
-//! w_sem · clamp01((cosine − floor) / (ceiling − floor))      semantic, normalised
-//! + w_lex · bm25 / (bm25 + saturation)                        lexical (BM25 · IDF), normalised
-//! + w_geo · gauss_decay(distance, scale)                       distance
-//! + w_skills · share of the posting's required skills the seeker has   skills, bounded by w_skills
-//! + boosts
+//! semantic_part = w_sem · norm(cosine)          meaning (dense vectors)
+//! lexical_part  = w_lex · norm(bm25)            shared words (BM25 · IDF); 0 when none are shared
+//! final = semantic_part + lexical_part
+//!       + w_geo · 0.5^((distance / scale)²)     distance; scale: decay_scale_km, or the seeker's commute
+//!       + w_skills · share of the posting's required skills the seeker has
+//!       + boosts
 //! ```
 //!
-//! Normalising matters: a model's cosine similarities sit in a narrow band (multilingual-e5-small:
-//! about 0.80–0.96), so a raw cosine added to a decay in [0, 1] would be drowned by distance.
-//! In [`FusionMode::Rrf`] the first two lines are replaced by reciprocal-rank fusion of the
-//! semantic and the lexical candidate lists, scaled so that first place in both scores
-//! `w_sem + w_lex`.
+//! `norm` needs no labels and no per-model constant. In [`FusionMode::Scores`] (the default) it
+//! is distribution-based, as Qdrant's DBSF fusion: each signal's scores over this query's
+//! candidates are mapped from `mean − 3σ … mean + 3σ` to `0 … 1`, so a model whose similarities
+//! sit in a narrow band (multilingual-e5: 0.8–0.9) weighs the same as one that spreads them.
+//! [`FusionMode::Band`] keeps the older fixed cosine band and BM25 saturation; in
+//! [`FusionMode::Rrf`] the two parts are reciprocal-rank terms of the candidate's positions.
+//!
+//! Whether a candidate is a *match* at all is a separate, absolute question: its cosine against
+//! the model's own similarity distribution for this origin over the stored corpus
+//! ([`match_strength`], in standard deviations above the mean). Results below
+//! `relevance_floor` are not offered as matches.
 
 use crate::domain::GeoPoint;
 
@@ -43,13 +50,15 @@ pub fn gauss_decay(distance_km: f64, scale_km: f64) -> f64 {
     (lambda * distance_km * distance_km).exp()
 }
 
-/// How the semantic and the lexical signal are combined (see the module documentation).
+/// How the signals are combined (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FusionMode {
-    /// Normalised scores, weighted and summed.
+    /// Scores normalised by their distribution over the query's candidates, weighted and summed.
     Scores,
-    /// Reciprocal-rank fusion of the two candidate lists.
+    /// Reciprocal-rank fusion of the candidates' semantic and lexical positions.
     Rrf,
+    /// The fixed cosine band `[semantic_floor, semantic_ceiling]` and BM25 saturation.
+    Band,
 }
 
 impl FusionMode {
@@ -57,6 +66,7 @@ impl FusionMode {
         match self {
             FusionMode::Scores => "scores",
             FusionMode::Rrf => "rrf",
+            FusionMode::Band => "band",
         }
     }
 }
@@ -67,7 +77,37 @@ impl std::str::FromStr for FusionMode {
         match name {
             "scores" => Ok(FusionMode::Scores),
             "rrf" => Ok(FusionMode::Rrf),
-            other => Err(format!("unknown fusion '{other}' (known: scores, rrf)")),
+            "band" => Ok(FusionMode::Band),
+            other => Err(format!("unknown fusion '{other}' (known: scores, rrf, band)")),
+        }
+    }
+}
+
+/// The distance at which the geo score falls to one half.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistanceScale {
+    /// `decay_scale_km` for everyone.
+    Absolute,
+    /// The seeker's own `max_commute_km` (`decay_scale_km` when they stated none).
+    Commute,
+}
+
+impl DistanceScale {
+    pub fn name(self) -> &'static str {
+        match self {
+            DistanceScale::Absolute => "absolute",
+            DistanceScale::Commute => "commute",
+        }
+    }
+}
+
+impl std::str::FromStr for DistanceScale {
+    type Err = String;
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        match name {
+            "absolute" => Ok(DistanceScale::Absolute),
+            "commute" => Ok(DistanceScale::Commute),
+            other => Err(format!("unknown distance scale '{other}' (known: absolute, commute)")),
         }
     }
 }
@@ -92,24 +132,30 @@ pub struct FusionParams {
     /// The most the skills signal adds: this times the share of the posting's required skills
     /// the seeker has, listed or named in the text (see [`crate::skills`]); 0 turns it off.
     pub skills_weight: f64,
+    /// Where the geo score's half-way point lies.
+    pub distance_scale: DistanceScale,
+    /// Results whose [`match_strength`] is below this many standard deviations are not offered
+    /// as matches (a very low value: no floor).
+    pub relevance_floor: f64,
 }
 
 impl Default for FusionParams {
-    /// The settings `jobmatch eval --tune` found best for the default model on `samples/eval`
-    /// (BENCHMARKS.md). The cosine band here is the neutral [0, 1]: a model directory states its
-    /// own (`similarity_floor` / `similarity_ceiling` in `jobmatch-model.toml`), which the
-    /// server uses unless `--semantic-floor` / `--semantic-ceiling` are given.
+    /// The settings chosen with `jobmatch eval --tune` on the training split of
+    /// `samples/occupations` and checked on every held-out split (BENCHMARKS.md). They hold no
+    /// model constant: the normalisation follows each query's candidates.
     fn default() -> Self {
         Self {
-            semantic_weight: 0.4,
+            semantic_weight: 0.7,
             lexical_weight: 0.3,
-            geo_weight: 0.3,
+            geo_weight: 0.05,
             decay_scale_km: 50.0,
             mode: FusionMode::Scores,
             semantic_floor: 0.0,
             semantic_ceiling: 1.0,
             lexical_saturation: 4.0,
             skills_weight: 0.05,
+            distance_scale: DistanceScale::Commute,
+            relevance_floor: 1.0,
         }
     }
 }
@@ -118,18 +164,6 @@ impl Default for FusionParams {
 /// exceeds `skills_weight`.
 pub fn skills_boost(share: f64, params: &FusionParams) -> f64 {
     params.skills_weight * share.clamp(0.0, 1.0)
-}
-
-/// The breakdown with the skills term added to its final score.
-pub fn with_skills(
-    mut breakdown: ScoreBreakdown,
-    share: f64,
-    params: &FusionParams,
-) -> ScoreBreakdown {
-    breakdown.skills_share = share;
-    breakdown.skills_score = skills_boost(share, params);
-    breakdown.final_score += breakdown.skills_score;
-    breakdown
 }
 
 /// Cosine similarity mapped to [0, 1] between the floor and the ceiling.
@@ -206,7 +240,82 @@ pub fn applied_boosts(boosts: &Boosts, facts: &BoostFacts) -> (f64, Vec<&'static
     (total, names)
 }
 
-/// The parts of a final score, as shown to a counsellor.
+/// Mean and standard deviation of one signal's scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub mean: f64,
+    pub std_dev: f64,
+}
+
+impl Spread {
+    /// The spread of `values` (population standard deviation); `None` when there are none.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Option<Spread> {
+        let (mut n, mut sum, mut squares) = (0usize, 0.0, 0.0);
+        for v in values {
+            n += 1;
+            sum += v;
+            squares += v * v;
+        }
+        if n == 0 {
+            return None;
+        }
+        let mean = sum / n as f64;
+        let variance = (squares / n as f64 - mean * mean).max(0.0);
+        Some(Spread {
+            mean,
+            std_dev: variance.sqrt(),
+        })
+    }
+}
+
+/// How many standard deviations span the distribution-based normalisation on each side.
+pub const SPREAD_SIGMAS: f64 = 3.0;
+
+/// Distribution-based normalisation (Qdrant's DBSF): `mean − 3σ → 0`, `mean + 3σ → 1`, clamped;
+/// 0.5 when all scores are equal.
+pub fn normalised_by_spread(score: f64, spread: Spread) -> f64 {
+    if spread.std_dev <= 1e-12 {
+        return 0.5;
+    }
+    let low = spread.mean - SPREAD_SIGMAS * spread.std_dev;
+    ((score - low) / (2.0 * SPREAD_SIGMAS * spread.std_dev)).clamp(0.0, 1.0)
+}
+
+/// Fewest stored records whose similarities make a usable corpus distribution.
+pub const MIN_CORPUS_SAMPLE: usize = 8;
+
+/// How far a cosine stands above the origin's similarity to the stored corpus, in standard
+/// deviations (`corpus`: the origin's cosines to a sample of the other side's records). `None`
+/// when the sample is too small or flat to say.
+pub fn match_strength(cosine: f64, corpus: &[f64]) -> Option<f64> {
+    if corpus.len() < MIN_CORPUS_SAMPLE {
+        return None;
+    }
+    let spread = Spread::of(corpus.iter().copied())?;
+    (spread.std_dev > 1e-9).then(|| (cosine - spread.mean) / spread.std_dev)
+}
+
+/// What is known of one candidate before it is scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signals {
+    /// Cosine similarity of the two texts' embeddings.
+    pub cosine: f64,
+    /// BM25 · IDF score of the shared words (0: none shared).
+    pub bm25: f64,
+    pub distance_km: f64,
+    /// The seeker's stated max commute (the geo scale in [`DistanceScale::Commute`]).
+    pub commute_km: Option<f64>,
+    /// Share of the posting's required skills the seeker has (0 when it requires none).
+    pub skills_share: f64,
+    /// Sum of the boosts that apply, and their names.
+    pub boost: f64,
+    pub boosts_applied: Vec<&'static str>,
+    /// See [`match_strength`].
+    pub match_strength: Option<f64>,
+}
+
+/// The parts of a final score, as shown to a counsellor. `final_score` is exactly
+/// `semantic_part + lexical_part + geo_weight · geo_score + skills_score + boost`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreBreakdown {
     pub final_score: f64,
@@ -214,9 +323,15 @@ pub struct ScoreBreakdown {
     pub semantic_similarity: f64,
     /// BM25 · IDF score of the shared words (0: none shared).
     pub lexical_score: f64,
-    /// The weighted relevance part of the final score (semantic and lexical, fused).
+    /// The meaning's share of the final score (weighted, normalised).
+    pub semantic_part: f64,
+    /// The words' share of the final score (weighted, normalised).
+    pub lexical_part: f64,
+    /// `semantic_part + lexical_part`.
     pub relevance: f64,
     pub geo_score: f64,
+    /// The distance at which the geo score is one half, as used for this candidate.
+    pub geo_scale_km: f64,
     pub distance_km: f64,
     /// Share of the posting's required skills the seeker has (0 when it requires none).
     pub skills_share: f64,
@@ -225,45 +340,95 @@ pub struct ScoreBreakdown {
     /// Sum of the boosts that applied (included in `final_score`).
     pub boost: f64,
     pub boosts_applied: Vec<&'static str>,
+    /// See [`match_strength`].
+    pub match_strength: Option<f64>,
 }
 
-/// The final score without boosts, in [`FusionMode::Scores`]. For [`FusionMode::Rrf`] the
-/// relevance needs the candidates' list positions: see [`with_relevance`].
-pub fn fuse(
-    similarity: f64,
-    lexical_score: f64,
-    distance_km: f64,
-    params: &FusionParams,
-) -> ScoreBreakdown {
-    let relevance = params.semantic_weight * normalised_semantic(similarity, params)
-        + params.lexical_weight * normalised_lexical(lexical_score, params);
-    let geo_score = gauss_decay(distance_km, params.decay_scale_km);
-    ScoreBreakdown {
-        final_score: relevance + params.geo_weight * geo_score,
-        semantic_similarity: similarity,
-        lexical_score,
-        relevance,
-        geo_score,
-        distance_km,
-        skills_share: 0.0,
-        skills_score: 0.0,
-        boost: 0.0,
-        boosts_applied: Vec::new(),
+impl ScoreBreakdown {
+    /// Whether this result clears the relevance floor (unknown strength: it does).
+    pub fn clears(&self, floor: f64) -> bool {
+        self.match_strength.is_none_or(|z| z >= floor)
     }
 }
 
-/// The breakdown with its relevance part replaced (an RRF score from the store), final score recomputed.
-pub fn with_relevance(
-    mut breakdown: ScoreBreakdown,
-    relevance: f64,
-    params: &FusionParams,
-) -> ScoreBreakdown {
-    breakdown.relevance = relevance;
-    breakdown.final_score = relevance
-        + params.geo_weight * breakdown.geo_score
-        + breakdown.skills_score
-        + breakdown.boost;
-    breakdown
+/// The geo score of a distance, and the scale it used.
+pub fn geo_score(distance_km: f64, commute_km: Option<f64>, params: &FusionParams) -> (f64, f64) {
+    let scale = match (params.distance_scale, commute_km) {
+        (DistanceScale::Commute, Some(km)) if km > 0.0 => km,
+        _ => params.decay_scale_km,
+    };
+    (gauss_decay(distance_km, scale), scale)
+}
+
+/// Scores a query's candidates (in any order); returns their breakdowns in the same order.
+/// The normalisation of [`FusionMode::Scores`] and the positions of [`FusionMode::Rrf`] are
+/// taken over `candidates`, so score them all at once.
+pub fn rank(candidates: &[Signals], params: &FusionParams) -> Vec<ScoreBreakdown> {
+    let semantic_spread = Spread::of(candidates.iter().map(|c| c.cosine));
+    let lexical_spread = Spread::of(candidates.iter().map(|c| c.bm25).filter(|b| *b > 0.0));
+    let semantic_positions = positions(candidates.iter().map(|c| c.cosine).collect());
+    let lexical_positions = positions(candidates.iter().map(|c| c.bm25).collect());
+    let rrf = rrf_scale(params);
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (semantic_part, lexical_part) = match params.mode {
+                FusionMode::Scores => (
+                    params.semantic_weight
+                        * semantic_spread.map_or(0.5, |s| normalised_by_spread(c.cosine, s)),
+                    match lexical_spread {
+                        Some(s) if c.bm25 > 0.0 => {
+                            params.lexical_weight * normalised_by_spread(c.bm25, s)
+                        }
+                        _ => 0.0,
+                    },
+                ),
+                FusionMode::Band => (
+                    params.semantic_weight * normalised_semantic(c.cosine, params),
+                    params.lexical_weight * normalised_lexical(c.bm25, params),
+                ),
+                FusionMode::Rrf => (
+                    rrf * rrf_term(semantic_positions[i], params.semantic_weight),
+                    if c.bm25 > 0.0 {
+                        rrf * rrf_term(lexical_positions[i], params.lexical_weight)
+                    } else {
+                        0.0
+                    },
+                ),
+            };
+            let (geo, geo_scale_km) = geo_score(c.distance_km, c.commute_km, params);
+            let skills_score = skills_boost(c.skills_share, params);
+            let relevance = semantic_part + lexical_part;
+            ScoreBreakdown {
+                final_score: relevance + params.geo_weight * geo + skills_score + c.boost,
+                semantic_similarity: c.cosine,
+                lexical_score: c.bm25,
+                semantic_part,
+                lexical_part,
+                relevance,
+                geo_score: geo,
+                geo_scale_km,
+                distance_km: c.distance_km,
+                skills_share: c.skills_share,
+                skills_score,
+                boost: c.boost,
+                boosts_applied: c.boosts_applied.clone(),
+                match_strength: c.match_strength,
+            }
+        })
+        .collect()
+}
+
+/// Each value's 0-based position when sorted from highest to lowest (ties: the earlier first).
+fn positions(values: Vec<f64>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    let mut position = vec![0; values.len()];
+    for (rank, i) in order.into_iter().enumerate() {
+        position[i] = rank;
+    }
+    position
 }
 
 /// Cosine similarity of two vectors (0 when either is all zeros).
@@ -289,6 +454,52 @@ mod tests {
 
     fn point(lat: f64, lon: f64) -> GeoPoint {
         GeoPoint { lat, lon }
+    }
+
+    fn signals(cosine: f64, bm25: f64, distance_km: f64, commute_km: Option<f64>, skills_share: f64) -> Signals {
+        Signals {
+            cosine,
+            bm25,
+            distance_km,
+            commute_km,
+            skills_share,
+            boost: 0.0,
+            boosts_applied: Vec::new(),
+            match_strength: None,
+        }
+    }
+
+    #[test]
+    fn the_spread_maps_three_sigmas_to_the_ends_and_a_flat_list_to_the_middle() {
+        let spread = Spread { mean: 0.8, std_dev: 0.02 };
+        assert!((normalised_by_spread(0.8, spread) - 0.5).abs() < 1e-12);
+        assert!((normalised_by_spread(0.86, spread) - 1.0).abs() < 1e-12);
+        assert!((normalised_by_spread(0.74, spread) - 0.0).abs() < 1e-12);
+        assert_eq!(normalised_by_spread(0.99, spread), 1.0, "clamped above");
+        assert_eq!(normalised_by_spread(0.1, spread), 0.0, "clamped below");
+        let flat = Spread::of([0.5, 0.5, 0.5]).unwrap();
+        assert_eq!(normalised_by_spread(0.5, flat), 0.5);
+        assert!(Spread::of(std::iter::empty()).is_none());
+    }
+
+    #[test]
+    fn the_commute_scale_halves_the_geo_score_at_the_seekers_own_limit() {
+        let params = FusionParams { distance_scale: DistanceScale::Commute, ..FusionParams::default() };
+        let (g, scale) = geo_score(10.0, Some(10.0), &params);
+        assert!((g - 0.5).abs() < 1e-12 && (scale - 10.0).abs() < 1e-12);
+        let (_, fallback) = geo_score(10.0, None, &params);
+        assert!((fallback - params.decay_scale_km).abs() < 1e-12, "no stated commute: decay scale");
+        let absolute = FusionParams { distance_scale: DistanceScale::Absolute, ..params };
+        assert!((geo_score(50.0, Some(10.0), &absolute).0 - gauss_decay(50.0, 50.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_small_corpus_gives_no_match_strength_and_clears_any_floor() {
+        assert!(match_strength(0.9, &[0.1, 0.2, 0.3]).is_none());
+        let mut b = rank(&[signals(0.9, 0.0, 1.0, None, 0.0)], &FusionParams::default()).remove(0);
+        assert!(b.clears(5.0));
+        b.match_strength = Some(0.4);
+        assert!(!b.clears(1.0) && b.clears(0.4));
     }
 
     #[test]
@@ -333,38 +544,76 @@ mod tests {
         }
 
         #[test]
-        fn fused_score_is_bounded_by_the_weights_and_never_rises_with_distance(
-            sim in -1.0f64..=1.0, lex in 0.0f64..50.0, d1 in 0.0f64..1000.0, d2 in 0.0f64..1000.0,
-            w_sem in 0.0f64..=1.0, w_lex in 0.0f64..=1.0, w_geo in 0.0f64..=1.0, scale in 0.5f64..200.0,
-            floor in -1.0f64..0.9, width in 0.01f64..1.0, saturation in 0.01f64..20.0,
+        fn every_breakdown_adds_up_to_its_final_score_and_stays_within_the_weights(
+            raw in proptest::collection::vec((-1.0f64..=1.0, 0.0f64..30.0, 0.0f64..400.0, proptest::option::of(1.0f64..100.0), 0.0f64..=1.0), 1..40),
+            w_sem in 0.0f64..=1.0, w_lex in 0.0f64..=1.0, w_geo in 0.0f64..=1.0, w_skills in 0.0f64..=0.5,
+            mode in prop_oneof![Just(FusionMode::Scores), Just(FusionMode::Rrf), Just(FusionMode::Band)],
+            commute_scale in proptest::bool::ANY,
         ) {
             let params = FusionParams {
-                semantic_weight: w_sem, lexical_weight: w_lex, geo_weight: w_geo, decay_scale_km: scale,
-                mode: FusionMode::Scores, semantic_floor: floor, semantic_ceiling: floor + width,
-                lexical_saturation: saturation, skills_weight: 0.0,
+                semantic_weight: w_sem, lexical_weight: w_lex, geo_weight: w_geo, skills_weight: w_skills, mode,
+                distance_scale: if commute_scale { DistanceScale::Commute } else { DistanceScale::Absolute },
+                ..FusionParams::default()
             };
-            let (near, far) = if d1 <= d2 { (d1, d2) } else { (d2, d1) };
-            let a = fuse(sim, lex, near, &params);
-            let b = fuse(sim, lex, far, &params);
-            prop_assert!(b.final_score <= a.final_score + 1e-12);
-            prop_assert!(a.final_score <= w_sem + w_lex + w_geo + 1e-12);
-            prop_assert!(a.final_score >= -1e-12);
+            let candidates: Vec<Signals> = raw.iter().map(|&(cosine, bm25, distance_km, commute_km, share)| {
+                signals(cosine, bm25, distance_km, commute_km, share)
+            }).collect();
+            for b in rank(&candidates, &params) {
+                let sum = b.semantic_part + b.lexical_part + w_geo * b.geo_score + b.skills_score + b.boost;
+                prop_assert!((b.final_score - sum).abs() < 1e-9);
+                prop_assert!((b.relevance - b.semantic_part - b.lexical_part).abs() < 1e-12);
+                prop_assert!(b.semantic_part >= -1e-12 && b.semantic_part <= w_sem + 1e-9);
+                prop_assert!(b.lexical_part >= -1e-12 && b.lexical_part <= w_lex + 1e-9);
+                prop_assert!((0.0..=1.0).contains(&b.geo_score));
+                prop_assert!(b.final_score <= w_sem + w_lex + w_geo + w_skills + 1e-9);
+                if b.lexical_score == 0.0 {
+                    prop_assert_eq!(b.lexical_part, 0.0);
+                }
+            }
         }
 
         #[test]
-        fn more_similarity_or_more_shared_words_never_lower_the_score(
-            s1 in -1.0f64..=1.0, s2 in -1.0f64..=1.0, l1 in 0.0f64..50.0, l2 in 0.0f64..50.0, d in 0.0f64..500.0,
+        fn within_one_query_more_meaning_more_words_or_less_distance_never_rank_lower(
+            raw in proptest::collection::vec((-1.0f64..=1.0, 0.0f64..30.0, 0.0f64..400.0), 2..30),
+            mode in prop_oneof![Just(FusionMode::Scores), Just(FusionMode::Rrf), Just(FusionMode::Band)],
         ) {
-            let params = FusionParams { lexical_weight: 0.3, ..FusionParams::default() };
-            let (s_lo, s_hi) = if s1 <= s2 { (s1, s2) } else { (s2, s1) };
-            let (l_lo, l_hi) = if l1 <= l2 { (l1, l2) } else { (l2, l1) };
-            prop_assert!(fuse(s_hi, l_lo, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
-            prop_assert!(fuse(s_lo, l_hi, d, &params).final_score >= fuse(s_lo, l_lo, d, &params).final_score - 1e-12);
+            let params = FusionParams { mode, distance_scale: DistanceScale::Absolute, ..FusionParams::default() };
+            let candidates: Vec<Signals> = raw.iter().map(|&(c, l, d)| signals(c, l, d, None, 0.0)).collect();
+            let scored = rank(&candidates, &params);
+            for (i, a) in candidates.iter().enumerate() {
+                for (j, b) in candidates.iter().enumerate() {
+                    // Ties take the earlier position in rank fusion, so dominance there counts from the earlier.
+                    let at_least = |x: f64, y: f64| x > y || (x == y && i <= j);
+                    if at_least(a.cosine, b.cosine) && at_least(a.bm25, b.bm25) && a.distance_km <= b.distance_km {
+                        prop_assert!(scored[i].final_score >= scored[j].final_score - 1e-9, "{i} dominates {j}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn the_spread_normalisation_is_bounded_monotone_and_ignores_the_models_band(
+            values in proptest::collection::vec(-1.0f64..=1.0, 2..50), shift in -0.5f64..0.5, stretch in 0.05f64..5.0,
+        ) {
+            let spread = Spread::of(values.iter().copied()).unwrap();
+            let moved: Vec<f64> = values.iter().map(|v| v * stretch + shift).collect();
+            let moved_spread = Spread::of(moved.iter().copied()).unwrap();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let mut last = -1.0;
+            for v in sorted {
+                let n = normalised_by_spread(v, spread);
+                prop_assert!((0.0..=1.0).contains(&n));
+                prop_assert!(n >= last - 1e-12);
+                last = n;
+                // A model whose similarities are an affine map of another's normalises alike.
+                prop_assert!((normalised_by_spread(v * stretch + shift, moved_spread) - n).abs() < 1e-6);
+            }
         }
 
         #[test]
         fn the_skills_boost_is_bounded_by_its_weight_and_grows_with_the_share(
-            s1 in -1.0f64..2.0, s2 in -1.0f64..2.0, weight in 0.0f64..=1.0, sim in -1.0f64..=1.0, d in 0.0f64..500.0,
+            s1 in -1.0f64..2.0, s2 in -1.0f64..2.0, weight in 0.0f64..=1.0,
         ) {
             let params = FusionParams { skills_weight: weight, ..FusionParams::default() };
             let (lo, hi) = if s1 <= s2 { (s1, s2) } else { (s2, s1) };
@@ -372,16 +621,16 @@ mod tests {
             prop_assert!((0.0..=weight + 1e-12).contains(&b_lo));
             prop_assert!((0.0..=weight + 1e-12).contains(&b_hi));
             prop_assert!(b_lo <= b_hi + 1e-12);
-            let plain = fuse(sim, 0.0, d, &params);
-            let with = with_skills(plain.clone(), hi, &params);
-            prop_assert!((with.final_score - plain.final_score - b_hi).abs() < 1e-12);
-            prop_assert!((with.skills_score - b_hi).abs() < 1e-12);
         }
 
         #[test]
-        fn unit_band_and_no_other_weight_leave_the_cosine(sim in 0.0f64..=1.0, d in 0.0f64..1000.0, scale in 0.5f64..200.0) {
-            let params = FusionParams { semantic_weight: 1.0, lexical_weight: 0.0, geo_weight: 0.0, decay_scale_km: scale, ..FusionParams::default() };
-            prop_assert!((fuse(sim, 3.0, d, &params).final_score - sim).abs() < 1e-12);
+        fn the_match_strength_counts_standard_deviations_above_the_corpus(
+            corpus in proptest::collection::vec(-1.0f64..=1.0, MIN_CORPUS_SAMPLE..64), k in -3.0f64..6.0,
+        ) {
+            let spread = Spread::of(corpus.iter().copied()).unwrap();
+            prop_assume!(spread.std_dev > 1e-6);
+            let z = match_strength(spread.mean + k * spread.std_dev, &corpus).unwrap();
+            prop_assert!((z - k).abs() < 1e-6);
         }
 
         #[test]

@@ -52,6 +52,7 @@ pub async fn open_matcher(
         vocabulary: Arc::new(vocabulary),
         store: Arc::new(edge),
         generation: Some(generation),
+        samples: Default::default(),
     };
     Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_outcome_log(outcomes))
 }

@@ -3,10 +3,11 @@
 //! plus any file given with `--skills-vocabulary` (lines: display name, then synonyms, tab-separated).
 //!
 //! A seeker "has" a posting's skill when one of the seeker's listed skills normalises to it, or
-//! when any spelling of a vocabulary skill appears in the seeker's headline or resume. Korean
-//! attaches particles to words ("용접기능사를"), so the text check is a substring test on the
-//! normalised text. Both sides' keys are stored with the record (`skill_keys`), so the ranking's
-//! bounded skills boost is computed inside the store query.
+//! when a spelling of a vocabulary skill is *mentioned* in the headline or resume (see
+//! [`mentions`]): on word boundaries ("excellent" is not Excel, "할지라도" is not Jira, "재고용" is
+//! not 재고 관리), with a Korean particle or ending allowed after it ("용접기능사를"), and not negated
+//! in its clause ("용접기능사 미취득", "취득 예정", "no Excel"). Both sides' keys are stored with
+//! the record (`skill_keys`), so the ranking's bounded skills term reads them from the payload.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -107,7 +108,7 @@ impl Vocabulary {
     /// A skill outside the vocabulary counts only when listed: add it to the vocabulary file to
     /// have resumes count it too. Stored with the seeker, so the store can match on it.
     pub fn seeker_keys(&self, seeker: &Seeker) -> Vec<String> {
-        let text = fold(&format!("{} {}", seeker.headline, seeker.resume));
+        let words = text_words(&format!("{}\n{}", seeker.headline, seeker.resume));
         let mut keys: Vec<String> = seeker
             .skills
             .iter()
@@ -120,7 +121,7 @@ impl Vocabulary {
                 .filter(|(_, spellings)| {
                     spellings
                         .iter()
-                        .any(|s| s.chars().count() >= 2 && text.contains(s.as_str()))
+                        .any(|s| s.chars().count() >= 2 && mentions(&words, s))
                 })
                 .map(|(key, _)| key.clone()),
         );
@@ -147,6 +148,96 @@ impl Vocabulary {
         }
         result
     }
+}
+
+/// A text cut into words for skill matching: NFKC, lower case, split at spaces and punctuation
+/// and between Hangul and other letters or digits ("excel을" → "excel", "을"). `None` marks the
+/// end of a clause (`,` `.` `;` `!` `?` `·` a line break or a bracket): negation does not cross it.
+pub fn text_words(text: &str) -> Vec<Option<String>> {
+    let mut words: Vec<Option<String>> = Vec::new();
+    let mut word = String::new();
+    let mut word_is_hangul = false;
+    let flush = |word: &mut String, words: &mut Vec<Option<String>>| {
+        if !word.is_empty() {
+            words.push(Some(std::mem::take(word)));
+        }
+    };
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        let hangul = ('\u{AC00}'..='\u{D7A3}').contains(&c);
+        if c.is_alphanumeric() {
+            if !word.is_empty() && hangul != word_is_hangul {
+                flush(&mut word, &mut words);
+            }
+            word_is_hangul = hangul;
+            word.push(c);
+        } else {
+            flush(&mut word, &mut words);
+            if CLAUSE_ENDS.contains(&c) && words.last().is_some_and(Option::is_some) {
+                words.push(None);
+            }
+        }
+    }
+    flush(&mut word, &mut words);
+    words
+}
+
+const CLAUSE_ENDS: [char; 12] = [',', '.', ';', '!', '?', '·', '\n', '(', ')', '[', ']', '/'];
+
+/// Words after a skill, in its clause, that say the seeker does not have it (yet).
+const NEGATION_PREFIXES: [&str; 9] = [
+    "미취득", "미보유", "미소지", "없", "않", "예정", "준비", "아직", "without",
+];
+/// The same as whole words only ("안전" is not "안").
+const NEGATION_WORDS: [&str; 5] = ["안", "못", "no", "not", "never"];
+/// How many words after a mention are read for a negation.
+const NEGATION_WINDOW: usize = 4;
+
+fn negates(word: &str) -> bool {
+    NEGATION_WORDS.contains(&word) || NEGATION_PREFIXES.iter().any(|p| word.starts_with(p))
+}
+
+/// Whether `words` (from [`text_words`]) mention the folded `spelling` and do not negate it.
+///
+/// A mention starts at a word's start and spans whole words whose letters, joined, are the
+/// spelling; the last word may continue with a Korean particle or ending only. A word before it
+/// ("no", "not", "without") or one of the next [`NEGATION_WINDOW`] words of its clause ("미취득",
+/// "없음", "예정", "아직", "not") negates it.
+pub fn mentions(words: &[Option<String>], spelling: &str) -> bool {
+    (0..words.len()).any(|start| {
+        let Some(end) = mention_end(words, start, spelling) else {
+            return false;
+        };
+        let before = start
+            .checked_sub(1)
+            .and_then(|i| words[i].as_deref())
+            .is_some_and(|w| NEGATION_WORDS.contains(&w) || w == "without");
+        let after = words[end..]
+            .iter()
+            .take(NEGATION_WINDOW)
+            .map_while(|w| w.as_deref())
+            .any(negates);
+        !before && !after
+    })
+}
+
+/// The index after the last word of a mention of `spelling` starting at `start`, if any.
+fn mention_end(words: &[Option<String>], start: usize, spelling: &str) -> Option<usize> {
+    let mut rest = spelling;
+    for (i, word) in words.iter().enumerate().skip(start) {
+        let word = word.as_deref()?;
+        if let Some(after) = rest.strip_prefix(word) {
+            if after.is_empty() {
+                return Some(i + 1);
+            }
+            rest = after;
+        } else if let Some(tail) = word.strip_prefix(rest) {
+            let hangul_tail = tail.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+            return (hangul_tail && crate::lexical::is_particle_or_ending(tail)).then_some(i + 1);
+        } else {
+            return None;
+        }
+    }
+    None
 }
 
 /// The share of `required` skill keys found in `has` (0 when nothing is required).
@@ -231,6 +322,49 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(keys, sorted, "sorted, each once");
+    }
+
+    fn has(v: &Vocabulary, resume: &str, skill: &str) -> bool {
+        v.seeker_keys(&seeker(&[], resume)).contains(&v.key(skill))
+    }
+
+    #[test]
+    fn a_skill_is_matched_on_word_boundaries_only() {
+        let v = Vocabulary::builtin();
+        assert!(!has(&v, "excellent communication skills", "엑셀"), "excellent is not Excel");
+        assert!(has(&v, "I use Excel daily", "엑셀"));
+        assert!(has(&v, "엑셀을 잘 다룹니다", "엑셀"), "a particle may follow");
+        assert!(!has(&v, "힘들지라도 끝까지 합니다", "Jira"));
+        assert!(!has(&v, "무슨 일을 할지라도 성실합니다", "Jira"), "할지라도 is not Jira");
+        assert!(has(&v, "지라로 이슈를 관리했습니다", "Jira"));
+        assert!(!has(&v, "재고용 지원 제도를 알아봤습니다", "재고 관리"), "재고용 is not 재고 관리");
+        assert!(has(&v, "재고 관리 업무를 했습니다", "재고 관리"));
+        assert!(has(&v, "재고관리를 담당", "재고 관리"), "written without the space");
+        assert!(has(&v, "CO2용접 가능", "CO2 용접"), "script change splits words");
+    }
+
+    #[test]
+    fn a_negated_skill_does_not_count() {
+        let v = Vocabulary::builtin();
+        assert!(!has(&v, "용접기능사 미취득", "용접기능사"));
+        assert!(!has(&v, "용접기능사 자격증 없음", "용접기능사"));
+        assert!(!has(&v, "전기기능사 취득 예정입니다", "전기기능사"));
+        assert!(!has(&v, "용접기능사는 아직 준비 중입니다", "용접기능사"));
+        assert!(!has(&v, "no Excel experience", "엑셀"));
+        assert!(!has(&v, "자격증 없음", "용접기능사"));
+        // Negation stays in its clause: the second skill's "예정" does not touch the first.
+        assert!(has(&v, "용접기능사 취득, 전기기능사 취득 예정", "용접기능사"));
+        assert!(!has(&v, "용접기능사 취득, 전기기능사 취득 예정", "전기기능사"));
+        // A listed skill counts whatever the text says.
+        let listed = seeker(&["용접기능사"], "용접기능사 미취득");
+        assert!(v.seeker_keys(&listed).contains(&v.key("용접기능사")));
+    }
+
+    #[test]
+    fn text_words_split_scripts_and_mark_clause_ends() {
+        let words = text_words("Excel을 씁니다, TIG용접.");
+        let words: Vec<&str> = words.iter().map(|w| w.as_deref().unwrap_or("|")).collect();
+        assert_eq!(words, ["excel", "을", "씁니다", "|", "tig", "용접", "|"]);
     }
 
     #[test]

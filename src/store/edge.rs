@@ -12,16 +12,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use qdrant_edge::external::ordered_float::OrderedFloat;
 use qdrant_edge::external::uuid::Uuid;
 use qdrant_edge::{
-    Condition, CreateIndex, DecayKind, Distance, EdgeConfigBuilder, EdgeShard,
-    EdgeSparseVectorParams, EdgeVectorParamsBuilder, Expression, FieldCondition,
-    FieldIndexOperations, Filter, Formula, Fusion, GeoPoint as QGeoPoint, GeoRadius, JsonPath,
-    Match, Modifier, NamedQuery, Payload, PayloadFieldSchema, PayloadSchemaType, PointId,
-    PointInsertOperations, PointOperations, Prefetch, QueryEnum, QueryRequest, Range, ScoringQuery,
-    ScrollRequest, SparseVector, UpdateOperation, VectorInternal, VectorStructInternal,
-    WithPayloadInterface, WithVector,
+    Condition, CreateIndex, Distance, EdgeConfigBuilder, EdgeShard, EdgeSparseVectorParams,
+    EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, GeoPoint as QGeoPoint,
+    GeoRadius, JsonPath, Match, Modifier, NamedQuery, Payload, PayloadFieldSchema,
+    PayloadSchemaType, PointId, PointInsertOperations, PointOperations, QueryEnum, QueryRequest,
+    Range, ScoringQuery, ScrollRequest, SparseVector, UpdateOperation, VectorInternal,
+    VectorStructInternal, WithPayloadInterface, WithVector,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -29,14 +27,12 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 use super::frequencies::DocumentFrequencies;
 use super::{
-    Boost, Collection, FieldFilter, RankedQuery, RequiredSkills, ScanCursor, ScoredDoc, StoredDoc,
-    VectorStore,
+    Candidate, CandidateQuery, Collection, FieldFilter, ScanCursor, StoredDoc, VectorStore,
 };
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
 use crate::lexical::{Analyser, SparseTerms};
-use crate::ranking::{FusionMode, RRF_K};
 
 /// Name of the dense vector in every point.
 const DENSE: &str = "dense";
@@ -524,160 +520,6 @@ fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
     })
 }
 
-/// The fused score of [`crate::ranking`] as a Qdrant formula (distances in metres). The prefetch
-/// scores are `$score[0]` (cosine) and `$score[1]` (BM25 · IDF), or `$score` (the RRF score).
-fn fusion_formula(query: &RankedQuery) -> Result<ScoringQuery> {
-    let fusion = &query.fusion;
-    let decay = Expression::Decay {
-        kind: DecayKind::Gauss,
-        x: Box::new(Expression::GeoDistance {
-            origin: to_qgeo(query.origin),
-            to: json_path(fields::GEO),
-        }),
-        target: None,
-        midpoint: Some(crate::ranking::DECAY_MIDPOINT as f32),
-        scale: Some((fusion.decay_scale_km * 1000.0) as f32),
-    };
-    let constant = |v: f64| Expression::Constant(v as f32);
-    let variable = |name: &str| Expression::Variable(name.into());
-    let mut defaults = HashMap::new();
-    let mut terms = Vec::new();
-    if query.uses_lexical() && fusion.mode == FusionMode::Rrf {
-        terms.push(Expression::Mult(vec![
-            constant(crate::ranking::rrf_scale(fusion)),
-            variable("$score"),
-        ]));
-        defaults.insert("$score".to_string(), Value::from(0.0));
-    } else {
-        // The cosine: `$score[0]`, or that of a near-origin prefetch (after the lexical one) for
-        // a candidate only it found. Every dense prefetch scores a point alike, so the maximum
-        // is the cosine itself.
-        let first_near = if query.uses_lexical() { 2 } else { 1 };
-        let near_count = usize::from(query.uses_near());
-        let mut cosine = variable("$score[0]");
-        for i in first_near..first_near + near_count {
-            let name = format!("$score[{i}]");
-            defaults.insert(name.clone(), Value::from(fusion.semantic_floor));
-            cosine = maximum(cosine, variable(&name));
-        }
-        // Normalised cosine: clamp01((cosine − floor) / (ceiling − floor)).
-        let scaled = Expression::Mult(vec![
-            Expression::Sum(vec![cosine, constant(-fusion.semantic_floor)]),
-            constant(1.0 / (fusion.semantic_ceiling - fusion.semantic_floor)),
-        ]);
-        terms.push(Expression::Mult(vec![
-            constant(fusion.semantic_weight),
-            clamp_unit(scaled),
-        ]));
-        // Found by words only: no semantic credit.
-        defaults.insert("$score[0]".to_string(), Value::from(fusion.semantic_floor));
-        if query.uses_lexical() {
-            // bm25 / (bm25 + saturation); 0 for candidates that share no word.
-            terms.push(Expression::Mult(vec![
-                constant(fusion.lexical_weight),
-                Expression::Div {
-                    left: Box::new(variable("$score[1]")),
-                    right: Box::new(Expression::Sum(vec![
-                        variable("$score[1]"),
-                        constant(fusion.lexical_saturation),
-                    ])),
-                    by_zero_default: Some(0.0),
-                },
-            ]));
-            defaults.insert("$score[1]".to_string(), Value::from(0.0));
-        }
-    }
-    terms.push(Expression::Mult(vec![constant(fusion.geo_weight), decay]));
-    terms.extend(query.boosts.iter().map(boost_term));
-    if let Some(skills) = skills_term(query) {
-        terms.push(skills);
-        defaults.insert(fields::SKILL_COUNT.to_string(), Value::from(0));
-    }
-    let formula = Formula {
-        formula: Expression::Sum(terms),
-        defaults,
-    };
-    let parsed = formula
-        .try_into()
-        .map_err(|e| Error::Store(format!("ranking formula rejected: {e}")))?;
-    Ok(ScoringQuery::Formula(parsed))
-}
-
-/// `max(a, b) = (a + b + |a − b|) / 2`.
-fn maximum(a: Expression, b: Expression) -> Expression {
-    let gap = Expression::Sum(vec![a.clone(), Expression::Neg(Box::new(b.clone()))]);
-    Expression::Mult(vec![
-        Expression::Constant(0.5),
-        Expression::Sum(vec![a, b, Expression::Abs(Box::new(gap))]),
-    ])
-}
-
-/// `min(1, max(0, x))` from the operations a formula has: `max(0, x) = (x + |x|) / 2`, and
-/// `min(1, y) = (1 + y − |1 − y|) / 2`.
-fn clamp_unit(x: Expression) -> Expression {
-    let half = || Expression::Constant(0.5);
-    let positive = Expression::Mult(vec![
-        half(),
-        Expression::Sum(vec![x.clone(), Expression::Abs(Box::new(x))]),
-    ]);
-    let gap = Expression::Sum(vec![
-        Expression::Constant(1.0),
-        Expression::Neg(Box::new(positive.clone())),
-    ]);
-    Expression::Mult(vec![
-        half(),
-        Expression::Sum(vec![
-            Expression::Constant(1.0),
-            positive,
-            Expression::Neg(Box::new(Expression::Abs(Box::new(gap)))),
-        ]),
-    ])
-}
-
-/// `skills_weight · (required keys present / required keys)`: with the origin's keys required, a
-/// weighted condition per key; with the candidate's, the count of the origin's keys it requires
-/// divided by its stored `skill_count` (0 for a candidate that requires none).
-fn skills_term(query: &RankedQuery) -> Option<Expression> {
-    let skills = query.skills.as_ref()?;
-    let weight = query.fusion.skills_weight;
-    if weight <= 0.0 || skills.keys.is_empty() {
-        return None;
-    }
-    let has = |key: &String| {
-        Expression::Condition(Box::new(to_condition(&FieldFilter::AnyOf {
-            field: fields::SKILL_KEYS,
-            values: vec![key.clone()],
-        })))
-    };
-    let present = Expression::Sum(skills.keys.iter().map(has).collect());
-    Some(match skills.required {
-        RequiredSkills::Origin => Expression::Mult(vec![
-            Expression::Constant((weight / skills.keys.len() as f64) as f32),
-            present,
-        ]),
-        RequiredSkills::Candidate => Expression::Mult(vec![
-            Expression::Constant(weight as f32),
-            Expression::Div {
-                left: Box::new(present),
-                right: Box::new(Expression::Variable(fields::SKILL_COUNT.into())),
-                by_zero_default: Some(0.0),
-            },
-        ]),
-    })
-}
-
-/// `amount` (when unconditional) or `amount · [condition]` (a condition scores 1 or 0).
-fn boost_term(boost: &Boost) -> Expression {
-    let amount = Expression::Constant(boost.amount as f32);
-    match &boost.when {
-        None => amount,
-        Some(filter) => Expression::Mult(vec![
-            amount,
-            Expression::Condition(Box::new(to_condition(filter))),
-        ]),
-    }
-}
-
 fn sparse(terms: &SparseTerms) -> SparseVector {
     SparseVector {
         indices: terms.indices.clone(),
@@ -839,74 +681,81 @@ impl VectorStore for EdgeStore {
             .with(|live| live.count(request).map_err(store_err("count failed")))
     }
 
-    fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>> {
-        let filter = to_filter(&query.filters);
-        let limit = query.prefetch.max(query.limit);
-        let candidates = |vector: VectorInternal, using: &str| Prefetch {
-            prefetches: Vec::new(),
-            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
-                query: vector,
-                using: Some(using.into()),
-            }))),
-            limit,
-            params: None,
-            filter: filter.clone(),
-            score_threshold: None,
-        };
-        let semantic = candidates(VectorInternal::Dense(query.vector.clone()), DENSE);
-        // Prefetch order fixes the formula's `$score[i]`: see `fusion_formula`.
-        let mut prefetches = if !query.uses_lexical() {
-            vec![semantic]
-        } else {
-            let lexical = candidates(VectorInternal::Sparse(sparse(&query.lexical)), LEXICAL);
-            match query.fusion.mode {
-                FusionMode::Scores => vec![semantic, lexical],
-                FusionMode::Rrf => vec![Prefetch {
-                    prefetches: vec![semantic, lexical],
-                    query: Some(ScoringQuery::Fusion(Fusion::Rrf {
-                        k: RRF_K,
-                        weights: Some(vec![
-                            OrderedFloat(query.fusion.semantic_weight as f32),
-                            OrderedFloat(query.fusion.lexical_weight as f32),
-                        ]),
-                    })),
-                    limit,
-                    params: None,
-                    filter: filter.clone(),
-                    score_threshold: None,
-                }],
+    fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>> {
+        let nearest = |vector: VectorInternal, using: &str, filters: &[FieldFilter], with: bool| {
+            QueryRequest {
+                prefetches: Vec::new(),
+                query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                    query: vector,
+                    using: Some(using.into()),
+                }))),
+                filter: to_filter(filters),
+                score_threshold: None,
+                limit: query.prefetch.max(1),
+                offset: 0,
+                params: None,
+                with_vector: WithVector::Bool(with),
+                with_payload: WithPayloadInterface::Bool(with),
             }
         };
-        if query.uses_near() {
+        let shard = self.shard(collection);
+        let run = |request: QueryRequest| {
+            shard.with(|live| live.query(request).map_err(store_err("query failed")))
+        };
+        let dense = || VectorInternal::Dense(query.vector.clone());
+        let mut found = run(nearest(dense(), DENSE, &query.filters, true))?;
+        if let Some(km) = query.near_km {
             let mut near = query.filters.clone();
             near.push(FieldFilter::WithinKm {
                 center: query.origin,
-                km: query.near_radius * query.fusion.decay_scale_km,
+                km,
             });
-            prefetches.push(Prefetch {
-                filter: to_filter(&near),
-                ..candidates(VectorInternal::Dense(query.vector.clone()), DENSE)
-            });
+            found.extend(run(nearest(dense(), DENSE, &near, true))?);
         }
-        let request = QueryRequest {
-            prefetches,
-            query: Some(fusion_formula(query)?),
-            filter,
-            score_threshold: None,
-            limit: query.limit,
-            offset: 0,
-            params: None,
-            with_vector: WithVector::Bool(true),
-            with_payload: WithPayloadInterface::Bool(true),
-        };
-        let points = self
-            .shard(collection)
-            .with(|live| live.query(request).map_err(store_err("query failed")))?;
-        points
+        let mut lexical = HashMap::new();
+        if !query.lexical.is_empty() {
+            let words = nearest(
+                VectorInternal::Sparse(sparse(&query.lexical)),
+                LEXICAL,
+                &query.filters,
+                true,
+            );
+            for point in run(words)? {
+                lexical.insert(point.id, f64::from(point.score));
+                found.push(point);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|p| seen.insert(p.id));
+        // The words of candidates found by meaning only, scored against the same query terms.
+        let unscored: Vec<PointId> = found
+            .iter()
+            .map(|p| p.id)
+            .filter(|id| !lexical.contains_key(id))
+            .collect();
+        if !query.lexical.is_empty() && !unscored.is_empty() {
+            let request = QueryRequest {
+                filter: Some(Filter {
+                    must: Some(vec![Condition::HasId(unscored.iter().copied().collect())]),
+                    ..Filter::default()
+                }),
+                limit: unscored.len(),
+                ..nearest(
+                    VectorInternal::Sparse(sparse(&query.lexical)),
+                    LEXICAL,
+                    &[],
+                    false,
+                )
+            };
+            for point in run(request)? {
+                lexical.insert(point.id, f64::from(point.score));
+            }
+        }
+        found
             .into_iter()
             .map(|p| {
-                Ok(ScoredDoc {
-                    score: f64::from(p.score),
+                Ok(Candidate {
+                    lexical_score: lexical.get(&p.id).copied().unwrap_or(0.0),
                     doc: to_doc(p.payload, p.vector)?,
                 })
             })
@@ -1006,7 +855,7 @@ mod tests {
     use super::*;
     use crate::domain::GeoPoint;
     use crate::embed::Pooling;
-    use crate::ranking::{cosine, fuse, haversine_km, rrf_scale, rrf_term, FusionParams};
+    use crate::ranking::cosine;
     use serde_json::json;
 
     fn model(name: &str, dimension: usize) -> ModelInfo {
@@ -1108,26 +957,25 @@ mod tests {
                     vec![with_text("new", &[0.5, 0.5], "x")],
                 )
                 .unwrap();
-            let query = RankedQuery {
-                near_radius: 1.0,
-                skills: None,
+            let query = CandidateQuery {
                 vector: unit(&[1.0, 0.2]),
                 origin: GeoPoint {
                     lat: 37.2,
                     lon: 127.0,
                 },
-                fusion: FusionParams::default(),
                 filters: vec![FieldFilter::IntRange {
                     field: fields::BIRTH_YEAR,
                     min: Some(1999),
                     max: Some(2001),
                 }],
-                boosts: Vec::new(),
                 lexical: SparseTerms::default(),
-                limit: 10,
                 prefetch: 10,
+                near_km: None,
             };
-            let found = store.search(Collection::Seekers, &query).unwrap();
+            let mut found = store.candidates(Collection::Seekers, &query).unwrap();
+            found.sort_by(|a, b| {
+                cosine(&query.vector, &b.doc.vector).total_cmp(&cosine(&query.vector, &a.doc.vector))
+            });
             assert_eq!(found.len(), 2);
             assert_eq!(found[0].doc.id, "kept");
             assert_eq!(
@@ -1176,7 +1024,7 @@ mod tests {
     }
 
     #[test]
-    fn the_store_ranks_with_the_same_formula_as_the_pure_functions() {
+    fn candidates_are_the_union_of_the_lists_each_once_with_their_word_scores() {
         let dir = tempfile::tempdir().unwrap();
         let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
         let docs = hybrid_docs();
@@ -1191,229 +1039,35 @@ mod tests {
             .lexical_scores(Collection::Seekers, &terms, &ids)
             .unwrap();
         assert!(lexical["b"] > 0.0 && lexical["a"] > 0.0 && !lexical.contains_key("c"));
-        let base = FusionParams::default();
-        for fusion in [
-            FusionParams {
-                semantic_weight: 1.0,
-                geo_weight: 0.0,
-                decay_scale_km: 10.0,
-                ..base
-            },
-            FusionParams {
-                semantic_weight: 0.5,
-                geo_weight: 0.5,
-                decay_scale_km: 10.0,
-                ..base
-            },
-            FusionParams {
-                semantic_weight: 0.1,
-                geo_weight: 1.0,
-                decay_scale_km: 50.0,
-                ..base
-            },
-            FusionParams {
-                semantic_weight: 0.4,
-                lexical_weight: 0.4,
-                geo_weight: 0.2,
-                decay_scale_km: 20.0,
-                semantic_floor: 0.5,
-                semantic_ceiling: 0.95,
-                lexical_saturation: 2.0,
-                ..base
-            },
-            FusionParams {
-                semantic_weight: 0.0,
-                lexical_weight: 1.0,
-                geo_weight: 0.1,
-                ..base
-            },
-        ] {
-            let query = RankedQuery {
-                near_radius: 1.0,
-                skills: None,
-                vector: unit(&[1.0, 0.1, 0.0]),
-                origin,
-                fusion,
-                filters: vec![],
-                boosts: vec![],
-                lexical: terms.clone(),
-                prefetch: 10,
-                limit: 5,
-            };
-            let hits = store.search(Collection::Seekers, &query).unwrap();
-            let mut expected: Vec<(String, f64)> = docs
-                .iter()
-                .map(|d| {
-                    let p: GeoPoint =
-                        serde_json::from_value(d.payload[fields::GEO].clone()).unwrap();
-                    let words = if query.uses_lexical() {
-                        lexical.get(&d.id).copied().unwrap_or(0.0)
-                    } else {
-                        0.0
-                    };
-                    (
-                        d.id.clone(),
-                        fuse(
-                            cosine(&query.vector, &d.vector),
-                            words,
-                            haversine_km(origin, p),
-                            &fusion,
-                        )
-                        .final_score,
-                    )
-                })
-                .collect();
-            expected.sort_by(|a, b| b.1.total_cmp(&a.1));
-            let got: Vec<(String, f64)> =
-                hits.iter().map(|h| (h.doc.id.clone(), h.score)).collect();
-            for (g, e) in got.iter().zip(&expected) {
-                assert!(
-                    (g.1 - e.1).abs() < 1e-4,
-                    "{fusion:?}: {got:?} vs {expected:?}"
-                );
-            }
-            assert_eq!(
-                got.iter().map(|g| &g.0).collect::<Vec<_>>(),
-                expected.iter().map(|e| &e.0).collect::<Vec<_>>(),
-                "{fusion:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_skills_term_adds_the_weighted_share_of_required_keys() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
-        let keyed = |id: &str, keys: &[&str]| {
-            let mut d = doc(id, &[1.0, 0.0, 0.0], 37.0, 127.0);
-            d.payload.insert(fields::SKILL_KEYS.into(), json!(keys));
-            d.payload
-                .insert(fields::SKILL_COUNT.into(), json!(keys.len()));
-            d
-        };
-        // "none" was written before skill keys were stored: no skills, no failure.
-        let docs = vec![
-            keyed("all", &["weld", "cad", "forklift"]),
-            keyed("one", &["cad", "excel"]),
-            keyed("empty", &[]),
-            doc("none", &[1.0, 0.0, 0.0], 37.0, 127.0),
-        ];
-        store.upsert(Collection::Seekers, docs).unwrap();
-        let fusion = FusionParams {
-            semantic_weight: 1.0,
-            lexical_weight: 0.0,
-            geo_weight: 0.0,
-            skills_weight: 0.3,
-            ..FusionParams::default()
-        };
-        let scores = |keys: &[&str], required: RequiredSkills| {
-            let query = RankedQuery {
-                near_radius: 1.0,
-                skills: Some(super::super::SkillsTerm {
-                    keys: keys.iter().map(|k| k.to_string()).collect(),
-                    required,
-                }),
-                vector: unit(&[1.0, 0.0, 0.0]),
-                origin: GeoPoint {
-                    lat: 37.0,
-                    lon: 127.0,
-                },
-                fusion,
-                filters: vec![],
-                boosts: vec![],
-                lexical: SparseTerms::default(),
-                prefetch: 10,
-                limit: 10,
-            };
-            let hits = store.search(Collection::Seekers, &query).unwrap();
-            hits.into_iter()
-                .map(|h| (h.doc.id, h.score - 1.0))
-                .collect::<HashMap<_, _>>()
-        };
-        // A posting requiring weld, cad and paint: the share is over its three keys.
-        let by_origin = scores(&["weld", "cad", "paint"], RequiredSkills::Origin);
-        for (id, share) in [
-            ("all", 2.0 / 3.0),
-            ("one", 1.0 / 3.0),
-            ("empty", 0.0),
-            ("none", 0.0),
-        ] {
-            assert!(
-                (by_origin[id] - 0.3 * share).abs() < 1e-5,
-                "{id}: {by_origin:?}"
-            );
-        }
-        // A seeker with cad and forklift, ranking postings: the share is over each one's keys.
-        let by_candidate = scores(&["cad", "forklift"], RequiredSkills::Candidate);
-        for (id, share) in [
-            ("all", 2.0 / 3.0),
-            ("one", 0.5),
-            ("empty", 0.0),
-            ("none", 0.0),
-        ] {
-            assert!(
-                (by_candidate[id] - 0.3 * share).abs() < 1e-5,
-                "{id}: {by_candidate:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn rank_fusion_in_the_store_matches_the_ranks_of_both_lists() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
-        let docs = hybrid_docs();
-        store.upsert(Collection::Seekers, docs.clone()).unwrap();
-        let origin = GeoPoint {
-            lat: 37.165,
-            lon: 126.875,
-        };
-        let terms = Analyser::StemsAndBigrams.query_vector("용접기능사");
-        let fusion = FusionParams {
-            semantic_weight: 0.6,
-            lexical_weight: 0.4,
-            geo_weight: 0.2,
-            mode: FusionMode::Rrf,
-            ..FusionParams::default()
-        };
-        let query = RankedQuery {
-            near_radius: 1.0,
-            skills: None,
-            vector: unit(&[1.0, 0.1, 0.0]),
+        let query = CandidateQuery {
+            vector: unit(&[0.0, 1.0, 0.0]),
             origin,
-            fusion,
             filters: vec![],
-            boosts: vec![],
             lexical: terms.clone(),
-            prefetch: 10,
-            limit: 5,
+            prefetch: 1,
+            near_km: Some(5.0),
         };
-        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
-        let lexical = store
-            .lexical_scores(Collection::Seekers, &terms, &ids)
-            .unwrap();
-        let rank = |scores: &[(String, f64)], id: &str| scores.iter().position(|(i, _)| i == id);
-        let mut by_meaning: Vec<(String, f64)> = docs
-            .iter()
-            .map(|d| (d.id.clone(), cosine(&query.vector, &d.vector)))
-            .collect();
-        by_meaning.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut by_words: Vec<(String, f64)> =
-            lexical.iter().map(|(id, s)| (id.clone(), *s)).collect();
-        by_words.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for hit in store.search(Collection::Seekers, &query).unwrap() {
-            let id = hit.doc.id.as_str();
-            let rrf = rank(&by_meaning, id).map_or(0.0, |r| rrf_term(r, 0.6))
-                + rank(&by_words, id).map_or(0.0, |r| rrf_term(r, 0.4));
-            let p: GeoPoint = serde_json::from_value(hit.doc.payload[fields::GEO].clone()).unwrap();
-            let want = rrf * rrf_scale(&fusion)
-                + 0.2 * crate::ranking::gauss_decay(haversine_km(origin, p), fusion.decay_scale_km);
-            assert!(
-                (hit.score - want).abs() < 1e-4,
-                "{id}: {} vs {want}; meaning {by_meaning:?}, words {by_words:?}",
-                hit.score
-            );
+        // One by meaning (c), one by words (the best of a, b), one near the origin (c again,
+        // 0.5 km away; a is 4.4 km): each once, and every candidate's word score the store's.
+        let found = store.candidates(Collection::Seekers, &query).unwrap();
+        let mut got: Vec<&str> = found.iter().map(|c| c.doc.id.as_str()).collect();
+        got.sort();
+        let best_by_words = if lexical["a"] >= lexical["b"] { "a" } else { "b" };
+        let mut want = vec!["c", best_by_words];
+        want.sort();
+        assert_eq!(got, want);
+        for c in &found {
+            let expected = lexical.get(&c.doc.id).copied().unwrap_or(0.0);
+            assert!((c.lexical_score - expected).abs() < 1e-5, "{}", c.doc.id);
+            assert_eq!(c.doc.vector.len(), 3, "vectors come with the candidates");
         }
+        // A wider prefetch finds every document once, and those sharing no word score 0.
+        let all = store
+            .candidates(Collection::Seekers, &CandidateQuery { prefetch: 10, ..query })
+            .unwrap();
+        assert_eq!(all.len(), docs.len());
+        let c = all.iter().find(|c| c.doc.id == "c").unwrap();
+        assert_eq!(c.lexical_score, 0.0);
     }
 
     #[test]
@@ -1529,30 +1183,26 @@ mod tests {
             .payload
             .insert(fields::BIRTH_YEAR.into(), json!(1980));
         store.upsert(Collection::Seekers, docs).unwrap();
-        let base = RankedQuery {
-            near_radius: 1.0,
-            skills: None,
+        let base = CandidateQuery {
             vector: unit(&[1.0, 0.0]),
             origin: GeoPoint {
                 lat: 37.0,
                 lon: 127.0,
             },
-            fusion: FusionParams::default(),
             filters: vec![],
-            boosts: vec![],
             lexical: SparseTerms::default(),
             prefetch: 10,
-            limit: 10,
+            near_km: Some(10.0),
         };
-        let within = RankedQuery {
+        let within = CandidateQuery {
             filters: vec![FieldFilter::WithinKm {
                 center: base.origin,
                 km: 50.0,
             }],
             ..base.clone()
         };
-        assert_eq!(store.search(Collection::Seekers, &within).unwrap().len(), 1);
-        let old = RankedQuery {
+        assert_eq!(store.candidates(Collection::Seekers, &within).unwrap().len(), 1);
+        let old = CandidateQuery {
             filters: vec![FieldFilter::IntRange {
                 field: fields::BIRTH_YEAR,
                 min: None,
@@ -1560,7 +1210,7 @@ mod tests {
             }],
             ..base
         };
-        let hits = store.search(Collection::Seekers, &old).unwrap();
+        let hits = store.candidates(Collection::Seekers, &old).unwrap();
         assert_eq!(
             hits.iter().map(|h| h.doc.id.as_str()).collect::<Vec<_>>(),
             vec!["far"]

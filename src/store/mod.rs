@@ -4,21 +4,22 @@
 //!   collection under the data directory.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
+//! - [`sample`]: an in-memory sample of each collection's vectors (the model's similarity distribution).
 //!
-//! The store ranks inside its own query: a dense-vector prefetch (with the filters), rescored by
-//! `w_sem · similarity + w_geo · gauss_decay(distance, scale)` (see [`crate::ranking`]).
+//! The store finds candidates (dense, sparse and near-origin lists, with the filters inside the
+//! query); [`crate::ranking`] scores them.
 
 pub mod edge;
 pub mod frequencies;
 pub mod layout;
 pub mod purge;
+pub mod sample;
 
 use serde_json::{Map, Value};
 
 use crate::domain::GeoPoint;
 use crate::error::Result;
 use crate::lexical::SparseTerms;
-use crate::ranking::FusionParams;
 
 /// The two kinds of record jobmatch stores; each is one collection (one shard).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,74 +78,31 @@ pub enum FieldFilter {
     CommuteReaches { center: GeoPoint },
 }
 
-/// An amount added to the score of records that meet `when` (all records when `None`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Boost {
-    pub amount: f64,
-    pub when: Option<FieldFilter>,
-}
-
-/// Whose skills a [`SkillsTerm`] counts as required.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequiredSkills {
-    /// The origin's keys (a posting ranking seekers): the share is over `keys`.
-    Origin,
-    /// Each candidate's own (a seeker ranking postings): the share is over the candidate's
-    /// stored skill count.
-    Candidate,
-}
-
-/// The skills signal of a ranked search: `fusion.skills_weight` times the share of required
-/// skill keys present on the other side, matched against each candidate's stored `skill_keys`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SkillsTerm {
-    /// The origin's skill keys (required skills of a posting; skills a seeker has).
-    pub keys: Vec<String>,
-    pub required: RequiredSkills,
-}
-
-/// A ranked search: nearest by meaning, rescored by distance from `origin`.
+/// Where to look for the candidates of a ranked search: the union of the `prefetch` nearest by
+/// meaning, the `prefetch` best by shared words, and the `prefetch` nearest by meaning within
+/// `near_km` of `origin`, every list under `filters`. Ranking them is [`crate::ranking::rank`]'s
+/// job: the store only finds them.
 #[derive(Debug, Clone)]
-pub struct RankedQuery {
+pub struct CandidateQuery {
     pub vector: Vec<f32>,
     pub origin: GeoPoint,
-    pub fusion: FusionParams,
     pub filters: Vec<FieldFilter>,
-    /// Added to the fused score.
-    pub boosts: Vec<Boost>,
-    /// The skills signal (None or no keys: none).
-    pub skills: Option<SkillsTerm>,
-    /// Query terms of the origin's words (weight 1 each; the store applies IDF).
+    /// Query terms of the origin's words (weight 1 each; the store applies IDF); empty: no
+    /// lexical list.
     pub lexical: SparseTerms,
-    /// Candidates fetched per signal (semantic, lexical) before the fused rescoring.
+    /// Candidates fetched per list.
     pub prefetch: usize,
-    /// Also fetch the semantically nearest candidates within this many decay scales of `origin`
-    /// (0: no; score fusion with a geo weight only), so distance can rank candidates that the
-    /// overall semantic prefetch would leave out.
-    pub near_radius: f64,
-    pub limit: usize,
+    /// Radius of the near-origin list (None: no such list), so distance can rank nearby
+    /// candidates the overall semantic list leaves out.
+    pub near_km: Option<f64>,
 }
 
-impl RankedQuery {
-    /// Whether the lexical signal takes part (a weight and at least one query term).
-    pub fn uses_lexical(&self) -> bool {
-        self.fusion.lexical_weight > 0.0 && !self.lexical.is_empty()
-    }
-
-    /// Whether the near-origin prefetches take part.
-    pub fn uses_near(&self) -> bool {
-        self.near_radius > 0.0
-            && self.fusion.geo_weight > 0.0
-            && self.fusion.semantic_weight > 0.0
-            && self.fusion.mode == crate::ranking::FusionMode::Scores
-    }
-}
-
-/// A result of a ranked search, with its stored vector so the caller can explain the score.
+/// A candidate of a ranked search, with its stored vector so the caller can score it.
 #[derive(Debug, Clone)]
-pub struct ScoredDoc {
+pub struct Candidate {
     pub doc: StoredDoc,
-    pub score: f64,
+    /// BM25 · IDF score of the shared words (0: none).
+    pub lexical_score: f64,
 }
 
 /// The storage contract. Calls block (disk I/O, search): async callers use `spawn_blocking`.
@@ -162,7 +120,9 @@ pub trait VectorStore: Send + Sync + 'static {
     /// threshold and merges small segments. Returns whether anything changed.
     fn optimize(&self) -> Result<bool>;
     fn count(&self, collection: Collection) -> Result<usize>;
-    fn search(&self, collection: Collection, query: &RankedQuery) -> Result<Vec<ScoredDoc>>;
+    /// The candidates of a ranked search (see [`CandidateQuery`]), each once, in no set order,
+    /// with the BM25 score of each (found by words or not).
+    fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>>;
     /// The query `terms` some stored document holds, at most `max` (0: all), the rarest kept: the
     /// common ones cost the most to search and weigh the least.
     fn rarest_terms(

@@ -65,6 +65,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             prefetch: 1000,
             max_query_words: 16,
             near_radius: 0.5,
+            beyond_commute: true,
         },
         limits: Limits {
             max_text_bytes: 4096,
@@ -248,27 +249,33 @@ pub fn options(top_k: u32) -> Option<pb::RankingOptions> {
     })
 }
 
-/// Ranking options with explicit weights (server default decay scale).
-/// The pure formula (`jobmatch::ranking::fuse`) applied to the values and settings a result reports.
+/// The final score rebuilt from the parts a result reports, with the pure maths
+/// (`jobmatch::ranking`): semantic and lexical parts, the geo decay at the reported scale and
+/// the skills term. Boosts are left out (callers add `boost`).
 pub fn pure_fusion(s: &pb::ScoreBreakdown) -> jobmatch::ranking::ScoreBreakdown {
     let fusion = FusionParams {
-        semantic_weight: s.semantic_weight,
-        lexical_weight: s.lexical_weight,
-        geo_weight: s.geo_weight,
-        decay_scale_km: s.decay_scale_km,
-        mode: s.fusion.parse().unwrap(),
-        semantic_floor: s.semantic_floor,
-        semantic_ceiling: s.semantic_ceiling,
-        lexical_saturation: s.lexical_saturation,
         skills_weight: s.skills_weight,
+        ..FusionParams::default()
     };
-    let fused = jobmatch::ranking::fuse(
-        s.semantic_similarity,
-        s.lexical_score,
-        s.distance_km,
-        &fusion,
-    );
-    jobmatch::ranking::with_skills(fused, s.skills_share, &fusion)
+    let geo_score = jobmatch::ranking::gauss_decay(s.distance_km, s.geo_scale_km);
+    let skills_score = jobmatch::ranking::skills_boost(s.skills_share, &fusion);
+    let relevance = s.semantic_part + s.lexical_part;
+    jobmatch::ranking::ScoreBreakdown {
+        final_score: relevance + s.geo_weight * geo_score + skills_score,
+        semantic_similarity: s.semantic_similarity,
+        lexical_score: s.lexical_score,
+        semantic_part: s.semantic_part,
+        lexical_part: s.lexical_part,
+        relevance,
+        geo_score,
+        geo_scale_km: s.geo_scale_km,
+        distance_km: s.distance_km,
+        skills_share: s.skills_share,
+        skills_score,
+        boost: 0.0,
+        boosts_applied: Vec::new(),
+        match_strength: s.match_strength,
+    }
 }
 
 /// Meaning against distance only (no word or skills signal).

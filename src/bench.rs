@@ -541,16 +541,14 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                     Default::default()
                 },
                 prefetch: variant.prefetch.max(settings.top_k),
-                near_km: (variant.near > 0.0)
-                    .then(|| variant.near * variant.fusion.decay_scale_km),
+                near_km: (variant.near > 0.0).then(|| variant.near * variant.fusion.decay_scale_km),
             };
             let found = store.candidates(Collection::Seekers, &query)?;
             let signals: Vec<Signals> = found
                 .iter()
                 .map(|c| {
-                    let home: GeoPoint =
-                        serde_json::from_value(c.doc.payload[fields::GEO].clone())
-                            .unwrap_or(origin);
+                    let home: GeoPoint = serde_json::from_value(c.doc.payload[fields::GEO].clone())
+                        .unwrap_or(origin);
                     Signals {
                         cosine: cosine(&vector, &c.doc.vector),
                         bm25: c.lexical_score,

@@ -331,6 +331,18 @@ fn print_row(
     }
 }
 
+/// Says when nothing within the seekers' commutes is a match (the list, if any, lies beyond).
+fn print_reach(nothing_within_reach: bool, empty: bool, noun: &str) {
+    match (nothing_within_reach, empty) {
+        (true, false) => println!(
+            "No {noun} within the seekers' commutes clears the relevance floor; the matches below lie beyond them."
+        ),
+        (true, true) => println!("No {noun} within the seekers' commutes clears the relevance floor."),
+        (false, true) => println!("No {noun} clears the relevance floor."),
+        (false, false) => {}
+    }
+}
+
 fn print_header(first: &str) {
     println!(
         "{:>3}  {} {} {} {:>8} {:>8} {:>6} {:>6} {:>7}",
@@ -390,6 +402,11 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
             "Candidates for posting {} — {} ({}, {})",
             posting.id, posting.title, posting.company_name, response.origin_region_name
         );
+        print_reach(
+            response.nothing_within_reach,
+            response.candidates.is_empty(),
+            "seeker",
+        );
         print_header("seeker");
         for (i, c) in response.candidates.iter().enumerate() {
             print_row(
@@ -421,6 +438,11 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
         println!(
             "Postings for seeker {seeker_id} ({})",
             response.origin_region_name
+        );
+        print_reach(
+            response.nothing_within_reach,
+            response.postings.is_empty(),
+            "posting",
         );
         print_header("posting");
         for (i, p) in response.postings.iter().enumerate() {
@@ -560,8 +582,12 @@ fn eval_sets(args: &EvalArgs) -> Vec<(String, PathBuf, PathBuf, PathBuf)> {
         let qrels = args.qrels.clone().unwrap_or(default.join("qrels.tsv"));
         return vec![(
             qrels.display().to_string(),
-            args.postings.clone().unwrap_or(default.join("postings.jsonl")),
-            args.seekers.clone().unwrap_or(default.join("seekers.jsonl")),
+            args.postings
+                .clone()
+                .unwrap_or(default.join("postings.jsonl")),
+            args.seekers
+                .clone()
+                .unwrap_or(default.join("seekers.jsonl")),
             qrels,
         )];
     }
@@ -588,7 +614,10 @@ async fn eval_set(
     if reported.relevant_seekers().next().is_none() {
         return Err(Error::invalid(
             name,
-            format!("no labelled seeker falls in the {} split", args.split.name()),
+            format!(
+                "no labelled seeker falls in the {} split",
+                args.split.name()
+            ),
         ));
     }
     let mut references: Vec<eval::ReferenceRow> = eval::reference_rankers(set, &reported)
@@ -655,7 +684,8 @@ async fn eval_set(
             );
             let points = eval::tune(&indexed, &train, fusion, 4).await?;
             let given_ndcg = eval::summarise(&indexed.evaluate(&train, fusion).await?);
-            let best_reported = eval::summarise(&indexed.evaluate(&reported, points[0].params).await?);
+            let best_reported =
+                eval::summarise(&indexed.evaluate(&reported, points[0].params).await?);
             tuning.push(eval::TuneReport {
                 model: indexed.model.clone(),
                 best: points[0],

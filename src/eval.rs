@@ -161,7 +161,9 @@ impl std::str::FromStr for Split {
             "train" => Ok(Split::Train),
             "held-out" => Ok(Split::HeldOut),
             "all" => Ok(Split::All),
-            other => Err(format!("unknown split '{other}' (known: train, held-out, all)")),
+            other => Err(format!(
+                "unknown split '{other}' (known: train, held-out, all)"
+            )),
         }
     }
 }
@@ -190,7 +192,12 @@ pub struct CharTfIdf {
 fn char_grams(text: &str) -> HashMap<String, f64> {
     use unicode_normalization::UnicodeNormalization;
     let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    let chars: Vec<char> = folded.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+    let chars: Vec<char> = folded
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
     let mut counts = HashMap::new();
     for n in 2..=3 {
         for gram in chars.windows(n) {
@@ -240,7 +247,11 @@ impl CharTfIdf {
         let q = self.weigh(char_grams(query));
         self.postings
             .iter()
-            .map(|doc| q.iter().map(|(g, w)| w * doc.get(g).copied().unwrap_or(0.0)).sum())
+            .map(|doc| {
+                q.iter()
+                    .map(|(g, w)| w * doc.get(g).copied().unwrap_or(0.0))
+                    .sum()
+            })
             .collect()
     }
 }
@@ -279,7 +290,9 @@ pub fn reference_rankers(set: &EvalSet, qrels: &Qrels) -> Vec<(&'static str, Vec
         };
         rows[0].1.push(ranked(&|i| -distances[i]));
         rows[1].1.push(ranked(&|i| words[i]));
-        rows[2].1.push(ranked(&|i| words[i] * (-0.5 * distances[i] / commute).exp()));
+        rows[2].1.push(ranked(&|i| {
+            words[i] * (-0.5 * distances[i] / commute).exp()
+        }));
     }
     rows
 }
@@ -626,10 +639,8 @@ pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
         ..at
     }));
     out.extend(
-        [FusionMode::Scores, FusionMode::Rrf, FusionMode::Band].map(|mode| FusionParams {
-            mode,
-            ..at
-        }),
+        [FusionMode::Scores, FusionMode::Rrf, FusionMode::Band]
+            .map(|mode| FusionParams { mode, ..at }),
     );
     out.retain(|f| f.semantic_weight + f.lexical_weight + f.geo_weight > 0.0);
     out
@@ -717,9 +728,11 @@ pub fn ablation_settings(fusion: FusionParams) -> Vec<(&'static str, FusionParam
         ),
         (
             "sparse only",
+            // Words alone: no floor either, since the floor reads the dense similarity.
             FusionParams {
                 semantic_weight: 0.0,
                 lexical_weight: 1.0,
+                relevance_floor: -1e9,
                 ..plain
             },
         ),

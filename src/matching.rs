@@ -554,7 +554,7 @@ impl Matcher {
         let store = engine.store.clone();
         let max_query_words = self.ranking.max_query_words;
         let searcher = engine.clone();
-        let (within, beyond, corpus) = blocking(move || {
+        let (within, corpus, plan) = blocking(move || {
             let mut plan = plan;
             plan.lexical = if fusion.lexical_weight > 0.0 {
                 store.rarest_terms(T::COLLECTION, &plan.lexical, max_query_words)?
@@ -568,38 +568,50 @@ impl Matcher {
                 .map(|v| cosine(&plan.vector, v))
                 .collect();
             let within = store.candidates(T::COLLECTION, &plan)?;
-            let beyond = if fill {
-                plan.filters = filters;
-                store.candidates(T::COLLECTION, &plan)?
-            } else {
-                Vec::new()
-            };
-            Ok((within, beyond, corpus))
+            Ok((within, corpus, plan))
         })
         .await?;
-        let within_ids: HashSet<String> = within.iter().map(|c| c.doc.id.clone()).collect();
-        let mut candidates = within;
-        let matches = |scored: &[Scored<T>], beyond: bool| {
-            scored
-                .iter()
-                .filter(|s| s.beyond_commute == beyond && s.breakdown.clears(fusion.relevance_floor))
-                .count()
-        };
-        let mut scored = self.score(&engine, &origin_record, &origin_doc, &candidates, &corpus, &fusion, &request.boosts, &pair)?;
-        let nothing_within_reach;
-        if fill && matches(&scored, false) < request.top_k {
-            // Rank every candidate together, so scores within and beyond reach compare.
-            candidates.extend(beyond.into_iter().filter(|c| !within_ids.contains(&c.doc.id)));
-            scored = self.score(&engine, &origin_record, &origin_doc, &candidates, &corpus, &fusion, &request.boosts, &pair)?;
-            nothing_within_reach = matches(&scored, false) == 0;
-        } else {
-            nothing_within_reach = commute.is_some() && matches(&scored, false) == 0;
-            for s in &mut scored {
-                // Without the commute filter (ignored by request) nothing is "beyond" by rule.
-                s.beyond_commute = s.beyond_commute && commute.is_some();
-            }
+        let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
+        let mut scored = self.score(
+            &engine,
+            &origin_record,
+            &origin_doc,
+            &within,
+            &corpus,
+            &fusion,
+            &request.boosts,
+            &pair,
+            commute.is_some(),
+        )?;
+        // The commute filter kept them all within reach (`beyond_commute` is set by rule).
+        let matches_within = scored.iter().filter(|s| clears(s)).count();
+        if fill && matches_within < request.top_k {
+            // Scored apart, so the matches within reach keep the scores they have without them;
+            // they are listed after those anyway.
+            let store = engine.store.clone();
+            let wider = CandidateQuery { filters, ..plan };
+            let beyond = blocking(move || store.candidates(T::COLLECTION, &wider)).await?;
+            let within_ids: HashSet<&str> = within.iter().map(|c| c.doc.id.as_str()).collect();
+            let farther: Vec<Candidate> = beyond
+                .into_iter()
+                .filter(|c| !within_ids.contains(c.doc.id.as_str()))
+                .collect();
+            let extra = self.score(
+                &engine,
+                &origin_record,
+                &origin_doc,
+                &farther,
+                &corpus,
+                &fusion,
+                &request.boosts,
+                &pair,
+                true,
+            )?;
+            // Within reach but past the within-reach prefetch: not a "beyond" match.
+            scored.extend(extra.into_iter().filter(|s| s.beyond_commute));
         }
-        scored.retain(|s| s.breakdown.clears(fusion.relevance_floor));
+        let nothing_within_reach = commute.is_some() && matches_within == 0;
+        scored.retain(clears);
         scored.sort_by(|a, b| {
             a.beyond_commute
                 .cmp(&b.beyond_commute)
@@ -614,7 +626,8 @@ impl Matcher {
         })
     }
 
-    /// Scores one request's candidates together (see [`rank`]), with their explanations.
+    /// Scores one request's candidates together (see [`rank`]), with their explanations; marks
+    /// those beyond the seeker's commute when the request respects it.
     #[allow(clippy::too_many_arguments)]
     fn score<O: Record, T: Record>(
         &self,
@@ -626,6 +639,7 @@ impl Matcher {
         fusion: &FusionParams,
         boosts: &crate::ranking::Boosts,
         pair: &impl Fn(&O, &T) -> (Posting, Seeker),
+        commute_applies: bool,
     ) -> Result<Vec<Scored<T>>> {
         let origin_keys = origin.skill_keys(&engine.vocabulary);
         let origin_is_posting = O::COLLECTION == Collection::Postings;
@@ -649,9 +663,10 @@ impl Matcher {
                 shared_share(&candidate_keys, &origin_keys)
             };
             let cosine = cosine(&origin_doc.vector, &candidate.doc.vector);
-            let beyond_commute = seeker
-                .max_commute_km
-                .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
+            let beyond_commute = commute_applies
+                && seeker
+                    .max_commute_km
+                    .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
             signals.push(Signals {
                 cosine,
                 bm25: candidate.lexical_score,
@@ -671,7 +686,9 @@ impl Matcher {
             .map(|((item, posting, seeker, beyond_commute), breakdown)| {
                 let mut explanation = explain(&engine.vocabulary, &posting, &seeker, &breakdown);
                 if beyond_commute {
-                    explanation.reason.push_str(" · beyond the seeker's commute");
+                    explanation
+                        .reason
+                        .push_str(" · beyond the seeker's commute");
                 }
                 Scored {
                     item,

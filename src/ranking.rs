@@ -78,7 +78,9 @@ impl std::str::FromStr for FusionMode {
             "scores" => Ok(FusionMode::Scores),
             "rrf" => Ok(FusionMode::Rrf),
             "band" => Ok(FusionMode::Band),
-            other => Err(format!("unknown fusion '{other}' (known: scores, rrf, band)")),
+            other => Err(format!(
+                "unknown fusion '{other}' (known: scores, rrf, band)"
+            )),
         }
     }
 }
@@ -107,7 +109,9 @@ impl std::str::FromStr for DistanceScale {
         match name {
             "absolute" => Ok(DistanceScale::Absolute),
             "commute" => Ok(DistanceScale::Commute),
-            other => Err(format!("unknown distance scale '{other}' (known: absolute, commute)")),
+            other => Err(format!(
+                "unknown distance scale '{other}' (known: absolute, commute)"
+            )),
         }
     }
 }
@@ -145,17 +149,17 @@ impl Default for FusionParams {
     /// model constant: the normalisation follows each query's candidates.
     fn default() -> Self {
         Self {
-            semantic_weight: 0.7,
+            semantic_weight: 0.3,
             lexical_weight: 0.3,
-            geo_weight: 0.05,
+            geo_weight: 0.4,
             decay_scale_km: 50.0,
             mode: FusionMode::Scores,
             semantic_floor: 0.0,
             semantic_ceiling: 1.0,
             lexical_saturation: 4.0,
-            skills_weight: 0.05,
+            skills_weight: 0.1,
             distance_scale: DistanceScale::Commute,
-            relevance_floor: 1.0,
+            relevance_floor: 0.5,
         }
     }
 }
@@ -456,7 +460,13 @@ mod tests {
         GeoPoint { lat, lon }
     }
 
-    fn signals(cosine: f64, bm25: f64, distance_km: f64, commute_km: Option<f64>, skills_share: f64) -> Signals {
+    fn signals(
+        cosine: f64,
+        bm25: f64,
+        distance_km: f64,
+        commute_km: Option<f64>,
+        skills_share: f64,
+    ) -> Signals {
         Signals {
             cosine,
             bm25,
@@ -471,7 +481,10 @@ mod tests {
 
     #[test]
     fn the_spread_maps_three_sigmas_to_the_ends_and_a_flat_list_to_the_middle() {
-        let spread = Spread { mean: 0.8, std_dev: 0.02 };
+        let spread = Spread {
+            mean: 0.8,
+            std_dev: 0.02,
+        };
         assert!((normalised_by_spread(0.8, spread) - 0.5).abs() < 1e-12);
         assert!((normalised_by_spread(0.86, spread) - 1.0).abs() < 1e-12);
         assert!((normalised_by_spread(0.74, spread) - 0.0).abs() < 1e-12);
@@ -484,19 +497,32 @@ mod tests {
 
     #[test]
     fn the_commute_scale_halves_the_geo_score_at_the_seekers_own_limit() {
-        let params = FusionParams { distance_scale: DistanceScale::Commute, ..FusionParams::default() };
+        let params = FusionParams {
+            distance_scale: DistanceScale::Commute,
+            ..FusionParams::default()
+        };
         let (g, scale) = geo_score(10.0, Some(10.0), &params);
         assert!((g - 0.5).abs() < 1e-12 && (scale - 10.0).abs() < 1e-12);
         let (_, fallback) = geo_score(10.0, None, &params);
-        assert!((fallback - params.decay_scale_km).abs() < 1e-12, "no stated commute: decay scale");
-        let absolute = FusionParams { distance_scale: DistanceScale::Absolute, ..params };
+        assert!(
+            (fallback - params.decay_scale_km).abs() < 1e-12,
+            "no stated commute: decay scale"
+        );
+        let absolute = FusionParams {
+            distance_scale: DistanceScale::Absolute,
+            ..params
+        };
         assert!((geo_score(50.0, Some(10.0), &absolute).0 - gauss_decay(50.0, 50.0)).abs() < 1e-12);
     }
 
     #[test]
     fn a_small_corpus_gives_no_match_strength_and_clears_any_floor() {
         assert!(match_strength(0.9, &[0.1, 0.2, 0.3]).is_none());
-        let mut b = rank(&[signals(0.9, 0.0, 1.0, None, 0.0)], &FusionParams::default()).remove(0);
+        let mut b = rank(
+            &[signals(0.9, 0.0, 1.0, None, 0.0)],
+            &FusionParams::default(),
+        )
+        .remove(0);
         assert!(b.clears(5.0));
         b.match_strength = Some(0.4);
         assert!(!b.clears(1.0) && b.clears(0.4));
@@ -562,8 +588,14 @@ mod tests {
                 let sum = b.semantic_part + b.lexical_part + w_geo * b.geo_score + b.skills_score + b.boost;
                 prop_assert!((b.final_score - sum).abs() < 1e-9);
                 prop_assert!((b.relevance - b.semantic_part - b.lexical_part).abs() < 1e-12);
-                prop_assert!(b.semantic_part >= -1e-12 && b.semantic_part <= w_sem + 1e-9);
-                prop_assert!(b.lexical_part >= -1e-12 && b.lexical_part <= w_lex + 1e-9);
+                prop_assert!(b.semantic_part >= -1e-12 && b.lexical_part >= -1e-12);
+                prop_assert!(b.relevance <= w_sem + w_lex + 1e-9);
+                if mode != FusionMode::Rrf {
+                    // Rank fusion scales its terms so that first place in both lists scores
+                    // w_sem + w_lex; each part alone is bounded by its weight otherwise.
+                    prop_assert!(b.semantic_part <= w_sem + 1e-9);
+                    prop_assert!(b.lexical_part <= w_lex + 1e-9);
+                }
                 prop_assert!((0.0..=1.0).contains(&b.geo_score));
                 prop_assert!(b.final_score <= w_sem + w_lex + w_geo + w_skills + 1e-9);
                 if b.lexical_score == 0.0 {

@@ -185,7 +185,15 @@ const CLAUSE_ENDS: [char; 12] = [',', '.', ';', '!', '?', '·', '\n', '(', ')', 
 
 /// Words after a skill, in its clause, that say the seeker does not have it (yet).
 const NEGATION_PREFIXES: [&str; 9] = [
-    "미취득", "미보유", "미소지", "없", "않", "예정", "준비", "아직", "without",
+    "미취득",
+    "미보유",
+    "미소지",
+    "없",
+    "않",
+    "예정",
+    "준비",
+    "아직",
+    "without",
 ];
 /// The same as whole words only ("안전" is not "안").
 const NEGATION_WORDS: [&str; 5] = ["안", "못", "no", "not", "never"];
@@ -331,16 +339,34 @@ mod tests {
     #[test]
     fn a_skill_is_matched_on_word_boundaries_only() {
         let v = Vocabulary::builtin();
-        assert!(!has(&v, "excellent communication skills", "엑셀"), "excellent is not Excel");
+        assert!(
+            !has(&v, "excellent communication skills", "엑셀"),
+            "excellent is not Excel"
+        );
         assert!(has(&v, "I use Excel daily", "엑셀"));
-        assert!(has(&v, "엑셀을 잘 다룹니다", "엑셀"), "a particle may follow");
+        assert!(
+            has(&v, "엑셀을 잘 다룹니다", "엑셀"),
+            "a particle may follow"
+        );
         assert!(!has(&v, "힘들지라도 끝까지 합니다", "Jira"));
-        assert!(!has(&v, "무슨 일을 할지라도 성실합니다", "Jira"), "할지라도 is not Jira");
+        assert!(
+            !has(&v, "무슨 일을 할지라도 성실합니다", "Jira"),
+            "할지라도 is not Jira"
+        );
         assert!(has(&v, "지라로 이슈를 관리했습니다", "Jira"));
-        assert!(!has(&v, "재고용 지원 제도를 알아봤습니다", "재고 관리"), "재고용 is not 재고 관리");
+        assert!(
+            !has(&v, "재고용 지원 제도를 알아봤습니다", "재고 관리"),
+            "재고용 is not 재고 관리"
+        );
         assert!(has(&v, "재고 관리 업무를 했습니다", "재고 관리"));
-        assert!(has(&v, "재고관리를 담당", "재고 관리"), "written without the space");
-        assert!(has(&v, "CO2용접 가능", "CO2 용접"), "script change splits words");
+        assert!(
+            has(&v, "재고관리를 담당", "재고 관리"),
+            "written without the space"
+        );
+        assert!(
+            has(&v, "CO2용접 가능", "CO2 용접"),
+            "script change splits words"
+        );
     }
 
     #[test]
@@ -353,8 +379,16 @@ mod tests {
         assert!(!has(&v, "no Excel experience", "엑셀"));
         assert!(!has(&v, "자격증 없음", "용접기능사"));
         // Negation stays in its clause: the second skill's "예정" does not touch the first.
-        assert!(has(&v, "용접기능사 취득, 전기기능사 취득 예정", "용접기능사"));
-        assert!(!has(&v, "용접기능사 취득, 전기기능사 취득 예정", "전기기능사"));
+        assert!(has(
+            &v,
+            "용접기능사 취득, 전기기능사 취득 예정",
+            "용접기능사"
+        ));
+        assert!(!has(
+            &v,
+            "용접기능사 취득, 전기기능사 취득 예정",
+            "전기기능사"
+        ));
         // A listed skill counts whatever the text says.
         let listed = seeker(&["용접기능사"], "용접기능사 미취득");
         assert!(v.seeker_keys(&listed).contains(&v.key("용접기능사")));

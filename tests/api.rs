@@ -12,6 +12,8 @@ mod hybrid;
 mod python;
 #[path = "api/reindex.rs"]
 mod reindex;
+#[path = "api/relevance.rs"]
+mod relevance;
 #[path = "api/security.rs"]
 mod security;
 
@@ -201,7 +203,10 @@ async fn score_breakdown_matches_the_pure_formula() {
         assert!((s.final_score - expected.final_score).abs() < 1e-4, "{c:?}");
         assert!((s.relevance - expected.relevance).abs() < 1e-4, "{c:?}");
         assert!((s.geo_score - gauss_decay(s.distance_km, 20.0)).abs() < 1e-9);
-        assert!((s.geo_scale_km - 20.0).abs() < 1e-12, "no stated commute: the decay scale");
+        assert!(
+            (s.geo_scale_km - 20.0).abs() < 1e-12,
+            "no stated commute: the decay scale"
+        );
         assert!(s.semantic_part >= 0.0 && s.semantic_part <= s.semantic_weight + 1e-9);
         assert!(s.final_score <= previous + 1e-9, "results are not sorted");
         previous = s.final_score;

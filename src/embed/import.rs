@@ -381,8 +381,8 @@ pooling = "mean"
 query_prefix = "query: "
 passage_prefix = "passage: "
 max_tokens = 512
-# The model's cosine similarities sit in a narrow band: these normalise the semantic score
-# (tuned on samples/eval with `jobmatch eval --tune`; see BENCHMARKS.md).
+# Used only by `--fusion band` (the default fusion normalises each query's scores by their
+# spread and needs no band): the narrow band where this model's cosine similarities sit.
 similarity_floor = 0.85
 similarity_ceiling = 0.9
 "#;

@@ -974,7 +974,8 @@ mod tests {
             };
             let mut found = store.candidates(Collection::Seekers, &query).unwrap();
             found.sort_by(|a, b| {
-                cosine(&query.vector, &b.doc.vector).total_cmp(&cosine(&query.vector, &a.doc.vector))
+                cosine(&query.vector, &b.doc.vector)
+                    .total_cmp(&cosine(&query.vector, &a.doc.vector))
             });
             assert_eq!(found.len(), 2);
             assert_eq!(found[0].doc.id, "kept");
@@ -1052,7 +1053,11 @@ mod tests {
         let found = store.candidates(Collection::Seekers, &query).unwrap();
         let mut got: Vec<&str> = found.iter().map(|c| c.doc.id.as_str()).collect();
         got.sort();
-        let best_by_words = if lexical["a"] >= lexical["b"] { "a" } else { "b" };
+        let best_by_words = if lexical["a"] >= lexical["b"] {
+            "a"
+        } else {
+            "b"
+        };
         let mut want = vec!["c", best_by_words];
         want.sort();
         assert_eq!(got, want);
@@ -1063,7 +1068,13 @@ mod tests {
         }
         // A wider prefetch finds every document once, and those sharing no word score 0.
         let all = store
-            .candidates(Collection::Seekers, &CandidateQuery { prefetch: 10, ..query })
+            .candidates(
+                Collection::Seekers,
+                &CandidateQuery {
+                    prefetch: 10,
+                    ..query
+                },
+            )
             .unwrap();
         assert_eq!(all.len(), docs.len());
         let c = all.iter().find(|c| c.doc.id == "c").unwrap();
@@ -1201,7 +1212,13 @@ mod tests {
             }],
             ..base.clone()
         };
-        assert_eq!(store.candidates(Collection::Seekers, &within).unwrap().len(), 1);
+        assert_eq!(
+            store
+                .candidates(Collection::Seekers, &within)
+                .unwrap()
+                .len(),
+            1
+        );
         let old = CandidateQuery {
             filters: vec![FieldFilter::IntRange {
                 field: fields::BIRTH_YEAR,

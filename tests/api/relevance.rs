@@ -1,0 +1,263 @@
+//! Relevance that holds on data the defaults were not tuned on: the shipped defaults against the
+//! reference rankers on every labelled set's held-out split, the relevance floor with the
+//! "nothing within reach" answer, and breakdowns that add up with a small prefetch.
+
+use super::common::*;
+use jobmatch::api::pb;
+
+type Client = pb::matching_client::MatchingClient<tonic::transport::Channel>;
+
+/// The shipped defaults must beat every reference ranker (distance only, TF-IDF, TF-IDF ×
+/// commute decay, dense only with the commute filter) on the held-out split of every set.
+#[test]
+fn the_defaults_beat_every_reference_ranker_on_every_held_out_split() {
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("eval.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("eval")
+        .arg("--model")
+        .arg(e5_model_dir())
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let sets = report["sets"].as_array().unwrap();
+    let names: Vec<&str> = sets.iter().map(|s| s["set"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["./samples/eval", "./samples/occupations"],
+        "every shipped set"
+    );
+    let ndcg = |row: &serde_json::Value| row["summary"]["ndcg_at_10"]["mean"].as_f64().unwrap();
+    for set in sets {
+        assert_eq!(set["split"], "held-out");
+        assert_eq!(set["seeker_commute"], "respected");
+        let defaults = ndcg(&set["models"][0]);
+        let references = set["references"].as_array().unwrap();
+        assert_eq!(references.len(), 4);
+        for reference in references {
+            assert!(
+                defaults > ndcg(reference),
+                "{}: defaults {defaults:.4} do not beat {} ({:.4})\n{stdout}",
+                set["set"],
+                reference["name"],
+                ndcg(reference)
+            );
+        }
+    }
+}
+
+/// Ten postings around 성남시 that have nothing to do with mechanical design, and one CAD
+/// posting 100 km away; a seeker who does CAD and commutes 10 km.
+async fn cad_far_from_home(client: &mut Client) {
+    let here = || region("경기도 성남시 분당구");
+    let unrelated = [
+        (
+            "nurse1",
+            "간호조무사 모집",
+            "요양병원 병동에서 환자 투약 보조와 활력징후 측정을 합니다.",
+        ),
+        (
+            "nurse2",
+            "요양보호사 채용",
+            "어르신 식사 보조, 목욕과 이동 도움, 말벗 서비스를 제공합니다.",
+        ),
+        (
+            "nurse3",
+            "병원 간호 보조",
+            "외래 진료 접수와 검사실 안내, 환자 이송을 담당합니다.",
+        ),
+        (
+            "bake",
+            "제과 제빵 보조",
+            "새벽에 빵 반죽과 성형, 오븐 관리, 매장 진열을 합니다.",
+        ),
+        (
+            "cook",
+            "단체급식 조리원",
+            "학교 급식 조리와 식자재 손질, 배식과 위생 관리를 합니다.",
+        ),
+        (
+            "cafe",
+            "카페 바리스타",
+            "에스프레소 추출과 음료 제조, 매장 청결 관리를 합니다.",
+        ),
+        (
+            "clean",
+            "건물 미화원",
+            "사무실과 화장실 청소, 분리수거를 담당합니다.",
+        ),
+        (
+            "hair",
+            "미용실 스태프",
+            "샴푸와 드라이, 예약 관리, 고객 응대를 합니다.",
+        ),
+        (
+            "care",
+            "어린이집 보조교사",
+            "영유아 놀이 지도와 급식 보조, 낮잠 지도를 합니다.",
+        ),
+        (
+            "shop",
+            "편의점 판매원",
+            "계산대 운영과 상품 진열, 재고 확인을 합니다.",
+        ),
+    ];
+    let mut postings: Vec<pb::Posting> = unrelated
+        .iter()
+        .map(|(id, title, text)| posting(id, title, text, here()))
+        .collect();
+    postings.push(posting(
+        "cad-far",
+        "기계 설계 CAD 엔지니어",
+        "AutoCAD와 SolidWorks로 생산 설비 부품의 3D 모델링과 2D 도면 작성을 합니다. 기계설계 전공 우대.",
+        region("충청남도 천안시 서북구"),
+    ));
+    client
+        .upsert_postings(pb::UpsertPostingsRequest { postings })
+        .await
+        .unwrap();
+    let mut s = seeker(
+        "cad",
+        "기계설계 전공, CAD 가능",
+        "전문대 기계설계과를 졸업했고 AutoCAD와 SolidWorks로 부품 도면과 3D 모델링을 했습니다.",
+        here(),
+    );
+    s.max_commute_km = 10.0;
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![s] })
+        .await
+        .unwrap();
+}
+
+async fn recommend(
+    client: &mut Client,
+    options: pb::RankingOptions,
+) -> pb::RecommendPostingsResponse {
+    client
+        .recommend_postings(pb::RecommendPostingsRequest {
+            seeker_id: "cad".into(),
+            options: Some(options),
+            filter: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weak_matches_are_not_offered_and_nothing_within_reach_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    cad_far_from_home(&mut client).await;
+
+    // The server's defaults: nothing nearby clears the floor, so the answer says so and offers
+    // the CAD posting beyond the commute, marked.
+    let answer = recommend(&mut client, options(5).unwrap()).await;
+    assert!(answer.nothing_within_reach, "{answer:?}");
+    let ids: Vec<&str> = answer
+        .postings
+        .iter()
+        .map(|p| p.posting_id.as_str())
+        .collect();
+    assert_eq!(ids.first(), Some(&"cad-far"), "{answer:?}");
+    for p in &answer.postings {
+        assert!(p.beyond_commute, "only matches beyond the commute: {p:?}");
+        let s = p.score.as_ref().unwrap();
+        assert!(s.match_strength.unwrap() >= s.relevance_floor, "{p:?}");
+        assert!(p
+            .explanation
+            .as_ref()
+            .unwrap()
+            .reason
+            .contains("beyond the seeker's commute"));
+    }
+    assert!(
+        !ids.iter().any(|id| id.starts_with("nurse")),
+        "no nursing jobs as matches: {ids:?}"
+    );
+
+    // Without matches beyond the commute: an empty list, and the flag.
+    let strict = recommend(
+        &mut client,
+        pb::RankingOptions {
+            beyond_commute: Some(false),
+            ..options(5).unwrap()
+        },
+    )
+    .await;
+    assert!(
+        strict.nothing_within_reach && strict.postings.is_empty(),
+        "{strict:?}"
+    );
+
+    // With the floor lowered out of the way, the nearby postings come back, within reach.
+    let unfloored = recommend(
+        &mut client,
+        pb::RankingOptions {
+            relevance_floor: Some(-100.0),
+            ..options(5).unwrap()
+        },
+    )
+    .await;
+    assert!(!unfloored.nothing_within_reach);
+    assert_eq!(unfloored.postings.len(), 5);
+    assert!(unfloored.postings.iter().all(|p| !p.beyond_commute));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_breakdown_adds_up_with_a_prefetch_smaller_than_the_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.ranking.prefetch = 2;
+    let server = TestServer::start_with(config).await;
+    let mut client = server.client().await;
+    cad_far_from_home(&mut client).await;
+    let mut found_by_words = 0;
+    for (fusion, relevance_floor) in [
+        (pb::Fusion::Scores, None),
+        (pb::Fusion::Rrf, Some(-100.0)),
+        (pb::Fusion::Band, Some(-100.0)),
+        (pb::Fusion::Scores, Some(-100.0)),
+    ] {
+        let answer = recommend(
+            &mut client,
+            pb::RankingOptions {
+                fusion: fusion as i32,
+                relevance_floor,
+                ignore_seeker_commute: true,
+                ..options(10).unwrap()
+            },
+        )
+        .await;
+        assert!(!answer.postings.is_empty());
+        for p in &answer.postings {
+            let s = p.score.as_ref().unwrap();
+            let rebuilt = pure_fusion(s).final_score + s.boost;
+            assert!(
+                (s.final_score - rebuilt).abs() < 1e-9,
+                "{fusion:?}: {rebuilt} vs {s:?}"
+            );
+            assert!((s.relevance - s.semantic_part - s.lexical_part).abs() < 1e-12);
+            if s.lexical_score > 0.0 {
+                found_by_words += 1;
+            }
+        }
+    }
+    assert!(
+        found_by_words > 0,
+        "some results share words with the seeker"
+    );
+    server.stop().await;
+}

@@ -272,6 +272,7 @@ pub struct RankingRequest {
     pub skills_weight: Option<f64>,
     pub relevance_floor: Option<f64>,
     pub distance_scale: Option<crate::ranking::DistanceScale>,
+    pub commute: Option<crate::ranking::CommutePolicy>,
     /// Add marked matches beyond the seekers' commutes when too few lie within (None: server default).
     pub beyond_commute: Option<bool>,
     pub max_distance_km: Option<f64>,
@@ -353,6 +354,17 @@ pub fn ranking_from_proto(
             }
         },
         beyond_commute: o.beyond_commute,
+        commute: match pb::CommutePolicy::try_from(o.seeker_commute) {
+            Ok(pb::CommutePolicy::Unspecified) => None,
+            Ok(pb::CommutePolicy::Penalty) => Some(crate::ranking::CommutePolicy::Penalty),
+            Ok(pb::CommutePolicy::Filter) => Some(crate::ranking::CommutePolicy::Filter),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "options.seeker_commute",
+                    format!("unknown value {}", o.seeker_commute),
+                ))
+            }
+        },
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,

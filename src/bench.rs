@@ -541,7 +541,8 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                     Default::default()
                 },
                 prefetch: variant.prefetch.max(settings.top_k),
-                near_km: (variant.near > 0.0).then(|| variant.near * variant.fusion.decay_scale_km),
+                near_km: (variant.near > 0.0)
+                    .then_some(variant.near * variant.fusion.decay_scale_km),
             };
             let found = store.candidates(Collection::Seekers, &query)?;
             let signals: Vec<Signals> = found

@@ -495,13 +495,19 @@ pub struct RankingArgs {
     #[arg(long, env = "JOBMATCH_DISTANCE_SCALE", default_value = FusionParams::default().distance_scale.name())]
     pub distance_scale: crate::ranking::DistanceScale,
 
+    /// How each seeker's own max commute shapes the ranking: penalty (candidates beyond it rank
+    /// lower through the distance term and are marked) or filter (left out; with
+    /// --beyond-commute, the best beyond it follow when too few within it are matches).
+    #[arg(long, env = "JOBMATCH_SEEKER_COMMUTE", default_value = FusionParams::default().commute.name())]
+    pub seeker_commute: crate::ranking::CommutePolicy,
+
     /// Results whose cosine lies fewer than this many standard deviations above the origin's
     /// mean similarity to the stored corpus are not offered as matches (-10: no floor).
     #[arg(long, env = "JOBMATCH_RELEVANCE_FLOOR", default_value_t = FusionParams::default().relevance_floor, allow_hyphen_values = true)]
     pub relevance_floor: f64,
 
-    /// When fewer than top_k matches within the seekers' commutes clear the floor, add the best
-    /// matches beyond them, each marked (false: never).
+    /// With --seeker-commute filter: when fewer than top_k matches within the seekers' commutes
+    /// clear the floor, add the best matches beyond them, each marked (false: never).
     #[arg(long, env = "JOBMATCH_BEYOND_COMMUTE", default_value_t = true, action = clap::ArgAction::Set)]
     pub beyond_commute: bool,
 
@@ -679,6 +685,7 @@ impl RankingArgs {
                 lexical_saturation: self.lexical_saturation,
                 skills_weight: self.skills_weight,
                 distance_scale: self.distance_scale,
+                commute: self.seeker_commute,
                 relevance_floor: self.relevance_floor,
             },
             band_from_model: self.semantic_floor.is_none(),

@@ -554,7 +554,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
             qrels,
         };
         let report = eval_set(&args, &name, &set, settings).await?;
-        print!("{}\n", eval::render(&report));
+        println!("{}", eval::render(&report));
         reports.push(report);
     }
     if let Some(path) = &args.json {

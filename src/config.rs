@@ -73,6 +73,7 @@ impl ServeConfig {
             lexical_saturation,
             skills_weight,
             distance_scale: _,
+            commute: _,
             relevance_floor,
         } = self.ranking.defaults;
         if !relevance_floor.is_finite() {

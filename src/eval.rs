@@ -22,7 +22,7 @@ use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::{Matcher, RankingSettings};
-use crate::ranking::{DistanceScale, FusionMode, FusionParams};
+use crate::ranking::{CommutePolicy, DistanceScale, FusionMode, FusionParams};
 use crate::server::open_matcher;
 
 /// Deepest rank any metric looks at.
@@ -145,7 +145,7 @@ impl Split {
 
     /// Whether `seeker_id` belongs to this split.
     pub fn contains(self, seeker_id: &str) -> bool {
-        let train = crate::lexical::term_id(seeker_id) % 2 == 0;
+        let train = crate::lexical::term_id(seeker_id).is_multiple_of(2);
         match self {
             Split::Train => train,
             Split::HeldOut => !train,
@@ -537,6 +537,7 @@ impl Indexed {
             skills_weight: Some(fusion.skills_weight),
             relevance_floor: Some(fusion.relevance_floor),
             distance_scale: Some(fusion.distance_scale),
+            commute: Some(fusion.commute),
             beyond_commute,
             max_distance_km: None,
             ignore_seeker_commute: self.ignore_seeker_commute,
@@ -633,6 +634,10 @@ pub fn tune_neighbours(at: FusionParams) -> Vec<FusionParams> {
             distance_scale,
             ..at
         }),
+    );
+    out.extend(
+        [CommutePolicy::Penalty, CommutePolicy::Filter]
+            .map(|commute| FusionParams { commute, ..at }),
     );
     out.extend(TUNE_SKILLS.map(|skills_weight| FusionParams {
         skills_weight,
@@ -757,6 +762,7 @@ pub fn dense_reference(fusion: FusionParams) -> FusionParams {
         geo_weight: 0.0,
         skills_weight: 0.0,
         mode: FusionMode::Scores,
+        commute: CommutePolicy::Filter,
         relevance_floor: -1e9,
         ..fusion
     }
@@ -802,6 +808,7 @@ pub struct FusionReport {
     pub lexical_saturation: f64,
     pub skills_weight: f64,
     pub distance_scale: &'static str,
+    pub seeker_commute: &'static str,
     pub relevance_floor: f64,
 }
 
@@ -818,6 +825,7 @@ impl From<FusionParams> for FusionReport {
             lexical_saturation: f.lexical_saturation,
             skills_weight: f.skills_weight,
             distance_scale: f.distance_scale.name(),
+            seeker_commute: f.commute.name(),
             relevance_floor: f.relevance_floor,
         }
     }
@@ -826,12 +834,13 @@ impl From<FusionParams> for FusionReport {
 impl FusionReport {
     fn describe(&self) -> String {
         format!(
-            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km ({}), fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}, relevance floor {}",
+            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km ({}), seeker commute by {}, fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}, relevance floor {}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
             self.decay_scale_km,
             self.distance_scale,
+            self.seeker_commute,
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,
@@ -844,12 +853,13 @@ impl FusionReport {
     /// The `jobmatch serve` flags that select these settings.
     pub fn flags(&self) -> String {
         format!(
-            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --distance-scale {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2} --relevance-floor {}",
+            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --distance-scale {} --seeker-commute {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2} --relevance-floor {}",
             self.semantic_weight,
             self.lexical_weight,
             self.geo_weight,
             self.decay_scale_km,
             self.distance_scale,
+            self.seeker_commute,
             self.fusion,
             self.semantic_floor,
             self.semantic_ceiling,

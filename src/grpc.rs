@@ -199,6 +199,7 @@ fn score_to_proto(
         match_strength: scored_breakdown.match_strength,
         relevance_floor: fusion.relevance_floor,
         distance_scale: fusion.distance_scale.name().to_string(),
+        seeker_commute: fusion.commute.name().to_string(),
     }
 }
 

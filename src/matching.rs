@@ -13,8 +13,8 @@ use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::ranking::{
-    applied_boosts, cosine, haversine_km, match_strength, rank, BoostFacts, FusionParams,
-    ScoreBreakdown, Signals,
+    applied_boosts, cosine, haversine_km, match_strength, rank, BoostFacts, CommutePolicy,
+    FusionParams, ScoreBreakdown, Signals,
 };
 use crate::reindex::Shadow;
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
@@ -117,10 +117,11 @@ pub struct Recommendation<O, T> {
 #[derive(Debug, Clone, Copy)]
 pub struct RankingSettings {
     pub defaults: FusionParams,
-    /// Take the semantic floor and ceiling from the model (its similarity band) rather than
-    /// `defaults`, when the model has one.
+    /// In band fusion, take the semantic floor and ceiling from the model (its similarity band)
+    /// rather than `defaults`, when the model has one.
     pub band_from_model: bool,
-    /// Semantic candidates considered before distance rescoring (at least `top_k`).
+    /// Candidates fetched per list (meaning, words, near the origin) before scoring (at least
+    /// `top_k`).
     pub prefetch: usize,
     /// Words of the origin's text the lexical search uses, the rarest kept (0: all).
     pub max_query_words: usize,
@@ -475,6 +476,7 @@ impl Matcher {
             lexical_saturation: request.lexical_saturation.unwrap_or(d.lexical_saturation),
             skills_weight: request.skills_weight.unwrap_or(d.skills_weight),
             distance_scale: request.distance_scale.unwrap_or(d.distance_scale),
+            commute: request.commute.unwrap_or(d.commute),
             relevance_floor: request.relevance_floor.unwrap_or(d.relevance_floor),
         };
         if fusion.semantic_weight == 0.0 && fusion.lexical_weight == 0.0 && fusion.geo_weight == 0.0
@@ -497,9 +499,10 @@ impl Matcher {
     }
 
     /// Ranks `T` records against the stored origin record `origin_id` of kind `O`: the store
-    /// finds candidates within the filters (and the seekers' commutes), [`rank`] scores them,
-    /// those below the relevance floor are left out, and when too few remain the best matches
-    /// beyond the commutes are added, marked.
+    /// finds candidates within the filters, [`rank`] scores them, and those below the relevance
+    /// floor are left out. A seeker's commute is respected as `fusion.commute` says: by the
+    /// distance term and a mark (penalty), or by a filter with the best matches beyond it added,
+    /// marked, when too few within it clear the floor (filter).
     async fn recommend<O: Record, T: Record>(
         &self,
         origin_id: &str,
@@ -531,10 +534,12 @@ impl Matcher {
                 km,
             });
         }
-        let commute = if request.ignore_seeker_commute {
-            None
-        } else {
+        let respect_commute =
+            !request.ignore_seeker_commute && origin_record.commute_filter().is_some();
+        let commute = if respect_commute && fusion.commute == CommutePolicy::Filter {
             origin_record.commute_filter()
+        } else {
+            None
         };
         let plan = CandidateQuery {
             vector: origin_doc.vector.clone(),
@@ -581,10 +586,12 @@ impl Matcher {
             &fusion,
             &request.boosts,
             &pair,
-            commute.is_some(),
+            respect_commute,
         )?;
-        // The commute filter kept them all within reach (`beyond_commute` is set by rule).
-        let matches_within = scored.iter().filter(|s| clears(s)).count();
+        let matches_within = scored
+            .iter()
+            .filter(|s| !s.beyond_commute && clears(s))
+            .count();
         if fill && matches_within < request.top_k {
             // Scored apart, so the matches within reach keep the scores they have without them;
             // they are listed after those anyway.
@@ -610,11 +617,14 @@ impl Matcher {
             // Within reach but past the within-reach prefetch: not a "beyond" match.
             scored.extend(extra.into_iter().filter(|s| s.beyond_commute));
         }
-        let nothing_within_reach = commute.is_some() && matches_within == 0;
+        let nothing_within_reach = respect_commute && matches_within == 0;
         scored.retain(clears);
+        // Filtered out, matches beyond the commute come only after all within it; penalised,
+        // they rank where their score puts them.
+        let grouped = commute.is_some();
         scored.sort_by(|a, b| {
-            a.beyond_commute
-                .cmp(&b.beyond_commute)
+            (grouped && a.beyond_commute)
+                .cmp(&(grouped && b.beyond_commute))
                 .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
         });
         scored.truncate(request.top_k);

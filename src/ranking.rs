@@ -85,6 +85,39 @@ impl std::str::FromStr for FusionMode {
     }
 }
 
+/// How a seeker's own `max_commute_km` shapes a ranking that respects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommutePolicy {
+    /// Candidates beyond the commute are ranked too, with the distance term (at the seeker's own
+    /// scale, see [`DistanceScale::Commute`]) pulling them down, and marked.
+    Penalty,
+    /// Candidates beyond the commute are left out; when too few within it clear the relevance
+    /// floor, the best beyond it follow them, marked.
+    Filter,
+}
+
+impl CommutePolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            CommutePolicy::Penalty => "penalty",
+            CommutePolicy::Filter => "filter",
+        }
+    }
+}
+
+impl std::str::FromStr for CommutePolicy {
+    type Err = String;
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        match name {
+            "penalty" => Ok(CommutePolicy::Penalty),
+            "filter" => Ok(CommutePolicy::Filter),
+            other => Err(format!(
+                "unknown commute policy '{other}' (known: penalty, filter)"
+            )),
+        }
+    }
+}
+
 /// The distance at which the geo score falls to one half.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DistanceScale {
@@ -138,6 +171,8 @@ pub struct FusionParams {
     pub skills_weight: f64,
     /// Where the geo score's half-way point lies.
     pub distance_scale: DistanceScale,
+    /// How a seeker's own commute shapes the ranking (when the request respects it).
+    pub commute: CommutePolicy,
     /// Results whose [`match_strength`] is below this many standard deviations are not offered
     /// as matches (a very low value: no floor).
     pub relevance_floor: f64,
@@ -159,6 +194,7 @@ impl Default for FusionParams {
             lexical_saturation: 4.0,
             skills_weight: 0.1,
             distance_scale: DistanceScale::Commute,
+            commute: CommutePolicy::Penalty,
             relevance_floor: 0.5,
         }
     }

@@ -334,31 +334,19 @@ async fn reindex_rejects_a_path_that_is_not_a_model_directory() {
 
 #[test]
 fn eval_prints_metrics_for_two_models_and_writes_json() {
-    let out = tempfile::tempdir().unwrap();
-    let json = out.path().join("eval.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("eval")
-        .arg("--model")
-        .arg(minilm_model_dir())
-        .arg("--compare")
-        .arg(e5_model_dir())
-        .arg("--set")
-        .arg("samples/eval")
-        .arg("--split")
-        .arg("all")
-        .arg("--json")
-        .arg(&json)
-        .arg("--ablation")
-        .arg("--ignore-seeker-commute")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (minilm, e5) = (minilm_model_dir(), e5_model_dir());
+    let (stdout, report) = run_eval(&[
+        "--model".as_ref(),
+        minilm.as_os_str(),
+        "--compare".as_ref(),
+        e5.as_os_str(),
+        "--set".as_ref(),
+        "samples/eval".as_ref(),
+        "--split".as_ref(),
+        "all".as_ref(),
+        "--ablation".as_ref(),
+        "--ignore-seeker-commute".as_ref(),
+    ]);
     for label in [
         "nDCG@10",
         "Recall@10",
@@ -375,8 +363,6 @@ fn eval_prints_metrics_for_two_models_and_writes_json() {
     ] {
         assert!(stdout.contains(label), "{label} missing:\n{stdout}");
     }
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let sets = report["sets"].as_array().unwrap();
     assert_eq!(sets.len(), 1);
     let set = &sets[0];

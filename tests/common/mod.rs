@@ -468,3 +468,26 @@ impl Drop for ChildServer {
 pub fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
     matches.iter().map(|c| c.seeker_id.as_str()).collect()
 }
+
+/// Runs `jobmatch eval` with `args` and `--json`; returns what it printed and the JSON report.
+/// Fails the test, with both outputs, when the command fails.
+pub fn run_eval(args: &[&std::ffi::OsStr]) -> (String, serde_json::Value) {
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("eval.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("eval")
+        .args(args)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    (stdout, report)
+}

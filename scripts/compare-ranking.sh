@@ -41,10 +41,9 @@ if [ "$which" != distance ]; then
   done
 fi
 if [ "$which" != lexical ]; then
-  run "distance-hard-filter-only" --beyond-commute false
-  run "distance-hard-filter-absolute" --distance-scale absolute
-  run "distance-soft-commute-scale" --ignore-seeker-commute --geo-weight 0.3
-  run "distance-soft-absolute-km" --ignore-seeker-commute --geo-weight 0.3 --distance-scale absolute
-  run "distance-default" 
+  run "distance-filter-only" --seeker-commute filter --beyond-commute false
+  run "distance-filter-then-beyond" --seeker-commute filter
+  run "distance-penalty-absolute-km" --distance-scale absolute
+  run "distance-penalty-commute-scale"
 fi
 echo "figures and full reports in $out" >&2

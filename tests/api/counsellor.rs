@@ -112,8 +112,27 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     assert!(eb.skills_matched.is_empty());
     assert_eq!(eb.skills_missing.len(), 3);
 
-    // The seeker's own commute: c (Busan, 20 km) is left out unless the request says so.
-    assert!(!ids(&all).contains(&"c"));
+    // The seeker's own commute: c (Busan, 20 km) is marked beyond it by default (a penalty), left
+    // out with the commute as a filter, and neither when the request ignores it.
+    if let Some(c) = all.iter().find(|m| m.seeker_id == "c") {
+        assert!(c.beyond_commute, "{c:?}");
+        let reason = &c.explanation.as_ref().unwrap().reason;
+        assert!(reason.contains("beyond the seeker's commute"), "{reason}");
+    }
+    assert!(all.iter().all(|m| m.beyond_commute == (m.seeker_id == "c")));
+    let filtered = candidates(
+        &mut client,
+        "weld",
+        pb::RankingOptions {
+            top_k: 10,
+            seeker_commute: pb::CommutePolicy::Filter as i32,
+            beyond_commute: Some(false),
+            ..Default::default()
+        },
+        None,
+    )
+    .await;
+    assert!(!ids(&filtered).contains(&"c"));
     let ignoring = candidates(
         &mut client,
         "weld",
@@ -126,6 +145,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     )
     .await;
     assert!(ids(&ignoring).contains(&"c"));
+    assert!(ignoring.iter().all(|m| !m.beyond_commute));
 
     // Youth programmes: 34 or younger at the request date.
     let young = candidates(
@@ -191,7 +211,9 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     for m in &boosted {
         let s = m.score.as_ref().unwrap();
         let fused = pure_fusion(s).final_score;
-        let expected_boost = if m.seeker_id == "g" { 0.0 } else { 1.0 };
+        // Everyone lives in 경기도 but g (충남) and c (부산, beyond its commute but listed).
+        let outside = m.seeker_id == "g" || m.seeker_id == "c";
+        let expected_boost = if outside { 0.0 } else { 1.0 };
         assert!(
             (s.boost - expected_boost).abs() < 1e-9,
             "{}: {s:?}",
@@ -202,7 +224,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
             "{}: {s:?}",
             m.seeker_id
         );
-        assert_eq!(s.boosts_applied.is_empty(), m.seeker_id == "g");
+        assert_eq!(s.boosts_applied.is_empty(), outside);
     }
     server.stop().await;
 }

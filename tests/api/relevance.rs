@@ -39,8 +39,8 @@ fn the_defaults_beat_every_reference_ranker_on_every_held_out_split() {
     }
 }
 
-/// Ten postings around 성남시 that have nothing to do with mechanical design, and one CAD
-/// posting 100 km away; a seeker who does CAD and commutes 10 km.
+/// Twenty postings around 성남시 that have nothing to do with mechanical design, and one CAD
+/// posting 80 km away; a seeker who does CAD and commutes 10 km.
 async fn cad_far_from_home(client: &mut Client) {
     let here = || region("경기도 성남시 분당구");
     let unrelated = [
@@ -93,6 +93,56 @@ async fn cad_far_from_home(client: &mut Client) {
             "shop",
             "편의점 판매원",
             "계산대 운영과 상품 진열, 재고 확인을 합니다.",
+        ),
+        (
+            "call",
+            "고객센터 상담원",
+            "전화로 요금 문의와 불만 접수를 응대합니다.",
+        ),
+        (
+            "drive",
+            "택배 배송 기사",
+            "정해진 구역에 택배를 배송하고 반품을 수거합니다.",
+        ),
+        (
+            "hotel",
+            "호텔 객실 관리",
+            "객실 정리와 침구 교체, 비품 보충을 합니다.",
+        ),
+        (
+            "park",
+            "주차 관리원",
+            "주차장 차량 안내와 정산을 담당합니다.",
+        ),
+        (
+            "farm",
+            "스마트팜 재배원",
+            "온실에서 딸기 모종을 심고 수확과 포장을 합니다.",
+        ),
+        (
+            "sales",
+            "매장 판매 사원",
+            "의류 매장에서 고객 응대와 상품 정리를 합니다.",
+        ),
+        (
+            "kids",
+            "방과후 돌봄 교사",
+            "초등학생 숙제 지도와 간식 준비, 귀가 지도를 합니다.",
+        ),
+        (
+            "guard",
+            "아파트 경비원",
+            "출입 관리와 순찰, 택배 보관을 합니다.",
+        ),
+        (
+            "wash",
+            "세탁 공장 보조",
+            "세탁물 분류와 다림질, 포장을 합니다.",
+        ),
+        (
+            "event",
+            "행사 진행 스태프",
+            "전시회 안내 데스크 운영과 관람객 안내를 합니다.",
         ),
     ];
     let mut postings: Vec<pb::Posting> = unrelated

@@ -333,11 +333,16 @@ fn print_row(
 
 /// Says when nothing within the seekers' commutes is a match (the list, if any, lies beyond).
 fn print_reach(nothing_within_reach: bool, empty: bool, noun: &str) {
+    let commute = if noun == "posting" {
+        "the seeker's commute"
+    } else {
+        "the seekers' commutes"
+    };
     match (nothing_within_reach, empty) {
         (true, false) => println!(
-            "No {noun} within the seekers' commutes clears the relevance floor; the matches below lie beyond them."
+            "No {noun} within {commute} clears the relevance floor; the matches below lie beyond it."
         ),
-        (true, true) => println!("No {noun} within the seekers' commutes clears the relevance floor."),
+        (true, true) => println!("No {noun} within {commute} clears the relevance floor."),
         (false, true) => println!("No {noun} clears the relevance floor."),
         (false, false) => {}
     }

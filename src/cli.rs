@@ -516,9 +516,9 @@ pub struct RankingArgs {
     pub prefetch: usize,
 
     /// Words of the origin's text the lexical search uses, the rarest in the stored collection
-    /// kept (0: all, the default, which ranked at least as well on every labelled set; a limit
-    /// such as 16 makes the sparse search cheaper on long texts).
-    #[arg(long, env = "JOBMATCH_MAX_QUERY_WORDS", default_value_t = 0)]
+    /// kept (0: all). All words ranked alike on every labelled set and cost twice the latency at
+    /// 100,000 records (BENCHMARKS.md).
+    #[arg(long, env = "JOBMATCH_MAX_QUERY_WORDS", default_value_t = 16)]
     pub max_query_words: usize,
 
     /// Besides the overall semantic candidates, prefetch the semantically nearest ones within this

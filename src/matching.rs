@@ -430,7 +430,7 @@ impl Matcher {
         let store = engine.store.clone();
         let key = id.to_string();
         let existed = blocking(move || store.delete(collection, &key)).await?;
-        engine.samples.touched(collection);
+        engine.samples.forget(collection);
         if let Some(shadow) = self.current_shadow() {
             shadow.mirror_delete(collection, id).await;
         }

@@ -51,7 +51,8 @@ pub struct ModelInfo {
     /// SHA-256 of the weight file, hex (empty for embedders without one).
     pub weights_sha256: String,
     /// The cosine similarities this model gives unrelated and closely related texts (floor,
-    /// ceiling), from its `jobmatch-model.toml`: the default normalisation of the semantic score.
+    /// ceiling), from its `jobmatch-model.toml`: the normalisation of `--fusion band` (the default
+    /// fusion needs none).
     pub similarity_band: Option<(f64, f64)>,
 }
 
@@ -156,18 +157,19 @@ impl EmbeddingService {
             return Ok(Vec::new());
         }
         let (reply, answer) = oneshot::channel();
-        match self.jobs.try_send(Job { texts, kind, reply }) {
-            Ok(()) => {
-                self.stats.queued.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(mpsc::TrySendError::Full(_)) => {
-                return Err(Error::ResourceExhausted(
-                    "the embedding queue is full; retry later".into(),
-                ));
-            }
-            Err(mpsc::TrySendError::Disconnected(_)) => {
-                return Err(Error::Embedding("the inference thread has stopped".into()));
-            }
+        // Counted before the send: the worker may take the job (and count it out) before
+        // `try_send` returns, and the gauge must never wrap below zero.
+        self.stats.queued.fetch_add(1, Ordering::Relaxed);
+        if let Err(refused) = self.jobs.try_send(Job { texts, kind, reply }) {
+            self.stats.queued.fetch_sub(1, Ordering::Relaxed);
+            return Err(match refused {
+                mpsc::TrySendError::Full(_) => {
+                    Error::ResourceExhausted("the embedding queue is full; retry later".into())
+                }
+                mpsc::TrySendError::Disconnected(_) => {
+                    Error::Embedding("the inference thread has stopped".into())
+                }
+            });
         }
         answer
             .await

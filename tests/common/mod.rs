@@ -63,7 +63,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             defaults: FusionParams::default(),
             band_from_model: true,
             prefetch: 1000,
-            max_query_words: 0,
+            max_query_words: 16,
             near_radius: 0.5,
             beyond_commute: true,
         },

@@ -906,6 +906,17 @@ fn summary_rows(summary: &Summary) -> [(&'static str, &Estimate); 4] {
     ]
 }
 
+/// One line of a reference ranker or signal combination: its nDCG@10 and Recall@10.
+fn signal_row(out: &mut String, name: &str, summary: &Summary) {
+    use std::fmt::Write;
+    let _ = writeln!(
+        out,
+        "  {name:<42} nDCG@10 {}  Recall@10 {}",
+        format_estimate(&summary.ndcg_at_10, false),
+        format_estimate(&summary.recall_at_10, false)
+    );
+}
+
 /// The report as a plain-text table.
 pub fn render(report: &Report) -> String {
     use std::fmt::Write;
@@ -922,13 +933,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "settings: {}", report.fusion.describe());
     let _ = writeln!(out, "\nreference rankers");
     for row in &report.references {
-        let _ = writeln!(
-            out,
-            "  {:<42} nDCG@10 {}  Recall@10 {}",
-            row.name,
-            format_estimate(&row.summary.ndcg_at_10, false),
-            format_estimate(&row.summary.recall_at_10, false)
-        );
+        signal_row(&mut out, &row.name, &row.summary);
     }
     for model in &report.models {
         let _ = writeln!(out, "\n{} ({})", model.model, model.model_dir.display());
@@ -956,13 +961,7 @@ pub fn render(report: &Report) -> String {
     for (model, rows) in &report.ablation {
         let _ = writeln!(out, "\nsignals, {model} (95% bootstrap intervals)");
         for row in rows {
-            let _ = writeln!(
-                out,
-                "  {:<42} nDCG@10 {}  Recall@10 {}",
-                row.name,
-                format_estimate(&row.summary.ndcg_at_10, false),
-                format_estimate(&row.summary.recall_at_10, false)
-            );
+            signal_row(&mut out, &row.name, &row.summary);
         }
     }
     for tuning in &report.tuning {

@@ -280,6 +280,91 @@ pub struct Matcher {
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
 }
 
+/// What scoring a request's candidates needs, fixed for the request.
+struct Scoring<'a, O, F> {
+    engine: &'a Engine,
+    origin: &'a O,
+    origin_vector: &'a [f32],
+    /// The origin's cosines to the corpus sample (see [`match_strength`]).
+    corpus: &'a [f64],
+    fusion: &'a FusionParams,
+    boosts: &'a crate::ranking::Boosts,
+    /// The (posting, seeker) of an origin and a candidate, whichever side each is.
+    pair: &'a F,
+}
+
+impl<O: Record, F> Scoring<'_, O, F> {
+    /// Scores candidates together (see [`rank`]), with their explanations; marks those beyond
+    /// the seeker's commute when `commute_applies`.
+    fn score<T: Record>(
+        &self,
+        candidates: &[Candidate],
+        commute_applies: bool,
+    ) -> Result<Vec<Scored<T>>>
+    where
+        F: Fn(&O, &T) -> (Posting, Seeker),
+    {
+        let origin_keys = self.origin.skill_keys(&self.engine.vocabulary);
+        let origin_is_posting = O::COLLECTION == Collection::Postings;
+        let mut items = Vec::with_capacity(candidates.len());
+        let mut signals = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            let item: T = from_payload(&candidate.doc.payload)?;
+            let (posting, seeker) = (self.pair)(self.origin, &item);
+            let distance_km = haversine_km(self.origin.place().point, item.place().point);
+            let facts = BoostFacts {
+                certified_company: posting.certified_company,
+                same_sido: !posting.place.sido_code.is_empty()
+                    && posting.place.sido_code == seeker.home.sido_code,
+                manufacturing: is_manufacturing(&posting.sector),
+            };
+            let (boost, boosts_applied) = applied_boosts(self.boosts, &facts);
+            let candidate_keys = stored_skill_keys(&candidate.doc.payload);
+            let skills_share = if origin_is_posting {
+                shared_share(&origin_keys, &candidate_keys)
+            } else {
+                shared_share(&candidate_keys, &origin_keys)
+            };
+            let cosine = cosine(self.origin_vector, &candidate.doc.vector);
+            let beyond_commute = commute_applies
+                && seeker
+                    .max_commute_km
+                    .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
+            signals.push(Signals {
+                cosine,
+                bm25: candidate.lexical_score,
+                distance_km,
+                commute_km: seeker.max_commute_km,
+                skills_share,
+                boost,
+                boosts_applied,
+                match_strength: match_strength(cosine, self.corpus),
+            });
+            items.push((item, posting, seeker, beyond_commute));
+        }
+        let breakdowns = rank(&signals, self.fusion);
+        Ok(items
+            .into_iter()
+            .zip(breakdowns)
+            .map(|((item, posting, seeker, beyond_commute), breakdown)| {
+                let mut explanation =
+                    explain(&self.engine.vocabulary, &posting, &seeker, &breakdown);
+                if beyond_commute {
+                    explanation
+                        .reason
+                        .push_str(" · beyond the seeker's commute");
+                }
+                Scored {
+                    item,
+                    breakdown,
+                    explanation,
+                    beyond_commute,
+                }
+            })
+            .collect())
+    }
+}
+
 /// Reads one record; `NotFound` when it is not stored.
 async fn fetch_from(
     store: Arc<dyn VectorStore>,
@@ -550,7 +635,7 @@ impl Matcher {
                 .query_vector(&origin_record.embedding_text()),
             prefetch: self.ranking.prefetch.max(request.top_k),
             near_km: (self.ranking.near_radius > 0.0 && fusion.geo_weight > 0.0)
-                .then(|| self.ranking.near_radius * fusion.decay_scale_km),
+                .then_some(self.ranking.near_radius * fusion.decay_scale_km),
         };
         let fill = commute.is_some()
             && request
@@ -577,17 +662,16 @@ impl Matcher {
         })
         .await?;
         let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
-        let mut scored = self.score(
-            &engine,
-            &origin_record,
-            &origin_doc,
-            &within,
-            &corpus,
-            &fusion,
-            &request.boosts,
-            &pair,
-            respect_commute,
-        )?;
+        let scoring = Scoring {
+            engine: &engine,
+            origin: &origin_record,
+            origin_vector: &origin_doc.vector,
+            corpus: &corpus,
+            fusion: &fusion,
+            boosts: &request.boosts,
+            pair: &pair,
+        };
+        let mut scored = scoring.score(&within, respect_commute)?;
         let matches_within = scored
             .iter()
             .filter(|s| !s.beyond_commute && clears(s))
@@ -603,17 +687,7 @@ impl Matcher {
                 .into_iter()
                 .filter(|c| !within_ids.contains(c.doc.id.as_str()))
                 .collect();
-            let extra = self.score(
-                &engine,
-                &origin_record,
-                &origin_doc,
-                &farther,
-                &corpus,
-                &fusion,
-                &request.boosts,
-                &pair,
-                true,
-            )?;
+            let extra = scoring.score(&farther, true)?;
             // Within reach but past the within-reach prefetch: not a "beyond" match.
             scored.extend(extra.into_iter().filter(|s| s.beyond_commute));
         }
@@ -634,80 +708,6 @@ impl Matcher {
             results: scored,
             nothing_within_reach,
         })
-    }
-
-    /// Scores one request's candidates together (see [`rank`]), with their explanations; marks
-    /// those beyond the seeker's commute when the request respects it.
-    #[allow(clippy::too_many_arguments)]
-    fn score<O: Record, T: Record>(
-        &self,
-        engine: &Engine,
-        origin: &O,
-        origin_doc: &StoredDoc,
-        candidates: &[Candidate],
-        corpus: &[f64],
-        fusion: &FusionParams,
-        boosts: &crate::ranking::Boosts,
-        pair: &impl Fn(&O, &T) -> (Posting, Seeker),
-        commute_applies: bool,
-    ) -> Result<Vec<Scored<T>>> {
-        let origin_keys = origin.skill_keys(&engine.vocabulary);
-        let origin_is_posting = O::COLLECTION == Collection::Postings;
-        let mut items = Vec::with_capacity(candidates.len());
-        let mut signals = Vec::with_capacity(candidates.len());
-        for candidate in candidates {
-            let item: T = from_payload(&candidate.doc.payload)?;
-            let (posting, seeker) = pair(origin, &item);
-            let distance_km = haversine_km(origin.place().point, item.place().point);
-            let facts = BoostFacts {
-                certified_company: posting.certified_company,
-                same_sido: !posting.place.sido_code.is_empty()
-                    && posting.place.sido_code == seeker.home.sido_code,
-                manufacturing: is_manufacturing(&posting.sector),
-            };
-            let (boost, boosts_applied) = applied_boosts(boosts, &facts);
-            let candidate_keys = stored_skill_keys(&candidate.doc.payload);
-            let skills_share = if origin_is_posting {
-                shared_share(&origin_keys, &candidate_keys)
-            } else {
-                shared_share(&candidate_keys, &origin_keys)
-            };
-            let cosine = cosine(&origin_doc.vector, &candidate.doc.vector);
-            let beyond_commute = commute_applies
-                && seeker
-                    .max_commute_km
-                    .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
-            signals.push(Signals {
-                cosine,
-                bm25: candidate.lexical_score,
-                distance_km,
-                commute_km: seeker.max_commute_km,
-                skills_share,
-                boost,
-                boosts_applied,
-                match_strength: match_strength(cosine, corpus),
-            });
-            items.push((item, posting, seeker, beyond_commute));
-        }
-        let breakdowns = rank(&signals, fusion);
-        Ok(items
-            .into_iter()
-            .zip(breakdowns)
-            .map(|((item, posting, seeker, beyond_commute), breakdown)| {
-                let mut explanation = explain(&engine.vocabulary, &posting, &seeker, &breakdown);
-                if beyond_commute {
-                    explanation
-                        .reason
-                        .push_str(" · beyond the seeker's commute");
-                }
-                Scored {
-                    item,
-                    breakdown,
-                    explanation,
-                    beyond_commute,
-                }
-            })
-            .collect())
     }
 
     /// Seekers for a stored posting, best first.

@@ -139,15 +139,14 @@ impl Caller {
         }
     }
 
-    /// `PERMISSION_DENIED` unless the record's sido is within this caller's regions.
-    pub fn check_region(&self, sido_code: &str, what: &str) -> Result<()> {
+    /// `NOT_FOUND`, exactly as for an unknown id, unless the record's sido is within this
+    /// caller's regions: a counsellor must not learn that a record elsewhere exists.
+    pub fn check_region(&self, sido_code: &str, kind: &'static str, id: &str) -> Result<()> {
         match &self.regions {
-            Some(regions) if !regions.iter().any(|r| r == sido_code) => {
-                Err(Error::PermissionDenied(format!(
-                    "{what} lies outside the regions of '{}'",
-                    self.name
-                )))
-            }
+            Some(regions) if !regions.iter().any(|r| r == sido_code) => Err(Error::NotFound {
+                kind,
+                id: id.to_string(),
+            }),
             _ => Ok(()),
         }
     }
@@ -409,15 +408,22 @@ sha256 = "{}"
     }
 
     #[test]
-    fn a_region_check_names_the_caller_not_the_record() {
+    fn a_record_outside_the_callers_regions_reads_as_an_unknown_id() {
         let caller = Caller {
             name: "gyeonggi".into(),
             role: Role::Counsellor,
             regions: Some(vec!["41".into()]),
         };
-        assert!(caller.check_region("41", "posting 'p1'").is_ok());
-        let err = caller.check_region("26", "posting 'p1'").unwrap_err();
-        assert!(matches!(err, Error::PermissionDenied(_)));
-        assert!(Caller::anonymous().check_region("26", "x").is_ok());
+        assert!(caller.check_region("41", "posting", "p1").is_ok());
+        let outside = caller.check_region("26", "posting", "p1").unwrap_err();
+        let unknown = Error::NotFound {
+            kind: "posting",
+            id: "p1".into(),
+        };
+        assert_eq!(outside.to_string(), unknown.to_string());
+        assert!(matches!(outside, Error::NotFound { .. }));
+        assert!(Caller::anonymous()
+            .check_region("26", "posting", "x")
+            .is_ok());
     }
 }

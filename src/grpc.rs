@@ -340,12 +340,9 @@ impl MatchingApi {
         let matcher = self.matcher()?;
         if caller.regions.is_some() {
             let posting = matcher.get_posting(&r.posting_id).await?;
-            caller.check_region(
-                &posting.place.sido_code,
-                &format!("posting '{}'", posting.id),
-            )?;
+            caller.check_region(&posting.place.sido_code, "posting", &posting.id)?;
             let seeker = matcher.get_seeker(&r.seeker_id).await?;
-            caller.check_region(&seeker.home.sido_code, &format!("seeker '{}'", seeker.id))?;
+            caller.check_region(&seeker.home.sido_code, "seeker", &seeker.id)?;
         }
         let sequence = matcher
             .record_outcome(&r.posting_id, &r.seeker_id, stage, &r.reason, Some(&r.date))
@@ -499,7 +496,7 @@ impl MatchingApi {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let posting = self.matcher()?.get_posting(&id).await?;
-        caller.check_region(&posting.place.sido_code, &format!("posting '{id}'"))?;
+        caller.check_region(&posting.place.sido_code, "posting", &id)?;
         Ok(Response::new(api::posting_to_proto(&posting)))
     }
 
@@ -511,7 +508,7 @@ impl MatchingApi {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
         let seeker = self.matcher()?.get_seeker(&id).await?;
-        caller.check_region(&seeker.home.sido_code, &format!("seeker '{id}'"))?;
+        caller.check_region(&seeker.home.sido_code, "seeker", &id)?;
         Ok(Response::new(api::seeker_to_proto(&seeker)))
     }
 

@@ -603,10 +603,11 @@ impl Matcher {
         let origin_point = origin_record.place().point;
         if let Some(scope) = &request.region_scope {
             if !scope.contains(&origin_record.place().sido_code) {
-                return Err(Error::PermissionDenied(format!(
-                    "{} '{origin_id}' lies outside the caller's regions",
-                    O::COLLECTION.noun()
-                )));
+                // As for an unknown id: a counsellor must not learn that it exists elsewhere.
+                return Err(Error::NotFound {
+                    kind: O::COLLECTION.noun(),
+                    id: origin_id.to_string(),
+                });
             }
             filters.push(FieldFilter::AnyOf {
                 field: fields::SIDO_CODE,

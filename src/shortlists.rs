@@ -141,10 +141,11 @@ impl Matcher {
                 .iter()
                 .find(|p| !scope.contains(&p.place.sido_code))
             {
-                return Err(Error::PermissionDenied(format!(
-                    "posting '{}' lies outside the caller's regions",
-                    outside.id
-                )));
+                // As for an unknown id: a counsellor must not learn that it exists elsewhere.
+                return Err(Error::NotFound {
+                    kind: "posting",
+                    id: outside.id.clone(),
+                });
             }
         }
         if postings.len() > request.max_postings {

@@ -228,8 +228,25 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
         }
     }
 
-    // A counsellor bound to 경기 (41): nothing from Busan, in or out.
+    // A counsellor bound to 경기 (41): nothing from Busan, in or out, and a record there reads
+    // exactly as an unknown id does, so its existence does not leak.
     let mut counsellor = authed(&server, Some(COUNSELLOR)).await;
+    let status_of = |r: Result<tonic::Response<pb::Posting>, tonic::Status>| r.unwrap_err();
+    let outside = status_of(
+        counsellor
+            .get_posting(pb::GetRequest { id: "p-bs".into() })
+            .await,
+    );
+    let unknown = status_of(
+        counsellor
+            .get_posting(pb::GetRequest { id: "p-zz".into() })
+            .await,
+    );
+    assert_eq!(outside.code(), unknown.code());
+    assert_eq!(
+        outside.message().replace("p-bs", "ID"),
+        unknown.message().replace("p-zz", "ID")
+    );
     let denied = |r: Result<(), tonic::Status>| r.unwrap_err().code();
     assert_eq!(
         denied(
@@ -238,7 +255,7 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::PermissionDenied
+        Code::NotFound
     );
     assert_eq!(
         denied(
@@ -247,7 +264,7 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::PermissionDenied
+        Code::NotFound
     );
     let listed = counsellor
         .recommend_candidates(pb::RecommendCandidatesRequest {
@@ -280,7 +297,7 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::PermissionDenied
+        Code::NotFound
     );
     assert_eq!(
         denied(
@@ -296,7 +313,7 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::PermissionDenied
+        Code::NotFound
     );
     assert_eq!(
         denied(
@@ -311,7 +328,7 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::PermissionDenied
+        Code::NotFound
     );
     drop((platform, counsellor));
     server.stop().await;

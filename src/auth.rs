@@ -15,7 +15,7 @@
 //! [[tokens]]
 //! name = "busan-centre"            # shown in logs instead of the token
 //! role = "counsellor"
-//! regions = ["26", "48"]           # sido codes
+//! regions = ["26", "48"]           # sido codes, current or former ("51" = "42" = 강원), or names
 //! sha256 = "…"                     # `echo -n TOKEN | jobmatch auth hash-token`
 //! ```
 
@@ -220,18 +220,25 @@ impl Authenticator {
                 .ok_or_else(|| Error::invalid(&at, "sha256 must be 64 hex digits"))?;
             let regions = match entry.role {
                 Role::Counsellor => {
-                    if entry.regions.is_empty()
-                        || entry
-                            .regions
-                            .iter()
-                            .any(|r| r.len() != 2 || !r.chars().all(|c| c.is_ascii_digit()))
-                    {
+                    if entry.regions.is_empty() {
                         return Err(Error::invalid(
                             &at,
-                            "a counsellor needs regions: two-digit sido codes such as \"41\"",
+                            "a counsellor needs regions: sido codes such as \"41\" or names",
                         ));
                     }
-                    Some(entry.regions)
+                    // Current and former codes and names alike ("51", "42", "강원특별자치도"),
+                    // stored as the gazetteer's codes the records carry.
+                    let gazetteer = crate::geo::Gazetteer::builtin();
+                    let mut codes = Vec::new();
+                    for region in &entry.regions {
+                        let code = gazetteer
+                            .sido_code(region)
+                            .map_err(|e| Error::invalid(&at, e.to_string()))?;
+                        if !codes.contains(&code) {
+                            codes.push(code);
+                        }
+                    }
+                    Some(codes)
                 }
                 _ if !entry.regions.is_empty() => {
                     return Err(Error::invalid(&at, "only counsellors are bound to regions"))
@@ -405,6 +412,67 @@ sha256 = "{}"
             "[[tokens]]\nname='p'\nrole='root'\nsha256='{h}'\n"
         ))
         .contains("not a valid tokens file"));
+    }
+
+    #[test]
+    fn regions_accept_current_and_former_codes_and_names_and_scope_records_alike() {
+        let h = "0".repeat(64);
+        let tokens = |regions: &str| {
+            let file = format!(
+                "[[tokens]]\nname='c'\nrole='counsellor'\nregions={regions}\nsha256='{h}'\n"
+            );
+            match Authenticator::from_toml(&file, "t.toml").unwrap() {
+                Authenticator::Tokens(tokens) => tokens.into_values().next().unwrap(),
+                Authenticator::Disabled => unreachable!("a tokens file never disables auth"),
+            }
+        };
+        let gazetteer = crate::geo::Gazetteer::builtin();
+        let chuncheon = gazetteer
+            .lookup("강원특별자치도 춘천시")
+            .unwrap()
+            .sido_code
+            .clone();
+        let jeonju = gazetteer.lookup("전주시 완산구").unwrap().sido_code.clone();
+        let gunwi = gazetteer.lookup("군위군").unwrap().sido_code.clone();
+        for regions in [
+            "['51', '52', '27']",
+            "['42', '45', '대구']",
+            "['강원특별자치도', '전북특별자치도', '대구광역시']",
+        ] {
+            let caller = tokens(regions);
+            for (sido, id) in [
+                (&chuncheon, "gangwon"),
+                (&jeonju, "jeonbuk"),
+                (&gunwi, "gunwi"),
+            ] {
+                assert!(
+                    caller.check_region(sido, "posting", id).is_ok(),
+                    "{regions} {id}"
+                );
+            }
+            assert!(
+                caller.check_region("41", "posting", "gyeonggi").is_err(),
+                "{regions}"
+            );
+        }
+        assert_eq!(gunwi, "27", "군위군 belongs to 대구 since 2023");
+        assert_eq!(
+            gazetteer.lookup("경상북도 군위군").unwrap().full_name,
+            "대구광역시 군위군",
+            "the former name still finds it"
+        );
+        assert!(tokens_err("['99']").contains("not a Korean sido"));
+    }
+
+    fn tokens_err(regions: &str) -> String {
+        let h = "0".repeat(64);
+        Authenticator::from_toml(
+            &format!("[[tokens]]\nname='c'\nrole='counsellor'\nregions={regions}\nsha256='{h}'\n"),
+            "t.toml",
+        )
+        .err()
+        .unwrap()
+        .to_string()
     }
 
     #[test]

@@ -96,15 +96,16 @@ impl Gazetteer {
                 .map_err(|_| format!("bad lon in {}", &r[c_code]))?;
             let is_sido = &r[c_level] == "sido";
             let code = r[c_code].to_string();
+            let moved = MOVED_SIGUNGU.iter().find(|(c, _, _)| *c == code);
             let region = Region {
-                sido_code: if is_sido {
-                    code.clone()
-                } else {
-                    r[c_parent].to_string()
+                sido_code: match moved {
+                    Some((_, sido, _)) => sido.to_string(),
+                    None if is_sido => code.clone(),
+                    None => r[c_parent].to_string(),
                 },
                 code,
                 is_sido,
-                full_name: r[c_full].to_string(),
+                full_name: moved.map_or(r[c_full].to_string(), |(_, _, name)| name.to_string()),
                 name_en: r[c_en].to_string(),
                 point: GeoPoint::new(lat, lon).map_err(|e| e.to_string())?,
             };
@@ -161,6 +162,20 @@ impl Gazetteer {
 
     pub fn regions(&self) -> &[Region] {
         &self.regions
+    }
+
+    /// A sido as counsellors' tokens may name it: its two-digit code as the gazetteer stores it,
+    /// from a current or former code ("51" and "42" are 강원) or a name ("강원특별자치도", "강원도").
+    pub fn sido_code(&self, code_or_name: &str) -> Result<String> {
+        let code =
+            modern_code_to_gazetteer(code_or_name).unwrap_or_else(|| code_or_name.to_string());
+        match self.lookup(&code) {
+            Ok(region) if region.is_sido => Ok(region.sido_code.clone()),
+            _ => Err(Error::invalid(
+                "regions",
+                format!("'{code_or_name}' is not a Korean sido (code such as \"41\" or name)"),
+            )),
+        }
     }
 
     /// Finds a region by name or code.
@@ -231,6 +246,10 @@ impl Gazetteer {
         }
     }
 }
+
+/// Sigungu that moved to another sido since the gazetteer's vintage: (code, sido, full name now).
+/// The old full names stay lookups through `kr_region_aliases.csv`.
+const MOVED_SIGUNGU: [(&str, &str, &str); 1] = [("47720", "27", "대구광역시 군위군")];
 
 /// Codes issued after the gazetteer's vintage: 강원 51xxx was 42xxx, 전북 52xxx was 45xxx.
 fn modern_code_to_gazetteer(key: &str) -> Option<String> {

@@ -143,8 +143,6 @@ pub mod fields {
     /// Skill class keys (see [`crate::skills`]): a posting's required skills, the skills a
     /// seeker has (listed, or named in the text).
     pub const SKILL_KEYS: &str = "skill_keys";
-    /// How many keys `skill_keys` holds (the denominator of a posting's skills share).
-    pub const SKILL_COUNT: &str = "skill_count";
     pub const SECTOR: &str = "sector_key";
     pub const EMPLOYMENT_TYPE: &str = "employment_type";
     pub const CERTIFIED: &str = "certified_company";

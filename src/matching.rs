@@ -252,7 +252,6 @@ fn with_skill_keys(
     mut payload: serde_json::Map<String, serde_json::Value>,
     keys: Vec<String>,
 ) -> serde_json::Map<String, serde_json::Value> {
-    payload.insert(fields::SKILL_COUNT.into(), keys.len().into());
     payload.insert(fields::SKILL_KEYS.into(), keys.into());
     payload
 }
@@ -620,13 +619,10 @@ impl Matcher {
                 km,
             });
         }
-        let respect_commute =
-            !request.ignore_seeker_commute && origin_record.commute_filter().is_some();
-        let commute = if respect_commute && fusion.commute == CommutePolicy::Filter {
-            origin_record.commute_filter()
-        } else {
-            None
-        };
+        let origin_commute = origin_record.commute_filter();
+        let respect_commute = !request.ignore_seeker_commute && origin_commute.is_some();
+        let commute =
+            origin_commute.filter(|_| respect_commute && fusion.commute == CommutePolicy::Filter);
         let plan = CandidateQuery {
             vector: origin_doc.vector.clone(),
             origin: origin_point,

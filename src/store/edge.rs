@@ -350,6 +350,29 @@ impl EdgeStore {
         &self.dir
     }
 
+    /// BM25 · IDF scores of the documents `ids` for the query `terms` (ids sharing no term are
+    /// absent): what a candidate's `lexical_score` is, by record id.
+    pub fn lexical_scores(
+        &self,
+        collection: Collection,
+        terms: &SparseTerms,
+        ids: &[String],
+    ) -> Result<HashMap<String, f64>> {
+        let points: HashMap<PointId, &String> = ids
+            .iter()
+            .map(|id| (point_id(collection, id), id))
+            .collect();
+        let scores = word_scores(
+            self.shard(collection),
+            terms,
+            points.keys().copied().collect(),
+        )?;
+        Ok(scores
+            .into_iter()
+            .filter_map(|(point, score)| Some((points.get(&point)?.to_string(), score)))
+            .collect())
+    }
+
     fn shard(&self, collection: Collection) -> &Shard {
         &self.shards[&collection]
     }
@@ -518,6 +541,42 @@ fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
         must: Some(filters.iter().map(to_condition).collect()),
         ..Filter::default()
     })
+}
+
+/// BM25 · IDF scores of the points `ids` for the query `terms` (points sharing no term are absent).
+fn word_scores(
+    shard: &Shard,
+    terms: &SparseTerms,
+    ids: Vec<PointId>,
+) -> Result<HashMap<PointId, f64>> {
+    if terms.is_empty() || ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let request = QueryRequest {
+        prefetches: Vec::new(),
+        query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+            query: VectorInternal::Sparse(sparse(terms)),
+            using: Some(LEXICAL.into()),
+        }))),
+        limit: ids.len(),
+        filter: Some(Filter {
+            must: Some(vec![Condition::HasId(ids.into_iter().collect())]),
+            ..Filter::default()
+        }),
+        score_threshold: None,
+        offset: 0,
+        params: None,
+        with_vector: WithVector::Bool(false),
+        with_payload: WithPayloadInterface::Bool(false),
+    };
+    let points = shard.with(|live| {
+        live.query(request)
+            .map_err(store_err("lexical query failed"))
+    })?;
+    Ok(points
+        .into_iter()
+        .map(|p| (p.id, f64::from(p.score)))
+        .collect())
 }
 
 fn sparse(terms: &SparseTerms) -> SparseVector {
@@ -734,22 +793,7 @@ impl VectorStore for EdgeStore {
             .filter(|id| !lexical.contains_key(id))
             .collect();
         if !query.lexical.is_empty() && !unscored.is_empty() {
-            let request = QueryRequest {
-                filter: Some(Filter {
-                    must: Some(vec![Condition::HasId(unscored.iter().copied().collect())]),
-                    ..Filter::default()
-                }),
-                limit: unscored.len(),
-                ..nearest(
-                    VectorInternal::Sparse(sparse(&query.lexical)),
-                    LEXICAL,
-                    &[],
-                    false,
-                )
-            };
-            for point in run(request)? {
-                lexical.insert(point.id, f64::from(point.score));
-            }
+            lexical.extend(word_scores(shard, &query.lexical, unscored)?);
         }
         found
             .into_iter()
@@ -769,47 +813,6 @@ impl VectorStore for EdgeStore {
         max: usize,
     ) -> Result<SparseTerms> {
         Ok(self.shard(collection).frequencies()?.rarest(terms, max))
-    }
-
-    fn lexical_scores(
-        &self,
-        collection: Collection,
-        terms: &SparseTerms,
-        ids: &[String],
-    ) -> Result<HashMap<String, f64>> {
-        if terms.is_empty() || ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let request = QueryRequest {
-            prefetches: Vec::new(),
-            query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
-                query: VectorInternal::Sparse(sparse(terms)),
-                using: Some(LEXICAL.into()),
-            }))),
-            filter: Some(Filter {
-                must: Some(vec![Condition::HasId(
-                    ids.iter().map(|id| point_id(collection, id)).collect(),
-                )]),
-                ..Filter::default()
-            }),
-            score_threshold: None,
-            limit: ids.len(),
-            offset: 0,
-            params: None,
-            with_vector: WithVector::Bool(false),
-            with_payload: WithPayloadInterface::Fields(vec![json_path(ID_FIELD)]),
-        };
-        let points = self.shard(collection).with(|live| {
-            live.query(request)
-                .map_err(store_err("lexical query failed"))
-        })?;
-        Ok(points
-            .into_iter()
-            .filter_map(|p| {
-                let id = p.payload?.0.get(ID_FIELD)?.as_str()?.to_string();
-                Some((id, f64::from(p.score)))
-            })
-            .collect())
     }
 
     fn scan(

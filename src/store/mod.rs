@@ -131,13 +131,6 @@ pub trait VectorStore: Send + Sync + 'static {
         terms: &SparseTerms,
         max: usize,
     ) -> Result<SparseTerms>;
-    /// BM25 · IDF scores of the documents `ids` for the query `terms` (ids sharing no term are absent).
-    fn lexical_scores(
-        &self,
-        collection: Collection,
-        terms: &SparseTerms,
-        ids: &[String],
-    ) -> Result<std::collections::HashMap<String, f64>>;
     /// One page of every stored document in a stable order, from `cursor` (None: the start);
     /// returns the page and the cursor of the next one (None: the end).
     fn scan(

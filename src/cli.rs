@@ -566,9 +566,16 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
-    /// Embedding requests that may wait for the inference thread; beyond it, RESOURCE_EXHAUSTED.
-    #[arg(long, env = "JOBMATCH_INFERENCE_QUEUE", default_value_t = BatchingConfig::default().queue_capacity)]
+    /// Texts that may wait for the inference thread, all requests together (at least --max-batch);
+    /// a request that would go beyond it gets RESOURCE_EXHAUSTED at once.
+    #[arg(long, env = "JOBMATCH_INFERENCE_QUEUE", default_value_t = BatchingConfig::default().queue_texts)]
     pub inference_queue: usize,
+
+    /// Tokens per model call for a large embedding request (a bulk upsert): it runs in calls of
+    /// about this size, and small requests (queries, single records) are served between them.
+    /// 0: every request in one call.
+    #[arg(long, env = "JOBMATCH_INFERENCE_CHUNK_TOKENS", default_value_t = BatchingConfig::default().chunk_tokens)]
+    pub inference_chunk_tokens: usize,
 
     /// Milliseconds the inference thread waits to gather concurrent requests into one batch.
     #[arg(long, env = "JOBMATCH_BATCH_WAIT_MS", default_value_t = BatchingConfig::default().max_wait.as_millis() as u64)]
@@ -632,7 +639,8 @@ impl ServeArgs {
             ranking: self.ranking.to_settings(),
             limits: self.limits.to_limits(),
             batching: BatchingConfig {
-                queue_capacity: self.inference_queue,
+                queue_texts: self.inference_queue,
+                chunk_tokens: self.inference_chunk_tokens,
                 max_wait: std::time::Duration::from_millis(self.batch_wait_ms),
                 max_batch_bytes: self.batch_max_bytes,
             },

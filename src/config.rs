@@ -124,7 +124,7 @@ impl ServeConfig {
             ("--max-top-k", self.limits.max_top_k),
             ("--max-region-postings", self.limits.max_region_postings),
             ("--prefetch", self.ranking.prefetch),
-            ("--inference-queue", self.batching.queue_capacity),
+            ("--inference-queue", self.batching.queue_texts),
             ("--batch-max-bytes", self.batching.max_batch_bytes),
             ("--max-in-flight", self.max_in_flight),
             ("--max-message-bytes", self.max_message_bytes),
@@ -136,6 +136,15 @@ impl ServeConfig {
             if value == 0 {
                 return Err(Error::invalid(flag, "must be at least 1"));
             }
+        }
+        if self.batching.queue_texts < self.limits.max_batch {
+            return Err(Error::invalid(
+                "--inference-queue",
+                format!(
+                    "must hold at least one full upsert (--max-batch {}), got {}",
+                    self.limits.max_batch, self.batching.queue_texts
+                ),
+            ));
         }
         let near = self.ranking.near_radius;
         if !near.is_finite() || near < 0.0 {

@@ -22,6 +22,10 @@ pub enum Error {
     #[error("{0}")]
     ResourceExhausted(String),
 
+    /// The request ran past the server's time limit.
+    #[error("{0}")]
+    DeadlineExceeded(String),
+
     /// No valid bearer token.
     #[error("unauthenticated: {0}")]
     Unauthenticated(String),
@@ -76,6 +80,7 @@ impl From<Error> for Status {
             Error::NotFound { .. } => Code::NotFound,
             Error::FailedPrecondition(_) => Code::FailedPrecondition,
             Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::Unavailable(_) => Code::Unavailable,
             Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::PermissionDenied(_) => Code::PermissionDenied,

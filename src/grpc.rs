@@ -1,8 +1,9 @@
 //! The gRPC adapter: validate, convert proto ↔ domain, call [`Matcher`]. Nothing else.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::metadata::MetadataMap;
@@ -34,6 +35,8 @@ pub struct MatchingApi {
     auth: Arc<Authenticator>,
     /// Requests being served; when none is left, `RESOURCE_EXHAUSTED` at once.
     in_flight: Arc<Semaphore>,
+    /// Longest a request may run (`--request-timeout-secs`); `None`: no server-side limit.
+    request_timeout: Option<Duration>,
     rpcs: Arc<RpcMetrics>,
 }
 
@@ -65,6 +68,7 @@ impl MatchingApi {
         batching: BatchingConfig,
         auth: Authenticator,
         max_in_flight: usize,
+        request_timeout: Option<Duration>,
         rpcs: Arc<RpcMetrics>,
     ) -> Self {
         Self {
@@ -73,6 +77,7 @@ impl MatchingApi {
             batching,
             auth: Arc::new(auth),
             in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            request_timeout,
             rpcs,
         }
     }
@@ -105,6 +110,35 @@ impl MatchingApi {
                 Err(status)
             }
         }
+    }
+
+    /// The envelope of every RPC: admission and authentication, the log span, the server's time
+    /// limit (`DEADLINE_EXCEEDED` past it), then the outcome counted and logged.
+    async fn serve<Req, Resp, Answer>(
+        &self,
+        rpc: Rpc,
+        request: Request<Req>,
+        handler: impl FnOnce(Caller, Request<Req>) -> Answer,
+    ) -> Result<Response<Resp>, Status>
+    where
+        Answer: Future<Output = Result<Response<Resp>, Status>>,
+    {
+        let call = self.begin(rpc, request.metadata())?;
+        let answer = handler(call.caller.clone(), request).instrument(call.span.clone());
+        let result = match self.request_timeout {
+            Some(limit) => tokio::time::timeout(limit, answer)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Status::from(Error::DeadlineExceeded(format!(
+                        "the request ran longer than the server's limit of {} s \
+                         (--request-timeout-secs); a write may or may not have been applied, \
+                         and retrying it is safe (upserts replace by id)",
+                        limit.as_secs_f64()
+                    ))))
+                }),
+            None => answer.await,
+        };
+        self.finish(call, result)
     }
 
     /// Counts and logs the outcome (code and latency; never request content).
@@ -593,155 +627,129 @@ impl pb::matching_server::Matching for MatchingApi {
         &self,
         request: Request<pb::MatchRegionRequest>,
     ) -> Result<Response<pb::MatchRegionResponse>, Status> {
-        let call = self.begin(Rpc::MatchRegion, request.metadata())?;
-        let result = self
-            .match_region_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::MatchRegion, request, |caller, r| async move {
+            self.match_region_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn record_outcome(
         &self,
         request: Request<pb::RecordOutcomeRequest>,
     ) -> Result<Response<pb::RecordOutcomeResponse>, Status> {
-        let call = self.begin(Rpc::RecordOutcome, request.metadata())?;
-        let result = self
-            .record_outcome_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::RecordOutcome, request, |caller, r| async move {
+            self.record_outcome_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn reindex(
         &self,
         request: Request<pb::ReindexRequest>,
     ) -> Result<Response<Self::ReindexStream>, Status> {
-        let call = self.begin(Rpc::Reindex, request.metadata())?;
-        let result = self
-            .reindex_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::Reindex, request, |caller, r| async move {
+            self.reindex_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn embed(
         &self,
         request: Request<pb::EmbedRequest>,
     ) -> Result<Response<pb::EmbedResponse>, Status> {
-        let call = self.begin(Rpc::Embed, request.metadata())?;
-        let result = self
-            .embed_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::Embed, request, |caller, r| async move {
+            self.embed_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn model_info(
         &self,
         request: Request<pb::ModelInfoRequest>,
     ) -> Result<Response<pb::ModelInfoResponse>, Status> {
-        let call = self.begin(Rpc::ModelInfo, request.metadata())?;
-        let result = self
-            .model_info_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::ModelInfo, request, |caller, r| async move {
+            self.model_info_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn upsert_postings(
         &self,
         request: Request<pb::UpsertPostingsRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let call = self.begin(Rpc::UpsertPostings, request.metadata())?;
-        let result = self
-            .upsert_postings_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::UpsertPostings, request, |caller, r| async move {
+            self.upsert_postings_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn upsert_seekers(
         &self,
         request: Request<pb::UpsertSeekersRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let call = self.begin(Rpc::UpsertSeekers, request.metadata())?;
-        let result = self
-            .upsert_seekers_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::UpsertSeekers, request, |caller, r| async move {
+            self.upsert_seekers_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn get_posting(
         &self,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Posting>, Status> {
-        let call = self.begin(Rpc::GetPosting, request.metadata())?;
-        let result = self
-            .get_posting_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::GetPosting, request, |caller, r| async move {
+            self.get_posting_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn get_seeker(
         &self,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Seeker>, Status> {
-        let call = self.begin(Rpc::GetSeeker, request.metadata())?;
-        let result = self
-            .get_seeker_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::GetSeeker, request, |caller, r| async move {
+            self.get_seeker_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn delete_posting(
         &self,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        let call = self.begin(Rpc::DeletePosting, request.metadata())?;
-        let result = self
-            .delete_posting_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::DeletePosting, request, |caller, r| async move {
+            self.delete_posting_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn delete_seeker(
         &self,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        let call = self.begin(Rpc::DeleteSeeker, request.metadata())?;
-        let result = self
-            .delete_seeker_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::DeleteSeeker, request, |caller, r| async move {
+            self.delete_seeker_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn recommend_candidates(
         &self,
         request: Request<pb::RecommendCandidatesRequest>,
     ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
-        let call = self.begin(Rpc::RecommendCandidates, request.metadata())?;
-        let result = self
-            .recommend_candidates_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::RecommendCandidates, request, |caller, r| async move {
+            self.recommend_candidates_inner(&caller, r).await
+        })
+        .await
     }
 
     async fn recommend_postings(
         &self,
         request: Request<pb::RecommendPostingsRequest>,
     ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
-        let call = self.begin(Rpc::RecommendPostings, request.metadata())?;
-        let result = self
-            .recommend_postings_inner(&call.caller, request)
-            .instrument(call.span.clone())
-            .await;
-        self.finish(call, result)
+        self.serve(Rpc::RecommendPostings, request, |caller, r| async move {
+            self.recommend_postings_inner(&caller, r).await
+        })
+        .await
     }
 }

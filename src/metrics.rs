@@ -127,7 +127,8 @@ pub async fn render(matcher: &OnceLock<Arc<Matcher>>, rpcs: &RpcMetrics) -> Stri
     let embedder = matcher.embedder();
     let stats = embedder.stats();
     let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
-    let _ = writeln!(out, "# HELP jobmatch_inference_queue_depth Embedding requests waiting for the inference thread.\n# TYPE jobmatch_inference_queue_depth gauge\njobmatch_inference_queue_depth {}", load(&stats.queued));
+    let _ = writeln!(out, "# HELP jobmatch_inference_queue_depth Embedding requests waiting for the inference thread or running.\n# TYPE jobmatch_inference_queue_depth gauge\njobmatch_inference_queue_depth {}", load(&stats.queued));
+    let _ = writeln!(out, "# HELP jobmatch_inference_queue_texts Texts of the embedding requests waiting or running (bounded by --inference-queue).\n# TYPE jobmatch_inference_queue_texts gauge\njobmatch_inference_queue_texts {}", load(&stats.queued_texts));
     let _ = writeln!(out, "# HELP jobmatch_inference_requests_total Embedding requests answered.\n# TYPE jobmatch_inference_requests_total counter\njobmatch_inference_requests_total {}", load(&stats.requests));
     let _ = writeln!(out, "# HELP jobmatch_inference_batch_size Texts per model call.\n# TYPE jobmatch_inference_batch_size histogram");
     for (bound, bucket) in BATCH_SIZE_BUCKETS.iter().zip(&stats.batch_size_buckets) {

@@ -174,6 +174,7 @@ pub async fn serve_with_metrics(
         config.batching,
         auth,
         config.max_in_flight,
+        config.request_timeout,
         rpcs.clone(),
     );
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -246,9 +247,6 @@ pub async fn serve_with_metrics(
             .map_err(|e| {
                 Error::invalid("--tls-cert", format!("unusable certificate or key: {e}"))
             })?;
-    }
-    if let Some(timeout) = config.request_timeout {
-        builder = builder.timeout(timeout);
     }
     let matching = pb::matching_server::MatchingServer::new(api)
         .max_decoding_message_size(config.max_message_bytes);

@@ -424,6 +424,10 @@ impl Embedder for BertEmbedder {
         &self.info
     }
 
+    fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>> {
+        texts.iter().map(|t| self.count_tokens(t, kind)).collect()
+    }
+
     fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>> {
         let prefix = match kind {
             TextKind::Query => &self.info.query_prefix,

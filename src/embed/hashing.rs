@@ -32,6 +32,14 @@ impl Embedder for HashingEmbedder {
         &self.info
     }
 
+    /// One token per word, plus the two special tokens a real model adds.
+    fn token_counts(&self, texts: &[String], _kind: TextKind) -> Result<Vec<usize>> {
+        Ok(texts
+            .iter()
+            .map(|t| t.split_whitespace().count() + 2)
+            .collect())
+    }
+
     fn embed(&mut self, texts: &[String], _kind: TextKind) -> Result<Vec<Vec<f32>>> {
         Ok(texts
             .iter()

@@ -3,13 +3,15 @@
 //! - [`bert`]: a candle BERT model loaded from a model directory (the real backend).
 //! - [`hashing`]: a deterministic bag-of-words embedder for unit tests (no model files).
 //! - [`EmbeddingService`]: owns an embedder on a dedicated OS thread, so candle's CPU work never
-//!   blocks the async runtime; requests queued at the same time are run as one batch.
+//!   blocks the async runtime. Small requests queued at the same time run as one batch; a large
+//!   one (a bulk upsert) runs in chunks of bounded tokens with the small ones served in between.
 
 pub mod bert;
 #[cfg(test)]
 pub mod hashing;
 pub mod import;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -60,31 +62,43 @@ pub struct ModelInfo {
 pub trait Embedder: Send + 'static {
     fn info(&self) -> &ModelInfo;
     fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>>;
+    /// Tokens the model would run for each text (prefix, special tokens and every window
+    /// included): what the inference thread cuts large requests by.
+    fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>>;
 }
 
+/// A request waiting for the inference thread.
 struct Job {
     texts: Vec<String>,
     kind: TextKind,
     reply: oneshot::Sender<Result<Vec<Vec<f32>>>>,
 }
 
-/// How the inference thread gathers concurrent requests into one model call.
+/// How the inference thread schedules requests: small ones gathered into one model call, large
+/// ones cut into calls of bounded size with the small ones served in between.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BatchingConfig {
-    /// Requests that may wait for the inference thread; beyond it callers get `RESOURCE_EXHAUSTED`.
-    pub queue_capacity: usize,
-    /// How long the thread waits for more requests after the first one.
+    /// Texts that may wait for the inference thread, all requests together; a request that would
+    /// go beyond it gets `RESOURCE_EXHAUSTED` at once. Counting texts, not requests, keeps one
+    /// 1,000-resume upsert from hiding behind a request count.
+    pub queue_texts: usize,
+    /// How long the thread waits for more small requests after the first one.
     pub max_wait: Duration,
-    /// Stop gathering once this many bytes of text are in the batch (a proxy for tokens).
+    /// Stop gathering small requests once this many bytes of text are in the call.
     pub max_batch_bytes: usize,
+    /// Tokens per model call for a large request: a request with more tokens than this runs in
+    /// calls of about this size, and the small requests that arrive meanwhile go first, between
+    /// them. 0 runs every request in one call (no interleaving).
+    pub chunk_tokens: usize,
 }
 
 impl Default for BatchingConfig {
     fn default() -> Self {
         Self {
-            queue_capacity: 256,
+            queue_texts: 4096,
             max_wait: Duration::from_millis(2),
             max_batch_bytes: 64 * 1024,
+            chunk_tokens: 512,
         }
     }
 }
@@ -101,16 +115,17 @@ pub struct InferenceStats {
     pub texts: AtomicU64,
     /// Requests answered (several may share one batch).
     pub requests: AtomicU64,
-    /// Requests waiting in the queue now.
+    /// Requests waiting or being embedded now.
     pub queued: AtomicU64,
+    /// Texts of those requests (what `queue_texts` bounds).
+    pub queued_texts: AtomicU64,
     /// Batches of at most `BATCH_SIZE_BUCKETS[i]` texts (cumulative, as Prometheus expects).
     pub batch_size_buckets: [AtomicU64; BATCH_SIZE_BUCKETS.len()],
 }
 
 impl InferenceStats {
-    fn record_batch(&self, requests: usize, texts: usize) {
+    fn record_batch(&self, texts: usize) {
         self.batches.fetch_add(1, Ordering::Relaxed);
-        self.requests.fetch_add(requests as u64, Ordering::Relaxed);
         self.texts.fetch_add(texts as u64, Ordering::Relaxed);
         for (bound, bucket) in BATCH_SIZE_BUCKETS.iter().zip(&self.batch_size_buckets) {
             if texts as u64 <= *bound {
@@ -118,28 +133,41 @@ impl InferenceStats {
             }
         }
     }
+
+    /// A request has its answer: it no longer counts against the queue.
+    fn record_answered(&self, texts: usize) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.queued.fetch_sub(1, Ordering::Relaxed);
+        self.queued_texts.fetch_sub(texts as u64, Ordering::Relaxed);
+    }
 }
 
 /// Async handle to an embedder running on its own thread. Cheap to clone.
 #[derive(Clone)]
 pub struct EmbeddingService {
-    jobs: mpsc::SyncSender<Job>,
+    jobs: mpsc::Sender<Job>,
     info: ModelInfo,
     stats: Arc<InferenceStats>,
+    queue_texts: usize,
 }
 
 impl EmbeddingService {
-    /// Moves `embedder` onto a new thread fed by a bounded queue.
+    /// Moves `embedder` onto a new thread; its queue is bounded by `batching.queue_texts`.
     pub fn start(embedder: Box<dyn Embedder>, batching: BatchingConfig) -> Result<Self> {
         let info = embedder.info().clone();
-        let (jobs, receiver) = mpsc::sync_channel(batching.queue_capacity.max(1));
+        let (jobs, receiver) = mpsc::channel();
         let stats = Arc::new(InferenceStats::default());
         let thread_stats = stats.clone();
         thread::Builder::new()
             .name("jobmatch-inference".into())
             .spawn(move || run_inference(embedder, receiver, batching, &thread_stats))
             .map_err(|e| Error::Embedding(format!("cannot start the inference thread: {e}")))?;
-        Ok(Self { jobs, info, stats })
+        Ok(Self {
+            jobs,
+            info,
+            stats,
+            queue_texts: batching.queue_texts.max(1),
+        })
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -150,26 +178,29 @@ impl EmbeddingService {
         &self.stats
     }
 
-    /// Embeds `texts`. A full queue answers `RESOURCE_EXHAUSTED` at once instead of queueing
-    /// without bound.
+    /// Embeds `texts`. When the queue's texts would go beyond `queue_texts`, answers
+    /// `RESOURCE_EXHAUSTED` at once instead of queueing without bound.
     pub async fn embed(&self, texts: Vec<String>, kind: TextKind) -> Result<Vec<Vec<f32>>> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let (reply, answer) = oneshot::channel();
-        // Counted before the send: the worker may take the job (and count it out) before
-        // `try_send` returns, and the gauge must never wrap below zero.
+        let count = texts.len() as u64;
+        // Counted before the send: the worker may answer the job (and count it out) before the
+        // send returns, and the gauges must never wrap below zero.
+        let before = self.stats.queued_texts.fetch_add(count, Ordering::Relaxed);
+        if before + count > self.queue_texts as u64 {
+            self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
+            return Err(Error::ResourceExhausted(format!(
+                "the embedding queue is full ({before} texts wait, at most {}); retry later",
+                self.queue_texts
+            )));
+        }
         self.stats.queued.fetch_add(1, Ordering::Relaxed);
-        if let Err(refused) = self.jobs.try_send(Job { texts, kind, reply }) {
+        let (reply, answer) = oneshot::channel();
+        if self.jobs.send(Job { texts, kind, reply }).is_err() {
             self.stats.queued.fetch_sub(1, Ordering::Relaxed);
-            return Err(match refused {
-                mpsc::TrySendError::Full(_) => {
-                    Error::ResourceExhausted("the embedding queue is full; retry later".into())
-                }
-                mpsc::TrySendError::Disconnected(_) => {
-                    Error::Embedding("the inference thread has stopped".into())
-                }
-            });
+            self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
+            return Err(Error::Embedding("the inference thread has stopped".into()));
         }
         answer
             .await
@@ -177,73 +208,216 @@ impl EmbeddingService {
     }
 }
 
-/// The inference loop: takes a job, gathers the jobs of the same kind that arrive within
-/// `max_wait` (up to `max_batch_bytes` of text), runs them as one call (the embedder sorts by
-/// length) and answers each with its own vectors.
+/// A request too large for one call, part done.
+struct LargeJob {
+    job: Job,
+    tokens: Vec<usize>,
+    vectors: Vec<Vec<f32>>,
+}
+
+impl LargeJob {
+    /// The texts of the next call: from the first one not yet embedded, as many as fit in
+    /// `chunk_tokens` (at least one).
+    fn next_chunk(&self, chunk_tokens: usize) -> std::ops::Range<usize> {
+        let start = self.vectors.len();
+        let mut end = start + 1;
+        let mut used = self.tokens[start];
+        while end < self.tokens.len() && used + self.tokens[end] <= chunk_tokens {
+            used += self.tokens[end];
+            end += 1;
+        }
+        start..end
+    }
+}
+
+/// What waits for the model, in the order it is served: small requests first, then one chunk of
+/// the large request at the front, which then goes to the back (large requests take turns).
+#[derive(Default)]
+struct Waiting {
+    small: VecDeque<Job>,
+    large: VecDeque<LargeJob>,
+}
+
+impl Waiting {
+    fn is_empty(&self) -> bool {
+        self.small.is_empty() && self.large.is_empty()
+    }
+
+    fn admit(
+        &mut self,
+        job: Job,
+        embedder: &dyn Embedder,
+        chunk_tokens: usize,
+        stats: &InferenceStats,
+    ) {
+        if chunk_tokens == 0 {
+            self.small.push_back(job);
+            return;
+        }
+        match embedder.token_counts(&job.texts, job.kind) {
+            Ok(tokens) if tokens.iter().sum::<usize>() > chunk_tokens => {
+                self.large.push_back(LargeJob {
+                    vectors: Vec::with_capacity(job.texts.len()),
+                    job,
+                    tokens,
+                })
+            }
+            Ok(_) => self.small.push_back(job),
+            Err(error) => {
+                stats.record_answered(job.texts.len());
+                let _ = job.reply.send(Err(error));
+            }
+        }
+    }
+
+    /// Takes the small requests of `kind` that fit with `bytes` already in the call, in order.
+    fn take_small(&mut self, kind: TextKind, mut bytes: usize, max_bytes: usize) -> Vec<Job> {
+        let mut taken = Vec::new();
+        let mut kept = VecDeque::with_capacity(self.small.len());
+        for job in self.small.drain(..) {
+            let size: usize = job.texts.iter().map(String::len).sum();
+            if job.kind == kind && bytes < max_bytes {
+                bytes += size;
+                taken.push(job);
+            } else {
+                kept.push_back(job);
+            }
+        }
+        self.small = kept;
+        taken
+    }
+}
+
+/// The inference loop. Small requests of one kind that arrive within `max_wait` of each other run
+/// as one call (the embedder sorts by length); a large request runs one chunk at a time, and the
+/// small requests that came meanwhile run before its next chunk, so a query never waits behind
+/// more than one chunk of someone's bulk upsert.
 fn run_inference(
-    mut embedder: Box<dyn Embedder>,
+    embedder: Box<dyn Embedder>,
     receiver: mpsc::Receiver<Job>,
     batching: BatchingConfig,
     stats: &InferenceStats,
 ) {
-    let mut pending: Option<Job> = None;
+    let mut embedder = embedder;
+    let mut waiting = Waiting::default();
     loop {
-        let first = match pending.take() {
-            Some(job) => job,
-            None => match receiver.recv() {
-                Ok(job) => {
-                    stats.queued.fetch_sub(1, Ordering::Relaxed);
-                    job
-                }
+        if waiting.is_empty() {
+            match receiver.recv() {
+                Ok(job) => waiting.admit(job, embedder.as_ref(), batching.chunk_tokens, stats),
                 Err(_) => return,
-            },
-        };
-        let kind = first.kind;
-        let deadline = Instant::now() + batching.max_wait;
-        let mut bytes: usize = first.texts.iter().map(String::len).sum();
-        let mut batch = vec![first];
-        while bytes < batching.max_batch_bytes {
-            let now = Instant::now();
-            let next = if now >= deadline {
-                receiver.try_recv().ok()
-            } else {
-                receiver.recv_timeout(deadline - now).ok()
-            };
-            if next.is_some() {
-                stats.queued.fetch_sub(1, Ordering::Relaxed);
-            }
-            match next {
-                Some(job) if job.kind == kind => {
-                    bytes += job.texts.iter().map(String::len).sum::<usize>();
-                    batch.push(job);
-                }
-                Some(job) => {
-                    pending = Some(job);
-                    break;
-                }
-                None => break,
             }
         }
-        let texts: Vec<String> = batch
-            .iter()
-            .flat_map(|job| job.texts.iter().cloned())
-            .collect();
-        stats.record_batch(batch.len(), texts.len());
-        match embedder.embed(&texts, kind) {
-            Ok(mut vectors) => {
-                for job in batch {
-                    let rest = vectors.split_off(job.texts.len().min(vectors.len()));
-                    let _ = job.reply.send(Ok(std::mem::replace(&mut vectors, rest)));
-                }
-            }
-            Err(error) => {
-                let message = error.to_string();
-                for job in batch {
-                    let _ = job.reply.send(Err(Error::Embedding(message.clone())));
-                }
+        while let Ok(job) = receiver.try_recv() {
+            waiting.admit(job, embedder.as_ref(), batching.chunk_tokens, stats);
+        }
+        if let Some(first) = waiting.small.pop_front() {
+            let batch = gather_small(
+                first,
+                &mut waiting,
+                &receiver,
+                embedder.as_ref(),
+                batching,
+                stats,
+            );
+            run_small(embedder.as_mut(), batch, stats);
+        } else if let Some(large) = waiting.large.pop_front() {
+            if let Some(unfinished) =
+                run_chunk(embedder.as_mut(), large, batching.chunk_tokens, stats)
+            {
+                waiting.large.push_back(unfinished);
             }
         }
     }
+}
+
+/// `first` and the small requests of its kind that wait or arrive within `max_wait`.
+fn gather_small(
+    first: Job,
+    waiting: &mut Waiting,
+    receiver: &mpsc::Receiver<Job>,
+    embedder: &dyn Embedder,
+    batching: BatchingConfig,
+    stats: &InferenceStats,
+) -> Vec<Job> {
+    let kind = first.kind;
+    let deadline = Instant::now() + batching.max_wait;
+    let mut bytes: usize = first.texts.iter().map(String::len).sum();
+    let mut batch = vec![first];
+    loop {
+        let more = waiting.take_small(kind, bytes, batching.max_batch_bytes);
+        bytes += more
+            .iter()
+            .flat_map(|j| &j.texts)
+            .map(String::len)
+            .sum::<usize>();
+        batch.extend(more);
+        let now = Instant::now();
+        if bytes >= batching.max_batch_bytes || now >= deadline {
+            return batch;
+        }
+        match receiver.recv_timeout(deadline - now) {
+            Ok(job) => waiting.admit(job, embedder, batching.chunk_tokens, stats),
+            Err(_) => return batch,
+        }
+    }
+}
+
+fn run_small(embedder: &mut dyn Embedder, batch: Vec<Job>, stats: &InferenceStats) {
+    let texts: Vec<String> = batch
+        .iter()
+        .flat_map(|job| job.texts.iter().cloned())
+        .collect();
+    stats.record_batch(texts.len());
+    match embedder.embed(&texts, batch[0].kind) {
+        Ok(mut vectors) => {
+            for job in batch {
+                let rest = vectors.split_off(job.texts.len().min(vectors.len()));
+                stats.record_answered(job.texts.len());
+                let _ = job.reply.send(Ok(std::mem::replace(&mut vectors, rest)));
+            }
+        }
+        Err(error) => {
+            let message = error.to_string();
+            for job in batch {
+                stats.record_answered(job.texts.len());
+                let _ = job.reply.send(Err(Error::Embedding(message.clone())));
+            }
+        }
+    }
+}
+
+/// Runs the next chunk of `large`; gives it back while texts remain. A request whose caller has
+/// gone (cancelled, past its deadline) is dropped without spending the model on the rest.
+fn run_chunk(
+    embedder: &mut dyn Embedder,
+    mut large: LargeJob,
+    chunk_tokens: usize,
+    stats: &InferenceStats,
+) -> Option<LargeJob> {
+    let count = large.job.texts.len();
+    if large.job.reply.is_closed() {
+        stats.record_answered(count);
+        return None;
+    }
+    let range = large.next_chunk(chunk_tokens);
+    stats.record_batch(range.len());
+    match embedder.embed(&large.job.texts[range], large.job.kind) {
+        Ok(vectors) => large.vectors.extend(vectors),
+        Err(error) => {
+            stats.record_answered(count);
+            let _ = large
+                .job
+                .reply
+                .send(Err(Error::Embedding(error.to_string())));
+            return None;
+        }
+    }
+    if large.vectors.len() < count {
+        return Some(large);
+    }
+    stats.record_answered(count);
+    let _ = large.job.reply.send(Ok(large.vectors));
+    None
 }
 
 /// L2-normalises in place; leaves an all-zero vector as it is.
@@ -257,6 +431,176 @@ pub fn normalise(vector: &mut [f32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// Records the texts of every model call, and can hold the thread until told to go on.
+    struct Recording {
+        inner: hashing::HashingEmbedder,
+        calls: Arc<Mutex<Vec<Vec<String>>>>,
+        gate: Option<mpsc::Receiver<()>>,
+        per_call: Duration,
+    }
+
+    impl Embedder for Recording {
+        fn info(&self) -> &ModelInfo {
+            self.inner.info()
+        }
+        fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>> {
+            self.calls.lock().unwrap().push(texts.to_vec());
+            if let Some(gate) = &self.gate {
+                let _ = gate.recv();
+            }
+            thread::sleep(self.per_call);
+            self.inner.embed(texts, kind)
+        }
+        fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>> {
+            self.inner.token_counts(texts, kind)
+        }
+    }
+
+    fn recording(
+        gate: Option<mpsc::Receiver<()>>,
+        per_call: Duration,
+    ) -> (Box<Recording>, Arc<Mutex<Vec<Vec<String>>>>) {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let embedder = Recording {
+            inner: hashing::HashingEmbedder::new(32),
+            calls: calls.clone(),
+            gate,
+            per_call,
+        };
+        (Box::new(embedder), calls)
+    }
+
+    async fn until(condition: impl Fn() -> bool) {
+        for _ in 0..500 {
+            if condition() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("condition not reached in 5 s");
+    }
+
+    #[tokio::test]
+    async fn a_query_runs_between_the_chunks_of_a_bulk_request() {
+        let (embedder, calls) = recording(None, Duration::from_millis(20));
+        let batching = BatchingConfig {
+            chunk_tokens: 10,
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        // 5 tokens each (3 words + 2 special): two texts per chunk, 20 chunks.
+        let bulk: Vec<String> = (0..40).map(|i| format!("welder number {i}")).collect();
+        let upsert = tokio::spawn({
+            let (service, bulk) = (service.clone(), bulk.clone());
+            async move { service.embed(bulk, TextKind::Passage).await.unwrap() }
+        });
+        until(|| !calls.lock().unwrap().is_empty()).await;
+        let query = service
+            .embed(vec!["cnc operator".into()], TextKind::Query)
+            .await
+            .unwrap();
+        let vectors = upsert.await.unwrap();
+
+        let calls = calls.lock().unwrap().clone();
+        let query_call = calls
+            .iter()
+            .position(|c| c == &["cnc operator".to_string()])
+            .expect("the query has its own call");
+        assert!(
+            query_call < calls.len() - 1,
+            "the query waited for the whole upsert: call {query_call} of {}",
+            calls.len()
+        );
+        assert!(
+            calls.iter().all(|c| c.len() <= 2),
+            "a chunk went over 10 tokens"
+        );
+        let mut direct = hashing::HashingEmbedder::new(32);
+        assert_eq!(
+            query,
+            direct
+                .embed(&["cnc operator".into()], TextKind::Query)
+                .unwrap()
+        );
+        assert_eq!(
+            vectors,
+            direct.embed(&bulk, TextKind::Passage).unwrap(),
+            "chunks reassembled out of order"
+        );
+        assert_eq!(service.stats().queued_texts.load(Ordering::Relaxed), 0);
+        assert_eq!(service.stats().queued.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test]
+    async fn the_queue_is_bounded_by_texts_and_refuses_at_once() {
+        let (go, gate) = mpsc::channel();
+        let (embedder, calls) = recording(Some(gate), Duration::ZERO);
+        let batching = BatchingConfig {
+            queue_texts: 10,
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        let texts = |n: usize| (0..n).map(|i| format!("text {i}")).collect::<Vec<_>>();
+        let held = tokio::spawn({
+            let service = service.clone();
+            async move { service.embed(texts(8), TextKind::Passage).await }
+        });
+        until(|| !calls.lock().unwrap().is_empty()).await;
+        let started = Instant::now();
+        let refused = service.embed(texts(3), TextKind::Query).await;
+        assert!(
+            matches!(refused, Err(Error::ResourceExhausted(_))),
+            "{refused:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the refusal waited"
+        );
+        let fits = tokio::spawn({
+            let service = service.clone();
+            async move { service.embed(texts(2), TextKind::Query).await }
+        });
+        until(|| service.stats().queued_texts.load(Ordering::Relaxed) == 10).await;
+        go.send(()).unwrap();
+        go.send(()).unwrap();
+        assert_eq!(held.await.unwrap().unwrap().len(), 8);
+        assert_eq!(fits.await.unwrap().unwrap().len(), 2);
+        assert_eq!(service.stats().queued_texts.load(Ordering::Relaxed), 0);
+        // Free again: the same request is now served.
+        go.send(()).unwrap();
+        assert_eq!(
+            service
+                .embed(texts(3), TextKind::Query)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+
+    #[tokio::test]
+    async fn a_bulk_request_whose_caller_left_stops_using_the_model() {
+        let (embedder, calls) = recording(None, Duration::from_millis(20));
+        let batching = BatchingConfig {
+            chunk_tokens: 5,
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        let bulk: Vec<String> = (0..50).map(|i| format!("welder number {i}")).collect();
+        let abandoned = tokio::spawn({
+            let service = service.clone();
+            async move { service.embed(bulk, TextKind::Passage).await }
+        });
+        until(|| !calls.lock().unwrap().is_empty()).await;
+        abandoned.abort();
+        until(|| service.stats().queued_texts.load(Ordering::Relaxed) == 0).await;
+        assert!(
+            calls.lock().unwrap().len() < 50,
+            "every chunk ran for a caller who had gone"
+        );
+    }
 
     #[tokio::test]
     async fn concurrent_requests_each_get_their_own_vectors() {

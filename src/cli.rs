@@ -609,11 +609,12 @@ pub struct ServeArgs {
     #[arg(long, env = "JOBMATCH_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
 
-    /// Largest request message accepted, in bytes (beyond: RESOURCE_EXHAUSTED).
+    /// Largest request message accepted, in bytes (beyond: OUT_OF_RANGE, from tonic's decoder).
     #[arg(long, env = "JOBMATCH_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_message_bytes: usize,
 
-    /// Longest any request may run, in seconds (0: no server-side limit; client deadlines still apply).
+    /// Longest any request may run, in seconds, then DEADLINE_EXCEEDED (0: no server-side limit;
+    /// client deadlines still apply).
     #[arg(long, env = "JOBMATCH_REQUEST_TIMEOUT_SECS", default_value_t = 300)]
     pub request_timeout_secs: u64,
 

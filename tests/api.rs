@@ -8,6 +8,8 @@ mod counsellor;
 mod durability;
 #[path = "api/hybrid.rs"]
 mod hybrid;
+#[path = "api/limits.rs"]
+mod limits;
 #[path = "api/python.rs"]
 mod python;
 #[path = "api/reindex.rs"]

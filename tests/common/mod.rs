@@ -107,6 +107,29 @@ impl TestServer {
         Self::start_inner(config(data_dir), true).await
     }
 
+    /// [`Self::start_with`], plus the metrics endpoint.
+    pub async fn start_with_config_and_metrics(config: ServeConfig) -> Self {
+        Self::start_inner(config, true).await
+    }
+
+    /// The value of one metric line (`name` with its labels, as printed) read from the endpoint now.
+    pub async fn metric(&self, name: &str) -> f64 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.metrics_addr.clone().expect("started without metrics");
+        let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+        socket
+            .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut response = String::new();
+        socket.read_to_string(&mut response).await.unwrap();
+        let line = response
+            .lines()
+            .find(|l| l.split(' ').next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} missing in {response}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    }
+
     async fn start_inner(config: ServeConfig, metrics: bool) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

@@ -622,3 +622,95 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         rows,
     })
 }
+
+/// One scheduling setting of `jobmatch bench-queue`: how long single queries take while one large
+/// upsert runs on the inference thread, next to their latency on an idle thread.
+#[derive(Debug, serde::Serialize)]
+pub struct QueueBenchRow {
+    pub model: String,
+    /// `--inference-chunk-tokens` of this row (0: every request in one model call).
+    pub chunk_tokens: usize,
+    pub upsert_texts: usize,
+    pub idle_p50_ms: f64,
+    /// Queries sent while the upsert ran, and their latency.
+    pub queries_during: usize,
+    pub during_p50_ms: f64,
+    pub during_p95_ms: f64,
+    pub during_max_ms: f64,
+    pub upsert_seconds: f64,
+    pub upsert_texts_per_s: f64,
+}
+
+/// For each chunk setting: the idle latency of single queries, then one `upsert`-text passage
+/// request with a query sent every 100 ms (each after the previous answer) until it finishes.
+pub async fn queue_benchmark(
+    model_dir: &Path,
+    texts: &Path,
+    queries: &Path,
+    upsert: usize,
+    chunk_settings: &[usize],
+) -> Result<Vec<QueueBenchRow>> {
+    use crate::embed::{BatchingConfig, EmbeddingService};
+    let pool = lines(texts)?;
+    let queries = lines(queries)?;
+    if pool.is_empty() || queries.is_empty() || upsert == 0 {
+        return Err(Error::invalid("--texts", "needs texts, queries and --upsert ≥ 1"));
+    }
+    let bulk: Vec<String> = pool.iter().cycle().take(upsert).cloned().collect();
+    let mut rows = Vec::new();
+    for &chunk_tokens in chunk_settings {
+        let dir = model_dir.to_path_buf();
+        let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&dir))
+            .await
+            .map_err(|e| Error::Embedding(e.to_string()))??;
+        let batching = BatchingConfig {
+            chunk_tokens,
+            queue_texts: upsert.max(BatchingConfig::default().queue_texts),
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(Box::new(embedder), batching)?;
+        let time_query = |i: usize| {
+            let (service, text) = (service.clone(), queries[i % queries.len()].clone());
+            async move {
+                let start = Instant::now();
+                service.embed(vec![text], TextKind::Query).await?;
+                Ok::<f64, Error>(start.elapsed().as_secs_f64() * 1000.0)
+            }
+        };
+        let mut idle = Vec::new();
+        for i in 0..20 {
+            idle.push(time_query(i).await?);
+        }
+        idle.sort_by(f64::total_cmp);
+
+        let started = Instant::now();
+        let mut upsert_task = tokio::spawn({
+            let (service, bulk) = (service.clone(), bulk.clone());
+            async move { service.embed(bulk, TextKind::Passage).await.map(|_| Instant::now()) }
+        });
+        let mut during = Vec::new();
+        let finished = loop {
+            tokio::select! {
+                done = &mut upsert_task => break done.map_err(|e| Error::Embedding(e.to_string()))??,
+                _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                    during.push(time_query(during.len()).await?);
+                }
+            }
+        };
+        during.sort_by(f64::total_cmp);
+        let upsert_seconds = (finished - started).as_secs_f64();
+        rows.push(QueueBenchRow {
+            model: service.info().name.clone(),
+            chunk_tokens,
+            upsert_texts: upsert,
+            idle_p50_ms: percentile(&idle, 0.5),
+            queries_during: during.len(),
+            during_p50_ms: percentile(&during, 0.5),
+            during_p95_ms: percentile(&during, 0.95),
+            during_max_ms: during.last().copied().unwrap_or(0.0),
+            upsert_seconds,
+            upsert_texts_per_s: upsert as f64 / upsert_seconds,
+        });
+    }
+    Ok(rows)
+}

@@ -60,6 +60,9 @@ pub enum Command {
     Model(ModelCommand),
     /// Time the embedding engine on files of texts and queries (used by scripts/bench-embed).
     BenchEmbed(BenchEmbedArgs),
+    /// Time single queries while one large upsert holds the inference thread, for each chunk size
+    /// (used by scripts/bench-queue).
+    BenchQueue(BenchQueueArgs),
     /// Measure a model (and fusion weights) on labelled seeker→posting pairs: nDCG@10, Recall@10/50, MRR.
     Eval(EvalArgs),
     /// Embed everything again with another model, then switch to it (through a server, without downtime).
@@ -372,6 +375,33 @@ pub struct ReindexArgs {
     /// server keeps its own), added to assets/skills_vocabulary.tsv.
     #[arg(long, env = "JOBMATCH_SKILLS_VOCABULARY")]
     pub skills_vocabulary: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchQueueArgs {
+    /// Model directory.
+    #[arg(
+        long,
+        env = "JOBMATCH_MODEL",
+        default_value = "./models/multilingual-e5-small"
+    )]
+    pub model: PathBuf,
+
+    /// File of record texts, one per line, cycled to make the upsert.
+    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_TEXTS")]
+    pub texts: PathBuf,
+
+    /// File of short queries, one per line, sent one at a time.
+    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_QUERIES")]
+    pub queries: PathBuf,
+
+    /// Texts in the one large upsert.
+    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_UPSERT", default_value_t = 1000)]
+    pub upsert: usize,
+
+    /// Chunk sizes to compare, in tokens (0: every request in one model call, the old scheduling).
+    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_CHUNK_TOKENS", value_delimiter = ',', default_values_t = [0, 128, 512])]
+    pub chunk_tokens: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -151,6 +151,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 );
             }
         }
+        Command::BenchQueue(args) => {
+            let rows = jobmatch::bench::queue_benchmark(
+                &args.model,
+                &args.texts,
+                &args.queries,
+                args.upsert,
+                &args.chunk_tokens,
+            )
+            .await?;
+            for row in rows {
+                println!("{}", serde_json::to_string(&row)?);
+            }
+        }
         Command::BenchEmbed(args) => {
             let report = tokio::task::spawn_blocking(move || {
                 jobmatch::bench::embed_benchmark(

@@ -98,7 +98,7 @@ impl Default for BatchingConfig {
             queue_texts: 4096,
             max_wait: Duration::from_millis(2),
             max_batch_bytes: 64 * 1024,
-            chunk_tokens: 512,
+            chunk_tokens: 128,
         }
     }
 }

@@ -90,10 +90,9 @@ class Server:
         raise RuntimeError(f"server not SERVING after {timeout} s")
 
     def kill9(self):
-        """SIGKILL: no shutdown code runs."""
+        """SIGKILL: no shutdown code runs. The channel stays open (calls on it fail UNAVAILABLE)."""
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
-        self.channel.close()
 
 
 def records(kind, cycle, n):
@@ -261,6 +260,7 @@ def main():
         server.kill9()
         for t in load.threads:
             t.join()
+        server.channel.close()
         pending, cycles = (load.acked, load.unacked), cycle + 1
         n_acked = len(load.acked["s"]) + len(load.acked["p"])
         print(f"cycle {cycle + 1}/{args.cycles}: restart {restarts[-1]:.2f} s, {n_acked} acked, "
@@ -270,6 +270,7 @@ def main():
         verify(server.stub, known, {"s": [], "p": []}, final)
     finally:
         server.kill9()
+        server.channel.close()
     lost = sorted(set(report["lost"]) | set(final["lost"]))
     result = {
         "seed": args.seed, "binary_mtime": time.ctime(os.path.getmtime(args.binary)),

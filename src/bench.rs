@@ -654,7 +654,10 @@ pub async fn queue_benchmark(
     let pool = lines(texts)?;
     let queries = lines(queries)?;
     if pool.is_empty() || queries.is_empty() || upsert == 0 {
-        return Err(Error::invalid("--texts", "needs texts, queries and --upsert ≥ 1"));
+        return Err(Error::invalid(
+            "--texts",
+            "needs texts, queries and --upsert ≥ 1",
+        ));
     }
     let bulk: Vec<String> = pool.iter().cycle().take(upsert).cloned().collect();
     let mut rows = Vec::new();
@@ -686,7 +689,12 @@ pub async fn queue_benchmark(
         let started = Instant::now();
         let mut upsert_task = tokio::spawn({
             let (service, bulk) = (service.clone(), bulk.clone());
-            async move { service.embed(bulk, TextKind::Passage).await.map(|_| Instant::now()) }
+            async move {
+                service
+                    .embed(bulk, TextKind::Passage)
+                    .await
+                    .map(|_| Instant::now())
+            }
         });
         let mut during = Vec::new();
         let finished = loop {

@@ -475,6 +475,12 @@ pub struct StoreArgs {
     /// Recorded with the stored vectors; changing it needs a re-index.
     #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
     pub analyser: crate::lexical::Analyser,
+
+    /// Days an outcome event is kept in the data directory's outcome log (by its date); older
+    /// ones are dropped at start and at each maintenance pass. 0 keeps them for ever. Three years
+    /// by default: enough for a centre's year-on-year figures.
+    #[arg(long, env = "JOBMATCH_OUTCOME_RETENTION_DAYS", default_value_t = 1095)]
+    pub outcome_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -703,6 +709,7 @@ impl StoreArgs {
             model_dir: self.model.clone(),
             skills_vocabulary: self.skills_vocabulary.clone(),
             analyser: self.analyser,
+            outcome_retention_days: self.outcome_retention_days,
         }
     }
 }

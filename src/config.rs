@@ -17,6 +17,8 @@ pub struct StoreConfig {
     pub skills_vocabulary: Option<PathBuf>,
     /// How texts become words for the lexical signal (recorded with the stored vectors).
     pub analyser: crate::lexical::Analyser,
+    /// Outcome events older than this many days are dropped from the log (0: kept for ever).
+    pub outcome_retention_days: u32,
 }
 
 /// How callers prove who they are.

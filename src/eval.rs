@@ -489,6 +489,7 @@ pub async fn index(
         model_dir: model_dir.to_path_buf(),
         skills_vocabulary: None,
         analyser,
+        outcome_retention_days: 0,
     };
     // The request carries every fusion setting, so the model's own band does not apply.
     let ranking = RankingSettings {

@@ -508,8 +508,16 @@ impl Matcher {
 
     /// Deletes a record with its vector; `NotFound` when there is none. During a re-index the
     /// record is removed from the generation being built too.
+    /// Deletes a record from the store, then erases it from the outcome log. The log is erased
+    /// even when the store no longer has the record: a delete retried after a crash between the
+    /// two steps must still reach it.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
         let _gate = self.write_gate.read().await;
+        let log = self.outcome_log();
+        let _log_writes = match &log {
+            Some(log) => Some(log.writes.lock().await),
+            None => None,
+        };
         let engine = self.engine();
         let store = engine.store.clone();
         let key = id.to_string();
@@ -518,7 +526,18 @@ impl Matcher {
         if let Some(shadow) = self.current_shadow() {
             shadow.mirror_delete(collection, id).await;
         }
-        if existed {
+        let mut erased = 0;
+        if let Some(log) = log.clone() {
+            let key = id.to_string();
+            erased = blocking(move || {
+                log.erase(match collection {
+                    Collection::Seekers => crate::outcomes::Subject::Seeker(&key),
+                    Collection::Postings => crate::outcomes::Subject::Posting(&key),
+                })
+            })
+            .await?;
+        }
+        if existed || erased > 0 {
             Ok(())
         } else {
             Err(Error::NotFound {

@@ -3,7 +3,14 @@
 //! event), and the placement figures the centres report each year.
 //!
 //! Each event carries the facts stats need (company, birth year, sector, certification,
-//! distance) as they were when it was recorded, so later edits or deletions do not rewrite history.
+//! distance) as they were when it was recorded, so later edits do not rewrite history.
+//!
+//! Deletes do: deleting a seeker or a posting [erases](OutcomeLog::erase) it from the log. Its id
+//! becomes a random pseudonym (the same one for all its events, so counts of distinct seekers and
+//! postings stay right), a seeker's birth year becomes only the "aged 34 or younger" flag the
+//! figures need, and the free-text reasons of those events are dropped. The log is rewritten to a
+//! new file and renamed over the old one, so a crash leaves either the old log or the erased one.
+//! Events older than the retention (`--outcome-retention-days`) are dropped the same way.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -39,16 +46,74 @@ pub struct OutcomeEvent {
     pub date: String,
     pub company_id: String,
     pub seeker_birth_year: Option<u32>,
+    /// Set when the seeker was erased: whether they were 34 or younger in the year of the event
+    /// (what the figures need of the birth year, which is gone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aged_34_or_younger: Option<bool>,
     pub manufacturing: bool,
     pub certified_company: bool,
     pub distance_km: f64,
 }
+
+/// Whose events [`OutcomeLog::erase`] pseudonymises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    Seeker(&'a str),
+    Posting(&'a str),
+}
+
+/// Prefix of the pseudonyms that replace erased ids: the prefix and 128 random bits, derived from
+/// nothing, so nothing leads back to the record.
+pub const ERASED_PREFIX: &str = "erased:";
 
 /// The log file, opened for appending.
 pub struct OutcomeLog {
     path: PathBuf,
     /// The file and the next sequence number; one writer at a time.
     state: Mutex<(File, u64)>,
+    /// Events older than this many days are dropped (0: kept for ever).
+    retention_days: u32,
+    /// Held by a use case across "check the record exists, then append" and across "delete the
+    /// record, then erase it here", so no event of a deleted record is appended after its erasure.
+    pub(crate) writes: tokio::sync::Mutex<()>,
+}
+
+/// Whether someone born in `birth_year` was 34 or younger in the year of `date` (ISO).
+fn aged_34_or_younger(date: &str, birth_year: Option<u32>) -> Option<bool> {
+    let year: i64 = date.get(..4)?.parse().ok()?;
+    Some(year - i64::from(birth_year?) <= 34)
+}
+
+impl OutcomeEvent {
+    /// Whether the event is about `subject`.
+    fn concerns(&self, subject: Subject) -> bool {
+        match subject {
+            Subject::Seeker(id) => self.seeker_id == id,
+            Subject::Posting(id) => self.posting_id == id,
+        }
+    }
+
+    /// Replaces what identifies `subject` in this event by `pseudonym`.
+    fn pseudonymise(&mut self, subject: Subject, pseudonym: &str) {
+        match subject {
+            Subject::Seeker(_) => {
+                self.aged_34_or_younger = self
+                    .aged_34_or_younger
+                    .or_else(|| aged_34_or_younger(&self.date, self.seeker_birth_year));
+                self.seeker_birth_year = None;
+                self.seeker_id = pseudonym.to_string();
+            }
+            Subject::Posting(_) => self.posting_id = pseudonym.to_string(),
+        }
+        self.reason.clear();
+    }
+
+    /// Whether the event was 34 or younger, from the birth year or, once erased, the flag.
+    fn youth(&self) -> bool {
+        aged_34_or_younger(&self.date, self.seeker_birth_year)
+            .or(self.aged_34_or_younger)
+            .unwrap_or(false)
+    }
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -84,8 +149,15 @@ pub fn read_events(path: &Path) -> Result<Vec<OutcomeEvent>> {
 }
 
 impl OutcomeLog {
-    /// Opens (or creates) the log in `dir`, dropping a torn last line left by a crash.
-    pub fn open(dir: &Path) -> Result<Self> {
+    /// Opens (or creates) the log in `dir`, dropping a torn last line left by a crash and the
+    /// events older than `retention_days` (0: none).
+    pub fn open(dir: &Path, retention_days: u32) -> Result<Self> {
+        let log = Self::open_file(dir, retention_days)?;
+        log.expire(chrono::Utc::now().date_naive())?;
+        Ok(log)
+    }
+
+    fn open_file(dir: &Path, retention_days: u32) -> Result<Self> {
         let path = dir.join(FILE_NAME);
         let events = read_events(&path)?;
         let complete_len: u64 = match std::fs::read(&path) {
@@ -105,7 +177,77 @@ impl OutcomeLog {
         Ok(Self {
             path,
             state: Mutex::new((file, next)),
+            retention_days,
+            writes: tokio::sync::Mutex::new(()),
         })
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, (File, u64)>> {
+        self.state
+            .lock()
+            .map_err(|_| Error::Store("outcome log lock poisoned".into()))
+    }
+
+    /// Pseudonymises every event of `subject` (see the module notes), durably; returns how many
+    /// events it changed. Nothing is rewritten when there are none.
+    pub fn erase(&self, subject: Subject) -> Result<usize> {
+        let mut state = self.lock()?;
+        let mut events = read_events(&self.path)?;
+        let pseudonym = format!("{ERASED_PREFIX}{}", uuid::Uuid::new_v4().simple());
+        let mut changed = 0;
+        for event in events.iter_mut().filter(|e| e.concerns(subject)) {
+            event.pseudonymise(subject, &pseudonym);
+            changed += 1;
+        }
+        if changed > 0 {
+            state.0 = self.replace_with(&events)?;
+        }
+        Ok(changed)
+    }
+
+    /// Drops the events dated more than the retention before `today`; returns how many.
+    pub fn expire(&self, today: chrono::NaiveDate) -> Result<usize> {
+        if self.retention_days == 0 {
+            return Ok(0);
+        }
+        let cutoff = today - chrono::Days::new(u64::from(self.retention_days));
+        let mut state = self.lock()?;
+        let events = read_events(&self.path)?;
+        let before = events.len();
+        let kept: Vec<OutcomeEvent> = events
+            .into_iter()
+            .filter(|e| {
+                chrono::NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").map_or(true, |d| d >= cutoff)
+            })
+            .collect();
+        let dropped = before - kept.len();
+        if dropped > 0 {
+            state.0 = self.replace_with(&kept)?;
+        }
+        Ok(dropped)
+    }
+
+    /// Writes `events` to a new file, syncs it, renames it over the log and syncs the directory;
+    /// returns the new file opened for appending. A crash leaves the old log or the new one whole.
+    fn replace_with(&self, events: &[OutcomeEvent]) -> Result<File> {
+        let path = &self.path;
+        let partial = path.with_extension("jsonl.partial");
+        let mut text = String::new();
+        for event in events {
+            text.push_str(&serde_json::to_string(event).map_err(|e| Error::Io(e.to_string()))?);
+            text.push('\n');
+        }
+        let mut file = File::create(&partial).map_err(io(&partial))?;
+        file.write_all(text.as_bytes()).map_err(io(&partial))?;
+        file.sync_all().map_err(io(&partial))?;
+        drop(file);
+        std::fs::rename(&partial, path).map_err(io(path))?;
+        if let Some(dir) = path.parent() {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io(dir))?;
+        }
+        OpenOptions::new().append(true).open(path).map_err(io(path))
     }
 
     pub fn path(&self) -> &Path {
@@ -114,10 +256,7 @@ impl OutcomeLog {
 
     /// Appends an event (its `sequence` is assigned here) and syncs it to disk before returning.
     pub fn append(&self, mut event: OutcomeEvent) -> Result<u64> {
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| Error::Store("outcome log lock poisoned".into()))?;
+        let mut state = self.lock()?;
         event.sequence = state.1;
         let mut line = serde_json::to_string(&event).map_err(|e| Error::Io(e.to_string()))?;
         line.push('\n');
@@ -176,13 +315,7 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
         .into_values()
         .filter(|e| e.stage == Stage::Hired)
         .collect();
-    let youth = placed
-        .iter()
-        .filter(|e| {
-            let year: Option<i64> = e.date.get(..4).and_then(|y| y.parse().ok());
-            matches!((year, e.seeker_birth_year), (Some(y), Some(b)) if y - i64::from(b) <= 34)
-        })
-        .count();
+    let youth = placed.iter().filter(|e| e.youth()).count();
     PlacementStats {
         events: events.len(),
         placements: placed.len(),
@@ -210,6 +343,14 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
 }
 
 impl crate::matching::Matcher {
+    /// Drops the outcome events past the retention (blocking: it may rewrite the log).
+    pub fn expire_outcomes(&self) -> Result<usize> {
+        match self.outcome_log() {
+            Some(log) => log.expire(chrono::Utc::now().date_naive()),
+            None => Ok(0),
+        }
+    }
+
     /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown.
     pub async fn record_outcome(
         &self,
@@ -234,6 +375,9 @@ impl crate::matching::Matcher {
             }
             None => chrono::Utc::now().date_naive().to_string(),
         };
+        // Held until the event is written: a delete of either record waits, so its erasure
+        // always comes after this event and reaches it.
+        let _writes = log.writes.lock().await;
         let posting = self.get_posting(posting_id).await?;
         let seeker = self.get_seeker(seeker_id).await?;
         let event = OutcomeEvent {
@@ -245,11 +389,13 @@ impl crate::matching::Matcher {
             date,
             company_id: posting.company_id.clone(),
             seeker_birth_year: seeker.birth_year,
+            aged_34_or_younger: None,
             manufacturing: crate::matching::is_manufacturing(&posting.sector),
             certified_company: posting.certified_company,
             distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
         };
-        crate::matching::blocking(move || log.append(event)).await
+        let appender = log.clone();
+        crate::matching::blocking(move || appender.append(event)).await
     }
 }
 
@@ -267,6 +413,7 @@ mod tests {
             date: "2026-05-01".into(),
             company_id: format!("c-{posting}"),
             seeker_birth_year: Some(2000),
+            aged_34_or_younger: None,
             manufacturing: true,
             certified_company: false,
             distance_km: 10.0,
@@ -307,7 +454,7 @@ mod tests {
     fn the_log_survives_reopening_and_a_torn_last_line() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let log = OutcomeLog::open(dir.path()).unwrap();
+            let log = OutcomeLog::open(dir.path(), 0).unwrap();
             assert_eq!(
                 log.append(event(0, "p1", "s1", Stage::Proposed)).unwrap(),
                 1
@@ -320,12 +467,90 @@ mod tests {
         file.write_all(b"{\"sequence\":3,\"posting").unwrap();
         drop(file);
         assert_eq!(read_events(&path).unwrap().len(), 2);
-        let log = OutcomeLog::open(dir.path()).unwrap();
+        let log = OutcomeLog::open(dir.path(), 0).unwrap();
         assert_eq!(log.append(event(0, "p2", "s2", Stage::Hired)).unwrap(), 3);
         let events = read_events(&path).unwrap();
         assert_eq!(
             events.iter().map(|e| e.sequence).collect::<Vec<_>>(),
             vec![1, 2, 3]
         );
+    }
+
+    #[test]
+    fn erasing_a_seeker_keeps_the_figures_and_nothing_that_leads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = OutcomeLog::open(dir.path(), 0).unwrap();
+        let mut young = event(0, "p1", "s-kim", Stage::Proposed);
+        young.reason = "김 씨가 직접 전화함".into();
+        log.append(young.clone()).unwrap();
+        log.append(OutcomeEvent {
+            stage: Stage::Hired,
+            ..young.clone()
+        })
+        .unwrap();
+        let mut older = event(0, "p2", "s-lee", Stage::Hired);
+        older.seeker_birth_year = Some(1980);
+        log.append(older).unwrap();
+        log.append(event(0, "p1", "s-park", Stage::Hired)).unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let before = placement_stats(&read_events(&path).unwrap());
+
+        assert_eq!(log.erase(Subject::Seeker("s-kim")).unwrap(), 2);
+        assert_eq!(log.erase(Subject::Seeker("s-lee")).unwrap(), 1);
+        assert_eq!(
+            log.erase(Subject::Seeker("s-kim")).unwrap(),
+            0,
+            "erased twice"
+        );
+        assert_eq!(log.erase(Subject::Posting("p1")).unwrap(), 3);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for gone in ["s-kim", "s-lee", "김 씨", "1980", "\"p1\""] {
+            assert!(!text.contains(gone), "{gone} is still in the log:\n{text}");
+        }
+        let events = read_events(&path).unwrap();
+        // One pseudonym per erased subject: both events of s-kim still belong together.
+        assert_eq!(events[0].seeker_id, events[1].seeker_id);
+        assert_ne!(events[0].seeker_id, events[2].seeker_id);
+        assert!(events[0].seeker_id.starts_with(ERASED_PREFIX));
+        assert_eq!(
+            placement_stats(&events),
+            before,
+            "erasure changed the figures"
+        );
+        // Appends go on after the rewrite, in sequence.
+        assert_eq!(
+            log.append(event(0, "p3", "s-choi", Stage::Hired)).unwrap(),
+            5
+        );
+        assert_eq!(read_events(&path).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn events_past_the_retention_are_dropped_at_open_and_on_expiry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        {
+            let log = OutcomeLog::open(dir.path(), 0).unwrap();
+            for date in ["2020-01-01", "2026-01-10", "2026-11-30"] {
+                log.append(OutcomeEvent {
+                    date: date.into(),
+                    ..event(0, "p1", "s1", Stage::Contacted)
+                })
+                .unwrap();
+            }
+        }
+        let log = OutcomeLog::open_file(dir.path(), 365).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(log.expire(today).unwrap(), 1);
+        let dates: Vec<String> = read_events(&path)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.date)
+            .collect();
+        assert_eq!(dates, ["2026-01-10", "2026-11-30"]);
+        let later = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+        assert_eq!(log.expire(later).unwrap(), 1);
+        assert_eq!(log.expire(later).unwrap(), 0);
+        assert_eq!(log.append(event(0, "p1", "s1", Stage::Hired)).unwrap(), 4);
     }
 }

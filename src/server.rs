@@ -37,11 +37,12 @@ pub async fn open_matcher(
     let info = embedder.info().clone();
     let analyser = store.analyser;
     let root = store.data_dir.clone();
+    let retention_days = store.outcome_retention_days;
     let (data_dir, edge, generation, outcomes) = tokio::task::spawn_blocking(move || {
         let data_dir = DataDir::open(&root)?;
         let generation = data_dir.current()?;
         let edge = EdgeStore::open(&generation, &info, analyser)?;
-        let outcomes = crate::outcomes::OutcomeLog::open(data_dir.root())?;
+        let outcomes = crate::outcomes::OutcomeLog::open(data_dir.root(), retention_days)?;
         Ok::<_, Error>((data_dir, edge, generation, outcomes))
     })
     .await
@@ -98,6 +99,13 @@ async fn maintenance_loop(
         let Some(matcher) = matcher.get().cloned() else {
             continue;
         };
+        let expirer = matcher.clone();
+        match tokio::task::spawn_blocking(move || expirer.expire_outcomes()).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(events)) => info!(events, "outcome events past the retention dropped"),
+            Ok(Err(e)) => warn!(error = %e, "dropping old outcome events failed; retried later"),
+            Err(e) => warn!(error = %e, "the outcome retention task failed"),
+        }
         let purger = matcher.clone();
         match tokio::task::spawn_blocking(move || purger.purge_deleted()).await {
             Ok(Ok(0)) => {}

@@ -197,8 +197,45 @@ async fn a_deleted_seekers_text_and_vector_leave_the_disk() {
         })
         .await
         .unwrap();
-    // The check below can fail: the text is on disk until the purge.
+    client
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![posting(
+                "weld-job",
+                "용접공",
+                "CO2 용접",
+                region("경기도 화성시"),
+            )],
+        })
+        .await
+        .unwrap();
+    // Outcomes of both seekers: the erased one's must leave the log too, the figures stay.
+    for (seeker_id, stage, reason) in [
+        (
+            "erase-me",
+            pb::OutcomeStage::Contacted,
+            "REASON-MARKER-55d1 통화함",
+        ),
+        ("erase-me", pb::OutcomeStage::Hired, ""),
+        ("keep-me", pb::OutcomeStage::Hired, ""),
+    ] {
+        client
+            .record_outcome(pb::RecordOutcomeRequest {
+                posting_id: "weld-job".into(),
+                seeker_id: seeker_id.into(),
+                stage: stage.into(),
+                reason: reason.into(),
+                date: "2026-11-02".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let log = dir.path().join(jobmatch::outcomes::FILE_NAME);
+    let figures =
+        jobmatch::outcomes::placement_stats(&jobmatch::outcomes::read_events(&log).unwrap());
+    assert_eq!((figures.placements, figures.seekers_placed), (2, 2));
+    // The checks below can fail: the text, id and reason are on disk until the delete.
     assert!(!files_containing(dir.path(), "ERASE-MARKER-7f3a").is_empty());
+    assert!(files_containing(dir.path(), "REASON-MARKER-55d1").contains(&log));
     let segments_before = seeker_segments(dir.path());
 
     client
@@ -207,12 +244,20 @@ async fn a_deleted_seekers_text_and_vector_leave_the_disk() {
         })
         .await
         .unwrap();
+    // The outcome log is erased before the delete answers.
+    let events = jobmatch::outcomes::read_events(&log).unwrap();
+    assert!(files_containing(dir.path(), "REASON-MARKER-55d1").is_empty());
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("erase-me"));
+    assert_eq!(jobmatch::outcomes::placement_stats(&events), figures);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !files_containing(dir.path(), "ERASE-MARKER-7f3a").is_empty() {
+    while !files_containing(dir.path(), "ERASE-MARKER-7f3a").is_empty()
+        || !files_containing(dir.path(), "erase-me").is_empty()
+    {
         assert!(
             std::time::Instant::now() < deadline,
-            "the deleted text is still on disk after 30 s: {:?}",
-            files_containing(dir.path(), "ERASE-MARKER-7f3a")
+            "the deleted text or id is still on disk after 30 s: {:?} {:?}",
+            files_containing(dir.path(), "ERASE-MARKER-7f3a"),
+            files_containing(dir.path(), "erase-me")
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

@@ -42,7 +42,9 @@ async fn until_queued(server: &TestServer, texts: f64) {
     panic!("the inference queue never held {texts} texts");
 }
 
-async fn still_serving(client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>) {
+async fn still_serving(
+    client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
+) {
     let answer = client
         .embed(embed(vec!["용접 기능사".into()]))
         .await
@@ -60,7 +62,10 @@ async fn the_in_flight_cap_refuses_at_once_and_the_time_limit_answers_deadline_e
     let mut holder = server.client().await;
     let slow = tokio::spawn(async move {
         let started = Instant::now();
-        (holder.embed(embed(long_texts(100, 2000))).await, started.elapsed())
+        (
+            holder.embed(embed(long_texts(100, 2000))).await,
+            started.elapsed(),
+        )
     });
     until_queued(&server, 100.0).await;
 
@@ -71,14 +76,28 @@ async fn the_in_flight_cap_refuses_at_once_and_the_time_limit_answers_deadline_e
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
-    assert!(refused.message().contains("in flight"), "{}", refused.message());
-    assert!(started.elapsed() < Duration::from_secs(1), "the refusal waited");
+    assert!(
+        refused.message().contains("in flight"),
+        "{}",
+        refused.message()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the refusal waited"
+    );
 
     let (answer, took) = slow.await.unwrap();
     let status = answer.unwrap_err();
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
-    assert!(status.message().contains("--request-timeout-secs"), "{}", status.message());
-    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(10), "{took:?}");
+    assert!(
+        status.message().contains("--request-timeout-secs"),
+        "{}",
+        status.message()
+    );
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
     // The abandoned request stops using the model within one chunk; then the server serves.
     for _ in 0..500 {
         if server.metric("jobmatch_inference_queue_texts").await == 0.0 {
@@ -102,19 +121,36 @@ async fn a_full_inference_queue_and_an_oversized_message_are_refused_and_serving
 
     // 100 × 4,000 bytes: over the 256 KiB message limit (each text is within --max-text-bytes).
     let mut client = server.client().await;
-    let oversized = client.embed(embed(long_texts(100, 4000))).await.unwrap_err();
+    let oversized = client
+        .embed(embed(long_texts(100, 4000)))
+        .await
+        .unwrap_err();
     assert_eq!(oversized.code(), Code::OutOfRange, "{oversized:?}");
-    assert!(oversized.message().contains("too large"), "{}", oversized.message());
+    assert!(
+        oversized.message().contains("too large"),
+        "{}",
+        oversized.message()
+    );
     still_serving(&mut client).await;
 
     let mut holder = server.client().await;
     let slow = tokio::spawn(async move { holder.embed(embed(long_texts(100, 2000))).await });
     until_queued(&server, 100.0).await;
     let started = Instant::now();
-    let refused = client.embed(embed(vec!["CNC 선반".into()])).await.unwrap_err();
+    let refused = client
+        .embed(embed(vec!["CNC 선반".into()]))
+        .await
+        .unwrap_err();
     assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
-    assert!(refused.message().contains("embedding queue is full"), "{}", refused.message());
-    assert!(started.elapsed() < Duration::from_secs(1), "the refusal waited");
+    assert!(
+        refused.message().contains("embedding queue is full"),
+        "{}",
+        refused.message()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "the refusal waited"
+    );
     // A refused request changes nothing: the queue still holds exactly the first request.
     assert_eq!(server.metric("jobmatch_inference_queue_texts").await, 100.0);
     slow.abort();

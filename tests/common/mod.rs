@@ -58,6 +58,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             model_dir: model_dir(),
             skills_vocabulary: None,
             analyser: Default::default(),
+            outcome_retention_days: 0,
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),

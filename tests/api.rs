@@ -928,6 +928,89 @@ mod embedding {
         }
     }
 
+    #[derive(serde::Deserialize)]
+    struct TinyReference {
+        sentences: Vec<String>,
+        token_ids: Vec<Vec<u32>>,
+        vectors: Vec<Vec<f32>>,
+    }
+
+    /// A copy of the tiny XLM-RoBERTa fixture with `model_type` set to `model_type`.
+    fn tiny_model_as(model_type: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let source = fixture("xlmr-tiny");
+        for name in ["tokenizer.json", "model.safetensors"] {
+            std::fs::copy(source.join(name), dir.path().join(name)).unwrap();
+        }
+        let mut config: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(source.join("config.json")).unwrap()).unwrap();
+        config["model_type"] = model_type.into();
+        std::fs::write(dir.path().join("config.json"), config.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn xlm_roberta_and_roberta_positions_match_transformers() {
+        let reference: TinyReference =
+            serde_json::from_slice(&std::fs::read(fixture("xlmr_tiny_reference.json")).unwrap())
+                .unwrap();
+        for model_type in ["xlm-roberta", "roberta"] {
+            let dir = tiny_model_as(model_type);
+            let mut embedder = BertEmbedder::load(dir.path()).unwrap();
+            // 130 positions, of which pad_token_id + 1 = 2 are never a real token's.
+            assert_eq!(embedder.info().max_tokens, 128, "{model_type}");
+            for (sentence, ids) in reference.sentences.iter().zip(&reference.token_ids) {
+                assert_eq!(
+                    embedder.count_tokens(sentence, TextKind::Passage).unwrap(),
+                    ids.len(),
+                    "{sentence:?} tokenised differently"
+                );
+            }
+            let vectors = embedder
+                .embed(&reference.sentences, TextKind::Passage)
+                .unwrap();
+            for ((sentence, got), want) in reference
+                .sentences
+                .iter()
+                .zip(&vectors)
+                .zip(&reference.vectors)
+            {
+                let c = cosine(got, want);
+                assert!(c >= 0.99999, "{model_type}: cosine {c} for {sentence:?}");
+            }
+        }
+        // Read as BERT (positions from 0), the same weights give other vectors: the check bites.
+        let dir = tiny_model_as("bert");
+        let mut as_bert = BertEmbedder::load(dir.path()).unwrap();
+        let vectors = as_bert
+            .embed(&reference.sentences, TextKind::Passage)
+            .unwrap();
+        let worst = vectors
+            .iter()
+            .zip(&reference.vectors)
+            .map(|(got, want)| cosine(got, want))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            worst < 0.99,
+            "BERT numbering matched the reference ({worst})"
+        );
+    }
+
+    #[test]
+    fn an_unknown_architecture_is_refused_by_name() {
+        for model_type in ["distilbert", "deberta-v2"] {
+            let dir = tiny_model_as(model_type);
+            let error = BertEmbedder::load(dir.path())
+                .err()
+                .expect("loaded")
+                .to_string();
+            assert!(
+                error.contains(&format!("unsupported model_type '{model_type}'")),
+                "{error}"
+            );
+        }
+    }
+
     #[test]
     fn a_fact_after_the_first_window_changes_the_embedding() {
         let mut embedder = BertEmbedder::load(&model_dir()).unwrap();

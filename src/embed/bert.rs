@@ -104,12 +104,8 @@ impl BertEmbedder {
             .get("model_type")
             .and_then(|v| v.as_str())
             .unwrap_or("bert");
-        if !matches!(model_type, "bert" | "xlm-roberta" | "roberta") {
-            return Err(Error::Io(format!(
-                "model directory {}: unsupported architecture '{model_type}' (jobmatch runs BERT-family encoders)",
-                dir.display()
-            )));
-        }
+        let position_offset = position_offset(model_type, &raw_config)
+            .map_err(|reason| Error::Io(format!("model directory {}: {reason}", dir.display())))?;
         let mut config: BertConfig = serde_json::from_value(raw_config.clone()).map_err(|e| {
             Error::Io(format!(
                 "model directory {}: config.json lacks BERT fields: {e}",
@@ -118,6 +114,18 @@ impl BertEmbedder {
         })?;
         // The weights are named `embeddings.*` / `encoder.*` whatever the original model type.
         config.model_type = Some("bert".into());
+        // RoBERTa's first `position_offset` rows are never used for a real token (see
+        // `position_offset`): dropped at load, so the graph's positions 0, 1, … read the rows
+        // the reference implementation reads.
+        if config.max_position_embeddings <= position_offset {
+            return Err(Error::Io(format!(
+                "model directory {}: max_position_embeddings {} leaves no position after the \
+                 {position_offset} that {model_type} reserves",
+                dir.display(),
+                config.max_position_embeddings
+            )));
+        }
+        config.max_position_embeddings -= position_offset;
 
         let settings = Self::settings(dir)?;
         let name = settings.name.clone().unwrap_or_else(|| {
@@ -174,7 +182,7 @@ impl BertEmbedder {
         }
         let device = Device::Cpu;
         let vb = VarBuilder::from_tensors(
-            load_weights(&weights, &device).map_err(|e| {
+            load_weights(&weights, position_offset, &device).map_err(|e| {
                 Error::Io(format!(
                     "model directory {}: model.safetensors: {e}",
                     dir.display()
@@ -301,19 +309,59 @@ impl BertEmbedder {
     }
 }
 
-/// Reads the weights as F32. Every encoder matrix is stored transposed (`[in, out]` in memory,
-/// presented as the usual `[out, in]` view), because candle's `Linear` multiplies by `weight.t()`:
-/// with this layout that operand reaches `gemm` already in the order its kernels read, so the
-/// matrix is not re-packed on every call. Re-packing was a third of a short query's time.
-fn load_weights(path: &Path, device: &Device) -> candle_core::Result<HashMap<String, Tensor>> {
+/// Where a model type's position ids start for the first real token.
+///
+/// BERT numbers positions from 0. RoBERTa and XLM-RoBERTa (multilingual-e5-base and -large)
+/// number them from `pad_token_id + 1` (transformers' `create_position_ids_from_input_ids`), so
+/// loading one into a BERT graph unchanged gives wrong vectors without any error. Any other
+/// architecture is refused: jobmatch runs a BERT graph and cannot tell what else would differ.
+fn position_offset(
+    model_type: &str,
+    config: &serde_json::Value,
+) -> std::result::Result<usize, String> {
+    match model_type {
+        "bert" => Ok(0),
+        "xlm-roberta" | "roberta" => {
+            let pad = config.get("pad_token_id").and_then(|v| v.as_u64()).ok_or_else(|| {
+                format!("config.json of a {model_type} model needs pad_token_id (its positions start after it)")
+            })?;
+            Ok(pad as usize + 1)
+        }
+        other => Err(format!(
+            "unsupported model_type '{other}': jobmatch runs BERT, RoBERTa and XLM-RoBERTa encoders \
+             (model_type bert, roberta or xlm-roberta in config.json)"
+        )),
+    }
+}
+
+/// Reads the weights as F32, under BERT's names (a `roberta.` prefix is dropped) and with the
+/// first `position_offset` rows of the position table left out (see [`position_offset`]).
+///
+/// Every encoder matrix is stored transposed (`[in, out]` in memory, presented as the usual
+/// `[out, in]` view), because candle's `Linear` multiplies by `weight.t()`: with this layout that
+/// operand reaches `gemm` already in the order its kernels read, so the matrix is not re-packed on
+/// every call. Re-packing was a third of a short query's time.
+fn load_weights(
+    path: &Path,
+    position_offset: usize,
+    device: &Device,
+) -> candle_core::Result<HashMap<String, Tensor>> {
     // SAFETY: the weight file is opened read-only and not modified while loaded; each tensor is
     // copied out (converted to F32) before the mapping is dropped.
     let file = unsafe { candle_core::safetensors::MmapedSafetensors::new(path)? };
     let mut tensors = HashMap::new();
-    for (name, _) in file.tensors() {
-        let mut tensor = file.load(&name, device)?.to_dtype(DType::F32)?;
+    for (stored_name, _) in file.tensors() {
+        let mut tensor = file.load(&stored_name, device)?.to_dtype(DType::F32)?;
+        let name = stored_name
+            .strip_prefix("roberta.")
+            .unwrap_or(&stored_name)
+            .to_string();
         if name.contains("encoder.") && name.ends_with(".weight") && tensor.rank() == 2 {
             tensor = tensor.t()?.contiguous()?.t()?;
+        }
+        if name == "embeddings.position_embeddings.weight" && position_offset > 0 {
+            let rows = tensor.dim(0)?.saturating_sub(position_offset);
+            tensor = tensor.narrow(0, position_offset, rows)?.contiguous()?;
         }
         tensors.insert(name, tensor);
     }

@@ -148,6 +148,155 @@ pub fn posting_from_proto(
     })
 }
 
+/// Validates a draft posting for advice: what is given must be valid (as for an upsert), what is
+/// missing is left for the advice to report. Field names are relative to the draft.
+pub fn draft_from_proto(
+    p: pb::Posting,
+    limits: &Limits,
+    gazetteer: &Gazetteer,
+) -> Result<crate::advice::Draft> {
+    if !p.id.is_empty() {
+        limits.id("id", &p.id)?;
+    }
+    for (field, value) in [
+        ("company_id", &p.company_id),
+        ("company_name", &p.company_name),
+        ("title", &p.title),
+        ("description", &p.description),
+        ("sector", &p.sector),
+    ] {
+        limits.optional_text(field, value)?;
+    }
+    let has_location = p.location.as_ref().is_some_and(|l| l.kind.is_some());
+    let place = if has_location {
+        location_from_proto(p.location, gazetteer).map_err(at("location"))?
+    } else {
+        Place {
+            input: LocationInput::Region(String::new()),
+            point: GeoPoint { lat: 0.0, lon: 0.0 },
+            region_code: String::new(),
+            sido_code: String::new(),
+            region_name: String::new(),
+        }
+    };
+    Ok(crate::advice::Draft {
+        posting: domain::Posting {
+            place,
+            employment_type: employment_type_from_proto(p.employment_type, "employment_type")?,
+            skills: skills(p.skills, limits)?,
+            id: p.id,
+            company_id: p.company_id,
+            company_name: p.company_name,
+            title: p.title,
+            description: p.description,
+            openings: p.openings.max(1),
+            sector: p.sector.trim().to_string(),
+            certified_company: p.certified_company,
+        },
+        has_location,
+    })
+}
+
+/// A programme fit as the API shows it.
+pub fn programme_to_proto(fit: &crate::advice::programmes::ProgrammeFit) -> pb::ProgrammeMatch {
+    let p = &fit.programme;
+    pb::ProgrammeMatch {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        name_en: p.name_en.clone(),
+        kind: p.kind.clone(),
+        summary: p.summary.clone(),
+        source: p.source.clone(),
+        rules_read: p.rules_read,
+        verify_before_use: p.verify_before_use,
+        eligible: fit.eligible(),
+        failed_condition: fit.failed_condition.clone().unwrap_or_default(),
+    }
+}
+
+fn field_advice_to_proto(f: &crate::advice::FieldAdvice) -> pb::FieldAdvice {
+    pb::FieldAdvice {
+        field: f.field.clone(),
+        advice: f.advice.clone(),
+    }
+}
+
+pub fn posting_advice_to_proto(a: &crate::advice::PostingAdvice) -> pb::AdvisePostingResponse {
+    pb::AdvisePostingResponse {
+        similar: a
+            .similar
+            .iter()
+            .map(|s| pb::SimilarPosting {
+                posting_id: s.posting.id.clone(),
+                title: s.posting.title.clone(),
+                company_name: s.posting.company_name.clone(),
+                similarity: s.similarity,
+                distance_km: s.distance_km,
+            })
+            .collect(),
+        skills_to_add: a
+            .skills_to_add
+            .iter()
+            .map(|s| pb::SkillSuggestion {
+                skill: s.skill.clone(),
+                asked_by: s.asked_by as u32,
+                out_of: s.out_of as u32,
+                posting_ids: s.posting_ids.clone(),
+            })
+            .collect(),
+        market: a.market.as_ref().map(|m| pb::Market {
+            seekers_matching: m.seekers_matching as u32,
+            seekers_with_all_skills: m.seekers_with_all_skills as u32,
+            if_dropped: m
+                .if_dropped
+                .iter()
+                .map(|(skill, n)| pb::RequirementDrop {
+                    skill: skill.clone(),
+                    seekers_with_all_others: *n as u32,
+                })
+                .collect(),
+            seekers_considered: m.seekers_considered as u32,
+        }),
+        completeness: a.completeness.iter().map(field_advice_to_proto).collect(),
+        programmes: a.programmes.iter().map(programme_to_proto).collect(),
+    }
+}
+
+pub fn seeker_advice_to_proto(a: &crate::advice::SeekerAdvice) -> pb::AdviseSeekerResponse {
+    pb::AdviseSeekerResponse {
+        skill_gaps: a
+            .skill_gaps
+            .iter()
+            .map(|g| pb::SkillGap {
+                skill: g.skill.clone(),
+                opens_posting_ids: g.opens.clone(),
+                asked_by: g.asked_by as u32,
+            })
+            .collect(),
+        postings_considered: a.postings_considered as u32,
+        completeness: a.completeness.iter().map(field_advice_to_proto).collect(),
+        interview: a
+            .interview
+            .iter()
+            .map(|prep| pb::InterviewPrep {
+                posting_id: prep.posting.id.clone(),
+                title: prep.posting.title.clone(),
+                questions: prep
+                    .questions
+                    .iter()
+                    .map(|q| pb::InterviewQuestion {
+                        question: q.question.text.clone(),
+                        family: q.question.family.clone(),
+                        skill: q.question.skill.clone(),
+                        score: q.score,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        programmes: a.programmes.iter().map(programme_to_proto).collect(),
+    }
+}
+
 /// Validates a seeker; field names in errors are relative to the seeker.
 pub fn seeker_from_proto(
     s: pb::Seeker,

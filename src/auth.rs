@@ -52,10 +52,12 @@ pub enum Rpc {
     Reindex,
     MatchRegion,
     RecordOutcome,
+    AdvisePosting,
+    AdviseSeeker,
 }
 
 impl Rpc {
-    pub const ALL: [Rpc; 13] = [
+    pub const ALL: [Rpc; 15] = [
         Rpc::UpsertPostings,
         Rpc::UpsertSeekers,
         Rpc::GetPosting,
@@ -69,6 +71,8 @@ impl Rpc {
         Rpc::Reindex,
         Rpc::MatchRegion,
         Rpc::RecordOutcome,
+        Rpc::AdvisePosting,
+        Rpc::AdviseSeeker,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +90,8 @@ impl Rpc {
             Rpc::Reindex => "Reindex",
             Rpc::MatchRegion => "MatchRegion",
             Rpc::RecordOutcome => "RecordOutcome",
+            Rpc::AdvisePosting => "AdvisePosting",
+            Rpc::AdviseSeeker => "AdviseSeeker",
         }
     }
 }
@@ -106,6 +112,8 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | RecommendPostings
                 | MatchRegion
                 | RecordOutcome
+                | AdvisePosting
+                | AdviseSeeker
         ),
         Role::Counsellor => matches!(
             rpc,
@@ -115,6 +123,8 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | RecommendPostings
                 | MatchRegion
                 | RecordOutcome
+                | AdvisePosting
+                | AdviseSeeker
         ),
         Role::Admin => matches!(rpc, Embed | ModelInfo | Reindex),
     }

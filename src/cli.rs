@@ -73,6 +73,14 @@ pub enum Command {
     BenchHybrid(BenchHybridArgs),
     /// Shortlists for a whole region: each seeker on at most --max-lists lists, best total score.
     MatchRegion(MatchRegionArgs),
+    /// Advice for a draft posting (a JSON file, not stored): similar postings and their skills,
+    /// the market of seekers within reach, missing fields, support programmes.
+    AdvisePosting(AdvisePostingArgs),
+    /// Advice for a stored seeker: skills that would open the most nearby postings, resume
+    /// completeness, interview questions, support programmes.
+    AdviseSeeker(AdviseSeekerArgs),
+    /// The support programmes a stored seeker and posting meet as a pair, or miss by one condition.
+    Programmes(ProgrammesArgs),
     /// Export a posting's shortlist with its explanations as CSV or JSON.
     Shortlist(ShortlistArgs),
     /// Placement figures from the outcome log (seekers placed, companies, youth and manufacturing shares).
@@ -202,6 +210,63 @@ pub struct ShortlistArgs {
     /// Propose seekers beyond their own stated max commute.
     #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
     pub ignore_seeker_commute: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AdvisePostingArgs {
+    /// The draft posting: one `Posting` in protobuf JSON (as a line of an ingest file).
+    #[arg(long, env = "JOBMATCH_ADVISE_FILE")]
+    pub file: PathBuf,
+    /// Server to ask.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// Print JSON instead of text.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AdviseSeekerArgs {
+    /// The stored seeker's id.
+    #[arg(long, env = "JOBMATCH_ADVISE_SEEKER")]
+    pub seeker: String,
+    /// Server to ask.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// Print JSON instead of text.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProgrammesArgs {
+    /// The stored seeker's id.
+    #[arg(long, env = "JOBMATCH_PROGRAMMES_SEEKER")]
+    pub seeker: String,
+    /// The stored posting's id.
+    #[arg(long, env = "JOBMATCH_PROGRAMMES_POSTING")]
+    pub posting: String,
+    /// Programmes file to evaluate (the shipped assets/programmes.toml by default).
+    #[arg(long, env = "JOBMATCH_PROGRAMMES")]
+    pub programmes: Option<PathBuf>,
+    /// Server to read the two records from.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// Print JSON instead of text.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -667,6 +732,16 @@ pub struct ServeArgs {
     /// CAP_IPC_LOCK or a large enough `ulimit -l`; the server refuses to start without it.
     #[arg(long, env = "JOBMATCH_LOCK_MEMORY")]
     pub lock_memory: bool,
+
+    /// Support programmes (TOML, the format of assets/programmes.toml) to evaluate instead of the
+    /// shipped ones: a centre keeps its own, checked against each year's rules.
+    #[arg(long, env = "JOBMATCH_PROGRAMMES")]
+    pub programmes: Option<PathBuf>,
+
+    /// Interview-question bank (tab-separated family, skill, question; the format of
+    /// assets/interview_questions.tsv) to use instead of the shipped one.
+    #[arg(long, env = "JOBMATCH_INTERVIEW_QUESTIONS")]
+    pub interview_questions: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -698,6 +773,10 @@ impl ServeArgs {
                 .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
             maintenance_interval: std::time::Duration::from_secs(self.maintenance_interval_secs),
             lock_memory: self.lock_memory,
+            advice: crate::advice::AdviceFiles {
+                programmes: self.programmes.clone(),
+                interview_questions: self.interview_questions.clone(),
+            },
         }
     }
 }

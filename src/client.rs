@@ -104,7 +104,7 @@ pub async fn matching_client(server: &str) -> Result<Client> {
     ))
 }
 
-fn status_error(status: tonic::Status) -> Error {
+pub(crate) fn status_error(status: tonic::Status) -> Error {
     Error::Io(format!(
         "server answered {:?}: {}",
         status.code(),

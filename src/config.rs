@@ -52,6 +52,8 @@ pub struct ServeConfig {
     pub maintenance_interval: std::time::Duration,
     /// Lock the process's pages in RAM (see [`crate::server::lock_memory`]).
     pub lock_memory: bool,
+    /// The programmes and interview questions of the advice services (the shipped ones by default).
+    pub advice: crate::advice::AdviceFiles,
 }
 
 /// PEM files of the server's certificate chain and private key.

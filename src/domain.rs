@@ -135,6 +135,13 @@ pub struct Seeker {
     pub discharge_date: Option<String>,
 }
 
+/// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
+pub fn is_manufacturing(sector: &str) -> bool {
+    MANUFACTURING_KEYS.contains(&normalise_key(sector).as_str())
+}
+
+const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
+
 /// Payload keys the store indexes and filters on.
 pub mod fields {
     /// `{lat, lon}` of the posting's workplace or the seeker's home.

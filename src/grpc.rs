@@ -256,6 +256,7 @@ fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::Candidat
         score: Some(score_to_proto(&s.breakdown, fusion)),
         explanation: Some(explanation_to_proto(&s.explanation)),
         beyond_commute: s.beyond_commute,
+        programmes: s.programmes.iter().map(api::programme_to_proto).collect(),
     }
 }
 
@@ -268,6 +269,7 @@ fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::Pos
         score: Some(score_to_proto(&p.breakdown, fusion)),
         explanation: Some(explanation_to_proto(&p.explanation)),
         beyond_commute: p.beyond_commute,
+        programmes: p.programmes.iter().map(api::programme_to_proto).collect(),
     }
 }
 
@@ -619,6 +621,47 @@ impl MatchingApi {
     }
 }
 
+impl MatchingApi {
+    async fn advise_posting_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::AdvisePostingRequest>,
+    ) -> Result<Response<pb::AdvisePostingResponse>, Status> {
+        let r = request.into_inner();
+        let draft = r
+            .draft
+            .ok_or_else(|| Error::invalid("draft", "is required"))?;
+        let draft = api::draft_from_proto(draft, &self.limits, Gazetteer::builtin())
+            .map_err(|e| e.in_field("draft"))?;
+        let mut options = r.options.unwrap_or_default();
+        options.top_k = 1; // the market counts every match; top_k does not apply
+        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
+        let advice = self.matcher()?.advise_posting(draft, &ranking).await?;
+        Ok(Response::new(api::posting_advice_to_proto(&advice)))
+    }
+
+    async fn advise_seeker_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::AdviseSeekerRequest>,
+    ) -> Result<Response<pb::AdviseSeekerResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.seeker_id, "seeker_id", &self.limits)?;
+        let mut options = r.options.unwrap_or_default();
+        if options.top_k == 0 {
+            options.top_k = 10;
+        }
+        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
+        let advice = self
+            .matcher()?
+            .advise_seeker(&r.seeker_id, &ranking)
+            .await?;
+        Ok(Response::new(api::seeker_advice_to_proto(&advice)))
+    }
+}
+
 #[tonic::async_trait]
 impl pb::matching_server::Matching for MatchingApi {
     type ReindexStream = ProgressStream;
@@ -739,6 +782,26 @@ impl pb::matching_server::Matching for MatchingApi {
     ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
         self.serve(Rpc::RecommendCandidates, request, |caller, r| async move {
             self.recommend_candidates_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn advise_posting(
+        &self,
+        request: Request<pb::AdvisePostingRequest>,
+    ) -> Result<Response<pb::AdvisePostingResponse>, Status> {
+        self.serve(Rpc::AdvisePosting, request, |caller, r| async move {
+            self.advise_posting_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn advise_seeker(
+        &self,
+        request: Request<pb::AdviseSeekerRequest>,
+    ) -> Result<Response<pb::AdviseSeekerResponse>, Status> {
+        self.serve(Rpc::AdviseSeeker, request, |caller, r| async move {
+            self.advise_seeker_inner(&caller, r).await
         })
         .await
     }

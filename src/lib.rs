@@ -9,6 +9,8 @@
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
 //! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`advice`]: the centres' other services on the same engine: advice on a draft posting and to a
+//!   seeker (skill gaps, interview questions), and the support programmes a record or pair meets.
 //! - [`shortlists`]: the MatchRegion use case (postings of a region → capacity-aware shortlists).
 //! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
@@ -19,17 +21,20 @@
 //! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
 //! - [`domain`]: validated records, limits, payload layout.
 //! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
-//! - [`cli`], [`config`], [`client`]: command line, typed settings, and the CLI's client commands.
+//! - [`cli`], [`config`], [`client`], [`client_advice`]: command line, typed settings, and the
+//!   CLI's client commands.
 //! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
 //! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
 //! - [`loadtest`]: `jobmatch loadtest`, concurrent clients with a mix of operations (loopback only).
 //! - [`bench`]: `jobmatch bench-embed` (the engine's side of `scripts/bench-embed`) and `bench-hybrid` (store latency at scale).
 
+pub mod advice;
 pub mod api;
 pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod client;
+pub mod client_advice;
 pub mod config;
 pub mod domain;
 pub mod embed;

@@ -52,6 +52,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Eval(args) => jobmatch::client::eval(args).await?,
         Command::MatchRegion(args) => jobmatch::client::match_region(args).await?,
         Command::Shortlist(args) => jobmatch::client::shortlist(args).await?,
+        Command::AdvisePosting(args) => jobmatch::client_advice::advise_posting(args).await?,
+        Command::AdviseSeeker(args) => jobmatch::client_advice::advise_seeker(args).await?,
+        Command::Programmes(args) => jobmatch::client_advice::programmes(args).await?,
         Command::Stats(args) => jobmatch::client::stats(args)?,
         Command::Loadtest(args) => jobmatch::loadtest::run(args).await?,
         Command::Auth(AuthCommand::HashToken) => {

@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
+use crate::advice::programmes::{ProgrammeFit, Today};
+use crate::advice::AdviceData;
 use crate::api::RankingRequest;
-use crate::domain::{commute_bucket, fields, from_payload, normalise_key, Place, Posting, Seeker};
+use crate::domain::{commute_bucket, fields, from_payload, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
@@ -31,6 +33,8 @@ pub struct Scored<T> {
     /// Farther than the seeker's own max commute: offered only because too few matches lie
     /// within reach (see [`RankingSettings::beyond_commute`]).
     pub beyond_commute: bool,
+    /// Support programmes the pair meets, then those it misses by one condition.
+    pub programmes: Vec<ProgrammeFit>,
 }
 
 /// Why a pair was proposed: facts a counsellor can check.
@@ -164,13 +168,6 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String>;
 }
 
-/// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
-pub fn is_manufacturing(sector: &str) -> bool {
-    MANUFACTURING_KEYS.contains(&normalise_key(sector).as_str())
-}
-
-const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
-
 impl Record for Posting {
     const COLLECTION: Collection = Collection::Postings;
     const TEXT_KIND: TextKind = TextKind::Passage;
@@ -277,6 +274,8 @@ pub struct Matcher {
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
+    /// The programmes and the interview-question bank the advice services use.
+    pub(crate) advice: Arc<AdviceData>,
 }
 
 /// What scoring a request's candidates needs, fixed for the request.
@@ -290,6 +289,8 @@ struct Scoring<'a, O, F> {
     boosts: &'a crate::ranking::Boosts,
     /// The (posting, seeker) of an origin and a candidate, whichever side each is.
     pair: &'a F,
+    advice: &'a AdviceData,
+    today: Today<'a>,
 }
 
 impl<O: Record, F> Scoring<'_, O, F> {
@@ -315,7 +316,7 @@ impl<O: Record, F> Scoring<'_, O, F> {
                 certified_company: posting.certified_company,
                 same_sido: !posting.place.sido_code.is_empty()
                     && posting.place.sido_code == seeker.home.sido_code,
-                manufacturing: is_manufacturing(&posting.sector),
+                manufacturing: crate::domain::is_manufacturing(&posting.sector),
             };
             let (boost, boosts_applied) = applied_boosts(self.boosts, &facts);
             let candidate_keys = stored_skill_keys(&candidate.doc.payload);
@@ -353,11 +354,16 @@ impl<O: Record, F> Scoring<'_, O, F> {
                         .reason
                         .push_str(" · beyond the seeker's commute");
                 }
+                let programmes =
+                    self.advice
+                        .programmes
+                        .fits(Some(&seeker), Some(&posting), self.today);
                 Scored {
                     item,
                     breakdown,
                     explanation,
                     beyond_commute,
+                    programmes,
                 }
             })
             .collect())
@@ -411,7 +417,19 @@ impl Matcher {
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
+            advice: Arc::new(AdviceData::builtin()),
         }
+    }
+
+    /// How many candidates each list of a request draws from the store.
+    pub(crate) fn ranking_prefetch(&self) -> usize {
+        self.ranking.prefetch
+    }
+
+    /// Uses `advice` (a centre's programmes and question bank) instead of the shipped ones.
+    pub fn with_advice(mut self, advice: AdviceData) -> Self {
+        self.advice = Arc::new(advice);
+        self
     }
 
     /// Keeps RecordOutcome events in `log`.
@@ -610,15 +628,13 @@ impl Matcher {
         &self,
         origin_id: &str,
         request: &RankingRequest,
-        mut filters: Vec<FieldFilter>,
+        filters: Vec<FieldFilter>,
         pair: impl Fn(&O, &T) -> (Posting, Seeker),
     ) -> Result<Recommendation<O, T>> {
-        let fusion = self.fusion(request)?;
         // One engine for the whole request: a switch in between must not mix two models' vectors.
         let engine = self.engine();
         let origin_doc = fetch_from(engine.store.clone(), O::COLLECTION, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
-        let origin_point = origin_record.place().point;
         if let Some(scope) = &request.region_scope {
             if !scope.contains(&origin_record.place().sido_code) {
                 // As for an unknown id: a counsellor must not learn that it exists elsewhere.
@@ -627,6 +643,32 @@ impl Matcher {
                     id: origin_id.to_string(),
                 });
             }
+        }
+        self.recommend_from(
+            &engine,
+            origin_record,
+            origin_doc.vector,
+            request,
+            filters,
+            pair,
+        )
+        .await
+    }
+
+    /// [`Self::recommend`] for an origin record and vector in hand (stored or a draft),
+    /// on `engine`.
+    pub(crate) async fn recommend_from<O: Record, T: Record>(
+        &self,
+        engine: &Arc<Engine>,
+        origin_record: O,
+        origin_vector: Vec<f32>,
+        request: &RankingRequest,
+        mut filters: Vec<FieldFilter>,
+        pair: impl Fn(&O, &T) -> (Posting, Seeker),
+    ) -> Result<Recommendation<O, T>> {
+        let fusion = self.fusion(request)?;
+        let origin_point = origin_record.place().point;
+        if let Some(scope) = &request.region_scope {
             filters.push(FieldFilter::AnyOf {
                 field: fields::SIDO_CODE,
                 values: scope.clone(),
@@ -643,7 +685,7 @@ impl Matcher {
         let commute =
             origin_commute.filter(|_| respect_commute && fusion.commute == CommutePolicy::Filter);
         let plan = CandidateQuery {
-            vector: origin_doc.vector.clone(),
+            vector: origin_vector.clone(),
             origin: origin_point,
             filters: filters.iter().cloned().chain(commute.clone()).collect(),
             lexical: engine
@@ -678,14 +720,17 @@ impl Matcher {
         })
         .await?;
         let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
+        let today = chrono::Utc::now().date_naive().to_string();
         let scoring = Scoring {
-            engine: &engine,
+            engine,
             origin: &origin_record,
-            origin_vector: &origin_doc.vector,
+            origin_vector: &origin_vector,
             corpus: &corpus,
             fusion: &fusion,
             boosts: &request.boosts,
             pair: &pair,
+            advice: &self.advice,
+            today: Today::of(&today),
         };
         let mut scored = scoring.score(&within, respect_commute)?;
         let matches_within = scored

@@ -390,7 +390,7 @@ impl crate::matching::Matcher {
             company_id: posting.company_id.clone(),
             seeker_birth_year: seeker.birth_year,
             aged_34_or_younger: None,
-            manufacturing: crate::matching::is_manufacturing(&posting.sector),
+            manufacturing: crate::domain::is_manufacturing(&posting.sector),
             certified_company: posting.certified_company,
             distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
         };

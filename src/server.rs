@@ -149,6 +149,8 @@ pub async fn serve_with_metrics(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     config.validate()?;
+    // Read before listening: a centre's broken file stops the start, not the first advice.
+    let advice = crate::advice::AdviceData::load(&config.advice)?;
     if config.lock_memory {
         lock_memory()?;
         info!("memory locked: pages the server touches stay in RAM");
@@ -215,7 +217,7 @@ pub async fn serve_with_metrics(
             match open_matcher(&config.store, config.ranking, config.batching).await {
                 Ok(ready) => {
                     let info = ready.embedder().info().clone();
-                    let _ = matcher.set(Arc::new(ready));
+                    let _ = matcher.set(Arc::new(ready.with_advice(advice)));
                     health.set_service_status("", ServingStatus::Serving).await;
                     health
                         .set_serving::<pb::matching_server::MatchingServer<MatchingApi>>()

@@ -82,6 +82,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
         request_timeout: None,
         maintenance_interval: std::time::Duration::from_secs(1),
         lock_memory: false,
+        advice: Default::default(),
     }
 }
 

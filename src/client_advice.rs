@@ -1,0 +1,195 @@
+//! The CLI's client commands for the advice services: `advise-posting`, `advise-seeker` and
+//! `programmes`, each a call to a running server (programmes evaluates two stored records
+//! fetched from it).
+
+use crate::advice::programmes::{Programmes, Today};
+use crate::api::{self, pb};
+use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, ProgrammesArgs};
+use crate::client::{matching_client, status_error};
+use crate::domain::Limits;
+use crate::error::{Error, Result};
+use crate::geo::Gazetteer;
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).map_err(|e| Error::Io(e.to_string()))?
+    );
+    Ok(())
+}
+
+fn print_programmes(programmes: &[pb::ProgrammeMatch]) {
+    if programmes.is_empty() {
+        println!("  (none met or missed by one condition)");
+    }
+    for p in programmes {
+        let state = if p.eligible {
+            "meets".to_string()
+        } else {
+            format!("one condition short: {}", p.failed_condition)
+        };
+        println!("  - {} ({}) — {state}", p.name, p.name_en);
+        println!(
+            "    {} [rules of {}, verify before use: {}]",
+            p.summary, p.rules_read, p.source
+        );
+    }
+}
+
+fn print_completeness(fields: &[pb::FieldAdvice]) {
+    if fields.is_empty() {
+        println!("  nothing missing");
+    }
+    for f in fields {
+        println!("  - {}: {}", f.field, f.advice);
+    }
+}
+
+/// `jobmatch advise-posting --file draft.json`
+pub async fn advise_posting(args: AdvisePostingArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", args.file.display())))?;
+    let draft: pb::Posting = serde_json::from_str(&text).map_err(|e| {
+        Error::invalid(
+            args.file.display().to_string(),
+            format!("not a posting in protobuf JSON: {e}"),
+        )
+    })?;
+    let title = draft.title.clone();
+    let mut client = matching_client(&args.server).await?;
+    let advice = client
+        .advise_posting(pb::AdvisePostingRequest {
+            draft: Some(draft),
+            options: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        return print_json(&advice);
+    }
+    println!("Advice for the draft posting \"{title}\"");
+    println!("\nSimilar stored postings in its region:");
+    for s in &advice.similar {
+        println!(
+            "  {:<10} {} ({}) similarity {:.3}, {:.1} km",
+            s.posting_id, s.title, s.company_name, s.similarity, s.distance_km
+        );
+    }
+    println!("\nSkills and certificates they ask for that the draft does not:");
+    for s in &advice.skills_to_add {
+        println!(
+            "  - {}: {} of {} ({})",
+            s.skill,
+            s.asked_by,
+            s.out_of,
+            s.posting_ids.join(", ")
+        );
+    }
+    if let Some(m) = &advice.market {
+        println!(
+            "\nMarket: {} stored seekers within reach match it; {} have all its skills ({} considered)",
+            m.seekers_matching, m.seekers_with_all_skills, m.seekers_considered
+        );
+        for d in &m.if_dropped {
+            println!(
+                "  without {}: {} matching seekers have all the other skills",
+                d.skill, d.seekers_with_all_others
+            );
+        }
+    }
+    println!("\nMissing or vague fields:");
+    print_completeness(&advice.completeness);
+    println!("\nSupport programmes (posting side):");
+    print_programmes(&advice.programmes);
+    Ok(())
+}
+
+/// `jobmatch advise-seeker --seeker ID`
+pub async fn advise_seeker(args: AdviseSeekerArgs) -> Result<()> {
+    let mut client = matching_client(&args.server).await?;
+    let advice = client
+        .advise_seeker(pb::AdviseSeekerRequest {
+            seeker_id: args.seeker.clone(),
+            options: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        return print_json(&advice);
+    }
+    println!(
+        "Advice for seeker {} ({} postings within reach weighed)",
+        args.seeker, advice.postings_considered
+    );
+    println!("\nSkills and certificates that would open the most postings:");
+    for g in advice.skill_gaps.iter().take(8) {
+        println!(
+            "  - {}: opens {} ({}), asked by {}",
+            g.skill,
+            g.opens_posting_ids.len(),
+            g.opens_posting_ids.join(", "),
+            g.asked_by
+        );
+    }
+    println!("\nResume completeness:");
+    print_completeness(&advice.completeness);
+    println!("\nInterview preparation:");
+    for prep in &advice.interview {
+        println!("  {} — {}", prep.posting_id, prep.title);
+        for q in &prep.questions {
+            let skill = if q.skill.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", q.skill)
+            };
+            println!("    · {} [{}{skill}]", q.question, q.family);
+        }
+    }
+    println!("\nSupport programmes (seeker side):");
+    print_programmes(&advice.programmes);
+    Ok(())
+}
+
+/// `jobmatch programmes --seeker ID --posting ID`: the programmes the pair meets or nearly meets.
+pub async fn programmes(args: ProgrammesArgs) -> Result<()> {
+    let programmes = match &args.programmes {
+        Some(path) => Programmes::from_file(path)?,
+        None => Programmes::builtin(),
+    };
+    let mut client = matching_client(&args.server).await?;
+    let seeker = client
+        .get_seeker(pb::GetRequest {
+            id: args.seeker.clone(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let posting = client
+        .get_posting(pb::GetRequest {
+            id: args.posting.clone(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let today = Today::of(&today);
+    let limits = Limits::default();
+    let seeker = api::seeker_from_proto(seeker, &limits, Gazetteer::builtin(), today.year)?;
+    let posting = api::posting_from_proto(posting, &limits, Gazetteer::builtin())?;
+    let fits: Vec<pb::ProgrammeMatch> = programmes
+        .fits(Some(&seeker), Some(&posting), today)
+        .iter()
+        .map(api::programme_to_proto)
+        .collect();
+    if args.json {
+        return print_json(&fits);
+    }
+    println!(
+        "Support programmes for seeker {} and posting {} ({})",
+        seeker.id, posting.id, posting.title
+    );
+    print_programmes(&fits);
+    Ok(())
+}

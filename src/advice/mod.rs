@@ -36,9 +36,9 @@ const QUESTIONS_PER_POSTING: usize = 3;
 /// Postings an advice to a seeker weighs (the best within reach).
 const SEEKER_POSTINGS: usize = 50;
 /// A description shorter than this tells a seeker too little about the work.
-const SHORT_DESCRIPTION_CHARS: usize = 80;
+const SHORT_DESCRIPTION_CHARS: usize = 50;
 /// A resume shorter than this gives the ranking little to go on.
-const SHORT_RESUME_CHARS: usize = 60;
+const SHORT_RESUME_CHARS: usize = 50;
 
 /// Words that say nothing about the work: a title made only of them is vague.
 const GENERIC_TITLE_WORDS: &[&str] = &[

@@ -153,6 +153,25 @@ async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
             })
             .await
             .map(drop),
+        Rpc::AdvisePosting => client
+            .advise_posting(pb::AdvisePostingRequest {
+                draft: Some(posting(
+                    "",
+                    "용접공",
+                    "용접 생산직",
+                    region("경기도 화성시"),
+                )),
+                options: None,
+            })
+            .await
+            .map(drop),
+        Rpc::AdviseSeeker => client
+            .advise_seeker(pb::AdviseSeekerRequest {
+                seeker_id: "s-gg".into(),
+                options: None,
+            })
+            .await
+            .map(drop),
     }
 }
 
@@ -265,6 +284,32 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .map(drop)
         ),
         Code::NotFound
+    );
+    // Advice: a stored seeker elsewhere reads as unknown; a draft elsewhere (not a record, so
+    // nothing leaks) is refused as outside the counsellor's regions.
+    assert_eq!(
+        denied(
+            counsellor
+                .advise_seeker(pb::AdviseSeekerRequest {
+                    seeker_id: "s-bs".into(),
+                    options: None,
+                })
+                .await
+                .map(drop)
+        ),
+        Code::NotFound
+    );
+    assert_eq!(
+        denied(
+            counsellor
+                .advise_posting(pb::AdvisePostingRequest {
+                    draft: Some(posting("", "용접공", "용접", region("부산광역시 강서구"))),
+                    options: None,
+                })
+                .await
+                .map(drop)
+        ),
+        Code::PermissionDenied
     );
     let listed = counsellor
         .recommend_candidates(pb::RecommendCandidatesRequest {

@@ -57,6 +57,13 @@ echo
 echo
 echo "Shortlists for all postings in 경기도, each seeker on at most one list:"
 "$bin" match-region --server "$server" --region 경기도 --k 2 --max-lists 1 --ignore-seeker-commute
+echo
+# The centres' other services on the same engine (see "Centre services" in README.md).
+"$bin" advise-posting --server "$server" --file demo/draft-posting.json
+echo
+"$bin" advise-seeker --server "$server" --seeker s001
+echo
+"$bin" programmes --server "$server" --seeker s001 --posting p001
 cat <<MSG
 
 The server is still running on $listen (data in $data_dir), with authentication on.

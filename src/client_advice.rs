@@ -29,9 +29,10 @@ fn print_programmes(programmes: &[pb::ProgrammeMatch]) {
             format!("one condition short: {}", p.failed_condition)
         };
         println!("  - {} ({}) — {state}", p.name, p.name_en);
+        // The summary (what it gives, the conditions this file cannot express) is in --json.
         println!(
-            "    {} [rules of {}, verify before use: {}]",
-            p.summary, p.rules_read, p.source
+            "    rules of {}, verify before use: {}",
+            p.rules_read, p.source
         );
     }
 }

@@ -630,7 +630,11 @@ pub struct QueueBenchRow {
     pub model: String,
     /// `--inference-chunk-tokens` of this row (0: every request in one model call).
     pub chunk_tokens: usize,
+    /// `--inference-bulk-chunk-tokens` of this row.
+    pub bulk_chunk_tokens: usize,
     pub upsert_texts: usize,
+    /// The upsert on its own, no query beside it.
+    pub alone_texts_per_s: f64,
     pub idle_p50_ms: f64,
     /// Queries sent while the upsert ran, and their latency.
     pub queries_during: usize,
@@ -641,14 +645,15 @@ pub struct QueueBenchRow {
     pub upsert_texts_per_s: f64,
 }
 
-/// For each chunk setting: the idle latency of single queries, then one `upsert`-text passage
-/// request with a query sent every 100 ms (each after the previous answer) until it finishes.
+/// For each schedule (chunk tokens, bulk chunk tokens): the idle latency of single queries, the
+/// `upsert`-text passage request alone, then again with a query sent every 100 ms (each after the
+/// previous answer) until it finishes.
 pub async fn queue_benchmark(
     model_dir: &Path,
     texts: &Path,
     queries: &Path,
     upsert: usize,
-    chunk_settings: &[usize],
+    schedules: &[(usize, usize)],
 ) -> Result<Vec<QueueBenchRow>> {
     use crate::embed::{BatchingConfig, EmbeddingService};
     let pool = lines(texts)?;
@@ -661,13 +666,14 @@ pub async fn queue_benchmark(
     }
     let bulk: Vec<String> = pool.iter().cycle().take(upsert).cloned().collect();
     let mut rows = Vec::new();
-    for &chunk_tokens in chunk_settings {
+    for &(chunk_tokens, bulk_chunk_tokens) in schedules {
         let dir = model_dir.to_path_buf();
         let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&dir))
             .await
             .map_err(|e| Error::Embedding(e.to_string()))??;
         let batching = BatchingConfig {
             chunk_tokens,
+            bulk_chunk_tokens,
             queue_texts: upsert.max(BatchingConfig::default().queue_texts),
             ..BatchingConfig::default()
         };
@@ -685,6 +691,9 @@ pub async fn queue_benchmark(
             idle.push(time_query(i).await?);
         }
         idle.sort_by(f64::total_cmp);
+        let alone = Instant::now();
+        service.embed(bulk.clone(), TextKind::Passage).await?;
+        let alone_seconds = alone.elapsed().as_secs_f64();
 
         let started = Instant::now();
         let mut upsert_task = tokio::spawn({
@@ -710,7 +719,9 @@ pub async fn queue_benchmark(
         rows.push(QueueBenchRow {
             model: service.info().name.clone(),
             chunk_tokens,
+            bulk_chunk_tokens,
             upsert_texts: upsert,
+            alone_texts_per_s: upsert as f64 / alone_seconds,
             idle_p50_ms: percentile(&idle, 0.5),
             queries_during: during.len(),
             during_p50_ms: percentile(&during, 0.5),

@@ -464,9 +464,10 @@ pub struct BenchQueueArgs {
     #[arg(long, env = "JOBMATCH_BENCH_QUEUE_UPSERT", default_value_t = 1000)]
     pub upsert: usize,
 
-    /// Chunk sizes to compare, in tokens (0: every request in one model call, the old scheduling).
-    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_CHUNK_TOKENS", value_delimiter = ',', default_values_t = [0, 128, 512])]
-    pub chunk_tokens: Vec<usize>,
+    /// Schedules to compare: `CHUNK/BULK` tokens per model call while queries arrive / when none
+    /// did for a second, or `0` (every request in one model call, the old scheduling).
+    #[arg(long, env = "JOBMATCH_BENCH_QUEUE_SCHEDULES", value_delimiter = ',', default_values_t = ["0".to_string(), "128/128".to_string(), "128/1024".to_string()])]
+    pub schedules: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -678,6 +679,11 @@ pub struct ServeArgs {
     #[arg(long, env = "JOBMATCH_INFERENCE_CHUNK_TOKENS", default_value_t = BatchingConfig::default().chunk_tokens)]
     pub inference_chunk_tokens: usize,
 
+    /// Tokens per model call for a large embedding request when no small request came in the
+    /// last second (faster ingest; a query arriving then waits for at most one such call).
+    #[arg(long, env = "JOBMATCH_INFERENCE_BULK_CHUNK_TOKENS", default_value_t = BatchingConfig::default().bulk_chunk_tokens)]
+    pub inference_bulk_chunk_tokens: usize,
+
     /// Milliseconds the inference thread waits to gather concurrent requests into one batch.
     #[arg(long, env = "JOBMATCH_BATCH_WAIT_MS", default_value_t = BatchingConfig::default().max_wait.as_millis() as u64)]
     pub batch_wait_ms: u64,
@@ -753,6 +759,7 @@ impl ServeArgs {
             batching: BatchingConfig {
                 queue_texts: self.inference_queue,
                 chunk_tokens: self.inference_chunk_tokens,
+                bulk_chunk_tokens: self.inference_bulk_chunk_tokens,
                 max_wait: std::time::Duration::from_millis(self.batch_wait_ms),
                 max_batch_bytes: self.batch_max_bytes,
             },

@@ -155,12 +155,26 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::BenchQueue(args) => {
+            let schedules = args
+                .schedules
+                .iter()
+                .map(|s| {
+                    let (small, bulk) = s.split_once('/').unwrap_or((s, s));
+                    match (small.trim().parse(), bulk.trim().parse()) {
+                        (Ok(small), Ok(bulk)) => Ok((small, bulk)),
+                        _ => Err(jobmatch::Error::invalid(
+                            "--schedules",
+                            format!("'{s}' is not CHUNK/BULK (token counts) or 0"),
+                        )),
+                    }
+                })
+                .collect::<jobmatch::Result<Vec<(usize, usize)>>>()?;
             let rows = jobmatch::bench::queue_benchmark(
                 &args.model,
                 &args.texts,
                 &args.queries,
                 args.upsert,
-                &args.chunk_tokens,
+                &schedules,
             )
             .await?;
             for row in rows {

@@ -86,11 +86,18 @@ pub struct BatchingConfig {
     pub max_wait: Duration,
     /// Stop gathering small requests once this many bytes of text are in the call.
     pub max_batch_bytes: usize,
-    /// Tokens per model call for a large request: a request with more tokens than this runs in
-    /// calls of about this size, and the small requests that arrive meanwhile go first, between
-    /// them. 0 runs every request in one call (no interleaving).
+    /// Tokens per model call for a large request while small ones are arriving: a request with
+    /// more tokens than this runs in calls of about this size, and the small requests that arrive
+    /// meanwhile go first, between them. 0 runs every request in one call (no interleaving).
     pub chunk_tokens: usize,
+    /// Tokens per model call for a large request when no small one came within
+    /// [`QUIET_AFTER`]: larger calls embed faster, and a query arriving then waits for at most
+    /// one of them, after which the calls shrink to `chunk_tokens` again.
+    pub bulk_chunk_tokens: usize,
 }
+
+/// How long after the last small request the inference thread goes back to bulk-sized calls.
+pub const QUIET_AFTER: Duration = Duration::from_secs(1);
 
 impl Default for BatchingConfig {
     fn default() -> Self {
@@ -99,6 +106,7 @@ impl Default for BatchingConfig {
             max_wait: Duration::from_millis(2),
             max_batch_bytes: 64 * 1024,
             chunk_tokens: 128,
+            bulk_chunk_tokens: 1024,
         }
     }
 }
@@ -300,6 +308,7 @@ fn run_inference(
 ) {
     let mut embedder = embedder;
     let mut waiting = Waiting::default();
+    let mut last_small: Option<Instant> = None;
     loop {
         if waiting.is_empty() {
             match receiver.recv() {
@@ -320,10 +329,15 @@ fn run_inference(
                 stats,
             );
             run_small(embedder.as_mut(), batch, stats);
+            last_small = Some(Instant::now());
         } else if let Some(large) = waiting.large.pop_front() {
-            if let Some(unfinished) =
-                run_chunk(embedder.as_mut(), large, batching.chunk_tokens, stats)
-            {
+            let quiet = last_small.is_none_or(|at| at.elapsed() >= QUIET_AFTER);
+            let budget = if quiet {
+                batching.bulk_chunk_tokens.max(batching.chunk_tokens)
+            } else {
+                batching.chunk_tokens
+            };
+            if let Some(unfinished) = run_chunk(embedder.as_mut(), large, budget, stats) {
                 waiting.large.push_back(unfinished);
             }
         }
@@ -487,6 +501,7 @@ mod tests {
         let (embedder, calls) = recording(None, Duration::from_millis(20));
         let batching = BatchingConfig {
             chunk_tokens: 10,
+            bulk_chunk_tokens: 10,
             ..BatchingConfig::default()
         };
         let service = EmbeddingService::start(embedder, batching).unwrap();
@@ -531,6 +546,44 @@ mod tests {
         );
         assert_eq!(service.stats().queued_texts.load(Ordering::Relaxed), 0);
         assert_eq!(service.stats().queued.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test]
+    async fn bulk_sized_calls_shrink_once_a_query_arrives() {
+        let (embedder, calls) = recording(None, Duration::from_millis(20));
+        let batching = BatchingConfig {
+            chunk_tokens: 10,      // two 5-token texts per call while queries arrive
+            bulk_chunk_tokens: 20, // four when none came for a second
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        let bulk: Vec<String> = (0..40).map(|i| format!("welder number {i}")).collect();
+        let upsert = tokio::spawn({
+            let service = service.clone();
+            async move { service.embed(bulk, TextKind::Passage).await.unwrap() }
+        });
+        until(|| !calls.lock().unwrap().is_empty()).await;
+        service
+            .embed(vec!["cnc operator".into()], TextKind::Query)
+            .await
+            .unwrap();
+        assert_eq!(upsert.await.unwrap().len(), 40);
+        let calls = calls.lock().unwrap().clone();
+        assert_eq!(
+            calls[0].len(),
+            4,
+            "the first call was not bulk-sized: {calls:?}"
+        );
+        let query = calls
+            .iter()
+            .position(|c| c == &["cnc operator".to_string()])
+            .unwrap();
+        // The upsert takes well under a second after the query: every later call is small.
+        assert!(
+            calls[query + 1..].iter().all(|c| c.len() <= 2),
+            "calls after the query: {:?}",
+            &calls[query + 1..]
+        );
     }
 
     #[tokio::test]

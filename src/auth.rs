@@ -148,18 +148,6 @@ impl Caller {
             regions: None,
         }
     }
-
-    /// `NOT_FOUND`, exactly as for an unknown id, unless the record's sido is within this
-    /// caller's regions: a counsellor must not learn that a record elsewhere exists.
-    pub fn check_region(&self, sido_code: &str, kind: &'static str, id: &str) -> Result<()> {
-        match &self.regions {
-            Some(regions) if !regions.iter().any(|r| r == sido_code) => Err(Error::NotFound {
-                kind,
-                id: id.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -384,6 +372,8 @@ sha256 = "{}"
                 RecommendPostings,
                 MatchRegion,
                 RecordOutcome,
+                AdvisePosting,
+                AdviseSeeker,
             ],
         );
         expect(
@@ -395,6 +385,8 @@ sha256 = "{}"
                 RecommendPostings,
                 MatchRegion,
                 RecordOutcome,
+                AdvisePosting,
+                AdviseSeeker,
             ],
         );
         expect(Admin, &[Embed, ModelInfo, Reindex]);
@@ -426,6 +418,7 @@ sha256 = "{}"
 
     #[test]
     fn regions_accept_current_and_former_codes_and_names_and_scope_records_alike() {
+        use crate::matching::check_scope;
         let h = "0".repeat(64);
         let tokens = |regions: &str| {
             let file = format!(
@@ -456,12 +449,12 @@ sha256 = "{}"
                 (&gunwi, "gunwi"),
             ] {
                 assert!(
-                    caller.check_region(sido, "posting", id).is_ok(),
+                    check_scope(caller.regions.as_deref(), sido, "posting", id).is_ok(),
                     "{regions} {id}"
                 );
             }
             assert!(
-                caller.check_region("41", "posting", "gyeonggi").is_err(),
+                check_scope(caller.regions.as_deref(), "41", "posting", "gyeonggi").is_err(),
                 "{regions}"
             );
         }
@@ -483,25 +476,5 @@ sha256 = "{}"
         .err()
         .unwrap()
         .to_string()
-    }
-
-    #[test]
-    fn a_record_outside_the_callers_regions_reads_as_an_unknown_id() {
-        let caller = Caller {
-            name: "gyeonggi".into(),
-            role: Role::Counsellor,
-            regions: Some(vec!["41".into()]),
-        };
-        assert!(caller.check_region("41", "posting", "p1").is_ok());
-        let outside = caller.check_region("26", "posting", "p1").unwrap_err();
-        let unknown = Error::NotFound {
-            kind: "posting",
-            id: "p1".into(),
-        };
-        assert_eq!(outside.to_string(), unknown.to_string());
-        assert!(matches!(outside, Error::NotFound { .. }));
-        assert!(Caller::anonymous()
-            .check_region("26", "posting", "x")
-            .is_ok());
     }
 }

@@ -177,31 +177,7 @@ pub struct HybridBenchReport {
     pub rows: Vec<LatencyRow>,
 }
 
-/// SplitMix64: a small, seedable generator (benchmarks must be repeatable).
-pub(crate) struct SplitMix(pub(crate) u64);
-
-impl SplitMix {
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// Approximately standard normal (sum of uniforms).
-    fn normal(&mut self) -> f64 {
-        (0..6).map(|_| self.unit()).sum::<f64>() - 3.0
-    }
-}
+use crate::rng::SplitMix;
 
 /// Words of job postings and resumes, for synthetic texts with a realistic word distribution.
 const BENCH_WORDS: &[&str] = &[

@@ -282,10 +282,10 @@ pub struct StatsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BenchHybridArgs {
     /// Synthetic seekers stored before timing.
-    #[arg(long, env = "JOBMATCH_BENCH_SEEKERS", default_value_t = 100_000)]
+    #[arg(long, env = "JOBMATCH_BENCH_HYBRID_SEEKERS", default_value_t = 100_000)]
     pub seekers: usize,
     /// Queries timed per variant.
-    #[arg(long, env = "JOBMATCH_BENCH_QUERIES", default_value_t = 500)]
+    #[arg(long, env = "JOBMATCH_BENCH_HYBRID_QUERIES", default_value_t = 500)]
     pub queries: usize,
     /// Candidates fetched per signal (the server's --prefetch); several values, comma-separated,
     /// are timed side by side.
@@ -300,7 +300,7 @@ pub struct BenchHybridArgs {
     #[arg(long, env = "JOBMATCH_TOP_K", default_value_t = 10)]
     pub top_k: usize,
     /// Run Qdrant's optimisers (vector index) after loading.
-    #[arg(long, env = "JOBMATCH_BENCH_OPTIMIZE")]
+    #[arg(long, env = "JOBMATCH_BENCH_HYBRID_OPTIMIZE")]
     pub optimize: bool,
     /// Query-word limits timed for the hybrid variants (the server's --max-query-words; 0: all
     /// words), comma-separated.
@@ -321,7 +321,7 @@ pub struct BenchHybridArgs {
     )]
     pub near_radius: Vec<f64>,
     /// Random seed of the synthetic data.
-    #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
+    #[arg(long, env = "JOBMATCH_BENCH_HYBRID_SEED", default_value_t = 1)]
     pub seed: u64,
     /// Lock the benchmark's pages in RAM, as `serve --lock-memory` does.
     #[arg(long, env = "JOBMATCH_LOCK_MEMORY")]
@@ -331,22 +331,22 @@ pub struct BenchHybridArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BenchMatchRegionArgs {
     /// Postings in the region.
-    #[arg(long, env = "JOBMATCH_BENCH_POSTINGS", default_value_t = 300)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_POSTINGS", default_value_t = 300)]
     pub postings: usize,
     /// Seekers in the region.
-    #[arg(long, env = "JOBMATCH_BENCH_SEEKERS", default_value_t = 3000)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_SEEKERS", default_value_t = 3000)]
     pub seekers: usize,
     /// Candidate seekers per posting (what the store returns for each posting).
-    #[arg(long, env = "JOBMATCH_BENCH_CANDIDATES", default_value_t = 100)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_CANDIDATES", default_value_t = 100)]
     pub candidates: usize,
     /// Shortlist length per posting (openings × k).
-    #[arg(long, env = "JOBMATCH_BENCH_LIST_SIZE", default_value_t = 10)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_LIST_SIZE", default_value_t = 10)]
     pub list_size: usize,
     /// Most shortlists one seeker may appear on.
-    #[arg(long, env = "JOBMATCH_BENCH_MAX_LISTS", default_value_t = 2)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_MAX_LISTS", default_value_t = 2)]
     pub max_lists_per_seeker: usize,
     /// Random seed of the instance.
-    #[arg(long, env = "JOBMATCH_BENCH_SEED", default_value_t = 1)]
+    #[arg(long, env = "JOBMATCH_BENCH_REGION_SEED", default_value_t = 1)]
     pub seed: u64,
 }
 
@@ -481,15 +481,15 @@ pub struct BenchEmbedArgs {
     pub model: PathBuf,
 
     /// File of texts, one per line, embedded as passages in batches.
-    #[arg(long, env = "JOBMATCH_BENCH_TEXTS")]
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_TEXTS")]
     pub texts: PathBuf,
 
     /// File of short queries, one per line, embedded one at a time.
-    #[arg(long, env = "JOBMATCH_BENCH_QUERIES")]
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_QUERIES")]
     pub queries: PathBuf,
 
     /// Texts per model call.
-    #[arg(long, env = "JOBMATCH_BENCH_BATCH", default_value_t = 32)]
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_BATCH", default_value_t = 32)]
     pub batch_size: usize,
 }
 

@@ -20,6 +20,7 @@ use crate::cli::{
     EvalArgs, ExportFormat, HealthArgs, IngestArgs, MatchRegionArgs, RecommendArgs, ReindexArgs,
     ShortlistArgs, StatsArgs,
 };
+use crate::domain::this_year;
 use crate::domain::Limits;
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
@@ -492,11 +493,6 @@ pub async fn health(args: HealthArgs) -> Result<()> {
             _ => tokio::time::sleep(Duration::from_millis(500)).await,
         }
     }
-}
-
-fn this_year() -> i32 {
-    use chrono::Datelike;
-    chrono::Utc::now().year()
 }
 
 /// Reads and validates a JSON-lines file of postings.

@@ -135,6 +135,12 @@ pub struct Seeker {
     pub discharge_date: Option<String>,
 }
 
+/// The current calendar year (UTC): ages and birth-year checks are by year.
+pub fn this_year() -> i32 {
+    use chrono::Datelike;
+    chrono::Utc::now().year()
+}
+
 /// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
 pub fn is_manufacturing(sector: &str) -> bool {
     MANUFACTURING_KEYS.contains(&normalise_key(sector).as_str())

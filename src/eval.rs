@@ -358,22 +358,7 @@ pub struct Estimate {
     pub high: f64,
 }
 
-/// SplitMix64: a small, seedable generator, so intervals are repeatable run to run.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use crate::rng::SplitMix;
 
 fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {

@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::api::{self, pb};
 use crate::auth::{Authenticator, Caller, Rpc};
+use crate::domain::this_year;
 use crate::domain::{Limits, Posting, Seeker};
 use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
@@ -177,6 +178,22 @@ impl MatchingApi {
             .ok_or_else(|| Error::Unavailable("the model and store are still loading".into()))
     }
 
+    /// Checks a batch's size, then converts every item, naming `field[i]` in the first error:
+    /// one bad item rejects the whole batch.
+    fn validate_batch<P, D>(
+        &self,
+        items: Vec<P>,
+        field: &str,
+        convert: impl Fn(P) -> Result<D>,
+    ) -> Result<Vec<D>> {
+        self.check_batch(items.len(), field)?;
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| convert(item).map_err(|e| e.in_field(&format!("{field}[{i}]"))))
+            .collect()
+    }
+
     fn check_batch(&self, len: usize, field: &str) -> Result<()> {
         if len == 0 {
             return Err(Error::invalid(field, "is empty"));
@@ -192,11 +209,6 @@ impl MatchingApi {
         }
         Ok(())
     }
-}
-
-fn this_year() -> i32 {
-    use chrono::Datelike;
-    chrono::Utc::now().year()
 }
 
 fn score_to_proto(
@@ -373,15 +385,16 @@ impl MatchingApi {
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         self.limits.optional_text("reason", &r.reason)?;
         let stage = stage_from_proto(r.stage)?;
-        let matcher = self.matcher()?;
-        if caller.regions.is_some() {
-            let posting = matcher.get_posting(&r.posting_id).await?;
-            caller.check_region(&posting.place.sido_code, "posting", &posting.id)?;
-            let seeker = matcher.get_seeker(&r.seeker_id).await?;
-            caller.check_region(&seeker.home.sido_code, "seeker", &seeker.id)?;
-        }
-        let sequence = matcher
-            .record_outcome(&r.posting_id, &r.seeker_id, stage, &r.reason, Some(&r.date))
+        let sequence = self
+            .matcher()?
+            .record_outcome(
+                &r.posting_id,
+                &r.seeker_id,
+                stage,
+                &r.reason,
+                Some(&r.date),
+                caller.regions.as_deref(),
+            )
             .await?;
         Ok(Response::new(pb::RecordOutcomeResponse { sequence }))
     }
@@ -484,17 +497,9 @@ impl MatchingApi {
         _caller: &Caller,
         request: Request<pb::UpsertPostingsRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let postings = request.into_inner().postings;
-        self.check_batch(postings.len(), "postings")?;
-        let gazetteer = Gazetteer::builtin();
-        let postings = postings
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                api::posting_from_proto(p, &self.limits, gazetteer)
-                    .map_err(|e| e.in_field(&format!("postings[{i}]")))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let postings = self.validate_batch(request.into_inner().postings, "postings", |p| {
+            api::posting_from_proto(p, &self.limits, Gazetteer::builtin())
+        })?;
         let upserted = self.matcher()?.upsert_postings(postings).await?;
         Ok(Response::new(pb::UpsertResponse {
             upserted: upserted as u32,
@@ -506,18 +511,10 @@ impl MatchingApi {
         _caller: &Caller,
         request: Request<pb::UpsertSeekersRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let seekers = request.into_inner().seekers;
-        self.check_batch(seekers.len(), "seekers")?;
-        let gazetteer = Gazetteer::builtin();
         let year = this_year();
-        let seekers = seekers
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| {
-                api::seeker_from_proto(s, &self.limits, gazetteer, year)
-                    .map_err(|e| e.in_field(&format!("seekers[{i}]")))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let seekers = self.validate_batch(request.into_inner().seekers, "seekers", |s| {
+            api::seeker_from_proto(s, &self.limits, Gazetteer::builtin(), year)
+        })?;
         let upserted = self.matcher()?.upsert_seekers(seekers).await?;
         Ok(Response::new(pb::UpsertResponse {
             upserted: upserted as u32,
@@ -531,8 +528,10 @@ impl MatchingApi {
     ) -> Result<Response<pb::Posting>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
-        let posting = self.matcher()?.get_posting(&id).await?;
-        caller.check_region(&posting.place.sido_code, "posting", &id)?;
+        let posting = self
+            .matcher()?
+            .read_posting(&id, caller.regions.as_deref())
+            .await?;
         Ok(Response::new(api::posting_to_proto(&posting)))
     }
 
@@ -543,30 +542,22 @@ impl MatchingApi {
     ) -> Result<Response<pb::Seeker>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
-        let seeker = self.matcher()?.get_seeker(&id).await?;
-        caller.check_region(&seeker.home.sido_code, "seeker", &id)?;
+        let seeker = self
+            .matcher()?
+            .read_seeker(&id, caller.regions.as_deref())
+            .await?;
         Ok(Response::new(api::seeker_to_proto(&seeker)))
     }
 
-    async fn delete_posting_inner(
+    /// DeletePosting and DeleteSeeker: the same request, another collection.
+    async fn delete_inner(
         &self,
-        _caller: &Caller,
+        collection: Collection,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
-        self.matcher()?.delete(Collection::Postings, &id).await?;
-        Ok(Response::new(pb::DeleteResponse { deleted: true }))
-    }
-
-    async fn delete_seeker_inner(
-        &self,
-        _caller: &Caller,
-        request: Request<pb::DeleteRequest>,
-    ) -> Result<Response<pb::DeleteResponse>, Status> {
-        let id = request.into_inner().id;
-        id_field(&id, "id", &self.limits)?;
-        self.matcher()?.delete(Collection::Seekers, &id).await?;
+        self.matcher()?.delete(collection, &id).await?;
         Ok(Response::new(pb::DeleteResponse { deleted: true }))
     }
 
@@ -760,8 +751,8 @@ impl pb::matching_server::Matching for MatchingApi {
         &self,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        self.serve(Rpc::DeletePosting, request, |caller, r| async move {
-            self.delete_posting_inner(&caller, r).await
+        self.serve(Rpc::DeletePosting, request, |_caller, r| async move {
+            self.delete_inner(Collection::Postings, r).await
         })
         .await
     }
@@ -770,8 +761,8 @@ impl pb::matching_server::Matching for MatchingApi {
         &self,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        self.serve(Rpc::DeleteSeeker, request, |caller, r| async move {
-            self.delete_seeker_inner(&caller, r).await
+        self.serve(Rpc::DeleteSeeker, request, |_caller, r| async move {
+            self.delete_inner(Collection::Seekers, r).await
         })
         .await
     }

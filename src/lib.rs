@@ -50,6 +50,7 @@ pub mod outcomes;
 pub mod ranking;
 pub mod region_match;
 pub mod reindex;
+pub mod rng;
 pub mod server;
 pub mod shortlists;
 pub mod skills;

@@ -76,21 +76,7 @@ pub fn check_loopback(addr: &str) -> Result<()> {
     }
 }
 
-/// A small, seedable generator (each worker its own).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+use crate::rng::SplitMix as Rng;
 
 const REGIONS: [&str; 12] = [
     "경기도 화성시",
@@ -253,7 +239,7 @@ pub async fn run(args: LoadtestArgs) -> Result<()> {
                 if max.is_some_and(|m| issued.fetch_add(1, Ordering::Relaxed) >= m) {
                     break;
                 }
-                let mut pick = rng.below(u64::from(total_weight)) as u32;
+                let mut pick = rng.below(total_weight as usize) as u32;
                 let op = mix
                     .iter()
                     .find(|(_, w)| {
@@ -270,7 +256,7 @@ pub async fn run(args: LoadtestArgs) -> Result<()> {
                 let result = match op {
                     Op::Recommend => client
                         .recommend_candidates(pb::RecommendCandidatesRequest {
-                            posting_id: format!("lt-p{}", rng.below(postings)),
+                            posting_id: format!("lt-p{}", rng.below(postings as usize)),
                             options: Some(pb::RankingOptions {
                                 top_k: 10,
                                 ..Default::default()
@@ -290,7 +276,7 @@ pub async fn run(args: LoadtestArgs) -> Result<()> {
                     }
                     Op::Get => client
                         .get_seeker(pb::GetRequest {
-                            id: format!("lt-s{}", rng.below(seekers)),
+                            id: format!("lt-s{}", rng.below(seekers as usize)),
                         })
                         .await
                         .map(drop),

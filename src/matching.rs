@@ -370,6 +370,24 @@ impl<O: Record, F> Scoring<'_, O, F> {
     }
 }
 
+/// The crate's one region check: `NotFound`, exactly as for an unknown id, unless `sido` is
+/// within `scope` (a counsellor's sido codes; `None`: anywhere), so a counsellor does not learn
+/// that a record elsewhere exists.
+pub fn check_scope(
+    scope: Option<&[String]>,
+    sido: &str,
+    kind: &'static str,
+    id: &str,
+) -> Result<()> {
+    match scope {
+        Some(regions) if !regions.iter().any(|r| r == sido) => Err(Error::NotFound {
+            kind,
+            id: id.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Reads one record; `NotFound` when it is not stored.
 async fn fetch_from(
     store: Arc<dyn VectorStore>,
@@ -524,9 +542,22 @@ impl Matcher {
         from_payload(&self.fetch(Collection::Seekers, id).await?.payload)
     }
 
-    /// Deletes a record with its vector; `NotFound` when there is none. During a re-index the
-    /// record is removed from the generation being built too.
-    /// Deletes a record from the store, then erases it from the outcome log. The log is erased
+    /// A posting as a caller bound to `scope` may see it (see [`check_scope`]).
+    pub async fn read_posting(&self, id: &str, scope: Option<&[String]>) -> Result<Posting> {
+        let posting = self.get_posting(id).await?;
+        check_scope(scope, &posting.place.sido_code, "posting", id)?;
+        Ok(posting)
+    }
+
+    /// A seeker as a caller bound to `scope` may see them (see [`check_scope`]).
+    pub async fn read_seeker(&self, id: &str, scope: Option<&[String]>) -> Result<Seeker> {
+        let seeker = self.get_seeker(id).await?;
+        check_scope(scope, &seeker.home.sido_code, "seeker", id)?;
+        Ok(seeker)
+    }
+
+    /// Deletes a record with its vector (during a re-index, from the generation being built
+    /// too); `NotFound` when there is none. Deletes a record from the store, then erases it from the outcome log. The log is erased
     /// even when the store no longer has the record: a delete retried after a crash between the
     /// two steps must still reach it.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
@@ -635,15 +666,12 @@ impl Matcher {
         let engine = self.engine();
         let origin_doc = fetch_from(engine.store.clone(), O::COLLECTION, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
-        if let Some(scope) = &request.region_scope {
-            if !scope.contains(&origin_record.place().sido_code) {
-                // As for an unknown id: a counsellor must not learn that it exists elsewhere.
-                return Err(Error::NotFound {
-                    kind: O::COLLECTION.noun(),
-                    id: origin_id.to_string(),
-                });
-            }
-        }
+        check_scope(
+            request.region_scope.as_deref(),
+            &origin_record.place().sido_code,
+            O::COLLECTION.noun(),
+            origin_id,
+        )?;
         self.recommend_from(
             &engine,
             origin_record,
@@ -797,5 +825,24 @@ impl Matcher {
             (p.clone(), s.clone())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_outside_the_scope_reads_as_an_unknown_id() {
+        let gyeonggi = vec!["41".to_string()];
+        assert!(check_scope(Some(&gyeonggi), "41", "posting", "p1").is_ok());
+        let outside = check_scope(Some(&gyeonggi), "26", "posting", "p1").unwrap_err();
+        let unknown = Error::NotFound {
+            kind: "posting",
+            id: "p1".into(),
+        };
+        assert_eq!(outside.to_string(), unknown.to_string());
+        assert!(matches!(outside, Error::NotFound { .. }));
+        assert!(check_scope(None, "26", "posting", "x").is_ok());
     }
 }

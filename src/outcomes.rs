@@ -243,9 +243,7 @@ impl OutcomeLog {
         drop(file);
         std::fs::rename(&partial, path).map_err(io(path))?;
         if let Some(dir) = path.parent() {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io(dir))?;
+            crate::store::files::sync_dir(dir)?;
         }
         OpenOptions::new().append(true).open(path).map_err(io(path))
     }
@@ -351,7 +349,8 @@ impl crate::matching::Matcher {
         }
     }
 
-    /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown.
+    /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown or
+    /// outside `scope` (a counsellor's regions).
     pub async fn record_outcome(
         &self,
         posting_id: &str,
@@ -359,6 +358,7 @@ impl crate::matching::Matcher {
         stage: Stage,
         reason: &str,
         date: Option<&str>,
+        scope: Option<&[String]>,
     ) -> Result<u64> {
         let log = self
             .outcome_log()
@@ -378,8 +378,8 @@ impl crate::matching::Matcher {
         // Held until the event is written: a delete of either record waits, so its erasure
         // always comes after this event and reaches it.
         let _writes = log.writes.lock().await;
-        let posting = self.get_posting(posting_id).await?;
-        let seeker = self.get_seeker(seeker_id).await?;
+        let posting = self.read_posting(posting_id, scope).await?;
+        let seeker = self.read_seeker(seeker_id, scope).await?;
         let event = OutcomeEvent {
             sequence: 0,
             posting_id: posting.id.clone(),

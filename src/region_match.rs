@@ -156,7 +156,7 @@ pub fn random_problem(
     max_lists_per_seeker: usize,
     seed: u64,
 ) -> Problem {
-    let mut rng = crate::bench::SplitMix(seed);
+    let mut rng = crate::rng::SplitMix(seed);
     let mut next = move || rng.next();
     let mut candidates = Vec::new();
     for posting in 0..postings {

@@ -217,24 +217,49 @@ impl EmbeddingService {
 }
 
 /// A request too large for one call, part done.
+///
+/// Its texts are embedded shortest first, so each call holds texts of similar length and pads
+/// little (as one call over the whole request would); the vectors go back in request order.
 struct LargeJob {
     job: Job,
     tokens: Vec<usize>,
-    vectors: Vec<Vec<f32>>,
+    /// Text indices, shortest first.
+    order: Vec<usize>,
+    /// How many of `order` are embedded.
+    done: usize,
+    vectors: Vec<Option<Vec<f32>>>,
 }
 
 impl LargeJob {
-    /// The texts of the next call: from the first one not yet embedded, as many as fit in
-    /// `chunk_tokens` (at least one).
-    fn next_chunk(&self, chunk_tokens: usize) -> std::ops::Range<usize> {
-        let start = self.vectors.len();
-        let mut end = start + 1;
-        let mut used = self.tokens[start];
-        while end < self.tokens.len() && used + self.tokens[end] <= chunk_tokens {
-            used += self.tokens[end];
-            end += 1;
+    fn new(job: Job, tokens: Vec<usize>) -> Self {
+        let mut order: Vec<usize> = (0..tokens.len()).collect();
+        order.sort_by_key(|&i| tokens[i]);
+        Self {
+            vectors: vec![None; tokens.len()],
+            job,
+            tokens,
+            order,
+            done: 0,
         }
-        start..end
+    }
+
+    /// The texts of the next call: from the first one not yet embedded (in `order`), as many
+    /// as fit in `chunk_tokens` (at least one).
+    fn next_chunk(&self, chunk_tokens: usize) -> &[usize] {
+        let rest = &self.order[self.done..];
+        let mut used = 0;
+        let fits = rest
+            .iter()
+            .take_while(|&&i| {
+                used += self.tokens[i];
+                used <= chunk_tokens
+            })
+            .count();
+        &rest[..fits.max(1)]
+    }
+
+    fn finished(&self) -> bool {
+        self.done == self.order.len()
     }
 }
 
@@ -264,11 +289,7 @@ impl Waiting {
         }
         match embedder.token_counts(&job.texts, job.kind) {
             Ok(tokens) if tokens.iter().sum::<usize>() > chunk_tokens => {
-                self.large.push_back(LargeJob {
-                    vectors: Vec::with_capacity(job.texts.len()),
-                    job,
-                    tokens,
-                })
+                self.large.push_back(LargeJob::new(job, tokens))
             }
             Ok(_) => self.small.push_back(job),
             Err(error) => {
@@ -413,10 +434,16 @@ fn run_chunk(
         stats.record_answered(count);
         return None;
     }
-    let range = large.next_chunk(chunk_tokens);
-    stats.record_batch(range.len());
-    match embedder.embed(&large.job.texts[range], large.job.kind) {
-        Ok(vectors) => large.vectors.extend(vectors),
+    let chunk = large.next_chunk(chunk_tokens).to_vec();
+    stats.record_batch(chunk.len());
+    let texts: Vec<String> = chunk.iter().map(|&i| large.job.texts[i].clone()).collect();
+    match embedder.embed(&texts, large.job.kind) {
+        Ok(vectors) => {
+            for (i, vector) in chunk.iter().zip(vectors) {
+                large.vectors[*i] = Some(vector);
+            }
+            large.done += chunk.len();
+        }
         Err(error) => {
             stats.record_answered(count);
             let _ = large
@@ -426,11 +453,16 @@ fn run_chunk(
             return None;
         }
     }
-    if large.vectors.len() < count {
+    if !large.finished() {
         return Some(large);
     }
     stats.record_answered(count);
-    let _ = large.job.reply.send(Ok(large.vectors));
+    let vectors = large
+        .vectors
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
+    let _ = large.job.reply.send(Ok(vectors));
     None
 }
 

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use tracing::{info, warn};
 
+use super::files::{io_err, sync_dir};
 use crate::error::{Error, Result};
 
 const POINTER: &str = "CURRENT";
@@ -32,24 +33,12 @@ pub struct DataDir {
     _lock: File,
 }
 
-fn io_err<'a>(what: &str, path: &'a Path) -> impl Fn(std::io::Error) -> Error + 'a {
-    let what = what.to_string();
-    move |e| Error::Io(format!("cannot {what} {}: {e}", path.display()))
-}
-
 fn generation_name(number: u64) -> String {
     format!("{PREFIX}{number:06}")
 }
 
 fn generation_number(name: &str) -> Option<u64> {
     name.strip_prefix(PREFIX)?.parse().ok()
-}
-
-/// Makes a rename or a new file durable: fsync the directory that holds it.
-fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err("sync", dir))
 }
 
 impl DataDir {

@@ -10,6 +10,7 @@
 //! query); [`crate::ranking`] scores them.
 
 pub mod edge;
+pub(crate) mod files;
 pub mod frequencies;
 pub mod layout;
 pub mod purge;

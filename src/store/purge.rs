@@ -18,7 +18,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use super::files::{io_err, sync_dir};
+use crate::error::Result;
 
 fn sibling(shard: &Path, suffix: &str) -> PathBuf {
     let mut name = shard.file_name().unwrap_or_default().to_os_string();
@@ -43,18 +44,6 @@ fn old_dir(shard: &Path) -> PathBuf {
     sibling(shard, "purge-old")
 }
 
-fn io_err(what: &str, path: &Path) -> impl Fn(std::io::Error) -> Error {
-    let context = format!("{what} {}", path.display());
-    move |e| Error::Io(format!("{context}: {e}"))
-}
-
-/// Makes renames and removals in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
-    std::fs::File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(io_err("cannot sync", dir))
-}
-
 fn parent(shard: &Path) -> &Path {
     shard.parent().unwrap_or(Path::new("."))
 }
@@ -67,7 +56,7 @@ pub(crate) fn mark_pending(shard: &Path) -> Result<()> {
     }
     std::fs::write(&marker, b"deleted records await erasure\n")
         .and_then(|_| std::fs::File::open(&marker)?.sync_all())
-        .map_err(io_err("cannot write", &marker))?;
+        .map_err(io_err("write", &marker))?;
     sync_dir(parent(shard))
 }
 
@@ -80,7 +69,7 @@ pub(crate) fn clear_pending(shard: &Path) -> Result<()> {
     match std::fs::remove_file(&marker) {
         Ok(()) => sync_dir(parent(shard)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_err("cannot remove", &marker)(e)),
+        Err(e) => Err(io_err("remove", &marker)(e)),
     }
 }
 
@@ -88,7 +77,7 @@ fn remove_dir_if_present(dir: &Path) -> Result<()> {
     match std::fs::remove_dir_all(dir) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_err("cannot remove", dir)(e)),
+        Err(e) => Err(io_err("remove", dir)(e)),
     }
 }
 
@@ -103,7 +92,7 @@ pub(crate) fn start_build(shard: &Path) -> Result<PathBuf> {
 pub(crate) fn finish_build(shard: &Path) -> Result<()> {
     let (build, new) = (build_dir(shard), new_dir(shard));
     remove_dir_if_present(&new)?;
-    std::fs::rename(&build, &new).map_err(io_err("cannot rename", &build))?;
+    std::fs::rename(&build, &new).map_err(io_err("rename", &build))?;
     sync_dir(parent(shard))
 }
 
@@ -112,11 +101,11 @@ pub(crate) fn finish_build(shard: &Path) -> Result<()> {
 pub(crate) fn swap_in(shard: &Path) -> Result<()> {
     let (new, old) = (new_dir(shard), old_dir(shard));
     remove_dir_if_present(&old)?;
-    std::fs::rename(shard, &old).map_err(io_err("cannot rename", shard))?;
+    std::fs::rename(shard, &old).map_err(io_err("rename", shard))?;
     if let Err(e) = std::fs::rename(&new, shard) {
         // Put the old shard back so the store keeps serving; the purge is retried later.
         let _ = std::fs::rename(&old, shard);
-        return Err(io_err("cannot rename", &new)(e));
+        return Err(io_err("rename", &new)(e));
     }
     sync_dir(parent(shard))?;
     remove_dir_if_present(&old)?;
@@ -133,12 +122,12 @@ pub(crate) fn recover(shard: &Path) -> Result<()> {
             remove_dir_if_present(&new)?;
         } else {
             // Between the two renames of the swap: the complete copy becomes the shard.
-            std::fs::rename(&new, shard).map_err(io_err("cannot rename", &new))?;
+            std::fs::rename(&new, shard).map_err(io_err("rename", &new))?;
         }
     } else if !shard.exists() && old.exists() {
         // Unreachable through `swap_in` (the new copy is renamed in before the old one goes),
         // but never start empty while the old shard is still there.
-        std::fs::rename(&old, shard).map_err(io_err("cannot rename", &old))?;
+        std::fs::rename(&old, shard).map_err(io_err("rename", &old))?;
     }
     remove_dir_if_present(&old)?;
     sync_dir(parent(shard))

@@ -128,24 +128,17 @@ pub fn posting_from_proto(
     gazetteer: &Gazetteer,
 ) -> Result<domain::Posting> {
     limits.id("id", &p.id)?;
-    limits.optional_text("company_id", &p.company_id)?;
     limits.required_text("company_name", &p.company_name)?;
     limits.required_text("title", &p.title)?;
     limits.required_text("description", &p.description)?;
-    limits.optional_text("sector", &p.sector)?;
-    Ok(domain::Posting {
-        place: location_from_proto(p.location, gazetteer).map_err(at("location"))?,
-        employment_type: employment_type_from_proto(p.employment_type, "employment_type")?,
-        skills: skills(p.skills, limits)?,
-        id: p.id,
-        company_id: p.company_id,
-        company_name: p.company_name,
-        title: p.title,
-        description: p.description,
-        openings: p.openings.max(1),
-        sector: p.sector.trim().to_string(),
-        certified_company: p.certified_company,
-    })
+    if p.location.as_ref().and_then(|l| l.kind.as_ref()).is_none() {
+        return Err(Error::invalid(
+            "location",
+            "is required: coordinates or a region name/code",
+        ));
+    }
+    // What is left is validated as for a draft, which now has every required field.
+    Ok(draft_from_proto(p, limits, gazetteer)?.posting)
 }
 
 /// Validates a draft posting for advice: what is given must be valid (as for an upsert), what is

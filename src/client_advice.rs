@@ -176,7 +176,11 @@ pub async fn programmes(args: ProgrammesArgs) -> Result<()> {
         .into_inner();
     let today = chrono::Utc::now().date_naive().to_string();
     let today = Today::of(&today);
-    let limits = Limits::default();
+    // The server validated both records against its own limits when they were stored.
+    let limits = Limits {
+        max_text_bytes: usize::MAX,
+        ..Limits::default()
+    };
     let seeker = api::seeker_from_proto(seeker, &limits, Gazetteer::builtin(), today.year)?;
     let posting = api::posting_from_proto(posting, &limits, Gazetteer::builtin())?;
     let fits: Vec<pb::ProgrammeMatch> = programmes

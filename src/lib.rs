@@ -26,7 +26,10 @@
 //! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
 //! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
 //! - [`loadtest`]: `jobmatch loadtest`, concurrent clients with a mix of operations (loopback only).
-//! - [`bench`]: `jobmatch bench-embed` (the engine's side of `scripts/bench-embed`) and `bench-hybrid` (store latency at scale).
+//! - [`bench`]: the benchmarks (`bench-embed`, `bench-hybrid`, `bench-queue`, `bench-match-region`) and, in
+//!   `bench::commands`, the commands that run and print them.
+//! - [`rng`]: the crate's one seedable generator (SplitMix64) for benchmarks, synthetic data and
+//!   bootstrap intervals.
 
 pub mod advice;
 pub mod api;

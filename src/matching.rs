@@ -38,7 +38,7 @@ pub struct Scored<T> {
 }
 
 /// Why a pair was proposed: facts a counsellor can check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Explanation {
     pub skills: SkillMatch,
     pub posting_region: String,
@@ -278,8 +278,26 @@ pub struct Matcher {
     pub(crate) advice: Arc<AdviceData>,
 }
 
+/// The posting and the seeker of a recommendation's origin and one of its candidates, whichever
+/// side each is on: borrowed, because a request scores thousands of candidates.
+pub(crate) trait Pair<T> {
+    fn pair<'a>(&'a self, other: &'a T) -> (&'a Posting, &'a Seeker);
+}
+
+impl Pair<Seeker> for Posting {
+    fn pair<'a>(&'a self, seeker: &'a Seeker) -> (&'a Posting, &'a Seeker) {
+        (self, seeker)
+    }
+}
+
+impl Pair<Posting> for Seeker {
+    fn pair<'a>(&'a self, posting: &'a Posting) -> (&'a Posting, &'a Seeker) {
+        (posting, self)
+    }
+}
+
 /// What scoring a request's candidates needs, fixed for the request.
-struct Scoring<'a, O, F> {
+struct Scoring<'a, O> {
     engine: &'a Engine,
     origin: &'a O,
     origin_vector: &'a [f32],
@@ -287,22 +305,19 @@ struct Scoring<'a, O, F> {
     corpus: &'a [f64],
     fusion: &'a FusionParams,
     boosts: &'a crate::ranking::Boosts,
-    /// The (posting, seeker) of an origin and a candidate, whichever side each is.
-    pair: &'a F,
-    advice: &'a AdviceData,
-    today: Today<'a>,
 }
 
-impl<O: Record, F> Scoring<'_, O, F> {
-    /// Scores candidates together (see [`rank`]), with their explanations; marks those beyond
-    /// the seeker's commute when `commute_applies`.
+impl<O: Record> Scoring<'_, O> {
+    /// Scores candidates together (see [`rank`]); marks those beyond the seeker's commute when
+    /// `commute_applies`. Explanations and programmes wait for [`Self::describe`]: a request
+    /// scores up to thousands of candidates and returns a few.
     fn score<T: Record>(
         &self,
         candidates: &[Candidate],
         commute_applies: bool,
     ) -> Result<Vec<Scored<T>>>
     where
-        F: Fn(&O, &T) -> (Posting, Seeker),
+        O: Pair<T>,
     {
         let origin_keys = self.origin.skill_keys(&self.engine.vocabulary);
         let origin_is_posting = O::COLLECTION == Collection::Postings;
@@ -310,7 +325,7 @@ impl<O: Record, F> Scoring<'_, O, F> {
         let mut signals = Vec::with_capacity(candidates.len());
         for candidate in candidates {
             let item: T = from_payload(&candidate.doc.payload)?;
-            let (posting, seeker) = (self.pair)(self.origin, &item);
+            let (posting, seeker) = self.origin.pair(&item);
             let distance_km = haversine_km(self.origin.place().point, item.place().point);
             let facts = BoostFacts {
                 certified_company: posting.certified_company,
@@ -340,33 +355,43 @@ impl<O: Record, F> Scoring<'_, O, F> {
                 boosts_applied,
                 match_strength: match_strength(cosine, self.corpus),
             });
-            items.push((item, posting, seeker, beyond_commute));
+            items.push((item, beyond_commute));
         }
         let breakdowns = rank(&signals, self.fusion);
         Ok(items
             .into_iter()
             .zip(breakdowns)
-            .map(|((item, posting, seeker, beyond_commute), breakdown)| {
-                let mut explanation =
-                    explain(&self.engine.vocabulary, &posting, &seeker, &breakdown);
-                if beyond_commute {
-                    explanation
-                        .reason
-                        .push_str(" · beyond the seeker's commute");
-                }
-                let programmes =
-                    self.advice
-                        .programmes
-                        .fits(Some(&seeker), Some(&posting), self.today);
-                Scored {
-                    item,
-                    breakdown,
-                    explanation,
-                    beyond_commute,
-                    programmes,
-                }
+            .map(|((item, beyond_commute), breakdown)| Scored {
+                item,
+                breakdown,
+                explanation: Explanation::default(),
+                beyond_commute,
+                programmes: Vec::new(),
             })
             .collect())
+    }
+
+    /// Fills in the explanation and the support programmes of the results a request returns.
+    fn describe<T: Record>(&self, results: &mut [Scored<T>], advice: &AdviceData)
+    where
+        O: Pair<T>,
+    {
+        let today = chrono::Utc::now().date_naive().to_string();
+        for result in results {
+            let (posting, seeker) = self.origin.pair(&result.item);
+            let mut explanation =
+                explain(&self.engine.vocabulary, posting, seeker, &result.breakdown);
+            if result.beyond_commute {
+                explanation
+                    .reason
+                    .push_str(" · beyond the seeker's commute");
+            }
+            result.explanation = explanation;
+            result.programmes =
+                advice
+                    .programmes
+                    .fits(Some(seeker), Some(posting), Today::of(&today));
+        }
     }
 }
 
@@ -655,12 +680,11 @@ impl Matcher {
     /// floor are left out. A seeker's commute is respected as `fusion.commute` says: by the
     /// distance term and a mark (penalty), or by a filter with the best matches beyond it added,
     /// marked, when too few within it clear the floor (filter).
-    async fn recommend<O: Record, T: Record>(
+    async fn recommend<O: Record + Pair<T>, T: Record>(
         &self,
         origin_id: &str,
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
-        pair: impl Fn(&O, &T) -> (Posting, Seeker),
     ) -> Result<Recommendation<O, T>> {
         // One engine for the whole request: a switch in between must not mix two models' vectors.
         let engine = self.engine();
@@ -672,27 +696,19 @@ impl Matcher {
             O::COLLECTION.noun(),
             origin_id,
         )?;
-        self.recommend_from(
-            &engine,
-            origin_record,
-            origin_doc.vector,
-            request,
-            filters,
-            pair,
-        )
-        .await
+        self.recommend_from(&engine, origin_record, origin_doc.vector, request, filters)
+            .await
     }
 
     /// [`Self::recommend`] for an origin record and vector in hand (stored or a draft),
     /// on `engine`.
-    pub(crate) async fn recommend_from<O: Record, T: Record>(
+    pub(crate) async fn recommend_from<O: Record + Pair<T>, T: Record>(
         &self,
         engine: &Arc<Engine>,
         origin_record: O,
         origin_vector: Vec<f32>,
         request: &RankingRequest,
         mut filters: Vec<FieldFilter>,
-        pair: impl Fn(&O, &T) -> (Posting, Seeker),
     ) -> Result<Recommendation<O, T>> {
         let fusion = self.fusion(request)?;
         let origin_point = origin_record.place().point;
@@ -748,7 +764,6 @@ impl Matcher {
         })
         .await?;
         let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
-        let today = chrono::Utc::now().date_naive().to_string();
         let scoring = Scoring {
             engine,
             origin: &origin_record,
@@ -756,9 +771,6 @@ impl Matcher {
             corpus: &corpus,
             fusion: &fusion,
             boosts: &request.boosts,
-            pair: &pair,
-            advice: &self.advice,
-            today: Today::of(&today),
         };
         let mut scored = scoring.score(&within, respect_commute)?;
         let matches_within = scored
@@ -791,6 +803,7 @@ impl Matcher {
                 .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
         });
         scored.truncate(request.top_k);
+        scoring.describe(&mut scored, &self.advice);
         Ok(Recommendation {
             origin: origin_record,
             fusion,
@@ -807,10 +820,7 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Posting, Seeker>> {
-        self.recommend(posting_id, request, filters, |p: &Posting, s: &Seeker| {
-            (p.clone(), s.clone())
-        })
-        .await
+        self.recommend(posting_id, request, filters).await
     }
 
     /// Postings for a stored seeker, best first.
@@ -821,10 +831,7 @@ impl Matcher {
         request: &RankingRequest,
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Seeker, Posting>> {
-        self.recommend(seeker_id, request, filters, |s: &Seeker, p: &Posting| {
-            (p.clone(), s.clone())
-        })
-        .await
+        self.recommend(seeker_id, request, filters).await
     }
 }
 

@@ -461,15 +461,8 @@ impl Matcher {
             top_k: self.ranking_prefetch(),
             ..request.clone()
         };
-        let scored = self
-            .recommend_from(
-                &engine,
-                posting.clone(),
-                vector,
-                &wide,
-                Vec::new(),
-                |p: &Posting, s: &Seeker| (p.clone(), s.clone()),
-            )
+        let scored: crate::matching::Recommendation<Posting, Seeker> = self
+            .recommend_from(&engine, posting.clone(), vector, &wide, Vec::new())
             .await?;
         let matches: Vec<(bool, Vec<String>)> = scored
             .results

@@ -196,7 +196,9 @@ impl EmbeddingService {
         // Counted before the send: the worker may answer the job (and count it out) before the
         // send returns, and the gauges must never wrap below zero.
         let before = self.stats.queued_texts.fetch_add(count, Ordering::Relaxed);
-        if before + count > self.queue_texts as u64 {
+        // A request larger than the whole queue still runs when nothing else waits (a re-index
+        // page on a server configured with a tiny queue must not fail for ever).
+        if before > 0 && before + count > self.queue_texts as u64 {
             self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
             return Err(Error::ResourceExhausted(format!(
                 "the embedding queue is full ({before} texts wait, at most {}); retry later",
@@ -330,6 +332,9 @@ fn run_inference(
     let mut embedder = embedder;
     let mut waiting = Waiting::default();
     let mut last_small: Option<Instant> = None;
+    // Small and large requests take turns when both wait: a steady stream of queries must not
+    // starve an upsert, and a query waits for at most one chunk.
+    let mut small_turn = true;
     loop {
         if waiting.is_empty() {
             match receiver.recv() {
@@ -340,7 +345,10 @@ fn run_inference(
         while let Ok(job) = receiver.try_recv() {
             waiting.admit(job, embedder.as_ref(), batching.chunk_tokens, stats);
         }
-        if let Some(first) = waiting.small.pop_front() {
+        let run_small_now = !waiting.small.is_empty() && (small_turn || waiting.large.is_empty());
+        small_turn = !run_small_now;
+        if run_small_now {
+            let first = waiting.small.pop_front().expect("checked non-empty");
             let batch = gather_small(
                 first,
                 &mut waiting,
@@ -578,6 +586,42 @@ mod tests {
         );
         assert_eq!(service.stats().queued_texts.load(Ordering::Relaxed), 0);
         assert_eq!(service.stats().queued.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_steady_stream_of_queries_does_not_starve_an_upsert() {
+        let (embedder, calls) = recording(None, Duration::from_millis(10));
+        let batching = BatchingConfig {
+            chunk_tokens: 10,
+            bulk_chunk_tokens: 10,
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut askers = Vec::new();
+        for n in 0..3 {
+            let (service, done) = (service.clone(), done.clone());
+            askers.push(tokio::spawn(async move {
+                while !done.load(Ordering::Relaxed) {
+                    service
+                        .embed(vec![format!("query {n}")], TextKind::Query)
+                        .await
+                        .unwrap();
+                }
+            }));
+        }
+        until(|| calls.lock().unwrap().len() > 3).await;
+        let bulk: Vec<String> = (0..20).map(|i| format!("welder number {i}")).collect();
+        let upsert = tokio::time::timeout(
+            Duration::from_secs(5),
+            service.embed(bulk, TextKind::Passage),
+        )
+        .await;
+        done.store(true, Ordering::Relaxed);
+        for asker in askers {
+            asker.await.unwrap();
+        }
+        assert_eq!(upsert.expect("the upsert starved").unwrap().len(), 20);
     }
 
     #[tokio::test]

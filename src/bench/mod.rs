@@ -2,6 +2,8 @@
 //! file of short queries (single-query latency), for comparison with the Python reference in
 //! `scripts/bench-embed`. Prints one JSON line.
 
+pub mod commands;
+
 use std::path::Path;
 use std::time::Instant;
 

@@ -276,8 +276,8 @@ pub fn from_payload<T: for<'de> Deserialize<'de>>(payload: &Map<String, Value>) 
     let record = payload
         .get(fields::RECORD)
         .ok_or_else(|| Error::Store("stored point has no record".into()))?;
-    serde_json::from_value(record.clone())
-        .map_err(|e| Error::Store(format!("cannot decode stored record: {e}")))
+    // Deserialised from the borrowed value: no copy of the record (a request reads thousands).
+    T::deserialize(record).map_err(|e| Error::Store(format!("cannot decode stored record: {e}")))
 }
 
 /// Lower-case, single-spaced key for case-insensitive keyword matches ("Manufacturing " → "manufacturing").

@@ -761,15 +761,24 @@ impl VectorStore for EdgeStore {
         let run = |request: QueryRequest| {
             shard.with(|live| live.query(request).map_err(store_err("query failed")))
         };
+        // The lists carry ids and scores only; each candidate's payload and vector is read
+        // once, below, however many lists found it.
         let dense = || VectorInternal::Dense(query.vector.clone());
-        let mut found = run(nearest(dense(), DENSE, &query.filters, true))?;
+        let mut found: Vec<PointId> = run(nearest(dense(), DENSE, &query.filters, false))?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
         if let Some(km) = query.near_km {
             let mut near = query.filters.clone();
             near.push(FieldFilter::WithinKm {
                 center: query.origin,
                 km,
             });
-            found.extend(run(nearest(dense(), DENSE, &near, true))?);
+            found.extend(
+                run(nearest(dense(), DENSE, &near, false))?
+                    .into_iter()
+                    .map(|p| p.id),
+            );
         }
         let mut lexical = HashMap::new();
         if !query.lexical.is_empty() {
@@ -777,30 +786,38 @@ impl VectorStore for EdgeStore {
                 VectorInternal::Sparse(sparse(&query.lexical)),
                 LEXICAL,
                 &query.filters,
-                true,
+                false,
             );
             for point in run(words)? {
                 lexical.insert(point.id, f64::from(point.score));
-                found.push(point);
+                found.push(point.id);
             }
         }
         let mut seen = std::collections::HashSet::new();
-        found.retain(|p| seen.insert(p.id));
+        found.retain(|id| seen.insert(*id));
         // The words of candidates found by meaning only, scored against the same query terms.
         let unscored: Vec<PointId> = found
             .iter()
-            .map(|p| p.id)
+            .copied()
             .filter(|id| !lexical.contains_key(id))
             .collect();
         if !query.lexical.is_empty() && !unscored.is_empty() {
             lexical.extend(word_scores(shard, &query.lexical, unscored)?);
         }
-        found
+        let records = shard.with(|live| {
+            live.retrieve(
+                &found,
+                Some(WithPayloadInterface::Bool(true)),
+                Some(WithVector::Bool(true)),
+            )
+            .map_err(store_err("retrieve failed"))
+        })?;
+        records
             .into_iter()
-            .map(|p| {
+            .map(|r| {
                 Ok(Candidate {
-                    lexical_score: lexical.get(&p.id).copied().unwrap_or(0.0),
-                    doc: to_doc(p.payload, p.vector)?,
+                    lexical_score: lexical.get(&r.id).copied().unwrap_or(0.0),
+                    doc: to_doc(r.payload, r.vector)?,
                 })
             })
             .collect()

@@ -825,7 +825,7 @@ pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
         ("plan (capped)", &response.plan),
         ("greedy top-k", &response.greedy),
     ] {
-        let s = summary.clone().unwrap_or_default();
+        let s = summary.unwrap_or_default();
         println!(
             "{name:<22} {:>11.3} {:>16} {:>12} {:>12}",
             s.total_score, s.distinct_seekers, s.empty_lists, s.short_lists

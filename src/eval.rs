@@ -409,7 +409,10 @@ fn column(per_seeker: &[QueryMetrics], metric: fn(&QueryMetrics) -> f64) -> Vec<
     per_seeker.iter().map(metric).collect()
 }
 
-const METRICS: [(&str, fn(&QueryMetrics) -> f64); 4] = [
+/// A metric's name and how to read it from one query's figures.
+type Metric = (&'static str, fn(&QueryMetrics) -> f64);
+
+const METRICS: [Metric; 4] = [
     ("nDCG@10", |m| m.ndcg_at_10),
     ("Recall@10", |m| m.recall_at_10),
     ("Recall@50", |m| m.recall_at_50),

@@ -11,7 +11,7 @@
 //!   so a particle costs one bigram and compounds match in part;
 //! - [`Analyser::Stems`]: the run with a known particle or ending stripped ("용접기능사를" →
 //!   "용접기능사", "취득했습니다" → "취득"), a light rule-based stemmer;
-//! - [`Analyser::StemsAndBigrams`]: both.
+//! - both at once, [`Analyser::StemsAndBigrams`].
 //!
 //! A morphological analyser with a dictionary was the other candidate; `lindera-ko-dic` (the one
 //! Korean dictionary crate for Rust) downloads mecab-ko-dic in its build script, which these machines

@@ -141,7 +141,7 @@ fn posting(i: u64) -> pb::Posting {
         openings: 1,
         sector: "manufacturing".into(),
         employment_type: pb::EmploymentType::FullTime as i32,
-        certified_company: i % 3 == 0,
+        certified_company: i.is_multiple_of(3),
     }
 }
 

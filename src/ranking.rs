@@ -726,7 +726,7 @@ mod tests {
         fn cosine_is_bounded_and_scale_invariant(v in proptest::collection::vec(-1.0f32..1.0, 8), k in 0.1f32..10.0) {
             let w: Vec<f32> = v.iter().map(|x| x * k).collect();
             let c = cosine(&v, &w);
-            prop_assert!(c <= 1.0 + 1e-9 && c >= -1.0 - 1e-9);
+            prop_assert!((-1.0 - 1e-9..=1.0 + 1e-9).contains(&c));
             if v.iter().any(|x| *x != 0.0) {
                 prop_assert!((c - 1.0).abs() < 1e-5);
             }

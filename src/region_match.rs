@@ -157,7 +157,7 @@ pub fn random_problem(
     seed: u64,
 ) -> Problem {
     let mut rng = crate::rng::SplitMix(seed);
-    let mut next = move || rng.next();
+    let mut next = move || rng.next_u64();
     let mut candidates = Vec::new();
     for posting in 0..postings {
         let mut chosen = HashSet::new();

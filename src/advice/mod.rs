@@ -91,8 +91,11 @@ pub struct AdviceData {
     pub programmes: Programmes,
     pub questions: QuestionBank,
     /// The bank's vectors under one model (its weights' hash), computed on first use.
-    question_vectors: tokio::sync::Mutex<Option<(String, Arc<Vec<Vec<f32>>>)>>,
+    question_vectors: tokio::sync::Mutex<Option<ModelVectors>>,
 }
+
+/// Vectors, and the model (weights hash and name) that made them.
+type ModelVectors = (String, Arc<Vec<Vec<f32>>>);
 
 impl AdviceData {
     pub fn builtin() -> Self {
@@ -337,7 +340,7 @@ pub fn skills_to_add(
     }
     let mut suggestions: Vec<SkillSuggestion> = by_key.into_iter().map(|(_, s)| s).collect();
     // Stable: ties keep the order of the most similar neighbour asking.
-    suggestions.sort_by(|a, b| b.asked_by.cmp(&a.asked_by));
+    suggestions.sort_by_key(|s| std::cmp::Reverse(s.asked_by));
     suggestions
 }
 

@@ -234,7 +234,7 @@ fn parse(data: &[u8]) -> Result<(E5Header, Vec<Entry>)> {
             other => return Err(corrupt(format!("tensor {name} has unknown dtype {other}"))),
         };
         let expected = if quantised {
-            if elements % Q4_BLOCK != 0 {
+            if !elements.is_multiple_of(Q4_BLOCK) {
                 return Err(corrupt(format!(
                     "tensor {name}: {elements} weights is not a whole number of 4-bit blocks"
                 )));

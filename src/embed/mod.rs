@@ -490,7 +490,7 @@ mod tests {
     /// Records the texts of every model call, and can hold the thread until told to go on.
     struct Recording {
         inner: hashing::HashingEmbedder,
-        calls: Arc<Mutex<Vec<Vec<String>>>>,
+        calls: Calls,
         gate: Option<mpsc::Receiver<()>>,
         per_call: Duration,
     }
@@ -512,10 +512,10 @@ mod tests {
         }
     }
 
-    fn recording(
-        gate: Option<mpsc::Receiver<()>>,
-        per_call: Duration,
-    ) -> (Box<Recording>, Arc<Mutex<Vec<Vec<String>>>>) {
+    /// The texts of every model call, in order.
+    type Calls = Arc<Mutex<Vec<Vec<String>>>>;
+
+    fn recording(gate: Option<mpsc::Receiver<()>>, per_call: Duration) -> (Box<Recording>, Calls) {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let embedder = Recording {
             inner: hashing::HashingEmbedder::new(32),

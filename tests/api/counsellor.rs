@@ -192,7 +192,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
         geo_weight: Some(1.0),
         ..Default::default()
     };
-    let plain = candidates(&mut client, "weld", geo_only.clone(), None).await;
+    let plain = candidates(&mut client, "weld", geo_only, None).await;
     assert_eq!(only_gh(&plain), vec!["g", "h"]);
     let boosted = candidates(
         &mut client,

@@ -147,7 +147,7 @@ async fn a_reindex_under_traffic_fails_no_request_loses_no_write_and_switches_mo
                         failures.fetch_add(1, Ordering::SeqCst);
                     }
                 }
-                if round % 3 == 0 {
+                if round.is_multiple_of(3) {
                     let id = format!("s{:03}", 160 - round / 3);
                     match client
                         .delete_seeker(pb::DeleteRequest { id: id.clone() })

@@ -9,6 +9,9 @@ use tonic::Code;
 
 use crate::common::*;
 
+type Interceptor =
+    dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send + Sync;
+
 type Authed = pb::matching_client::MatchingClient<
     InterceptedService<
         Channel,
@@ -23,9 +26,7 @@ type Authed = pb::matching_client::MatchingClient<
 async fn authed(server: &TestServer, token: Option<&str>) -> Authed {
     let header: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> =
         token.map(|t| format!("Bearer {t}").parse().unwrap());
-    let interceptor: Box<
-        dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send + Sync,
-    > = Box::new(move |mut request: tonic::Request<()>| {
+    let interceptor: Box<Interceptor> = Box::new(move |mut request: tonic::Request<()>| {
         if let Some(value) = &header {
             request
                 .metadata_mut()

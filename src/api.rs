@@ -191,7 +191,7 @@ pub fn draft_from_proto(
 }
 
 /// A programme fit as the API shows it.
-pub fn programme_to_proto(fit: &crate::advice::programmes::ProgrammeFit) -> pb::ProgrammeMatch {
+pub fn programme_to_proto(fit: &crate::programmes::ProgrammeFit) -> pb::ProgrammeMatch {
     let p = &fit.programme;
     pb::ProgrammeMatch {
         id: p.id.clone(),
@@ -399,31 +399,7 @@ pub fn seeker_to_proto(s: &domain::Seeker) -> pb::Seeker {
     }
 }
 
-/// What a recommendation request asks for, before defaults are applied.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RankingRequest {
-    pub top_k: usize,
-    pub semantic_weight: Option<f64>,
-    pub lexical_weight: Option<f64>,
-    pub geo_weight: Option<f64>,
-    pub decay_scale_km: Option<f64>,
-    pub fusion_mode: Option<crate::ranking::FusionMode>,
-    pub semantic_floor: Option<f64>,
-    pub semantic_ceiling: Option<f64>,
-    pub lexical_saturation: Option<f64>,
-    pub skills_weight: Option<f64>,
-    pub relevance_floor: Option<f64>,
-    pub distance_scale: Option<crate::ranking::DistanceScale>,
-    pub commute: Option<crate::ranking::CommutePolicy>,
-    /// Add marked matches beyond the seekers' commutes when too few lie within (None: server default).
-    pub beyond_commute: Option<bool>,
-    pub max_distance_km: Option<f64>,
-    /// Propose seekers beyond their own stated max commute.
-    pub ignore_seeker_commute: bool,
-    pub boosts: crate::ranking::Boosts,
-    /// Sido codes both sides must lie in (a counsellor's regions); `None`: anywhere.
-    pub region_scope: Option<Vec<String>>,
-}
+pub use crate::matching::RankingRequest;
 
 fn non_negative(field: &str, value: Option<f64>) -> Result<Option<f64>> {
     match value {

@@ -2,13 +2,13 @@
 //! `programmes`, each a call to a running server (programmes evaluates two stored records
 //! fetched from it).
 
-use crate::advice::programmes::{Programmes, Today};
 use crate::api::{self, pb};
 use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, ProgrammesArgs};
 use crate::client::{matching_client, status_error};
 use crate::domain::Limits;
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
+use crate::programmes::{Programmes, Today};
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!(

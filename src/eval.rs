@@ -15,12 +15,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::api::RankingRequest;
 use crate::config::StoreConfig;
 use crate::domain::{Posting, Seeker};
 use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
+use crate::matching::RankingRequest;
 use crate::matching::{Matcher, RankingSettings};
 use crate::ranking::{CommutePolicy, DistanceScale, FusionMode, FusionParams};
 use crate::server::open_matcher;

@@ -10,6 +10,7 @@ use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
+use crate::advice::Advisor;
 use crate::api::{self, pb};
 use crate::auth::{Authenticator, Caller, Rpc};
 use crate::domain::this_year;
@@ -38,6 +39,8 @@ pub struct MatchingApi {
     in_flight: Arc<Semaphore>,
     /// Longest a request may run (`--request-timeout-secs`); `None`: no server-side limit.
     request_timeout: Option<Duration>,
+    /// The advice use cases (AdvisePosting, AdviseSeeker).
+    advisor: Arc<Advisor>,
     rpcs: Arc<RpcMetrics>,
 }
 
@@ -70,9 +73,11 @@ impl MatchingApi {
         auth: Authenticator,
         max_in_flight: usize,
         request_timeout: Option<Duration>,
+        advisor: Advisor,
         rpcs: Arc<RpcMetrics>,
     ) -> Self {
         Self {
+            advisor: Arc::new(advisor),
             matcher,
             limits,
             batching,
@@ -628,7 +633,10 @@ impl MatchingApi {
         options.top_k = 1; // the market counts every match; top_k does not apply
         let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
         ranking.region_scope = caller.regions.clone();
-        let advice = self.matcher()?.advise_posting(draft, &ranking).await?;
+        let advice = self
+            .advisor
+            .advise_posting(self.matcher()?, draft, &ranking)
+            .await?;
         Ok(Response::new(api::posting_advice_to_proto(&advice)))
     }
 
@@ -646,8 +654,8 @@ impl MatchingApi {
         let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
         ranking.region_scope = caller.regions.clone();
         let advice = self
-            .matcher()?
-            .advise_seeker(&r.seeker_id, &ranking)
+            .advisor
+            .advise_seeker(self.matcher()?, &r.seeker_id, &ranking)
             .await?;
         Ok(Response::new(api::seeker_advice_to_proto(&advice)))
     }

@@ -9,8 +9,9 @@
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
 //! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
-//! - [`advice`]: the centres' other services on the same engine: advice on a draft posting and to a
-//!   seeker (skill gaps, interview questions), and the support programmes a record or pair meets.
+//! - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to a
+//!   seeker (skill gaps, interview questions).
+//! - [`programmes`]: the public support programmes a record or pair meets (pure, with its data file).
 //! - [`shortlists`]: the MatchRegion use case (postings of a region → capacity-aware shortlists).
 //! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
@@ -50,6 +51,7 @@ pub mod loadtest;
 pub mod matching;
 pub mod metrics;
 pub mod outcomes;
+pub mod programmes;
 pub mod ranking;
 pub mod region_match;
 pub mod reindex;

@@ -7,13 +7,12 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
-use crate::advice::programmes::{ProgrammeFit, Today};
-use crate::advice::AdviceData;
-use crate::api::RankingRequest;
 use crate::domain::{commute_bucket, fields, from_payload, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
+use crate::outcomes::{OutcomeEvent, Stage};
+use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
     applied_boosts, cosine, haversine_km, match_strength, rank, BoostFacts, CommutePolicy,
     FusionParams, ScoreBreakdown, Signals,
@@ -115,6 +114,32 @@ pub struct Recommendation<O, T> {
     /// No candidate within the seekers' commutes cleared the relevance floor (the results, if
     /// any, all lie beyond it and say so).
     pub nothing_within_reach: bool,
+}
+
+/// What a recommendation request asks for, before defaults are applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RankingRequest {
+    pub top_k: usize,
+    pub semantic_weight: Option<f64>,
+    pub lexical_weight: Option<f64>,
+    pub geo_weight: Option<f64>,
+    pub decay_scale_km: Option<f64>,
+    pub fusion_mode: Option<crate::ranking::FusionMode>,
+    pub semantic_floor: Option<f64>,
+    pub semantic_ceiling: Option<f64>,
+    pub lexical_saturation: Option<f64>,
+    pub skills_weight: Option<f64>,
+    pub relevance_floor: Option<f64>,
+    pub distance_scale: Option<crate::ranking::DistanceScale>,
+    pub commute: Option<crate::ranking::CommutePolicy>,
+    /// Add marked matches beyond the seekers' commutes when too few lie within (None: server default).
+    pub beyond_commute: Option<bool>,
+    pub max_distance_km: Option<f64>,
+    /// Propose seekers beyond their own stated max commute.
+    pub ignore_seeker_commute: bool,
+    pub boosts: crate::ranking::Boosts,
+    /// Sido codes both sides must lie in (a counsellor's regions); `None`: anywhere.
+    pub region_scope: Option<Vec<String>>,
 }
 
 /// Defaults and bounds for ranking.
@@ -274,8 +299,8 @@ pub struct Matcher {
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
-    /// The programmes and the interview-question bank the advice services use.
-    pub(crate) advice: Arc<AdviceData>,
+    /// The support programmes every recommended pair is checked against.
+    programmes: Arc<Programmes>,
 }
 
 /// The posting and the seeker of a recommendation's origin and one of its candidates, whichever
@@ -372,7 +397,7 @@ impl<O: Record> Scoring<'_, O> {
     }
 
     /// Fills in the explanation and the support programmes of the results a request returns.
-    fn describe<T: Record>(&self, results: &mut [Scored<T>], advice: &AdviceData)
+    fn describe<T: Record>(&self, results: &mut [Scored<T>], programmes: &Programmes)
     where
         O: Pair<T>,
     {
@@ -387,10 +412,7 @@ impl<O: Record> Scoring<'_, O> {
                     .push_str(" · beyond the seeker's commute");
             }
             result.explanation = explanation;
-            result.programmes =
-                advice
-                    .programmes
-                    .fits(Some(seeker), Some(posting), Today::of(&today));
+            result.programmes = programmes.fits(Some(seeker), Some(posting), Today::of(&today));
         }
     }
 }
@@ -460,7 +482,7 @@ impl Matcher {
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
-            advice: Arc::new(AdviceData::builtin()),
+            programmes: Arc::new(Programmes::builtin()),
         }
     }
 
@@ -469,10 +491,15 @@ impl Matcher {
         self.ranking.prefetch
     }
 
-    /// Uses `advice` (a centre's programmes and question bank) instead of the shipped ones.
-    pub fn with_advice(mut self, advice: AdviceData) -> Self {
-        self.advice = Arc::new(advice);
+    /// Checks recommended pairs against `programmes` (a centre's own) instead of the shipped ones.
+    pub fn with_programmes(mut self, programmes: Programmes) -> Self {
+        self.programmes = Arc::new(programmes);
         self
+    }
+
+    /// The support programmes recommended pairs are checked against.
+    pub fn programmes(&self) -> &Programmes {
+        &self.programmes
     }
 
     /// Keeps RecordOutcome events in `log`.
@@ -803,7 +830,7 @@ impl Matcher {
                 .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
         });
         scored.truncate(request.top_k);
-        scoring.describe(&mut scored, &self.advice);
+        scoring.describe(&mut scored, &self.programmes);
         Ok(Recommendation {
             origin: origin_record,
             fusion,
@@ -832,6 +859,66 @@ impl Matcher {
         filters: Vec<FieldFilter>,
     ) -> Result<Recommendation<Seeker, Posting>> {
         self.recommend(seeker_id, request, filters).await
+    }
+}
+
+/// The outcome use cases: the log itself ([`crate::outcomes`]) knows nothing of the store.
+impl Matcher {
+    /// Drops the outcome events past the retention (blocking: it may rewrite the log).
+    pub fn expire_outcomes(&self) -> Result<usize> {
+        match self.outcome_log() {
+            Some(log) => log.expire(chrono::Utc::now().date_naive()),
+            None => Ok(0),
+        }
+    }
+
+    /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown or
+    /// outside `scope` (a counsellor's regions).
+    pub async fn record_outcome(
+        &self,
+        posting_id: &str,
+        seeker_id: &str,
+        stage: Stage,
+        reason: &str,
+        date: Option<&str>,
+        scope: Option<&[String]>,
+    ) -> Result<u64> {
+        let log = self
+            .outcome_log()
+            .ok_or_else(|| Error::FailedPrecondition("this server keeps no outcome log".into()))?;
+        if stage == Stage::Rejected && reason.trim().is_empty() {
+            return Err(Error::invalid("reason", "is required for a rejection"));
+        }
+        let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => {
+                crate::domain::date_key(d).map_err(|_| {
+                    Error::invalid("date", format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
+                })?;
+                d.to_string()
+            }
+            None => chrono::Utc::now().date_naive().to_string(),
+        };
+        // Held until the event is written: a delete of either record waits, so its erasure
+        // always comes after this event and reaches it.
+        let _writes = log.writes.lock().await;
+        let posting = self.read_posting(posting_id, scope).await?;
+        let seeker = self.read_seeker(seeker_id, scope).await?;
+        let event = OutcomeEvent {
+            sequence: 0,
+            posting_id: posting.id.clone(),
+            seeker_id: seeker.id.clone(),
+            stage,
+            reason: reason.trim().to_string(),
+            date,
+            company_id: posting.company_id.clone(),
+            seeker_birth_year: seeker.birth_year,
+            aged_34_or_younger: None,
+            manufacturing: crate::domain::is_manufacturing(&posting.sector),
+            certified_company: posting.certified_company,
+            distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
+        };
+        let appender = log.clone();
+        blocking(move || appender.append(event)).await
     }
 }
 

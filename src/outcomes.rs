@@ -340,65 +340,6 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
     }
 }
 
-impl crate::matching::Matcher {
-    /// Drops the outcome events past the retention (blocking: it may rewrite the log).
-    pub fn expire_outcomes(&self) -> Result<usize> {
-        match self.outcome_log() {
-            Some(log) => log.expire(chrono::Utc::now().date_naive()),
-            None => Ok(0),
-        }
-    }
-
-    /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown or
-    /// outside `scope` (a counsellor's regions).
-    pub async fn record_outcome(
-        &self,
-        posting_id: &str,
-        seeker_id: &str,
-        stage: Stage,
-        reason: &str,
-        date: Option<&str>,
-        scope: Option<&[String]>,
-    ) -> Result<u64> {
-        let log = self
-            .outcome_log()
-            .ok_or_else(|| Error::FailedPrecondition("this server keeps no outcome log".into()))?;
-        if stage == Stage::Rejected && reason.trim().is_empty() {
-            return Err(Error::invalid("reason", "is required for a rejection"));
-        }
-        let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => {
-                crate::domain::date_key(d).map_err(|_| {
-                    Error::invalid("date", format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
-                })?;
-                d.to_string()
-            }
-            None => chrono::Utc::now().date_naive().to_string(),
-        };
-        // Held until the event is written: a delete of either record waits, so its erasure
-        // always comes after this event and reaches it.
-        let _writes = log.writes.lock().await;
-        let posting = self.read_posting(posting_id, scope).await?;
-        let seeker = self.read_seeker(seeker_id, scope).await?;
-        let event = OutcomeEvent {
-            sequence: 0,
-            posting_id: posting.id.clone(),
-            seeker_id: seeker.id.clone(),
-            stage,
-            reason: reason.trim().to_string(),
-            date,
-            company_id: posting.company_id.clone(),
-            seeker_birth_year: seeker.birth_year,
-            aged_34_or_younger: None,
-            manufacturing: crate::domain::is_manufacturing(&posting.sector),
-            certified_company: posting.certified_company,
-            distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
-        };
-        let appender = log.clone();
-        crate::matching::blocking(move || appender.append(event)).await
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

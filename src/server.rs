@@ -150,7 +150,8 @@ pub async fn serve_with_metrics(
 ) -> Result<()> {
     config.validate()?;
     // Read before listening: a centre's broken file stops the start, not the first advice.
-    let advice = crate::advice::AdviceData::load(&config.advice)?;
+    let programmes = config.advice.programmes()?;
+    let advisor = crate::advice::Advisor::new(config.advice.questions()?);
     if config.lock_memory {
         lock_memory()?;
         info!("memory locked: pages the server touches stay in RAM");
@@ -185,6 +186,7 @@ pub async fn serve_with_metrics(
         auth,
         config.max_in_flight,
         config.request_timeout,
+        advisor,
         rpcs.clone(),
     );
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -217,7 +219,7 @@ pub async fn serve_with_metrics(
             match open_matcher(&config.store, config.ranking, config.batching).await {
                 Ok(ready) => {
                     let info = ready.embedder().info().clone();
-                    let _ = matcher.set(Arc::new(ready.with_advice(advice)));
+                    let _ = matcher.set(Arc::new(ready.with_programmes(programmes)));
                     health.set_service_status("", ServingStatus::Serving).await;
                     health
                         .set_serving::<pb::matching_server::MatchingServer<MatchingApi>>()

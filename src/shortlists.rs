@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use crate::api::RankingRequest;
 use crate::domain::{from_payload, Posting, Seeker};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
+use crate::matching::RankingRequest;
 use crate::matching::{blocking, Matcher, Scored};
 use crate::region_match::{greedy_top_k, optimal, Candidate, PlanStats, Problem};
 use crate::store::{Collection, FieldFilter, ScanCursor};

@@ -1,31 +1,30 @@
 //! The centres' services beside ranking, built on what the engine already knows (stored postings
 //! and seekers, meaning, words, skills, distance), so they improve as the data grows:
 //!
-//! - [`Matcher::advise_posting`]: for a draft posting (not stored), the stored postings most like
+//! - [`Advisor::advise_posting`]: for a draft posting (not stored), the stored postings most like
 //!   it in its region and the skills they ask for that it does not; the market of seekers within
 //!   reach who would match it, and how that changes if one requirement is dropped; missing or
 //!   vague fields.
-//! - [`Matcher::advise_seeker`]: the skills that would open the most nearby postings to a seeker,
+//! - [`Advisor::advise_seeker`]: the skills that would open the most nearby postings to a seeker,
 //!   resume completeness, and interview questions for their best postings ([`interview`]).
-//! - [`programmes`]: the public support programmes a record or a pair meets, or misses by one
-//!   condition (recommendations carry them too).
+//! - the public support programmes a record or a pair meets, or misses by one condition, are
+//!   [`crate::programmes`], below the matcher: recommendations carry them too.
 
 pub mod interview;
-pub mod programmes;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::api::RankingRequest;
 use crate::domain::{fields, EmploymentType, Posting, Seeker};
 use crate::embed::TextKind;
 use crate::error::{Error, Result};
+use crate::matching::RankingRequest;
 use crate::matching::{blocking, Matcher, Scored};
+use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{cosine, haversine_km};
 use crate::skills::{text_words, Vocabulary};
 use crate::store::{CandidateQuery, Collection, FieldFilter};
 use interview::{ChosenQuestion, QuestionBank};
-use programmes::{ProgrammeFit, Programmes, Today};
 
 /// Stored postings compared with a draft.
 const SIMILAR_POSTINGS: usize = 10;
@@ -86,9 +85,9 @@ pub struct AdviceFiles {
     pub interview_questions: Option<PathBuf>,
 }
 
-/// The programmes and the question bank, with the bank's embeddings once computed.
-pub struct AdviceData {
-    pub programmes: Programmes,
+/// The advice use cases, above [`Matcher`]: the question bank, with its embeddings once computed.
+/// (The support programmes are the matcher's: every recommendation reports them.)
+pub struct Advisor {
     pub questions: QuestionBank,
     /// The bank's vectors under one model (its weights' hash), computed on first use.
     question_vectors: tokio::sync::Mutex<Option<ModelVectors>>,
@@ -97,31 +96,30 @@ pub struct AdviceData {
 /// Vectors, and the model (weights hash and name) that made them.
 type ModelVectors = (String, Arc<Vec<Vec<f32>>>);
 
-impl AdviceData {
-    pub fn builtin() -> Self {
-        Self::new(Programmes::builtin(), QuestionBank::builtin())
-    }
-
-    pub fn new(programmes: Programmes, questions: QuestionBank) -> Self {
+impl Advisor {
+    pub fn new(questions: QuestionBank) -> Self {
         Self {
-            programmes,
             questions,
             question_vectors: tokio::sync::Mutex::new(None),
         }
     }
+}
 
-    /// Loads the files a configuration names, the shipped ones for the others.
-    pub fn load(files: &AdviceFiles) -> Result<Self> {
-        Ok(Self::new(
-            match &files.programmes {
-                Some(path) => Programmes::from_file(path)?,
-                None => Programmes::builtin(),
-            },
-            match &files.interview_questions {
-                Some(path) => QuestionBank::from_file(path)?,
-                None => QuestionBank::builtin(),
-            },
-        ))
+impl AdviceFiles {
+    /// The programmes file a configuration names, else the shipped one.
+    pub fn programmes(&self) -> Result<Programmes> {
+        match &self.programmes {
+            Some(path) => Programmes::from_file(path),
+            None => Ok(Programmes::builtin()),
+        }
+    }
+
+    /// The question bank a configuration names, else the shipped one.
+    pub fn questions(&self) -> Result<QuestionBank> {
+        match &self.interview_questions {
+            Some(path) => QuestionBank::from_file(path),
+            None => Ok(QuestionBank::builtin()),
+        }
     }
 }
 
@@ -416,15 +414,16 @@ pub fn skill_gaps(postings: &[(String, Vec<String>)], vocabulary: &Vocabulary) -
     gaps
 }
 
-impl Matcher {
+impl Advisor {
     /// Advice for a draft posting; nothing is stored. A counsellor may only advise on drafts
     /// whose workplace is in their regions.
     pub async fn advise_posting(
         &self,
+        matcher: &Matcher,
         draft: Draft,
         request: &RankingRequest,
     ) -> Result<PostingAdvice> {
-        let engine = self.engine();
+        let engine = matcher.engine();
         let posting = &draft.posting;
         if let (Some(scope), true) = (&request.region_scope, draft.has_location) {
             if !scope.contains(&posting.place.sido_code) {
@@ -435,9 +434,8 @@ impl Matcher {
             }
         }
         let today = today();
-        let programmes = self
-            .advice
-            .programmes
+        let programmes = matcher
+            .programmes()
             .fits(None, Some(posting), Today::of(&today));
         let completeness = posting_completeness(&draft);
         if !draft.has_location {
@@ -456,15 +454,17 @@ impl Matcher {
             .pop()
             .ok_or_else(|| Error::Embedding("no vector for the draft".into()))?;
 
-        let similar = self.similar_postings(posting, &vector, request).await?;
+        let similar = self
+            .similar_postings(matcher, posting, &vector, request)
+            .await?;
         let neighbours: Vec<Posting> = similar.iter().map(|s| s.posting.clone()).collect();
         let skills_to_add = skills_to_add(posting, &neighbours, &engine.vocabulary);
 
         let wide = RankingRequest {
-            top_k: self.ranking_prefetch(),
+            top_k: matcher.ranking_prefetch(),
             ..request.clone()
         };
-        let scored: crate::matching::Recommendation<Posting, Seeker> = self
+        let scored: crate::matching::Recommendation<Posting, Seeker> = matcher
             .recommend_from(&engine, posting.clone(), vector, &wide, Vec::new())
             .await?;
         let matches: Vec<(bool, Vec<String>)> = scored
@@ -484,11 +484,12 @@ impl Matcher {
     /// The stored postings nearest in meaning to `posting` in its sido (and the caller's regions).
     async fn similar_postings(
         &self,
+        matcher: &Matcher,
         posting: &Posting,
         vector: &[f32],
         request: &RankingRequest,
     ) -> Result<Vec<SimilarPosting>> {
-        let engine = self.engine();
+        let engine = matcher.engine();
         let mut filters = Vec::new();
         if posting.place.sido_code.is_empty() {
             filters.push(FieldFilter::WithinKm {
@@ -538,6 +539,7 @@ impl Matcher {
     /// interview questions for the best postings, and the programmes the seeker meets.
     pub async fn advise_seeker(
         &self,
+        matcher: &Matcher,
         seeker_id: &str,
         request: &RankingRequest,
     ) -> Result<SeekerAdvice> {
@@ -545,12 +547,12 @@ impl Matcher {
             top_k: SEEKER_POSTINGS.max(request.top_k),
             ..request.clone()
         };
-        let rec = self
+        let rec = matcher
             .recommend_postings(seeker_id, &wide, Vec::new())
             .await?;
         let within: Vec<&Scored<Posting>> =
             rec.results.iter().filter(|p| !p.beyond_commute).collect();
-        let engine = self.engine();
+        let engine = matcher.engine();
         let gaps_input: Vec<(String, Vec<String>)> = within
             .iter()
             .map(|p| (p.item.id.clone(), p.explanation.skills.missing.clone()))
@@ -565,7 +567,7 @@ impl Matcher {
             .take(INTERVIEW_POSTINGS)
             .collect();
         if !best.is_empty() {
-            let bank = self.question_vectors().await?;
+            let bank = self.question_vectors(matcher).await?;
             for scored in best {
                 let store = engine.store.clone();
                 let id = scored.item.id.clone();
@@ -576,7 +578,7 @@ impl Matcher {
                 let keys = engine.vocabulary.posting_keys(&scored.item);
                 interview.push(InterviewPrep {
                     posting: scored.item.clone(),
-                    questions: self.advice.questions.choose(
+                    questions: self.questions.choose(
                         &bank,
                         &doc.vector,
                         &keys,
@@ -588,9 +590,8 @@ impl Matcher {
         }
         let today = today();
         Ok(SeekerAdvice {
-            programmes: self
-                .advice
-                .programmes
+            programmes: matcher
+                .programmes()
                 .fits(Some(&rec.origin), None, Today::of(&today)),
             completeness: seeker_completeness(&rec.origin),
             postings_considered: within.len(),
@@ -602,10 +603,10 @@ impl Matcher {
 
     /// The question bank's vectors under the serving model, embedded once per model (as queries,
     /// compared with stored postings like a seeker is).
-    pub async fn question_vectors(&self) -> Result<Arc<Vec<Vec<f32>>>> {
-        let engine = self.engine();
+    pub async fn question_vectors(&self, matcher: &Matcher) -> Result<Arc<Vec<Vec<f32>>>> {
+        let engine = matcher.engine();
         let model = engine.embedder.info().weights_sha256.clone() + &engine.embedder.info().name;
-        let mut cached = self.advice.question_vectors.lock().await;
+        let mut cached = self.question_vectors.lock().await;
         if let Some((for_model, vectors)) = cached.as_ref() {
             if *for_model == model {
                 return Ok(vectors.clone());
@@ -614,7 +615,7 @@ impl Matcher {
         let vectors = Arc::new(
             engine
                 .embedder
-                .embed(self.advice.questions.texts(), TextKind::Query)
+                .embed(self.questions.texts(), TextKind::Query)
                 .await?,
         );
         *cached = Some((model, vectors.clone()));

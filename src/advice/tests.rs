@@ -1,8 +1,8 @@
 //! The advice services' pure parts on hand-made records.
 
-use super::programmes::*;
 use super::*;
 use crate::domain::{EducationTrack, GeoPoint, LocationInput, Place};
+use crate::programmes::*;
 
 fn place(sido: &str) -> Place {
     Place {

@@ -17,7 +17,6 @@ use crate::ranking::{
     applied_boosts, cosine, haversine_km, match_strength, rank, BoostFacts, CommutePolicy,
     FusionParams, ScoreBreakdown, Signals,
 };
-use crate::reindex::Shadow;
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
 use crate::store::layout::DataDir;
 use crate::store::sample::CorpusSamples;
@@ -176,6 +175,18 @@ pub struct Engine {
     pub samples: CorpusSamples,
 }
 
+/// The future of one mirrored write.
+pub(crate) type Mirrored<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+
+/// Where a re-index in progress has every write mirrored, so the generation it builds misses
+/// none. The re-index's shadow implements it ([`crate::reindex`]); the matcher knows only this
+/// hook, not re-indexing. A mirror records its own failures (the re-index then fails).
+pub(crate) trait WriteMirror: Send + Sync {
+    fn upsert_postings<'a>(&'a self, postings: &'a [Posting]) -> Mirrored<'a>;
+    fn upsert_seekers<'a>(&'a self, seekers: &'a [Seeker]) -> Mirrored<'a>;
+    fn delete<'a>(&'a self, collection: Collection, id: &'a str) -> Mirrored<'a>;
+}
+
 /// A posting or a seeker, as the use cases handle both.
 pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     const COLLECTION: Collection;
@@ -191,6 +202,8 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     /// The record's skill class keys, stored with it (see [`Vocabulary::posting_keys`] and
     /// [`Vocabulary::seeker_keys`]).
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String>;
+    /// Hands a batch of this kind to a write mirror.
+    fn mirror<'a>(mirror: &'a dyn WriteMirror, records: &'a [Self]) -> Mirrored<'a>;
 }
 
 impl Record for Posting {
@@ -215,6 +228,9 @@ impl Record for Posting {
     }
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
         vocabulary.posting_keys(self)
+    }
+    fn mirror<'a>(mirror: &'a dyn WriteMirror, records: &'a [Self]) -> Mirrored<'a> {
+        mirror.upsert_postings(records)
     }
 }
 
@@ -241,6 +257,9 @@ impl Record for Seeker {
     }
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String> {
         vocabulary.seeker_keys(self)
+    }
+    fn mirror<'a>(mirror: &'a dyn WriteMirror, records: &'a [Self]) -> Mirrored<'a> {
+        mirror.upsert_seekers(records)
     }
 }
 
@@ -293,7 +312,7 @@ pub struct Matcher {
     /// Where re-indexes build new generations (None: re-index unsupported, e.g. unit tests).
     pub(crate) data_dir: Option<Arc<DataDir>>,
     /// While a re-index runs: the engine being built, which every write also reaches.
-    pub(crate) shadow: Mutex<Option<Arc<Shadow>>>,
+    pub(crate) mirror: Mutex<Option<Arc<dyn WriteMirror>>>,
     /// Writes hold it shared; installing a shadow and switching take it exclusively, so no
     /// write straddles a change of engine.
     pub(crate) write_gate: tokio::sync::RwLock<()>,
@@ -478,7 +497,7 @@ impl Matcher {
             active: RwLock::new(Arc::new(engine)),
             ranking,
             data_dir,
-            shadow: Mutex::new(None),
+            mirror: Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
@@ -544,8 +563,8 @@ impl Matcher {
         self.engine().embedder.clone()
     }
 
-    pub(crate) fn current_shadow(&self) -> Option<Arc<Shadow>> {
-        self.shadow
+    fn current_mirror(&self) -> Option<Arc<dyn WriteMirror>> {
+        self.mirror
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
@@ -564,8 +583,8 @@ impl Matcher {
         let store = engine.store.clone();
         blocking(move || store.upsert(R::COLLECTION, docs)).await?;
         engine.samples.touched(R::COLLECTION);
-        if let Some(shadow) = self.current_shadow() {
-            shadow.mirror_upsert(&records).await;
+        if let Some(mirror) = self.current_mirror() {
+            R::mirror(mirror.as_ref(), &records).await;
         }
         Ok(records.len())
     }
@@ -624,8 +643,8 @@ impl Matcher {
         let key = id.to_string();
         let existed = blocking(move || store.delete(collection, &key)).await?;
         engine.samples.forget(collection);
-        if let Some(shadow) = self.current_shadow() {
-            shadow.mirror_delete(collection, id).await;
+        if let Some(mirror) = self.current_mirror() {
+            mirror.delete(collection, id).await;
         }
         let mut erased = 0;
         if let Some(log) = log.clone() {

@@ -23,7 +23,7 @@ use crate::embed::bert::BertEmbedder;
 use crate::embed::{BatchingConfig, EmbeddingService};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
-use crate::matching::{blocking, embed_records, Engine, Matcher, Record};
+use crate::matching::{blocking, embed_records, Engine, Matcher, Mirrored, Record, WriteMirror};
 use crate::skills::Vocabulary;
 use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
@@ -171,6 +171,18 @@ async fn new_shadow(
         touched: Arc::new(Mutex::new(HashSet::new())),
         failure: Mutex::new(None),
     })
+}
+
+impl WriteMirror for Shadow {
+    fn upsert_postings<'a>(&'a self, postings: &'a [Posting]) -> Mirrored<'a> {
+        Box::pin(self.mirror_upsert(postings))
+    }
+    fn upsert_seekers<'a>(&'a self, seekers: &'a [Seeker]) -> Mirrored<'a> {
+        Box::pin(self.mirror_upsert(seekers))
+    }
+    fn delete<'a>(&'a self, collection: Collection, id: &'a str) -> Mirrored<'a> {
+        Box::pin(self.mirror_delete(collection, id))
+    }
 }
 
 /// Copies one collection from `source` into the shadow, re-embedding each record's text.
@@ -323,14 +335,14 @@ impl Matcher {
         {
             // No write is in flight while the shadow is installed: every later write reaches it.
             let _gate = self.write_gate.write().await;
-            *lock(&self.shadow) = Some(shadow.clone());
+            *lock(&self.mirror) = Some(shadow.clone());
         }
         let source = self.engine().store.clone();
         let copied = copy_all(&source, &shadow, &progress).await;
         drop(source);
 
         let gate = self.write_gate.write().await;
-        *lock(&self.shadow) = None;
+        *lock(&self.mirror) = None;
         let outcome = copied.and_then(|counts| match shadow.failure() {
             Some(failure) => Err(Error::Store(format!("re-index stopped: {failure}"))),
             None => Ok(counts),

@@ -332,6 +332,19 @@ fn print_row(
     }
 }
 
+/// The support programmes a recommended pair meets, by name (`jobmatch programmes` and `--json`
+/// give the conditions, near misses and sources).
+fn print_programmes(programmes: &[pb::ProgrammeMatch]) {
+    let met: Vec<&str> = programmes
+        .iter()
+        .filter(|p| p.eligible)
+        .map(|p| p.name.as_str())
+        .collect();
+    if !met.is_empty() {
+        println!("     programmes (verify before use): {}", met.join(", "));
+    }
+}
+
 /// Says when nothing within the seekers' commutes is a match (the list, if any, lies beyond).
 fn print_reach(nothing_within_reach: bool, empty: bool, noun: &str) {
     let commute = if noun == "posting" {
@@ -423,6 +436,7 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
                 &c.score.clone().unwrap_or_default(),
                 c.explanation.as_ref(),
             );
+            print_programmes(&c.programmes);
         }
     } else if let Some(seeker_id) = &args.seeker {
         let response = client
@@ -460,6 +474,7 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
                 &p.score.clone().unwrap_or_default(),
                 p.explanation.as_ref(),
             );
+            print_programmes(&p.programmes);
         }
     }
     Ok(())

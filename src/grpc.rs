@@ -13,6 +13,7 @@ use tracing::Instrument;
 use crate::advice::Advisor;
 use crate::api::{self, pb};
 use crate::auth::{Authenticator, Caller, Rpc};
+use crate::config::ServeConfig;
 use crate::domain::this_year;
 use crate::domain::{Limits, Posting, Seeker};
 use crate::embed::{BatchingConfig, Pooling, TextKind};
@@ -66,24 +67,23 @@ fn request_id(metadata: &MetadataMap) -> String {
 }
 
 impl MatchingApi {
+    /// The service over `matcher` (set once the model and store are ready), with the limits,
+    /// batching and time limit of `config`.
     pub fn new(
         matcher: Arc<OnceLock<Arc<Matcher>>>,
-        limits: Limits,
-        batching: BatchingConfig,
+        config: &ServeConfig,
         auth: Authenticator,
-        max_in_flight: usize,
-        request_timeout: Option<Duration>,
         advisor: Advisor,
         rpcs: Arc<RpcMetrics>,
     ) -> Self {
         Self {
             advisor: Arc::new(advisor),
             matcher,
-            limits,
-            batching,
+            limits: config.limits,
+            batching: config.batching,
             auth: Arc::new(auth),
-            in_flight: Arc::new(Semaphore::new(max_in_flight.max(1))),
-            request_timeout,
+            in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            request_timeout: config.request_timeout,
             rpcs,
         }
     }

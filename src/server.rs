@@ -179,16 +179,7 @@ pub async fn serve_with_metrics(
     };
     let rpcs = Arc::new(RpcMetrics::default());
     let matcher = Arc::new(OnceLock::new());
-    let api = MatchingApi::new(
-        matcher.clone(),
-        config.limits,
-        config.batching,
-        auth,
-        config.max_in_flight,
-        config.request_timeout,
-        advisor,
-        rpcs.clone(),
-    );
+    let api = MatchingApi::new(matcher.clone(), &config, auth, advisor, rpcs.clone());
     let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
     let metrics_task = metrics_listener.map(|listener| {
         tokio::spawn(crate::metrics::serve_metrics(

@@ -710,29 +710,14 @@ async fn the_demo_data_ingests_through_the_cli_and_recommends() {
 
 #[tokio::test]
 async fn metrics_report_batch_sizes_queue_depth_and_store_sizes() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start_with_metrics(dir.path()).await;
     let mut client = server.client().await;
     welder_scenario(&mut client).await;
 
-    let mut socket = tokio::net::TcpStream::connect(server.metrics_addr.clone().unwrap())
-        .await
-        .unwrap();
-    socket
-        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-        .await
-        .unwrap();
-    let mut response = String::new();
-    socket.read_to_string(&mut response).await.unwrap();
+    let response = server.metrics_response().await;
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
-    let value = |name: &str| -> f64 {
-        let line = response
-            .lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{name} missing in {response}"));
-        line.rsplit(' ').next().unwrap().parse().unwrap()
-    };
+    let value = |name: &str| metric_value(&response, name);
     assert_eq!(value("jobmatch_ready"), 1.0);
     assert_eq!(value("jobmatch_store_points{collection=\"postings\"}"), 1.0);
     assert_eq!(value("jobmatch_store_points{collection=\"seekers\"}"), 3.0);

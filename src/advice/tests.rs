@@ -67,6 +67,20 @@ fn fit(conditions: &str, s: Option<&Seeker>, p: Option<&Posting>) -> Option<Prog
     programme(conditions).fits(s, p, TODAY).pop()
 }
 
+/// `fit` is met (`failure` None) or fails exactly the condition whose description holds `failure`.
+fn assert_fit(conditions: &str, fit: &ProgrammeFit, failure: Option<&str>) {
+    match failure {
+        None => assert!(fit.eligible(), "{conditions}: {:?}", fit.failed_condition),
+        Some(text) => assert!(
+            fit.failed_condition
+                .as_deref()
+                .is_some_and(|f| f.contains(text)),
+            "{conditions}: {:?}",
+            fit.failed_condition
+        ),
+    }
+}
+
 #[test]
 fn the_shipped_files_parse() {
     assert!(!Programmes::builtin().list.is_empty());
@@ -103,16 +117,7 @@ fn every_seeker_condition_is_met_or_named_when_it_fails() {
         ),
     ] {
         let fit = fit(conditions, Some(&s), None).expect(conditions);
-        match failure {
-            None => assert!(fit.eligible(), "{conditions}: {:?}", fit.failed_condition),
-            Some(text) => assert!(
-                fit.failed_condition
-                    .as_deref()
-                    .is_some_and(|f| f.contains(text)),
-                "{conditions}: {:?}",
-                fit.failed_condition
-            ),
-        }
+        assert_fit(conditions, &fit, failure);
     }
     let serving = Seeker {
         discharge_date: Some("2027-03-01".into()),
@@ -184,16 +189,7 @@ fn every_posting_condition_is_met_or_named_when_it_fails() {
         ),
     ] {
         let fit = fit(conditions, None, Some(&p)).expect(conditions);
-        match failure {
-            None => assert!(fit.eligible(), "{conditions}: {:?}", fit.failed_condition),
-            Some(text) => assert!(
-                fit.failed_condition
-                    .as_deref()
-                    .is_some_and(|f| f.contains(text)),
-                "{conditions}: {:?}",
-                fit.failed_condition
-            ),
-        }
+        assert_fit(conditions, &fit, failure);
     }
     let uncertified = Posting {
         certified_company: false,

@@ -86,6 +86,15 @@ pub fn config(data_dir: &Path) -> ServeConfig {
     }
 }
 
+/// The value of the metric line `name` (with its labels, as printed) in a metrics response.
+pub fn metric_value(response: &str, name: &str) -> f64 {
+    let line = response
+        .lines()
+        .find(|l| l.split(' ').next() == Some(name))
+        .unwrap_or_else(|| panic!("{name} missing in {response}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
 pub struct TestServer {
     pub url: String,
     /// `host:port` of the metrics endpoint, when started with one.
@@ -114,8 +123,8 @@ impl TestServer {
         Self::start_inner(config, true).await
     }
 
-    /// The value of one metric line (`name` with its labels, as printed) read from the endpoint now.
-    pub async fn metric(&self, name: &str) -> f64 {
+    /// The metrics endpoint's whole HTTP response, now.
+    pub async fn metrics_response(&self) -> String {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let addr = self.metrics_addr.clone().expect("started without metrics");
         let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -125,11 +134,12 @@ impl TestServer {
             .unwrap();
         let mut response = String::new();
         socket.read_to_string(&mut response).await.unwrap();
-        let line = response
-            .lines()
-            .find(|l| l.split(' ').next() == Some(name))
-            .unwrap_or_else(|| panic!("{name} missing in {response}"));
-        line.rsplit(' ').next().unwrap().parse().unwrap()
+        response
+    }
+
+    /// The value of one metric line (`name` with its labels, as printed) read from the endpoint now.
+    pub async fn metric(&self, name: &str) -> f64 {
+        metric_value(&self.metrics_response().await, name)
     }
 
     async fn start_inner(config: ServeConfig, metrics: bool) -> Self {

@@ -491,6 +491,15 @@ pub struct BenchEmbedArgs {
     /// Texts per model call.
     #[arg(long, env = "JOBMATCH_BENCH_EMBED_BATCH", default_value_t = 32)]
     pub batch_size: usize,
+
+    /// Forward pass to time (default: the model directory's choice, else fused).
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_ENGINE", value_enum)]
+    pub engine: Option<crate::embed::bert::EngineKind>,
+
+    /// Also write the vectors of the first 64 texts and 20 queries here, as JSON
+    /// (`{"texts": [...], "queries": [...]}`), for the agreement check against the other engines.
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_VECTORS_OUT")]
+    pub vectors_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -124,7 +124,14 @@ pub async fn queue(args: BenchQueueArgs) -> Result<()> {
 /// `jobmatch bench-embed`: the engine's side of `scripts/bench-embed` (one JSON line).
 pub async fn embed(args: BenchEmbedArgs) -> Result<()> {
     let report = tokio::task::spawn_blocking(move || {
-        super::embed_benchmark(&args.model, &args.texts, &args.queries, args.batch_size)
+        super::embed_benchmark(
+            &args.model,
+            &args.texts,
+            &args.queries,
+            args.batch_size,
+            args.engine,
+            args.vectors_out.as_deref(),
+        )
     })
     .await
     .map_err(|e| Error::Io(format!("the benchmark task failed: {e}")))??;

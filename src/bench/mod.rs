@@ -7,7 +7,7 @@ pub mod commands;
 use std::path::Path;
 use std::time::Instant;
 
-use crate::embed::bert::BertEmbedder;
+use crate::embed::bert::{BertEmbedder, EngineKind};
 use crate::embed::{Embedder, TextKind};
 use crate::error::{Error, Result};
 
@@ -18,6 +18,8 @@ pub struct EmbedBenchReport {
     pub batch: usize,
     pub texts: usize,
     pub texts_per_s: f64,
+    /// Tokens the model saw per second (prefixes and special tokens included), over the batch run.
+    pub tokens_per_s: f64,
     pub query_p50_ms: f64,
     pub query_p95_ms: f64,
     pub peak_rss_mb: f64,
@@ -55,19 +57,33 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
 }
 
+/// Texts and queries whose vectors `--vectors-out` writes.
+const AGREEMENT_TEXTS: usize = 64;
+const AGREEMENT_QUERIES: usize = 20;
+
 pub fn embed_benchmark(
     model_dir: &Path,
     texts: &Path,
     queries: &Path,
     batch: usize,
+    engine: Option<EngineKind>,
+    vectors_out: Option<&Path>,
 ) -> Result<EmbedBenchReport> {
     if batch == 0 {
         return Err(Error::invalid("--batch-size", "must be at least 1"));
     }
     let texts = lines(texts)?;
     let queries = lines(queries)?;
-    let mut embedder = BertEmbedder::load(model_dir)?;
+    let mut embedder = BertEmbedder::load_with(model_dir, engine)?;
     let info = embedder.info().clone();
+    if let Some(path) = vectors_out {
+        let vectors = serde_json::json!({
+            "texts": embedder.embed(&texts[..AGREEMENT_TEXTS.min(texts.len())], TextKind::Passage)?,
+            "queries": embedder.embed(&queries[..AGREEMENT_QUERIES.min(queries.len())], TextKind::Query)?,
+        });
+        std::fs::write(path, vectors.to_string())
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
 
     embedder.embed(&texts[..batch.min(texts.len())], TextKind::Passage)?; // warm-up
     let tokens: usize = texts
@@ -89,13 +105,16 @@ pub fn embed_benchmark(
     latencies.sort_by(f64::total_cmp);
     Ok(EmbedBenchReport {
         engine: format!(
-            "jobmatch candle {} threads",
+            "jobmatch {:?} engine, {} threads",
+            embedder.engine(),
             candle_core::utils::get_num_threads()
-        ),
+        )
+        .to_lowercase(),
         model: info.name,
         batch,
         texts: texts.len(),
         texts_per_s: texts.len() as f64 / batch_seconds,
+        tokens_per_s: tokens as f64 / batch_seconds,
         query_p50_ms: percentile(&latencies, 0.5),
         query_p95_ms: percentile(&latencies, 0.95),
         peak_rss_mb: peak_rss_mb(),

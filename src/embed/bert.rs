@@ -42,6 +42,29 @@ pub struct ModelSettingsFile {
     pub similarity_floor: Option<f64>,
     /// Cosine similarity of closely related texts (normalised to 1 by default).
     pub similarity_ceiling: Option<f64>,
+    /// Which forward pass runs the model (default: `fused`).
+    pub engine: Option<EngineKind>,
+}
+
+/// The forward pass that runs a model directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// jobmatch's own encoder (`kernels/`): no padding, fused steps, AVX-512 matmuls.
+    #[default]
+    Fused,
+    /// candle's BERT graph (`candle_transformers::models::bert`): the reference the fused pass
+    /// is tested against.
+    Candle,
+}
+
+/// A loaded forward pass.
+enum Engine {
+    Fused {
+        encoder: jobmatch_kernels::Encoder,
+        scratch: jobmatch_kernels::Scratch,
+    },
+    Candle(Box<BertModel>),
 }
 
 #[derive(Deserialize)]
@@ -56,12 +79,11 @@ struct PoolingConfig {
 }
 
 pub struct BertEmbedder {
-    model: BertModel,
+    engine: Engine,
     hidden: usize,
     intermediate: usize,
     layers: usize,
     tokenizer: Tokenizer,
-    device: Device,
     pad_id: u32,
     info: ModelInfo,
 }
@@ -91,8 +113,14 @@ fn optional_json<T: for<'de> Deserialize<'de>>(dir: &Path, name: &str) -> Result
 }
 
 impl BertEmbedder {
-    /// Loads a model directory, checking everything a forward pass relies on before returning.
+    /// Loads a model directory with the engine its settings name (default: fused), checking
+    /// everything a forward pass relies on before returning.
     pub fn load(dir: &Path) -> Result<Self> {
+        Self::load_with(dir, None)
+    }
+
+    /// As [`Self::load`], with `engine` overriding the model directory's choice.
+    pub fn load_with(dir: &Path, engine: Option<EngineKind>) -> Result<Self> {
         let config_bytes = read_file(dir, "config.json")?;
         let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes).map_err(|e| {
             Error::Io(format!(
@@ -181,22 +209,39 @@ impl BertEmbedder {
             )));
         }
         let device = Device::Cpu;
-        let vb = VarBuilder::from_tensors(
-            load_weights(&weights, position_offset, &device).map_err(|e| {
-                Error::Io(format!(
-                    "model directory {}: model.safetensors: {e}",
-                    dir.display()
-                ))
-            })?,
-            DType::F32,
-            &device,
-        );
-        let model = BertModel::load(vb, &config).map_err(|e| {
+        let engine_kind = engine.or(settings.engine).unwrap_or_default();
+        let weights_error = |e: String| {
             Error::Io(format!(
-                "model directory {}: weights do not fit config.json: {e}",
+                "model directory {}: model.safetensors: {e}",
                 dir.display()
             ))
-        })?;
+        };
+        let tensors = load_weights(&weights, position_offset, engine_kind, &device)
+            .map_err(|e| weights_error(e.to_string()))?;
+        let engine = match engine_kind {
+            EngineKind::Fused => Engine::Fused {
+                encoder: jobmatch_kernels::Encoder::load(
+                    encoder_config(&config),
+                    &mut TensorSource(tensors),
+                )
+                .map_err(|e| {
+                    Error::Io(format!(
+                        "model directory {}: weights do not fit config.json: {e}",
+                        dir.display()
+                    ))
+                })?,
+                scratch: Default::default(),
+            },
+            EngineKind::Candle => {
+                let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
+                Engine::Candle(Box::new(BertModel::load(vb, &config).map_err(|e| {
+                    Error::Io(format!(
+                        "model directory {}: weights do not fit config.json: {e}",
+                        dir.display()
+                    ))
+                })?))
+            }
+        };
 
         let pad_id = u32::try_from(config.pad_token_id).unwrap_or(0);
         let info = ModelInfo {
@@ -222,18 +267,25 @@ impl BertEmbedder {
             },
         };
         let mut embedder = Self {
-            model,
+            engine,
             hidden: config.hidden_size,
             intermediate: config.intermediate_size,
             layers: config.num_hidden_layers,
             tokenizer,
-            device,
             pad_id,
             info,
         };
         // Warm up (and prove the weights run) before anyone is told the model is ready.
         embedder.embed(&["warm-up".to_string()], TextKind::Query)?;
         Ok(embedder)
+    }
+
+    /// The forward pass this embedder runs.
+    pub fn engine(&self) -> EngineKind {
+        match self.engine {
+            Engine::Fused { .. } => EngineKind::Fused,
+            Engine::Candle(_) => EngineKind::Candle,
+        }
     }
 
     /// Tokens the model sees for `text` (with prefix and special tokens), over all windows.
@@ -276,36 +328,96 @@ impl BertEmbedder {
             .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
     }
 
-    /// Runs one padded batch of token windows; returns one normalised vector per window.
-    fn forward(&self, windows: &[&[u32]]) -> candle_core::Result<Vec<Vec<f32>>> {
-        let longest = windows.iter().map(|w| w.len()).max().unwrap_or(0);
-        let mut ids = Vec::with_capacity(windows.len() * longest);
-        let mut mask = Vec::with_capacity(windows.len() * longest);
-        for window in windows {
-            ids.extend_from_slice(window);
-            ids.extend(std::iter::repeat_n(self.pad_id, longest - window.len()));
-            mask.extend(std::iter::repeat_n(1u32, window.len()));
-            mask.extend(std::iter::repeat_n(0u32, longest - window.len()));
-        }
-        let shape = (windows.len(), longest);
-        let input_ids = Tensor::from_vec(ids, shape, &self.device)?;
-        let attention_mask = Tensor::from_vec(mask, shape, &self.device)?;
-        let token_type_ids = input_ids.zeros_like()?;
-        let hidden = self
-            .model
-            .forward(&input_ids, &token_type_ids, Some(&attention_mask))?;
-        let pooled = match self.info.pooling {
-            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
-            Pooling::Mean => {
-                let mask = attention_mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-                let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-                let counts = mask.sum(1)?;
-                summed.broadcast_div(&counts)?
+    /// Runs one batch of token windows; returns one normalised vector per window.
+    fn forward(&mut self, windows: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
+        let mut vectors = match &mut self.engine {
+            Engine::Fused { encoder, scratch } => {
+                let pool = match self.info.pooling {
+                    Pooling::Cls => jobmatch_kernels::Pool::Cls,
+                    Pooling::Mean => jobmatch_kernels::Pool::Mean,
+                };
+                encoder
+                    .forward(windows, pool, scratch)
+                    .map_err(Error::Embedding)?
             }
+            Engine::Candle(model) => candle_forward(model, windows, self.pad_id, self.info.pooling)
+                .map_err(|e| Error::Embedding(e.to_string()))?,
         };
-        let mut vectors = pooled.to_vec2::<f32>()?;
         vectors.iter_mut().for_each(|v| normalise(v));
         Ok(vectors)
+    }
+}
+
+/// candle's graph over one batch padded to its longest window; pooled, not normalised.
+fn candle_forward(
+    model: &BertModel,
+    windows: &[&[u32]],
+    pad_id: u32,
+    pooling: Pooling,
+) -> candle_core::Result<Vec<Vec<f32>>> {
+    let device = Device::Cpu;
+    let longest = windows.iter().map(|w| w.len()).max().unwrap_or(0);
+    let mut ids = Vec::with_capacity(windows.len() * longest);
+    let mut mask = Vec::with_capacity(windows.len() * longest);
+    for window in windows {
+        ids.extend_from_slice(window);
+        ids.extend(std::iter::repeat_n(pad_id, longest - window.len()));
+        mask.extend(std::iter::repeat_n(1u32, window.len()));
+        mask.extend(std::iter::repeat_n(0u32, longest - window.len()));
+    }
+    let shape = (windows.len(), longest);
+    let input_ids = Tensor::from_vec(ids, shape, &device)?;
+    let attention_mask = Tensor::from_vec(mask, shape, &device)?;
+    let token_type_ids = input_ids.zeros_like()?;
+    let hidden = model.forward(&input_ids, &token_type_ids, Some(&attention_mask))?;
+    let pooled = match pooling {
+        Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+        Pooling::Mean => {
+            let mask = attention_mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+            let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+            let counts = mask.sum(1)?;
+            summed.broadcast_div(&counts)?
+        }
+    };
+    pooled.to_vec2::<f32>()
+}
+
+/// The fused encoder's view of a BERT config.
+fn encoder_config(config: &BertConfig) -> jobmatch_kernels::EncoderConfig {
+    use candle_transformers::models::bert::HiddenAct;
+    jobmatch_kernels::EncoderConfig {
+        hidden: config.hidden_size,
+        heads: config.num_attention_heads,
+        intermediate: config.intermediate_size,
+        layers: config.num_hidden_layers,
+        vocabulary: config.vocab_size,
+        positions: config.max_position_embeddings,
+        layer_norm_eps: config.layer_norm_eps as f32,
+        activation: match config.hidden_act {
+            HiddenAct::Gelu => jobmatch_kernels::Activation::Gelu,
+            HiddenAct::GeluApproximate => jobmatch_kernels::Activation::GeluTanh,
+            HiddenAct::Relu => jobmatch_kernels::Activation::Relu,
+        },
+    }
+}
+
+/// Hands the loaded tensors to the fused encoder, each as f32 data and its shape; each is taken
+/// out of the map as it is read, so the weights are never held twice.
+struct TensorSource(HashMap<String, Tensor>);
+
+impl jobmatch_kernels::WeightSource for TensorSource {
+    fn get(&mut self, name: &str) -> std::result::Result<(Vec<f32>, Vec<usize>), String> {
+        let tensor = self
+            .0
+            .remove(name)
+            .or_else(|| self.0.remove(&format!("bert.{name}")))
+            .ok_or_else(|| format!("no tensor {name}"))?;
+        let shape = tensor.dims().to_vec();
+        let data = tensor
+            .flatten_all()
+            .and_then(|t| t.to_vec1::<f32>())
+            .map_err(|e| format!("{name}: {e}"))?;
+        Ok((data, shape))
     }
 }
 
@@ -337,13 +449,14 @@ fn position_offset(
 /// Reads the weights as F32, under BERT's names (a `roberta.` prefix is dropped) and with the
 /// first `position_offset` rows of the position table left out (see [`position_offset`]).
 ///
-/// Every encoder matrix is stored transposed (`[in, out]` in memory, presented as the usual
-/// `[out, in]` view), because candle's `Linear` multiplies by `weight.t()`: with this layout that
+/// For candle's graph, every encoder matrix is stored transposed (`[in, out]` in memory, presented
+/// as the usual `[out, in]` view), because candle's `Linear` multiplies by `weight.t()`: with this layout that
 /// operand reaches `gemm` already in the order its kernels read, so the matrix is not re-packed on
 /// every call. Re-packing was a third of a short query's time.
 fn load_weights(
     path: &Path,
     position_offset: usize,
+    engine: EngineKind,
     device: &Device,
 ) -> candle_core::Result<HashMap<String, Tensor>> {
     // SAFETY: the weight file is opened read-only and not modified while loaded; each tensor is
@@ -356,7 +469,11 @@ fn load_weights(
             .strip_prefix("roberta.")
             .unwrap_or(&stored_name)
             .to_string();
-        if name.contains("encoder.") && name.ends_with(".weight") && tensor.rank() == 2 {
+        if engine == EngineKind::Candle
+            && name.contains("encoder.")
+            && name.ends_with(".weight")
+            && tensor.rank() == 2
+        {
             tensor = tensor.t()?.contiguous()?.t()?;
         }
         if name == "embeddings.position_embeddings.weight" && position_offset > 0 {
@@ -502,9 +619,7 @@ impl Embedder for BertEmbedder {
         let mut sums = vec![vec![0f32; dimension]; texts.len()];
         for chunk in forward_batches(&order, |i| windows[i].1.len()) {
             let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1.as_slice()).collect();
-            let vectors = self
-                .forward(&batch)
-                .map_err(|e| Error::Embedding(e.to_string()))?;
+            let vectors = self.forward(&batch)?;
             for (&i, vector) in chunk.iter().zip(vectors) {
                 let (text_index, ids) = &windows[i];
                 let weight = ids.len() as f32;

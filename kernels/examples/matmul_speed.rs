@@ -5,7 +5,7 @@ use std::time::Instant;
 use jobmatch_kernels::matmul::Linear;
 
 fn main() {
-    for &(rows, inputs, outputs) in &[(4096, 384, 1152), (4096, 384, 1536), (4096, 1536, 384), (20, 384, 1152), (20, 1536, 384)] {
+    for &(rows, inputs, outputs) in &[(4096, 384, 1152), (4096, 384, 1536), (4096, 1536, 384), (12, 384, 1152), (12, 384, 1536), (12, 1536, 384), (16, 384, 1536), (20, 384, 1152)] {
         let w: Vec<f32> = (0..inputs * outputs).map(|i| (i % 7) as f32 * 0.01).collect();
         let x: Vec<f32> = (0..rows * inputs).map(|i| (i % 5) as f32 * 0.01).collect();
         let linear = Linear::from_out_in(&w, vec![0.0; outputs], inputs, outputs);

@@ -54,8 +54,28 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
     let out = SharedOut(context.as_mut_ptr());
     let scale = 1.0 / (d as f32).sqrt();
     let stride = 3 * hidden;
+    // A short query's heads (Σ L² within one direct window's) are too little work to hand to
+    // other threads.
+    if lengths.iter().map(|l| l * l).sum::<usize>() <= DIRECT_WINDOW * DIRECT_WINDOW {
+        for &(start, len, head) in &tasks {
+            let rows = &qkv[start * stride..(start + len) * stride];
+            // SAFETY: `context` has `tokens` rows of `hidden`; this window's rows are
+            // start..start+len, and the tasks run one after another.
+            let out = unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            attend_directly(rows, len, hidden, head * d, d, scale, out);
+        }
+        return;
+    }
     tasks.par_iter().for_each(|&(start, len, head)| {
         let out = out;
+        if len <= DIRECT_WINDOW {
+            let rows = &qkv[start * stride..(start + len) * stride];
+            // SAFETY: the task's block (rows start..start+len, columns head·d..head·d+d) is
+            // written by this task alone; `attend_directly` writes only those columns.
+            let out = unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            attend_directly(rows, len, hidden, head * d, d, scale, out);
+            return;
+        }
         SCRATCH.with_borrow_mut(|s| {
             let rows = &qkv[start * stride..(start + len) * stride];
             s.q.clear();
@@ -107,6 +127,42 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
     });
 }
 
+/// Windows up to this many tokens are computed by [`attend_directly`]: `gemm`'s set-up costs
+/// more than the arithmetic of so small a head.
+const DIRECT_WINDOW: usize = 48;
+
+crate::ops::dispatch! {
+    /// One head of one short window without `gemm`: `rows` are the window's `[len, 3·hidden]` QKV
+    /// rows, the head's columns start at `offset` in each of Q, K and V; writes the head's
+    /// columns of `out` (`[len, hidden]`).
+    fn attend_directly(rows: &[f32], len: usize, hidden: usize, offset: usize, d: usize, scale: f32, out: &mut [f32]) {
+        let stride = 3 * hidden;
+        let mut scores = [0f32; DIRECT_WINDOW];
+        let at = |t: usize, part: usize| &rows[t * stride + part * hidden + offset..][..d];
+        for i in 0..len {
+            let q = at(i, 0);
+            for (j, score) in scores[..len].iter_mut().enumerate() {
+                let k = at(j, 1);
+                let mut lanes = [0f32; 16];
+                for (qc, kc) in q.chunks(16).zip(k.chunks(16)) {
+                    for ((lane, a), b) in lanes.iter_mut().zip(qc).zip(kc) {
+                        *lane = a.mul_add(*b, *lane);
+                    }
+                }
+                *score = lanes.iter().sum::<f32>() * scale;
+            }
+            ops::softmax_rows(&mut scores[..len], len);
+            let target = &mut out[i * hidden + offset..][..d];
+            target.fill(0.0);
+            for (j, &p) in scores[..len].iter().enumerate() {
+                for (o, v) in target.iter_mut().zip(at(j, 2)) {
+                    *o = p.mul_add(*v, *o);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,16 +191,22 @@ mod tests {
 
     #[test]
     fn attention_over_windows_equals_textbook_attention_per_window() {
+        // Short windows only (serial, direct), and with one long enough for the gemm path.
+        for lengths in [&[5, 1, 17, 9][..], &[5, 1, 17, 9, 60]] {
+            check_against_naive(lengths);
+        }
+    }
+
+    fn check_against_naive(lengths: &[usize]) {
         let (hidden, heads) = (24, 3);
-        let lengths = [5, 1, 17, 9];
         let tokens: usize = lengths.iter().sum();
         let qkv: Vec<f32> = (0..tokens * 3 * hidden)
             .map(|i| ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * 2.0)
             .collect();
         let mut context = Vec::new();
-        attend(&qkv, &lengths, hidden, heads, &mut context);
+        attend(&qkv, lengths, hidden, heads, &mut context);
         let mut start = 0;
-        for &len in &lengths {
+        for &len in lengths {
             let want = naive(&qkv, start, len, hidden, heads);
             for (i, w) in want.iter().enumerate() {
                 let g = context[start * hidden + i] as f64;

@@ -15,11 +15,13 @@
 //! `src/embed/bert.rs` in jobmatch checks this forward pass against candle's graph.
 //!
 //! Map: [`ops`] (element-wise and row kernels) · [`matmul`] (the one `gemm` wrapper) ·
-//! [`attention`] (per-window, per-head attention) · [`Encoder`] (layers, embeddings, pooling).
+//! [`attention`] (per-window, per-head attention) · [`team`] (the two threads of a short query) ·
+//! [`Encoder`] (layers, embeddings, pooling).
 
 pub mod attention;
 pub mod matmul;
 pub mod ops;
+pub mod team;
 
 pub use ops::Activation;
 
@@ -204,10 +206,15 @@ impl Encoder {
         }
         let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
         let tokens: usize = lengths.iter().sum();
-        self.embed(windows, &mut scratch.hidden);
-        for layer in &self.layers {
-            self.layer(layer, &lengths, tokens, scratch);
-        }
+        // The whole pass runs on one of rayon's threads: the splits inside it (matmul halves,
+        // attention heads) are then cheap hand-offs between workers, where each split from the
+        // caller's own thread put it to sleep and woke it again (a tenth of a query's time).
+        rayon::scope(|_| {
+            self.embed(windows, &mut scratch.hidden);
+            for layer in &self.layers {
+                self.layer(layer, &lengths, tokens, scratch);
+            }
+        });
         let mut pooled = Vec::with_capacity(windows.len());
         let mut start = 0;
         for &len in &lengths {

@@ -65,6 +65,10 @@ pub unsafe fn multiply(
 /// read the right-hand side in, so it is never re-packed per call.
 pub struct Linear {
     weight: Vec<f32>,
+    /// The same weight in blocks of [`COLUMN_BLOCK`] output columns, each `[in, 32]` contiguous:
+    /// [`accumulate_rows`] streams it front to back (the row-major layout made it jump a row per
+    /// input and wait on memory).
+    blocked: Blocked,
     bias: Vec<f32>,
     inputs: usize,
     outputs: usize,
@@ -81,8 +85,31 @@ impl Linear {
                 transposed[i * outputs + o] = weight[o * inputs + i];
             }
         }
+        Self::new(transposed, bias, inputs, outputs)
+    }
+
+    /// From `[in, out]` row-major.
+    fn new(weight: Vec<f32>, bias: Vec<f32>, inputs: usize, outputs: usize) -> Self {
+        let mut order = Vec::with_capacity(weight.len());
+        let mut block = 0;
+        while block < outputs {
+            let end = (block + COLUMN_BLOCK).min(outputs);
+            for i in 0..inputs {
+                order.extend_from_slice(&weight[i * outputs + block..i * outputs + end]);
+            }
+            block = end;
+        }
+        // A short query is bound by reading the weights from memory: where every weight is an
+        // exact half-precision number (checkpoints stored in f16, as most are), the copy is kept
+        // in f16, half the bytes and the same values.
+        let halves: Option<Vec<u16>> = order.iter().map(|&w| exact_half(w)).collect();
+        let blocked = match halves {
+            Some(halves) => Blocked::Half(halves),
+            None => Blocked::Single(order),
+        };
         Self {
-            weight: transposed,
+            weight,
+            blocked,
             bias,
             inputs,
             outputs,
@@ -101,16 +128,16 @@ impl Linear {
             }
         }
         let bias = parts.iter().flat_map(|p| p.bias.iter().copied()).collect();
-        Self {
-            weight,
-            bias,
-            inputs,
-            outputs,
-        }
+        Self::new(weight, bias, inputs, outputs)
     }
 
     pub fn outputs(&self) -> usize {
         self.outputs
+    }
+
+    /// Whether the small-rows copy of the weight is kept in half precision.
+    pub fn half_precision(&self) -> bool {
+        matches!(self.blocked, Blocked::Half(_))
     }
 
     /// `out = x·W + b` for `rows` rows of `x` (`[rows, inputs]`); `out` is resized to `[rows, outputs]`.
@@ -119,6 +146,10 @@ impl Linear {
         out.clear();
         for _ in 0..rows {
             out.extend_from_slice(&self.bias);
+        }
+        if rows <= SMALL_ROWS {
+            self.forward_few_rows(x, rows, out);
+            return;
         }
         // SAFETY: `x` is rows × inputs, the weight inputs × outputs and `out` rows × outputs,
         // all row-major and distinct allocations.
@@ -144,6 +175,236 @@ impl Linear {
                 true,
             );
         }
+    }
+}
+
+/// Up to this many rows (a short query), [`Linear::forward`] streams the weight once through
+/// [`accumulate_rows`] instead of calling `gemm`, whose packing costs more than the arithmetic at
+/// this size.
+pub const SMALL_ROWS: usize = 24;
+
+/// Output columns one pass of [`accumulate_rows`] keeps in registers per row.
+const COLUMN_BLOCK: usize = 32;
+
+/// A pointer that crosses threads: the two halves of [`Linear::forward_few_rows`] write disjoint
+/// columns (one on the caller's thread, one on the [`crate::team`] helper).
+#[derive(Clone, Copy)]
+struct SharedRows(*mut f32);
+// SAFETY: see the type's comment.
+unsafe impl Send for SharedRows {}
+unsafe impl Sync for SharedRows {}
+
+impl Linear {
+    /// The small-`rows` path: output columns split between two threads when wide enough.
+    fn forward_few_rows(&self, x: &[f32], rows: usize, out: &mut [f32]) {
+        let columns = self.outputs;
+        let half = (columns / 2).next_multiple_of(COLUMN_BLOCK);
+        let blocked = &self.blocked;
+        if rayon::current_num_threads() < 2 || half >= columns || columns < 8 * COLUMN_BLOCK {
+            accumulate(x, rows, self.inputs, blocked, columns, 0, columns, out);
+            return;
+        }
+        let shared = SharedRows(out.as_mut_ptr());
+        let len = out.len();
+        let run = |from: usize, to: usize| {
+            let shared = shared;
+            // SAFETY: both halves address the same `rows × columns` buffer but write only their own
+            // columns [from, to), which do not overlap.
+            let out = unsafe { std::slice::from_raw_parts_mut(shared.0, len) };
+            accumulate(x, rows, self.inputs, blocked, columns, from, to, out);
+        };
+        crate::team::Team::get().join(|| run(0, half), || run(half, columns));
+    }
+}
+
+/// [`Linear::blocked`]: f32, or f16 bits where that loses nothing.
+enum Blocked {
+    Single(Vec<f32>),
+    Half(Vec<u16>),
+}
+
+/// The f16 bits of `w` if f16 holds it exactly (finite, in range, few enough mantissa bits).
+fn exact_half(w: f32) -> Option<u16> {
+    if !w.is_finite() {
+        return None;
+    }
+    let bits = half_bits(w)?;
+    (half_to_f32(bits) == w).then_some(bits)
+}
+
+/// f32 → f16 bits for values f16 can hold (normal or subnormal); `None` beyond its range.
+fn half_bits(w: f32) -> Option<u16> {
+    let sign = ((w.to_bits() >> 16) & 0x8000) as u16;
+    let magnitude = w.abs();
+    if magnitude == 0.0 {
+        return Some(sign);
+    }
+    if magnitude >= 65_520.0 {
+        return None;
+    }
+    // Round to the nearest f16 by scaling into f16's exponent range and back (exactness is
+    // checked by the caller, so the rounding mode does not matter).
+    let exponent = magnitude.log2().floor().max(-14.0) as i32;
+    let step = 2f32.powi(exponent - 10);
+    let mantissa = (magnitude / step).round() as u32; // in [0, 2048]
+    let bits = if exponent == -14 && mantissa < 1024 {
+        mantissa // subnormal
+    } else {
+        (((exponent + 15) as u32) << 10) + (mantissa - 1024)
+    };
+    u16::try_from(bits).ok().map(|b| b | sign)
+}
+
+/// f16 bits → f32 for finite values, without branches (so loops over it vectorise): the
+/// exponent and mantissa moved into f32's fields and rebased by a multiply, which also handles
+/// subnormals and zero.
+#[inline(always)]
+fn half_to_f32(bits: u16) -> f32 {
+    const REBASE: f32 = 5.192_297e33; // 2^112 = 2^(127 − 15)
+    let bits = bits as u32;
+    let magnitude = f32::from_bits((bits & 0x7fff) << 13) * REBASE;
+    f32::from_bits(magnitude.to_bits() | ((bits & 0x8000) << 16))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn accumulate(
+    x: &[f32],
+    rows: usize,
+    inputs: usize,
+    blocked: &Blocked,
+    columns: usize,
+    from: usize,
+    to: usize,
+    out: &mut [f32],
+) {
+    match blocked {
+        Blocked::Single(w) => accumulate_rows(x, rows, inputs, w, columns, from, to, out),
+        Blocked::Half(w) => accumulate_rows_half(x, rows, inputs, w, columns, from, to, out),
+    }
+}
+
+/// A stored weight read as f32.
+trait Weight: Copy {
+    fn value(self) -> f32;
+}
+
+impl Weight for f32 {
+    #[inline(always)]
+    fn value(self) -> f32 {
+        self
+    }
+}
+
+impl Weight for u16 {
+    #[inline(always)]
+    fn value(self) -> f32 {
+        half_to_f32(self)
+    }
+}
+
+macro_rules! accumulate_rows_for {
+    ($name:ident, $weight:ty) => {
+crate::ops::dispatch! {
+    /// `out[r, c] += Σ_k x[r, k]·w[k, c]` for every row `r < rows` and column `c` in
+    /// `[from, to)` (`from` a multiple of [`COLUMN_BLOCK`]); `blocked` is the weight in
+    /// [`Linear::blocked`]'s layout. Each block of 32 columns is read once for up to 12 rows, whose
+    /// sums stay in registers.
+    #[allow(clippy::too_many_arguments)]
+    fn $name(
+        x: &[f32],
+        rows: usize,
+        inputs: usize,
+        blocked: &[$weight],
+        columns: usize,
+        from: usize,
+        to: usize,
+        out: &mut [f32],
+    ) {
+        // Groups of at most 12 rows, as even as possible: each group reads the weight once.
+        let groups = rows.div_ceil(12).max(1);
+        let size = rows.div_ceil(groups);
+        let mut x_t = Vec::with_capacity(size * inputs);
+        let mut first_row = 0;
+        while first_row < rows {
+            let group = (rows - first_row).min(size);
+            // The group's inputs transposed (`[in, group]`), so one input's values sit together.
+            x_t.clear();
+            for k in 0..inputs {
+                x_t.extend((0..group).map(|r| x[(first_row + r) * inputs + k]));
+            }
+            let out = &mut out[first_row * columns..(first_row + group) * columns];
+            match group {
+                12 => row_block::<12, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                11 => row_block::<11, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                10 => row_block::<10, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                9 => row_block::<9, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                8 => row_block::<8, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                7 => row_block::<7, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                6 => row_block::<6, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                5 => row_block::<5, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                4 => row_block::<4, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                3 => row_block::<3, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                2 => row_block::<2, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                _ => row_block::<1, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+            }
+            first_row += group;
+        }
+    }
+}
+    };
+}
+
+accumulate_rows_for!(accumulate_rows, f32);
+accumulate_rows_for!(accumulate_rows_half, u16);
+
+#[inline(always)]
+fn row_block<const R: usize, W: Weight>(
+    x_t: &[f32],
+    inputs: usize,
+    blocked: &[W],
+    columns: usize,
+    from: usize,
+    to: usize,
+    out: &mut [f32],
+) {
+    let mut block = from;
+    while block < to {
+        let width = (to - block).min(COLUMN_BLOCK);
+        let weights = &blocked[block * inputs..(block + width) * inputs];
+        if width == COLUMN_BLOCK {
+            let mut sums = [[0f32; COLUMN_BLOCK]; R];
+            for (w_row, x_k) in weights.chunks_exact(COLUMN_BLOCK).zip(x_t.chunks_exact(R)) {
+                let mut w = [0f32; COLUMN_BLOCK];
+                for (w, stored) in w.iter_mut().zip(w_row) {
+                    *w = stored.value();
+                }
+                for (sum, &a) in sums.iter_mut().zip(x_k) {
+                    for (s, w) in sum.iter_mut().zip(&w) {
+                        *s = a.mul_add(*w, *s);
+                    }
+                }
+            }
+            for (r, sum) in sums.iter().enumerate() {
+                let out_row = &mut out[r * columns + block..r * columns + block + COLUMN_BLOCK];
+                for (o, s) in out_row.iter_mut().zip(sum) {
+                    *o += s;
+                }
+            }
+        } else {
+            // The last, narrower block (none for the usual hidden sizes).
+            for (k, w_row) in weights.chunks_exact(width).enumerate() {
+                for r in 0..R {
+                    let a = x_t[k * R + r];
+                    for (o, w) in out[r * columns + block..r * columns + block + width]
+                        .iter_mut()
+                        .zip(w_row)
+                    {
+                        *o += a * w.value();
+                    }
+                }
+            }
+        }
+        block += width;
     }
 }
 
@@ -173,7 +434,15 @@ mod tests {
 
     #[test]
     fn linear_matches_the_naive_product_for_every_shape() {
-        for &(rows, inputs, outputs) in &[(1, 1, 1), (1, 384, 1152), (7, 33, 65), (130, 64, 17)] {
+        for &(rows, inputs, outputs) in &[
+            (1, 1, 1),
+            (1, 384, 1152),
+            (7, 33, 65),
+            (9, 40, 300),
+            (16, 24, 512),
+            (23, 40, 296),
+            (130, 64, 17),
+        ] {
             let x = values(rows * inputs, 1);
             let w = values(inputs * outputs, 2);
             let b = values(outputs, 3);
@@ -184,6 +453,42 @@ mod tests {
                 assert!((g - w).abs() < 1e-3 * (1.0 + w.abs()), "{g} vs {w} at {rows}x{inputs}x{outputs}");
             }
         }
+    }
+
+    #[test]
+    fn half_precision_round_trips_exactly_and_refuses_what_it_cannot_hold() {
+        for bits in 0u16..=u16::MAX {
+            let exponent = (bits >> 10) & 0x1f;
+            if exponent == 0x1f {
+                continue; // inf and NaN: never stored as half
+            }
+            let value = half_to_f32(bits);
+            assert_eq!(exact_half(value).map(half_to_f32), Some(value), "bits {bits:#06x}");
+        }
+        assert_eq!(half_to_f32(0x3c00), 1.0);
+        assert_eq!(half_to_f32(0xc000), -2.0);
+        assert_eq!(half_to_f32(0x0001), 2f32.powi(-24));
+        assert_eq!(exact_half(0.1), None);
+        assert_eq!(exact_half(1e6), None);
+        assert_eq!(exact_half(f32::NAN), None);
+    }
+
+    #[test]
+    fn half_precision_weights_give_the_same_products() {
+        let (rows, inputs, outputs) = (5, 64, 96);
+        // Multiples of 1/64 in [-1, 1]: exact in f16.
+        let w: Vec<f32> = (0..inputs * outputs).map(|i| ((i * 37 % 129) as f32 - 64.0) / 64.0).collect();
+        let x = values(rows * inputs, 4);
+        let b = values(outputs, 5);
+        let linear = Linear::from_out_in(&w, b.clone(), inputs, outputs);
+        assert!(linear.half_precision());
+        let mut got = Vec::new();
+        linear.forward(&x, rows, &mut got);
+        let want = naive(&x, &w, &b, rows, inputs);
+        for (g, w) in got.iter().zip(&want) {
+            assert!((g - w).abs() < 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
+        }
+        assert!(!Linear::from_out_in(&values(inputs * outputs, 1), b, inputs, outputs).half_precision());
     }
 
     #[test]

@@ -37,6 +37,7 @@ macro_rules! dispatch {
         }
     };
 }
+pub(crate) use dispatch;
 
 /// `e^x` for f32, relative error below 2e-7 for x in [−87, 88] (inputs beyond are clamped to it).
 ///

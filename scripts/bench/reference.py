@@ -1,19 +1,31 @@
 #!/usr/bin/env python3
-"""The Python reference for the embedding benchmark: sentence-transformers + PyTorch on the CPU,
-on the same model directory, texts and queries as jobmatch. Prints one JSON line.
+"""The Python reference for the embedding benchmark: sentence-transformers + PyTorch on the CPU in
+float32, on the same model directory, texts and queries as jobmatch. Prints one JSON line.
 
-    reference.py MODEL_DIR TEXTS QUERIES BATCH
+    reference.py MODEL_DIR TEXTS QUERIES BATCH [--vectors OUT.json]
+
+The model directory stores float16 weights; transformers would load them as float16 (slow on the
+CPU), so the model is loaded with dtype float32 and checked. --vectors writes the normalised vectors
+of the first 64 texts and the first 20 queries, from the timed runs, as
+{"texts": [[...], ...], "queries": [[...], ...]} (for scripts/bench/agree.py).
 """
+import argparse
 import json
+import math
 import resource
-import statistics
-import sys
 import time
 import tomllib
 from pathlib import Path
 
 import torch
-from sentence_transformers import SentenceTransformer, models
+from sentence_transformers import SentenceTransformer
+
+try:  # sentence-transformers >= 6
+    from sentence_transformers.sentence_transformer import modules as models
+except ImportError:
+    from sentence_transformers import models
+
+VECTOR_TEXTS, VECTOR_QUERIES = 64, 20
 
 
 def load(model_dir: Path):
@@ -22,39 +34,72 @@ def load(model_dir: Path):
     if toml.exists():
         settings = tomllib.loads(toml.read_text())
     max_tokens = settings.get("max_tokens", 512)
+    fp32 = {"dtype": torch.float32}
     if (model_dir / "modules.json").exists():
-        model = SentenceTransformer(str(model_dir), device="cpu")
+        model = SentenceTransformer(str(model_dir), device="cpu", model_kwargs=fp32)
     else:
-        word = models.Transformer(str(model_dir), max_seq_length=max_tokens)
-        pooling = models.Pooling(word.get_word_embedding_dimension(), pooling_mode=settings.get("pooling", "mean"))
+        word = models.Transformer(str(model_dir), max_seq_length=max_tokens, model_kwargs=fp32)
+        dimension = getattr(word, "get_embedding_dimension", None) or word.get_word_embedding_dimension
+        pooling = models.Pooling(dimension(), pooling_mode=settings.get("pooling", "mean"))
         model = SentenceTransformer(modules=[word, pooling, models.Normalize()], device="cpu")
+    model = model.float()
+    dtypes = {p.dtype for p in model.parameters()}
+    assert dtypes == {torch.float32}, f"parameters are not all float32: {dtypes}"
     model.max_seq_length = min(model.max_seq_length or max_tokens, max_tokens)
     return model, settings.get("query_prefix", ""), settings.get("passage_prefix", "")
 
 
+def percentile(sorted_values, p):
+    """The same nearest-rank percentile as jobmatch's bench-embed."""
+    return sorted_values[min(max(math.ceil(len(sorted_values) * p), 1), len(sorted_values)) - 1]
+
+
 def main():
-    model_dir, texts_path, queries_path, batch = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-    texts = Path(texts_path).read_text(encoding="utf-8").splitlines()
-    queries = Path(queries_path).read_text(encoding="utf-8").splitlines()
-    model, query_prefix, passage_prefix = load(model_dir)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model_dir", type=Path)
+    parser.add_argument("texts", type=Path)
+    parser.add_argument("queries", type=Path)
+    parser.add_argument("batch", type=int)
+    parser.add_argument("--vectors", type=Path, help="write the first 64 text and 20 query vectors here")
+    args = parser.parse_args()
+    texts = [l for l in args.texts.read_text(encoding="utf-8").splitlines() if l.strip()]
+    queries = [l for l in args.queries.read_text(encoding="utf-8").splitlines() if l.strip()]
+    batch = args.batch
+    model, query_prefix, passage_prefix = load(args.model_dir)
     torch.set_num_threads(2)
-    model.encode([passage_prefix + t for t in texts[:batch]], batch_size=batch)  # warm-up
-    start = time.perf_counter()
-    model.encode([passage_prefix + t for t in texts], batch_size=batch, normalize_embeddings=True)
-    batch_seconds = time.perf_counter() - start
-    latencies = []
-    for q in queries:
+    passages = [passage_prefix + t for t in texts]
+    # Tokens as the model sees them: prefix, special tokens, truncation at max_seq_length, no padding.
+    tokens = sum(len(ids) for ids in model.tokenizer(passages, truncation=True, max_length=model.max_seq_length)["input_ids"])
+
+    with torch.inference_mode():
+        model.encode(passages[:batch], batch_size=batch)  # warm-up
         start = time.perf_counter()
-        model.encode([query_prefix + q], batch_size=1, normalize_embeddings=True)
-        latencies.append((time.perf_counter() - start) * 1000)
+        text_vectors = model.encode(passages, batch_size=batch, normalize_embeddings=True)
+        batch_seconds = time.perf_counter() - start
+        latencies, query_vectors = [], []
+        for q in queries:
+            start = time.perf_counter()
+            vector = model.encode([query_prefix + q], batch_size=1, normalize_embeddings=True)
+            latencies.append((time.perf_counter() - start) * 1000)
+            if len(query_vectors) < VECTOR_QUERIES:
+                query_vectors.append(vector[0])
+    latencies.sort()
+    if args.vectors:
+        args.vectors.write_text(json.dumps({
+            "texts": [[float(x) for x in v] for v in text_vectors[:VECTOR_TEXTS]],
+            "queries": [[float(x) for x in v] for v in query_vectors],
+        }))
     print(json.dumps({
-        "engine": f"sentence-transformers + torch {torch.__version__}",
+        "engine": f"sentence-transformers {__import__('sentence_transformers').__version__} + torch {torch.__version__}",
+        "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
         "batch": batch,
+        "texts": len(texts),
         "texts_per_s": len(texts) / batch_seconds,
-        "query_p50_ms": statistics.median(latencies),
-        "query_p95_ms": sorted(latencies)[int(len(latencies) * 0.95) - 1],
+        "tokens_per_s": tokens / batch_seconds,
+        "query_p50_ms": percentile(latencies, 0.5),
+        "query_p95_ms": percentile(latencies, 0.95),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    }), flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 #[derive(Debug, serde::Serialize)]
 pub struct EmbedBenchReport {
     pub engine: String,
+    /// Arithmetic precision (the fused engine keeps an exact f16 copy of f16 checkpoints' weights
+    /// for short inputs, but computes in f32).
+    pub dtype: &'static str,
     pub model: String,
     pub batch: usize,
     pub texts: usize,
@@ -110,6 +113,7 @@ pub fn embed_benchmark(
             candle_core::utils::get_num_threads()
         )
         .to_lowercase(),
+        dtype: "float32",
         model: info.name,
         batch,
         texts: texts.len(),

@@ -9,4 +9,4 @@ bash scripts/fetch-model.sh
 # The Python example's virtualenv and generated stubs (a test runs the example against a server).
 JOBMATCH_PYTHON="$(bash examples/python/setup.sh)"
 export JOBMATCH_PYTHON
-cargo test --locked "$@"
+cargo test --locked --workspace "$@"

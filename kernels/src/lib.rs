@@ -282,3 +282,102 @@ impl Encoder {
         std::mem::swap(&mut s.hidden, &mut s.projected);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{instruction_set, limit_instruction_set, InstructionSet};
+
+    /// Deterministic weights of any shape, small enough for a stable forward pass.
+    struct Seeded(u64);
+
+    impl WeightSource for Seeded {
+        fn get(&mut self, name: &str) -> Result<(Vec<f32>, Vec<usize>), String> {
+            let (h, ff) = (32, 64);
+            let shape = match name {
+                n if n.contains("word_embeddings") => vec![50, h],
+                n if n.contains("position_embeddings") => vec![64, h],
+                n if n.contains("token_type") => vec![2, h],
+                n if n.contains("LayerNorm") => vec![h],
+                n if n.contains("intermediate.dense.weight") => vec![ff, h],
+                n if n.contains("intermediate.dense.bias") => vec![ff],
+                n if n.contains(".output.dense.weight") && !n.contains("attention") => vec![h, ff],
+                n if n.ends_with("weight") => vec![h, h],
+                _ => vec![h],
+            };
+            let len = shape.iter().product();
+            let gain = if name.contains("LayerNorm.weight") { 1.0 } else { 0.0 };
+            let data = (0..len)
+                .map(|_| {
+                    self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    gain + ((self.0 >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.4
+                })
+                .collect();
+            Ok((data, shape))
+        }
+    }
+
+    fn encoder() -> Encoder {
+        let config = EncoderConfig {
+            hidden: 32,
+            heads: 4,
+            intermediate: 64,
+            layers: 2,
+            vocabulary: 50,
+            positions: 64,
+            layer_norm_eps: 1e-12,
+            activation: Activation::Gelu,
+        };
+        Encoder::load(config, &mut Seeded(3)).unwrap()
+    }
+
+    #[test]
+    fn every_instruction_set_computes_the_same_vectors() {
+        let encoder = encoder();
+        let long: Vec<u32> = (0..60).map(|i| i % 50).collect();
+        let cases: [Vec<&[u32]>; 2] = [
+            // 12 tokens in all: the few-rows matmul and direct attention.
+            vec![&[1, 2, 3, 4, 5], &[7, 8, 9, 10, 11, 12, 13]],
+            // 70 tokens, one window past the direct-attention size: gemm throughout.
+            vec![&long, &[4, 3, 2, 1, 0, 9, 8, 7, 6, 5]],
+        ];
+        let widest = instruction_set();
+        for windows in &cases {
+            let mut scratch = Scratch::default();
+            let want = encoder.forward(windows, Pool::Mean, &mut scratch).unwrap();
+            for isa in [InstructionSet::Baseline, InstructionSet::Avx2] {
+                limit_instruction_set(isa);
+                let got = encoder.forward(windows, Pool::Cls, &mut scratch);
+                let got_mean = encoder.forward(windows, Pool::Mean, &mut scratch);
+                limit_instruction_set(InstructionSet::Avx512);
+                assert!(got.is_ok());
+                for (g, w) in got_mean.unwrap().iter().flatten().zip(want.iter().flatten()) {
+                    assert!((g - w).abs() < 1e-4, "{isa:?} vs {widest:?}: {g} vs {w}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_windows_are_refused_not_run() {
+        let encoder = encoder();
+        let mut scratch = Scratch::default();
+        assert!(encoder.forward(&[&[]], Pool::Mean, &mut scratch).is_err());
+        assert!(encoder.forward(&[&[50]], Pool::Mean, &mut scratch).is_err());
+        let too_long = vec![1u32; 65];
+        assert!(encoder.forward(&[&too_long], Pool::Mean, &mut scratch).is_err());
+    }
+
+    #[test]
+    fn a_window_embeds_the_same_alone_and_in_a_batch() {
+        let encoder = encoder();
+        let mut scratch = Scratch::default();
+        let a: Vec<u32> = (0..40).map(|i| (i * 7) % 50).collect();
+        let b = [3u32, 1, 4, 1, 5];
+        let alone = encoder.forward(&[&a], Pool::Mean, &mut scratch).unwrap();
+        let together = encoder.forward(&[&b, &a], Pool::Mean, &mut scratch).unwrap();
+        for (x, y) in alone[0].iter().zip(&together[1]) {
+            assert!((x - y).abs() < 1e-4, "{x} vs {y}");
+        }
+    }
+}

@@ -6,10 +6,51 @@
 //! for the baseline. [`dispatch!`] picks the widest the CPU has at run time, so one binary serves
 //! both kinds of server.
 
+use std::sync::atomic::{AtomicU8, Ordering};
+
 /// Lanes of the reductions: one AVX-512 register of f32 (two AVX2 registers).
 const LANES: usize = 16;
 
-/// Calls `$body` compiled for the widest instruction set the CPU offers.
+/// The instruction sets the kernels are compiled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InstructionSet {
+    Baseline = 0,
+    Avx2 = 1,
+    Avx512 = 2,
+}
+
+static WIDEST_ALLOWED: AtomicU8 = AtomicU8::new(InstructionSet::Avx512 as u8);
+
+/// Keeps the kernels at or below `widest` (the CPU's own limit still applies): lets tests and
+/// benchmarks run the AVX2 and baseline code on an AVX-512 machine.
+pub fn limit_instruction_set(widest: InstructionSet) {
+    WIDEST_ALLOWED.store(widest as u8, Ordering::Relaxed);
+}
+
+/// The widest instruction set the kernels use on this CPU, under [`limit_instruction_set`].
+pub fn instruction_set() -> InstructionSet {
+    let allowed = WIDEST_ALLOWED.load(Ordering::Relaxed);
+    #[cfg(target_arch = "x86_64")]
+    {
+        if allowed >= InstructionSet::Avx512 as u8
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+        {
+            return InstructionSet::Avx512;
+        }
+        if allowed >= InstructionSet::Avx2 as u8
+            && std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+        {
+            return InstructionSet::Avx2;
+        }
+    }
+    let _ = allowed;
+    InstructionSet::Baseline
+}
+
+/// Calls `$body` compiled for the widest instruction set the CPU offers (see [`instruction_set`]).
 macro_rules! dispatch {
     ($(#[$meta:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         $(#[$meta])*
@@ -22,15 +63,12 @@ macro_rules! dispatch {
                 unsafe fn avx512($($arg: $ty),*) { body($($arg),*) }
                 #[target_feature(enable = "avx2,fma")]
                 unsafe fn avx2($($arg: $ty),*) { body($($arg),*) }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU has just been checked for the features `avx512` enables.
-                    return unsafe { avx512($($arg),*) };
-                }
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
+                match $crate::ops::instruction_set() {
+                    // SAFETY: `instruction_set` has checked the CPU for the features enabled.
+                    $crate::ops::InstructionSet::Avx512 => return unsafe { avx512($($arg),*) },
                     // SAFETY: as above, for AVX2 and FMA.
-                    return unsafe { avx2($($arg),*) };
+                    $crate::ops::InstructionSet::Avx2 => return unsafe { avx2($($arg),*) },
+                    $crate::ops::InstructionSet::Baseline => {}
                 }
             }
             body($($arg),*)

@@ -496,6 +496,11 @@ pub struct BenchEmbedArgs {
     #[arg(long, env = "JOBMATCH_BENCH_EMBED_ENGINE", value_enum)]
     pub engine: Option<crate::embed::bert::EngineKind>,
 
+    /// Time the fused engine with int8 weights for short inputs (overrides the model directory's
+    /// `int8_short_inputs`).
+    #[arg(long, env = "JOBMATCH_BENCH_EMBED_INT8_SHORT_INPUTS")]
+    pub int8_short_inputs: Option<bool>,
+
     /// Also write the vectors of the first 64 texts and 20 queries here, as JSON
     /// (`{"texts": [...], "queries": [...]}`), for the agreement check against the other engines.
     #[arg(long, env = "JOBMATCH_BENCH_EMBED_VECTORS_OUT")]

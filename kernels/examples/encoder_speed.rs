@@ -1,6 +1,6 @@
 //! Times the encoder with multilingual-e5-small's shape (random weights): one 12-token query and
 //! one batch of 32 windows of 256 tokens. The weights are f16-exact, as in an f16 checkpoint.
-//!     cargo run --release -p jobmatch-kernels --example encoder_speed [-- --query-only]
+//!     cargo run --release -p jobmatch-kernels --example encoder_speed [-- --query-only] [--int8]
 use std::time::Instant;
 
 use jobmatch_kernels::{Activation, Encoder, EncoderConfig, Pool, Scratch, WeightSource};
@@ -49,6 +49,7 @@ fn main() {
         positions: 512,
         layer_norm_eps: 1e-12,
         activation: Activation::Gelu,
+        int8_short_inputs: std::env::args().any(|a| a == "--int8"),
     };
     let encoder = Encoder::load(config, &mut Random(7)).unwrap();
     let mut scratch = Scratch::default();

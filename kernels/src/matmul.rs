@@ -140,6 +140,32 @@ impl Linear {
         matches!(self.blocked, Blocked::Half(_))
     }
 
+    /// Replaces the small-rows copy of the weight by int8 values with one scale per output column
+    /// (symmetric, `max |w| / 127`): a quarter of f32's bytes. Batches keep the f32 weight.
+    pub fn quantise_small_rows(&mut self) {
+        let (inputs, outputs) = (self.inputs, self.outputs);
+        let scales: Vec<f32> = (0..outputs)
+            .map(|c| {
+                let top = (0..inputs)
+                    .map(|k| self.weight[k * outputs + c].abs())
+                    .fold(0f32, f32::max);
+                if top > 0.0 { top / 127.0 } else { 1.0 }
+            })
+            .collect();
+        let mut values = Vec::with_capacity(self.weight.len());
+        let mut block = 0;
+        while block < outputs {
+            let end = (block + COLUMN_BLOCK).min(outputs);
+            for k in 0..inputs {
+                values.extend((block..end).map(|c| {
+                    (self.weight[k * outputs + c] / scales[c]).round().clamp(-127.0, 127.0) as i8
+                }));
+            }
+            block = end;
+        }
+        self.blocked = Blocked::Int8 { values, scales };
+    }
+
     /// `out = x·W + b` for `rows` rows of `x` (`[rows, inputs]`); `out` is resized to `[rows, outputs]`.
     pub fn forward(&self, x: &[f32], rows: usize, out: &mut Vec<f32>) {
         assert_eq!(x.len(), rows * self.inputs, "input size");
@@ -217,10 +243,12 @@ impl Linear {
     }
 }
 
-/// [`Linear::blocked`]: f32, or f16 bits where that loses nothing.
+/// [`Linear::blocked`]: f32, f16 bits where that loses nothing, or int8 with per-column scales
+/// where the model directory asks for it.
 enum Blocked {
     Single(Vec<f32>),
     Half(Vec<u16>),
+    Int8 { values: Vec<i8>, scales: Vec<f32> },
 }
 
 /// The f16 bits of `w` if f16 holds it exactly (finite, in range, few enough mantissa bits).
@@ -278,8 +306,11 @@ fn accumulate(
     out: &mut [f32],
 ) {
     match blocked {
-        Blocked::Single(w) => accumulate_rows(x, rows, inputs, w, columns, from, to, out),
-        Blocked::Half(w) => accumulate_rows_half(x, rows, inputs, w, columns, from, to, out),
+        Blocked::Single(w) => accumulate_rows(x, rows, inputs, w, &[], columns, from, to, out),
+        Blocked::Half(w) => accumulate_rows_half(x, rows, inputs, w, &[], columns, from, to, out),
+        Blocked::Int8 { values, scales } => {
+            accumulate_rows_int8(x, rows, inputs, values, scales, columns, from, to, out)
+        }
     }
 }
 
@@ -292,6 +323,13 @@ impl Weight for f32 {
     #[inline(always)]
     fn value(self) -> f32 {
         self
+    }
+}
+
+impl Weight for i8 {
+    #[inline(always)]
+    fn value(self) -> f32 {
+        self as f32
     }
 }
 
@@ -315,6 +353,7 @@ crate::ops::dispatch! {
         rows: usize,
         inputs: usize,
         blocked: &[$weight],
+        scales: &[f32],
         columns: usize,
         from: usize,
         to: usize,
@@ -334,18 +373,18 @@ crate::ops::dispatch! {
             }
             let out = &mut out[first_row * columns..(first_row + group) * columns];
             match group {
-                12 => row_block::<12, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                11 => row_block::<11, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                10 => row_block::<10, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                9 => row_block::<9, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                8 => row_block::<8, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                7 => row_block::<7, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                6 => row_block::<6, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                5 => row_block::<5, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                4 => row_block::<4, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                3 => row_block::<3, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                2 => row_block::<2, $weight>(&x_t, inputs, blocked, columns, from, to, out),
-                _ => row_block::<1, $weight>(&x_t, inputs, blocked, columns, from, to, out),
+                12 => row_block::<12, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                11 => row_block::<11, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                10 => row_block::<10, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                9 => row_block::<9, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                8 => row_block::<8, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                7 => row_block::<7, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                6 => row_block::<6, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                5 => row_block::<5, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                4 => row_block::<4, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                3 => row_block::<3, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                2 => row_block::<2, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
+                _ => row_block::<1, $weight>(&x_t, inputs, blocked, scales, columns, from, to, out),
             }
             first_row += group;
         }
@@ -356,12 +395,16 @@ crate::ops::dispatch! {
 
 accumulate_rows_for!(accumulate_rows, f32);
 accumulate_rows_for!(accumulate_rows_half, u16);
+accumulate_rows_for!(accumulate_rows_int8, i8);
 
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn row_block<const R: usize, W: Weight>(
     x_t: &[f32],
     inputs: usize,
     blocked: &[W],
+    // One factor per output column (int8 weights), or empty.
+    scales: &[f32],
     columns: usize,
     from: usize,
     to: usize,
@@ -386,8 +429,15 @@ fn row_block<const R: usize, W: Weight>(
             }
             for (r, sum) in sums.iter().enumerate() {
                 let out_row = &mut out[r * columns + block..r * columns + block + COLUMN_BLOCK];
-                for (o, s) in out_row.iter_mut().zip(sum) {
-                    *o += s;
+                if scales.is_empty() {
+                    for (o, s) in out_row.iter_mut().zip(sum) {
+                        *o += s;
+                    }
+                } else {
+                    let scales = &scales[block..block + COLUMN_BLOCK];
+                    for ((o, s), f) in out_row.iter_mut().zip(sum).zip(scales) {
+                        *o += s * f;
+                    }
                 }
             }
         } else {
@@ -395,11 +445,13 @@ fn row_block<const R: usize, W: Weight>(
             for (k, w_row) in weights.chunks_exact(width).enumerate() {
                 for r in 0..R {
                     let a = x_t[k * R + r];
-                    for (o, w) in out[r * columns + block..r * columns + block + width]
+                    for (c, (o, w)) in out[r * columns + block..r * columns + block + width]
                         .iter_mut()
                         .zip(w_row)
+                        .enumerate()
                     {
-                        *o += a * w.value();
+                        let scale = scales.get(block + c).copied().unwrap_or(1.0);
+                        *o += a * w.value() * scale;
                     }
                 }
             }
@@ -489,6 +541,27 @@ mod tests {
             assert!((g - w).abs() < 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
         }
         assert!(!Linear::from_out_in(&values(inputs * outputs, 1), b, inputs, outputs).half_precision());
+    }
+
+    #[test]
+    fn int8_weights_stay_within_their_rounding_of_the_exact_product() {
+        for &(rows, inputs, outputs) in &[(3, 64, 96), (12, 40, 70)] {
+            let w = values(inputs * outputs, 8);
+            let x = values(rows * inputs, 9);
+            let b = values(outputs, 10);
+            let mut linear = Linear::from_out_in(&w, b.clone(), inputs, outputs);
+            linear.quantise_small_rows();
+            let mut got = Vec::new();
+            linear.forward(&x, rows, &mut got);
+            let want = naive(&x, &w, &b, rows, inputs);
+            // Each weight is off by at most half a step (max |w| / 254 ≤ 1/254 here).
+            let bound = inputs as f32 * (1.0 / 254.0) + 1e-4;
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() <= bound, "{g} vs {w} ({rows}x{inputs}x{outputs})");
+            }
+            let max_error = got.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0f32, f32::max);
+            assert!(max_error > 0.0, "int8 made no difference: not used?");
+        }
     }
 
     #[test]

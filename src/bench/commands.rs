@@ -130,6 +130,7 @@ pub async fn embed(args: BenchEmbedArgs) -> Result<()> {
             &args.queries,
             args.batch_size,
             args.engine,
+            args.int8_short_inputs,
             args.vectors_out.as_deref(),
         )
     })

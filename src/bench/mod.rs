@@ -70,6 +70,7 @@ pub fn embed_benchmark(
     queries: &Path,
     batch: usize,
     engine: Option<EngineKind>,
+    int8_short_inputs: Option<bool>,
     vectors_out: Option<&Path>,
 ) -> Result<EmbedBenchReport> {
     if batch == 0 {
@@ -77,7 +78,7 @@ pub fn embed_benchmark(
     }
     let texts = lines(texts)?;
     let queries = lines(queries)?;
-    let mut embedder = BertEmbedder::load_with(model_dir, engine)?;
+    let mut embedder = BertEmbedder::load_tuned(model_dir, engine, int8_short_inputs)?;
     let info = embedder.info().clone();
     if let Some(path) = vectors_out {
         let vectors = serde_json::json!({
@@ -108,8 +109,9 @@ pub fn embed_benchmark(
     latencies.sort_by(f64::total_cmp);
     Ok(EmbedBenchReport {
         engine: format!(
-            "jobmatch {:?} engine, {} threads",
+            "jobmatch {:?} engine{}, {} threads",
             embedder.engine(),
+            if int8_short_inputs == Some(true) { " (int8 short inputs)" } else { "" },
             candle_core::utils::get_num_threads()
         )
         .to_lowercase(),

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -18,7 +19,7 @@ use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 use serde::Deserialize;
 use tokenizers::{Encoding, Tokenizer};
 
-use super::{normalise, Embedder, ModelInfo, Pooling, TextKind};
+use super::{normalise, Embedder, ModelInfo, Pooling, PreparedText, Preparer, TextKind};
 use crate::error::{Error, Result};
 
 /// Tokens shared by neighbouring windows of a long text, so no sentence is cut without context.
@@ -44,6 +45,9 @@ pub struct ModelSettingsFile {
     pub similarity_ceiling: Option<f64>,
     /// Which forward pass runs the model (default: `fused`).
     pub engine: Option<EngineKind>,
+    /// Fused engine: int8 weights for short inputs (queries), f32 for batches. Off by default:
+    /// see BENCHMARKS.md (embedding section) for what it costs in agreement and gains in speed.
+    pub int8_short_inputs: Option<bool>,
 }
 
 /// The forward pass that runs a model directory.
@@ -83,7 +87,8 @@ pub struct BertEmbedder {
     hidden: usize,
     intermediate: usize,
     layers: usize,
-    tokenizer: Tokenizer,
+    /// Texts to token windows; shared with the callers' threads (see [`Preparer`]).
+    preparer: Arc<BertPreparer>,
     pad_id: u32,
     info: ModelInfo,
 }
@@ -121,6 +126,15 @@ impl BertEmbedder {
 
     /// As [`Self::load`], with `engine` overriding the model directory's choice.
     pub fn load_with(dir: &Path, engine: Option<EngineKind>) -> Result<Self> {
+        Self::load_tuned(dir, engine, None)
+    }
+
+    /// As [`Self::load_with`], `int8_short_inputs` also overriding the directory's choice.
+    pub fn load_tuned(
+        dir: &Path,
+        engine: Option<EngineKind>,
+        int8_short_inputs: Option<bool>,
+    ) -> Result<Self> {
         let config_bytes = read_file(dir, "config.json")?;
         let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes).map_err(|e| {
             Error::Io(format!(
@@ -221,7 +235,12 @@ impl BertEmbedder {
         let engine = match engine_kind {
             EngineKind::Fused => Engine::Fused {
                 encoder: jobmatch_kernels::Encoder::load(
-                    encoder_config(&config),
+                    jobmatch_kernels::EncoderConfig {
+                        int8_short_inputs: int8_short_inputs
+                            .or(settings.int8_short_inputs)
+                            .unwrap_or(false),
+                        ..encoder_config(&config)
+                    },
                     &mut TensorSource(tensors),
                 )
                 .map_err(|e| {
@@ -266,12 +285,18 @@ impl BertEmbedder {
                 }
             },
         };
+        let preparer = Arc::new(BertPreparer {
+            tokenizer,
+            query_prefix: info.query_prefix.clone(),
+            passage_prefix: info.passage_prefix.clone(),
+            max_tokens: info.max_tokens,
+        });
         let mut embedder = Self {
             engine,
+            preparer,
             hidden: config.hidden_size,
             intermediate: config.intermediate_size,
             layers: config.num_hidden_layers,
-            tokenizer,
             pad_id,
             info,
         };
@@ -290,20 +315,11 @@ impl BertEmbedder {
 
     /// Tokens the model sees for `text` (with prefix and special tokens), over all windows.
     pub fn count_tokens(&self, text: &str, kind: TextKind) -> Result<usize> {
-        let prefix = match kind {
-            TextKind::Query => &self.info.query_prefix,
-            TextKind::Passage => &self.info.passage_prefix,
-        };
-        let encoding = self
-            .tokenizer
-            .encode(format!("{prefix}{text}"), true)
-            .map_err(|e| Error::Embedding(format!("tokenisation failed: {e}")))?;
-        Ok(
-            split_into_windows(&encoding, self.info.max_tokens, WINDOW_OVERLAP)
-                .iter()
-                .map(Vec::len)
-                .sum(),
-        )
+        Ok(self
+            .preparer
+            .prepare(std::slice::from_ref(&text.to_string()), kind)?
+            .remove(0)
+            .tokens())
     }
 
     /// Approximate forward FLOP per token: 2 × encoder weights (the embedding table is a lookup).
@@ -398,6 +414,7 @@ fn encoder_config(config: &BertConfig) -> jobmatch_kernels::EncoderConfig {
             HiddenAct::GeluApproximate => jobmatch_kernels::Activation::GeluTanh,
             HiddenAct::Relu => jobmatch_kernels::Activation::Relu,
         },
+        int8_short_inputs: false,
     }
 }
 
@@ -584,46 +601,78 @@ fn forward_batches(sorted: &[usize], len: impl Fn(usize) -> usize) -> Vec<&[usiz
     batches
 }
 
-impl Embedder for BertEmbedder {
-    fn info(&self) -> &ModelInfo {
-        &self.info
-    }
+/// Tokenises and windows texts for a [`BertEmbedder`]; `Sync`, so request threads do it before
+/// a request reaches the inference thread.
+struct BertPreparer {
+    tokenizer: Tokenizer,
+    query_prefix: String,
+    passage_prefix: String,
+    max_tokens: usize,
+}
 
-    fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>> {
-        texts.iter().map(|t| self.count_tokens(t, kind)).collect()
-    }
-
-    fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>> {
+impl Preparer for BertPreparer {
+    fn prepare(&self, texts: &[String], kind: TextKind) -> Result<Vec<PreparedText>> {
         let prefix = match kind {
-            TextKind::Query => &self.info.query_prefix,
-            TextKind::Passage => &self.info.passage_prefix,
+            TextKind::Query => &self.query_prefix,
+            TextKind::Passage => &self.passage_prefix,
         };
         let inputs: Vec<String> = texts.iter().map(|t| format!("{prefix}{t}")).collect();
         let encodings = self
             .tokenizer
             .encode_batch(inputs, true)
             .map_err(|e| Error::Embedding(format!("tokenisation failed: {e}")))?;
+        Ok(encodings
+            .iter()
+            .map(|encoding| PreparedText {
+                windows: split_into_windows(encoding, self.max_tokens, WINDOW_OVERLAP),
+            })
+            .collect())
+    }
+}
 
+impl Embedder for BertEmbedder {
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>> {
+        Ok(self
+            .preparer
+            .prepare(texts, kind)?
+            .iter()
+            .map(PreparedText::tokens)
+            .collect())
+    }
+
+    fn preparer(&self) -> Option<Arc<dyn Preparer>> {
+        Some(self.preparer.clone())
+    }
+
+    fn embed(&mut self, texts: &[String], kind: TextKind) -> Result<Vec<Vec<f32>>> {
+        let prepared = self.preparer.prepare(texts, kind)?;
+        self.embed_prepared(&prepared)
+    }
+
+    fn embed_prepared(&mut self, texts: &[PreparedText]) -> Result<Vec<Vec<f32>>> {
         // (text index, token ids) for every window of every text.
-        let mut windows: Vec<(usize, Vec<u32>)> = Vec::new();
-        for (text_index, encoding) in encodings.iter().enumerate() {
-            for window in split_into_windows(encoding, self.info.max_tokens, WINDOW_OVERLAP) {
-                windows.push((text_index, window));
-            }
-        }
-        // Similar lengths together: less padding per batch.
+        let windows: Vec<(usize, &[u32])> = texts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, text)| text.windows.iter().map(move |w| (i, w.as_slice())))
+            .collect();
+        // Similar lengths together: less padding per batch (candle's graph pads).
         let mut order: Vec<usize> = (0..windows.len()).collect();
         order.sort_by_key(|&i| windows[i].1.len());
 
         let dimension = self.info.dimension;
         let mut sums = vec![vec![0f32; dimension]; texts.len()];
         for chunk in forward_batches(&order, |i| windows[i].1.len()) {
-            let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1.as_slice()).collect();
+            let batch: Vec<&[u32]> = chunk.iter().map(|&i| windows[i].1).collect();
             let vectors = self.forward(&batch)?;
             for (&i, vector) in chunk.iter().zip(vectors) {
-                let (text_index, ids) = &windows[i];
+                let (text_index, ids) = windows[i];
                 let weight = ids.len() as f32;
-                for (sum, x) in sums[*text_index].iter_mut().zip(vector) {
+                for (sum, x) in sums[text_index].iter_mut().zip(vector) {
                     *sum += weight * x;
                 }
             }

@@ -65,11 +65,43 @@ pub trait Embedder: Send + 'static {
     /// Tokens the model would run for each text (prefix, special tokens and every window
     /// included): what the inference thread cuts large requests by.
     fn token_counts(&self, texts: &[String], kind: TextKind) -> Result<Vec<usize>>;
+    /// What turns texts into model input off the inference thread, if this embedder has one;
+    /// requests then arrive as [`PreparedText`] and run through [`Embedder::embed_prepared`].
+    fn preparer(&self) -> Option<Arc<dyn Preparer>> {
+        None
+    }
+    /// Embeds texts made by this embedder's [`Embedder::preparer`].
+    fn embed_prepared(&mut self, _texts: &[PreparedText]) -> Result<Vec<Vec<f32>>> {
+        Err(Error::Embedding(
+            "this embedder takes texts, not prepared input".into(),
+        ))
+    }
+}
+
+/// Tokenisation and windowing, shareable with request threads: a 1,000-resume upsert is
+/// tokenised beside the model instead of in front of it (and once, not once to count and once to
+/// embed).
+pub trait Preparer: Send + Sync {
+    fn prepare(&self, texts: &[String], kind: TextKind) -> Result<Vec<PreparedText>>;
+}
+
+/// One text as the model will see it: its windows of token ids (prefix and special tokens in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedText {
+    pub windows: Vec<Vec<u32>>,
+}
+
+impl PreparedText {
+    pub fn tokens(&self) -> usize {
+        self.windows.iter().map(Vec::len).sum()
+    }
 }
 
 /// A request waiting for the inference thread.
 struct Job {
     texts: Vec<String>,
+    /// The texts tokenised by the caller (embedders with a [`Preparer`]).
+    prepared: Option<Vec<PreparedText>>,
     kind: TextKind,
     reply: oneshot::Sender<Result<Vec<Vec<f32>>>>,
 }
@@ -154,6 +186,7 @@ impl InferenceStats {
 #[derive(Clone)]
 pub struct EmbeddingService {
     jobs: mpsc::Sender<Job>,
+    preparer: Option<Arc<dyn Preparer>>,
     info: ModelInfo,
     stats: Arc<InferenceStats>,
     queue_texts: usize,
@@ -163,6 +196,7 @@ impl EmbeddingService {
     /// Moves `embedder` onto a new thread; its queue is bounded by `batching.queue_texts`.
     pub fn start(embedder: Box<dyn Embedder>, batching: BatchingConfig) -> Result<Self> {
         let info = embedder.info().clone();
+        let preparer = embedder.preparer();
         let (jobs, receiver) = mpsc::channel();
         let stats = Arc::new(InferenceStats::default());
         let thread_stats = stats.clone();
@@ -172,6 +206,7 @@ impl EmbeddingService {
             .map_err(|e| Error::Embedding(format!("cannot start the inference thread: {e}")))?;
         Ok(Self {
             jobs,
+            preparer,
             info,
             stats,
             queue_texts: batching.queue_texts.max(1),
@@ -205,9 +240,22 @@ impl EmbeddingService {
                 self.queue_texts
             )));
         }
+        let prepared = match self.prepare(&texts, kind).await {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
+                return Err(error);
+            }
+        };
         self.stats.queued.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
-        if self.jobs.send(Job { texts, kind, reply }).is_err() {
+        let job = Job {
+            texts,
+            prepared,
+            kind,
+            reply,
+        };
+        if self.jobs.send(job).is_err() {
             self.stats.queued.fetch_sub(1, Ordering::Relaxed);
             self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
             return Err(Error::Embedding("the inference thread has stopped".into()));
@@ -217,6 +265,28 @@ impl EmbeddingService {
             .map_err(|_| Error::Embedding("the inference thread dropped a request".into()))?
     }
 }
+
+impl EmbeddingService {
+    /// Tokenises on the caller's side: inline for a few short texts, on a blocking thread for
+    /// more (tokenising a bulk upsert takes long enough to stall the async runtime).
+    async fn prepare(&self, texts: &[String], kind: TextKind) -> Result<Option<Vec<PreparedText>>> {
+        let Some(preparer) = self.preparer.clone() else {
+            return Ok(None);
+        };
+        let bytes: usize = texts.iter().map(String::len).sum();
+        if bytes <= INLINE_PREPARE_BYTES {
+            return preparer.prepare(texts, kind).map(Some);
+        }
+        let texts = texts.to_vec();
+        tokio::task::spawn_blocking(move || preparer.prepare(&texts, kind))
+            .await
+            .map_err(|e| Error::Embedding(format!("tokenisation task failed: {e}")))?
+            .map(Some)
+    }
+}
+
+/// Up to this many bytes of text are tokenised on the request's own task.
+const INLINE_PREPARE_BYTES: usize = 4096;
 
 /// A request too large for one call, part done.
 ///
@@ -289,7 +359,11 @@ impl Waiting {
             self.small.push_back(job);
             return;
         }
-        match embedder.token_counts(&job.texts, job.kind) {
+        let counted = match &job.prepared {
+            Some(prepared) => Ok(prepared.iter().map(PreparedText::tokens).collect()),
+            None => embedder.token_counts(&job.texts, job.kind),
+        };
+        match counted {
             Ok(tokens) if tokens.iter().sum::<usize>() > chunk_tokens => {
                 self.large.push_back(LargeJob::new(job, tokens))
             }
@@ -406,12 +480,21 @@ fn gather_small(
 }
 
 fn run_small(embedder: &mut dyn Embedder, batch: Vec<Job>, stats: &InferenceStats) {
-    let texts: Vec<String> = batch
-        .iter()
-        .flat_map(|job| job.texts.iter().cloned())
-        .collect();
-    stats.record_batch(texts.len());
-    match embedder.embed(&texts, batch[0].kind) {
+    stats.record_batch(batch.iter().map(|job| job.texts.len()).sum());
+    let embedded = if batch.iter().all(|job| job.prepared.is_some()) {
+        let prepared: Vec<PreparedText> = batch
+            .iter()
+            .flat_map(|job| job.prepared.iter().flatten().cloned())
+            .collect();
+        embedder.embed_prepared(&prepared)
+    } else {
+        let texts: Vec<String> = batch
+            .iter()
+            .flat_map(|job| job.texts.iter().cloned())
+            .collect();
+        embedder.embed(&texts, batch[0].kind)
+    };
+    match embedded {
         Ok(mut vectors) => {
             for job in batch {
                 let rest = vectors.split_off(job.texts.len().min(vectors.len()));
@@ -444,8 +527,17 @@ fn run_chunk(
     }
     let chunk = large.next_chunk(chunk_tokens).to_vec();
     stats.record_batch(chunk.len());
-    let texts: Vec<String> = chunk.iter().map(|&i| large.job.texts[i].clone()).collect();
-    match embedder.embed(&texts, large.job.kind) {
+    let embedded = match &large.job.prepared {
+        Some(prepared) => {
+            let part: Vec<PreparedText> = chunk.iter().map(|&i| prepared[i].clone()).collect();
+            embedder.embed_prepared(&part)
+        }
+        None => {
+            let texts: Vec<String> = chunk.iter().map(|&i| large.job.texts[i].clone()).collect();
+            embedder.embed(&texts, large.job.kind)
+        }
+    };
+    match embedded {
         Ok(vectors) => {
             for (i, vector) in chunk.iter().zip(vectors) {
                 large.vectors[*i] = Some(vector);

@@ -7,7 +7,9 @@
 //! - [`grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call [`matching`].
 //! - [`api`]: generated protobuf types and their conversion to the domain (shared with the CLI).
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
-//! - [`embed`]: the `Embedder` trait, the candle BERT backend and the inference thread.
+//! - [`embed`]: the `Embedder` trait, the BERT backend (jobmatch's fused encoder from the
+//!   `jobmatch-kernels` crate in `kernels/`, or candle's graph) and the inference thread, fed
+//!   tokenised requests.
 //! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
 //! - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to a
 //!   seeker (skill gaps, interview questions).

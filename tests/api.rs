@@ -1101,7 +1101,12 @@ mod multilingual {
                     let single = fused.embed(std::slice::from_ref(text), kind).unwrap();
                     for got in [b, &single[0]] {
                         let c = cosine(got, w);
-                        assert!(c >= 0.99999, "{}: cosine {c} ({} chars)", dir.display(), text.len());
+                        assert!(
+                            c >= 0.99999,
+                            "{}: cosine {c} ({} chars)",
+                            dir.display(),
+                            text.len()
+                        );
                     }
                 }
             }

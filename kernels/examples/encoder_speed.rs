@@ -19,9 +19,17 @@ impl WeightSource for Random {
         } else if name.ends_with("LayerNorm.weight") || name.ends_with("LayerNorm.bias") {
             vec![h]
         } else if name.contains("intermediate.dense") {
-            if name.ends_with("weight") { vec![ff, h] } else { vec![ff] }
+            if name.ends_with("weight") {
+                vec![ff, h]
+            } else {
+                vec![ff]
+            }
         } else if name.contains("output.dense") && !name.contains("attention") {
-            if name.ends_with("weight") { vec![h, ff] } else { vec![h] }
+            if name.ends_with("weight") {
+                vec![h, ff]
+            } else {
+                vec![h]
+            }
         } else if name.ends_with("weight") {
             vec![h, h]
         } else {
@@ -30,7 +38,10 @@ impl WeightSource for Random {
         let n: usize = shape.iter().product();
         let data = (0..n)
             .map(|_| {
-                self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                self.0 = self
+                    .0
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 // k / 2^14 with |k| ≤ 2048: exact in f16, as the weights of most checkpoints are.
                 ((self.0 >> 52) as f32 - 2048.0) / 16384.0
             })
@@ -55,12 +66,19 @@ fn main() {
     let mut scratch = Scratch::default();
     let query: Vec<u32> = (0..12).collect();
     let reps = 2000;
-    encoder.forward(&[&query], Pool::Mean, &mut scratch).unwrap();
+    encoder
+        .forward(&[&query], Pool::Mean, &mut scratch)
+        .unwrap();
     let start = Instant::now();
     for _ in 0..reps {
-        encoder.forward(&[&query], Pool::Mean, &mut scratch).unwrap();
+        encoder
+            .forward(&[&query], Pool::Mean, &mut scratch)
+            .unwrap();
     }
-    println!("query of 12 tokens: {:.3} ms", start.elapsed().as_secs_f64() * 1e3 / reps as f64);
+    println!(
+        "query of 12 tokens: {:.3} ms",
+        start.elapsed().as_secs_f64() * 1e3 / reps as f64
+    );
     if std::env::args().any(|a| a == "--query-only") {
         return;
     }
@@ -71,5 +89,9 @@ fn main() {
         encoder.forward(&batch, Pool::Mean, &mut scratch).unwrap();
     }
     let s = start.elapsed().as_secs_f64() / 3.0;
-    println!("batch 32 x 256 tokens: {:.1} ms, {:.0} tokens/s", s * 1e3, 32.0 * 256.0 / s);
+    println!(
+        "batch 32 x 256 tokens: {:.1} ms, {:.0} tokens/s",
+        s * 1e3,
+        32.0 * 256.0 / s
+    );
 }

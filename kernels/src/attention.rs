@@ -61,7 +61,8 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
             let rows = &qkv[start * stride..(start + len) * stride];
             // SAFETY: `context` has `tokens` rows of `hidden`; this window's rows are
             // start..start+len, and the tasks run one after another.
-            let out = unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            let out =
+                unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
             attend_directly(rows, len, hidden, head * d, d, scale, out);
         }
         return;
@@ -72,7 +73,8 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
             let rows = &qkv[start * stride..(start + len) * stride];
             // SAFETY: the task's block (rows start..start+len, columns head·d..head·d+d) is
             // written by this task alone; `attend_directly` writes only those columns.
-            let out = unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            let out =
+                unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
             attend_directly(rows, len, hidden, head * d, d, scale, out);
             return;
         }
@@ -87,7 +89,10 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
             s.k_t.clear();
             s.k_t.resize(d * len, 0.0);
             for (t, row) in rows.chunks_exact(stride).enumerate() {
-                for (c, &x) in row[hidden + head * d..hidden + (head + 1) * d].iter().enumerate() {
+                for (c, &x) in row[hidden + head * d..hidden + (head + 1) * d]
+                    .iter()
+                    .enumerate()
+                {
                     s.k_t[c * len + t] = x;
                 }
             }
@@ -104,8 +109,16 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
                     s.scores.as_mut_ptr(),
                     len,
                     false,
-                    View { ptr: s.q.as_ptr(), row_stride: d, col_stride: 1 },
-                    View { ptr: s.k_t.as_ptr(), row_stride: len, col_stride: 1 },
+                    View {
+                        ptr: s.q.as_ptr(),
+                        row_stride: d,
+                        col_stride: 1,
+                    },
+                    View {
+                        ptr: s.k_t.as_ptr(),
+                        row_stride: len,
+                        col_stride: 1,
+                    },
                     1.0,
                     false,
                 );
@@ -117,8 +130,16 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
                     out.0.add(start * hidden + head * d),
                     hidden,
                     false,
-                    View { ptr: s.scores.as_ptr(), row_stride: len, col_stride: 1 },
-                    View { ptr: s.v.as_ptr(), row_stride: d, col_stride: 1 },
+                    View {
+                        ptr: s.scores.as_ptr(),
+                        row_stride: len,
+                        col_stride: 1,
+                    },
+                    View {
+                        ptr: s.v.as_ptr(),
+                        row_stride: d,
+                        col_stride: 1,
+                    },
                     1.0,
                     false,
                 );
@@ -175,14 +196,20 @@ mod tests {
         for h in 0..heads {
             for i in 0..len {
                 let scores: Vec<f64> = (0..len)
-                    .map(|j| (0..d).map(|c| at(i, h * d + c) * at(j, hidden + h * d + c)).sum::<f64>() / (d as f64).sqrt())
+                    .map(|j| {
+                        (0..d)
+                            .map(|c| at(i, h * d + c) * at(j, hidden + h * d + c))
+                            .sum::<f64>()
+                            / (d as f64).sqrt()
+                    })
                     .collect();
                 let top = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
                 let weights: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
                 let total: f64 = weights.iter().sum();
                 for c in 0..d {
-                    out[i * hidden + h * d + c] =
-                        (0..len).map(|j| weights[j] / total * at(j, 2 * hidden + h * d + c)).sum();
+                    out[i * hidden + h * d + c] = (0..len)
+                        .map(|j| weights[j] / total * at(j, 2 * hidden + h * d + c))
+                        .sum();
                 }
             }
         }

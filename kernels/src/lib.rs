@@ -90,7 +90,9 @@ pub struct Scratch {
 
 fn expect_shape(name: &str, shape: &[usize], want: &[usize]) -> Result<(), String> {
     if shape != want {
-        return Err(format!("{name} has shape {shape:?}, the config implies {want:?}"));
+        return Err(format!(
+            "{name} has shape {shape:?}, the config implies {want:?}"
+        ));
     }
     Ok(())
 }
@@ -149,8 +151,16 @@ impl Encoder {
             }
             Ok::<_, String>(data)
         };
-        let word = table(source, "embeddings.word_embeddings.weight", config.vocabulary)?;
-        let position = table(source, "embeddings.position_embeddings.weight", config.positions)?;
+        let word = table(
+            source,
+            "embeddings.word_embeddings.weight",
+            config.vocabulary,
+        )?;
+        let position = table(
+            source,
+            "embeddings.position_embeddings.weight",
+            config.positions,
+        )?;
         let token_type = table(source, "embeddings.token_type_embeddings.weight", 1)?[..h].to_vec();
         let embedding_norm = norm(source, "embeddings.LayerNorm", h)?;
         let mut layers = Vec::with_capacity(config.layers);
@@ -215,7 +225,10 @@ impl Encoder {
                     self.config.positions
                 ));
             }
-            if let Some(id) = window.iter().find(|&&id| id as usize >= self.config.vocabulary) {
+            if let Some(id) = window
+                .iter()
+                .find(|&&id| id as usize >= self.config.vocabulary)
+            {
                 return Err(format!("token id {id} is beyond the vocabulary"));
             }
         }
@@ -321,10 +334,17 @@ mod tests {
                 _ => vec![h],
             };
             let len = shape.iter().product();
-            let gain = if name.contains("LayerNorm.weight") { 1.0 } else { 0.0 };
+            let gain = if name.contains("LayerNorm.weight") {
+                1.0
+            } else {
+                0.0
+            };
             let data = (0..len)
                 .map(|_| {
-                    self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    self.0 = self
+                        .0
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
                     gain + ((self.0 >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.4
                 })
                 .collect();
@@ -367,7 +387,12 @@ mod tests {
                 let got_mean = encoder.forward(windows, Pool::Mean, &mut scratch);
                 limit_instruction_set(InstructionSet::Avx512);
                 assert!(got.is_ok());
-                for (g, w) in got_mean.unwrap().iter().flatten().zip(want.iter().flatten()) {
+                for (g, w) in got_mean
+                    .unwrap()
+                    .iter()
+                    .flatten()
+                    .zip(want.iter().flatten())
+                {
                     assert!((g - w).abs() < 1e-4, "{isa:?} vs {widest:?}: {g} vs {w}");
                 }
             }
@@ -381,7 +406,9 @@ mod tests {
         assert!(encoder.forward(&[&[]], Pool::Mean, &mut scratch).is_err());
         assert!(encoder.forward(&[&[50]], Pool::Mean, &mut scratch).is_err());
         let too_long = vec![1u32; 65];
-        assert!(encoder.forward(&[&too_long], Pool::Mean, &mut scratch).is_err());
+        assert!(encoder
+            .forward(&[&too_long], Pool::Mean, &mut scratch)
+            .is_err());
     }
 
     #[test]
@@ -391,7 +418,9 @@ mod tests {
         let a: Vec<u32> = (0..40).map(|i| (i * 7) % 50).collect();
         let b = [3u32, 1, 4, 1, 5];
         let alone = encoder.forward(&[&a], Pool::Mean, &mut scratch).unwrap();
-        let together = encoder.forward(&[&b, &a], Pool::Mean, &mut scratch).unwrap();
+        let together = encoder
+            .forward(&[&b, &a], Pool::Mean, &mut scratch)
+            .unwrap();
         for (x, y) in alone[0].iter().zip(&together[1]) {
             assert!((x - y).abs() < 1e-4, "{x} vs {y}");
         }

@@ -149,7 +149,11 @@ impl Linear {
                 let top = (0..inputs)
                     .map(|k| self.weight[k * outputs + c].abs())
                     .fold(0f32, f32::max);
-                if top > 0.0 { top / 127.0 } else { 1.0 }
+                if top > 0.0 {
+                    top / 127.0
+                } else {
+                    1.0
+                }
             })
             .collect();
         let mut values = Vec::with_capacity(self.weight.len());
@@ -158,7 +162,9 @@ impl Linear {
             let end = (block + COLUMN_BLOCK).min(outputs);
             for k in 0..inputs {
                 values.extend((block..end).map(|c| {
-                    (self.weight[k * outputs + c] / scales[c]).round().clamp(-127.0, 127.0) as i8
+                    (self.weight[k * outputs + c] / scales[c])
+                        .round()
+                        .clamp(-127.0, 127.0) as i8
                 }));
             }
             block = end;
@@ -480,7 +486,10 @@ mod tests {
 
     fn values(n: usize, seed: u32) -> Vec<f32> {
         (0..n)
-            .map(|i| ((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) % 1000) as f32 / 500.0 - 1.0)
+            .map(|i| {
+                ((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) % 1000) as f32 / 500.0
+                    - 1.0
+            })
             .collect()
     }
 
@@ -502,7 +511,10 @@ mod tests {
             Linear::from_out_in(&w, b.clone(), inputs, outputs).forward(&x, rows, &mut got);
             let want = naive(&x, &w, &b, rows, inputs);
             for (g, w) in got.iter().zip(&want) {
-                assert!((g - w).abs() < 1e-3 * (1.0 + w.abs()), "{g} vs {w} at {rows}x{inputs}x{outputs}");
+                assert!(
+                    (g - w).abs() < 1e-3 * (1.0 + w.abs()),
+                    "{g} vs {w} at {rows}x{inputs}x{outputs}"
+                );
             }
         }
     }
@@ -515,7 +527,11 @@ mod tests {
                 continue; // inf and NaN: never stored as half
             }
             let value = half_to_f32(bits);
-            assert_eq!(exact_half(value).map(half_to_f32), Some(value), "bits {bits:#06x}");
+            assert_eq!(
+                exact_half(value).map(half_to_f32),
+                Some(value),
+                "bits {bits:#06x}"
+            );
         }
         assert_eq!(half_to_f32(0x3c00), 1.0);
         assert_eq!(half_to_f32(0xc000), -2.0);
@@ -529,7 +545,9 @@ mod tests {
     fn half_precision_weights_give_the_same_products() {
         let (rows, inputs, outputs) = (5, 64, 96);
         // Multiples of 1/64 in [-1, 1]: exact in f16.
-        let w: Vec<f32> = (0..inputs * outputs).map(|i| ((i * 37 % 129) as f32 - 64.0) / 64.0).collect();
+        let w: Vec<f32> = (0..inputs * outputs)
+            .map(|i| ((i * 37 % 129) as f32 - 64.0) / 64.0)
+            .collect();
         let x = values(rows * inputs, 4);
         let b = values(outputs, 5);
         let linear = Linear::from_out_in(&w, b.clone(), inputs, outputs);
@@ -540,7 +558,9 @@ mod tests {
         for (g, w) in got.iter().zip(&want) {
             assert!((g - w).abs() < 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
         }
-        assert!(!Linear::from_out_in(&values(inputs * outputs, 1), b, inputs, outputs).half_precision());
+        assert!(
+            !Linear::from_out_in(&values(inputs * outputs, 1), b, inputs, outputs).half_precision()
+        );
     }
 
     #[test]
@@ -557,9 +577,16 @@ mod tests {
             // Each weight is off by at most half a step (max |w| / 254 ≤ 1/254 here).
             let bound = inputs as f32 * (1.0 / 254.0) + 1e-4;
             for (g, w) in got.iter().zip(&want) {
-                assert!((g - w).abs() <= bound, "{g} vs {w} ({rows}x{inputs}x{outputs})");
+                assert!(
+                    (g - w).abs() <= bound,
+                    "{g} vs {w} ({rows}x{inputs}x{outputs})"
+                );
             }
-            let max_error = got.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0f32, f32::max);
+            let max_error = got
+                .iter()
+                .zip(&want)
+                .map(|(g, w)| (g - w).abs())
+                .fold(0f32, f32::max);
             assert!(max_error > 0.0, "int8 made no difference: not used?");
         }
     }
@@ -567,8 +594,9 @@ mod tests {
     #[test]
     fn concatenated_outputs_equal_the_parts_side_by_side() {
         let (rows, inputs) = (5, 8);
-        let parts: Vec<(Vec<f32>, Vec<f32>)> =
-            (0..3).map(|p| (values(inputs * 4, p), values(4, p + 10))).collect();
+        let parts: Vec<(Vec<f32>, Vec<f32>)> = (0..3)
+            .map(|p| (values(inputs * 4, p), values(4, p + 10)))
+            .collect();
         let x = values(rows * inputs, 99);
         let joined = Linear::concat_outputs(
             &parts

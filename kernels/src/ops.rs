@@ -318,7 +318,11 @@ mod tests {
             let mut got = [x];
             gelu_in_place(&mut got);
             let want = 0.5 * x as f64 * (1.0 + erf_f64(x as f64 / std::f64::consts::SQRT_2));
-            assert!((got[0] as f64 - want).abs() < 1e-6, "gelu({x}) = {}, want {want}", got[0]);
+            assert!(
+                (got[0] as f64 - want).abs() < 1e-6,
+                "gelu({x}) = {}, want {want}",
+                got[0]
+            );
         }
     }
 
@@ -328,7 +332,8 @@ mod tests {
             let x = i as f32 / 100.0;
             let mut tanh = [x];
             gelu_tanh_in_place(&mut tanh);
-            let u = (2.0f64 / std::f64::consts::PI).sqrt() * (x as f64 + 0.044715 * (x as f64).powi(3));
+            let u =
+                (2.0f64 / std::f64::consts::PI).sqrt() * (x as f64 + 0.044715 * (x as f64).powi(3));
             let want = 0.5 * x as f64 * (1.0 + u.tanh());
             assert!((tanh[0] as f64 - want).abs() < 1e-6, "gelu_tanh({x})");
             let mut relu = [x];

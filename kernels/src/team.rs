@@ -158,7 +158,9 @@ mod tests {
     #[test]
     fn a_panic_in_the_helpers_half_reaches_the_caller_and_the_team_still_works() {
         let team = Team::get();
-        let caught = catch_unwind(AssertUnwindSafe(|| team.join(|| {}, || panic!("helper half"))));
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            team.join(|| {}, || panic!("helper half"))
+        }));
         assert!(caught.is_err());
         let ran = AtomicBool::new(false);
         team.join(|| {}, || ran.store(true, Ordering::Relaxed));

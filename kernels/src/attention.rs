@@ -33,6 +33,13 @@ struct SharedOut(*mut f32);
 unsafe impl Send for SharedOut {}
 unsafe impl Sync for SharedOut {}
 
+impl SharedOut {
+    /// Through a method, so closures capture the (Sync) wrapper, not its raw pointer field.
+    fn ptr(&self) -> *mut f32 {
+        self.0
+    }
+}
+
 /// `context[t, head·d..(head+1)·d] = softmax(q·kᵀ/√d)·v` for every token `t` of every window.
 ///
 /// `qkv` is `[tokens, 3·hidden]` (Q, K, V side by side, heads `d = hidden / heads` columns wide);
@@ -61,20 +68,21 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
             let rows = &qkv[start * stride..(start + len) * stride];
             // SAFETY: `context` has `tokens` rows of `hidden`; this window's rows are
             // start..start+len, and the tasks run one after another.
-            let out =
-                unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            let out = unsafe {
+                std::slice::from_raw_parts_mut(out.ptr().add(start * hidden), len * hidden)
+            };
             attend_directly(rows, len, hidden, head * d, d, scale, out);
         }
         return;
     }
     tasks.par_iter().for_each(|&(start, len, head)| {
-        let out = out;
         if len <= DIRECT_WINDOW {
             let rows = &qkv[start * stride..(start + len) * stride];
             // SAFETY: the task's block (rows start..start+len, columns head·d..head·d+d) is
             // written by this task alone; `attend_directly` writes only those columns.
-            let out =
-                unsafe { std::slice::from_raw_parts_mut(out.0.add(start * hidden), len * hidden) };
+            let out = unsafe {
+                std::slice::from_raw_parts_mut(out.ptr().add(start * hidden), len * hidden)
+            };
             attend_directly(rows, len, hidden, head * d, d, scale, out);
             return;
         }
@@ -127,7 +135,7 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
                     len,
                     d,
                     len,
-                    out.0.add(start * hidden + head * d),
+                    out.ptr().add(start * hidden + head * d),
                     hidden,
                     false,
                     View {

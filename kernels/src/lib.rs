@@ -136,7 +136,7 @@ impl Encoder {
     /// Reads every weight the forward pass needs from `source`, checking each shape.
     pub fn load(config: EncoderConfig, source: &mut dyn WeightSource) -> Result<Self, String> {
         let h = config.hidden;
-        if config.heads == 0 || h % config.heads != 0 {
+        if config.heads == 0 || !h.is_multiple_of(config.heads) {
             return Err(format!(
                 "hidden size {h} is not a multiple of the {} attention heads",
                 config.heads

@@ -226,6 +226,13 @@ struct SharedRows(*mut f32);
 unsafe impl Send for SharedRows {}
 unsafe impl Sync for SharedRows {}
 
+impl SharedRows {
+    /// Through a method, so closures capture the (Sync) wrapper, not its raw pointer field.
+    fn ptr(&self) -> *mut f32 {
+        self.0
+    }
+}
+
 impl Linear {
     /// The small-`rows` path: output columns split between two threads when wide enough.
     fn forward_few_rows(&self, x: &[f32], rows: usize, out: &mut [f32]) {
@@ -239,10 +246,9 @@ impl Linear {
         let shared = SharedRows(out.as_mut_ptr());
         let len = out.len();
         let run = |from: usize, to: usize| {
-            let shared = shared;
             // SAFETY: both halves address the same `rows × columns` buffer but write only their own
             // columns [from, to), which do not overlap.
-            let out = unsafe { std::slice::from_raw_parts_mut(shared.0, len) };
+            let out = unsafe { std::slice::from_raw_parts_mut(shared.ptr(), len) };
             accumulate(x, rows, self.inputs, blocked, columns, from, to, out);
         };
         crate::team::Team::get().join(|| run(0, half), || run(half, columns));

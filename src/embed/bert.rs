@@ -62,7 +62,8 @@ pub enum EngineKind {
     Candle,
 }
 
-/// A loaded forward pass.
+/// A loaded forward pass (one per embedder, so the variants' sizes do not matter).
+#[allow(clippy::large_enum_variant)]
 enum Engine {
     Fused {
         encoder: jobmatch_kernels::Encoder,

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::matmul::{multiply, View};
 use crate::ops;
+use crate::SharedMut;
 
 /// One (window, head) task's buffers, reused by every task a thread runs.
 #[derive(Default)]
@@ -24,20 +25,6 @@ struct HeadScratch {
 
 thread_local! {
     static SCRATCH: RefCell<HeadScratch> = RefCell::new(HeadScratch::default());
-}
-
-/// A pointer that crosses threads: each task writes only its own (rows, head columns) block.
-#[derive(Clone, Copy)]
-struct SharedOut(*mut f32);
-// SAFETY: tasks write disjoint blocks of the buffer behind it (see `attend`).
-unsafe impl Send for SharedOut {}
-unsafe impl Sync for SharedOut {}
-
-impl SharedOut {
-    /// Through a method, so closures capture the (Sync) wrapper, not its raw pointer field.
-    fn ptr(&self) -> *mut f32 {
-        self.0
-    }
 }
 
 /// `context[t, head·d..(head+1)·d] = softmax(q·kᵀ/√d)·v` for every token `t` of every window.
@@ -58,7 +45,7 @@ pub fn attend(qkv: &[f32], lengths: &[usize], hidden: usize, heads: usize, conte
         tasks.extend((0..heads).map(|head| (start, len, head)));
         start += len;
     }
-    let out = SharedOut(context.as_mut_ptr());
+    let out = SharedMut(context.as_mut_ptr());
     let scale = 1.0 / (d as f32).sqrt();
     let stride = 3 * hidden;
     // A short query's heads (Σ L² within one direct window's) are too little work to hand to

@@ -27,6 +27,21 @@ pub use ops::Activation;
 
 use matmul::Linear;
 
+/// An output buffer shared by threads that each write their own disjoint part of it (attention's
+/// (window, head) blocks, the two column halves of a short input's product).
+#[derive(Clone, Copy)]
+pub(crate) struct SharedMut(*mut f32);
+// SAFETY: every user writes only a part no other thread reads or writes (see each use).
+unsafe impl Send for SharedMut {}
+unsafe impl Sync for SharedMut {}
+
+impl SharedMut {
+    /// Through a method, so closures capture the (Sync) wrapper, not its raw pointer field.
+    pub(crate) fn ptr(&self) -> *mut f32 {
+        self.0
+    }
+}
+
 /// Shape and constants of a BERT-family encoder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EncoderConfig {

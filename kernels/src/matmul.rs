@@ -2,6 +2,8 @@
 
 use gemm::Parallelism;
 
+use crate::SharedMut;
+
 /// Row-major matrix view: `rows × cols` with `row_stride` between rows (columns are contiguous).
 #[derive(Clone, Copy)]
 pub struct View {
@@ -218,21 +220,6 @@ pub const SMALL_ROWS: usize = 24;
 /// Output columns one pass of [`accumulate_rows`] keeps in registers per row.
 const COLUMN_BLOCK: usize = 32;
 
-/// A pointer that crosses threads: the two halves of [`Linear::forward_few_rows`] write disjoint
-/// columns (one on the caller's thread, one on the [`crate::team`] helper).
-#[derive(Clone, Copy)]
-struct SharedRows(*mut f32);
-// SAFETY: see the type's comment.
-unsafe impl Send for SharedRows {}
-unsafe impl Sync for SharedRows {}
-
-impl SharedRows {
-    /// Through a method, so closures capture the (Sync) wrapper, not its raw pointer field.
-    fn ptr(&self) -> *mut f32 {
-        self.0
-    }
-}
-
 impl Linear {
     /// The small-`rows` path: output columns split between two threads when wide enough.
     fn forward_few_rows(&self, x: &[f32], rows: usize, out: &mut [f32]) {
@@ -243,7 +230,7 @@ impl Linear {
             accumulate(x, rows, self.inputs, blocked, columns, 0, columns, out);
             return;
         }
-        let shared = SharedRows(out.as_mut_ptr());
+        let shared = SharedMut(out.as_mut_ptr());
         let len = out.len();
         let run = |from: usize, to: usize| {
             // SAFETY: both halves address the same `rows × columns` buffer but write only their own

@@ -17,18 +17,16 @@ truncation at max_tokens), sorted by token length and run in batches of BATCH pa
 of each batch; mean pooling over the attention mask (CLS where 1_Pooling says so), L2-normalised.
 Timed: the whole text set (tokenisation included), then each query alone.
 """
-import argparse
 import hashlib
 import json
-import math
-import resource
 import subprocess
 import sys
 import time
 import tomllib
 from pathlib import Path
 
-VECTOR_TEXTS, VECTOR_QUERIES = 64, 20
+from common import VECTOR_QUERIES, arguments, report
+
 OPSET = 17
 
 
@@ -115,11 +113,6 @@ def export(model_dir: Path, out: Path) -> None:
         print(f"optimised {optimised}", file=sys.stderr)
 
 
-def percentile(sorted_values, p):
-    """The same nearest-rank percentile as jobmatch's bench-embed."""
-    return sorted_values[min(max(math.ceil(len(sorted_values) * p), 1), len(sorted_values)) - 1]
-
-
 class Engine:
     def __init__(self, model_path: Path, model_dir: Path, settings: dict, pooling: str):
         import numpy as np
@@ -184,16 +177,8 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--export":
         export(Path(sys.argv[2]), Path(sys.argv[3]))
         return
-    parser = argparse.ArgumentParser()
-    parser.add_argument("model_dir", type=Path)
-    parser.add_argument("texts", type=Path)
-    parser.add_argument("queries", type=Path)
-    parser.add_argument("batch", type=int)
-    parser.add_argument("--vectors", type=Path, help="write the first 64 text and 20 query vectors here")
-    args = parser.parse_args()
+    args, texts, queries = arguments()
     model_dir, batch = args.model_dir, args.batch
-    texts = [l for l in args.texts.read_text(encoding="utf-8").splitlines() if l.strip()]
-    queries = [l for l in args.queries.read_text(encoding="utf-8").splitlines() if l.strip()]
     settings = settings_of(model_dir)
     pooling = pooling_of(model_dir, settings)
 
@@ -221,23 +206,8 @@ def main():
         latencies.append((time.perf_counter() - start) * 1000)
         if len(query_vectors) < VECTOR_QUERIES:
             query_vectors.append(vector[0])
-    latencies.sort()
-    if args.vectors:
-        args.vectors.write_text(json.dumps({
-            "texts": [[float(x) for x in v] for v in text_vectors[:VECTOR_TEXTS]],
-            "queries": [[float(x) for x in v] for v in query_vectors],
-        }))
-    print(json.dumps({
-        "engine": f"onnxruntime {ort.__version__} optimised graph",
-        "dtype": "float32",
-        "batch": batch,
-        "texts": len(texts),
-        "texts_per_s": len(texts) / batch_seconds,
-        "tokens_per_s": tokens / batch_seconds,
-        "query_p50_ms": percentile(latencies, 0.5),
-        "query_p95_ms": percentile(latencies, 0.95),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }), flush=True)
+    report(args, f"onnxruntime {ort.__version__} optimised graph", "float32", texts, batch_seconds,
+           tokens, latencies, text_vectors, query_vectors)
 
 
 if __name__ == "__main__":

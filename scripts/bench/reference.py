@@ -9,13 +9,11 @@ CPU), so the model is loaded with dtype float32 and checked. --vectors writes th
 of the first 64 texts and the first 20 queries, from the timed runs, as
 {"texts": [[...], ...], "queries": [[...], ...]} (for scripts/bench/agree.py).
 """
-import argparse
-import json
-import math
-import resource
 import time
 import tomllib
 from pathlib import Path
+
+from common import VECTOR_QUERIES, arguments, report
 
 import torch
 from sentence_transformers import SentenceTransformer
@@ -25,7 +23,6 @@ try:  # sentence-transformers >= 6
 except ImportError:
     from sentence_transformers import models
 
-VECTOR_TEXTS, VECTOR_QUERIES = 64, 20
 
 
 def load(model_dir: Path):
@@ -49,21 +46,8 @@ def load(model_dir: Path):
     return model, settings.get("query_prefix", ""), settings.get("passage_prefix", "")
 
 
-def percentile(sorted_values, p):
-    """The same nearest-rank percentile as jobmatch's bench-embed."""
-    return sorted_values[min(max(math.ceil(len(sorted_values) * p), 1), len(sorted_values)) - 1]
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("model_dir", type=Path)
-    parser.add_argument("texts", type=Path)
-    parser.add_argument("queries", type=Path)
-    parser.add_argument("batch", type=int)
-    parser.add_argument("--vectors", type=Path, help="write the first 64 text and 20 query vectors here")
-    args = parser.parse_args()
-    texts = [l for l in args.texts.read_text(encoding="utf-8").splitlines() if l.strip()]
-    queries = [l for l in args.queries.read_text(encoding="utf-8").splitlines() if l.strip()]
+    args, texts, queries = arguments()
     batch = args.batch
     model, query_prefix, passage_prefix = load(args.model_dir)
     torch.set_num_threads(2)
@@ -83,23 +67,9 @@ def main():
             latencies.append((time.perf_counter() - start) * 1000)
             if len(query_vectors) < VECTOR_QUERIES:
                 query_vectors.append(vector[0])
-    latencies.sort()
-    if args.vectors:
-        args.vectors.write_text(json.dumps({
-            "texts": [[float(x) for x in v] for v in text_vectors[:VECTOR_TEXTS]],
-            "queries": [[float(x) for x in v] for v in query_vectors],
-        }))
-    print(json.dumps({
-        "engine": f"sentence-transformers {__import__('sentence_transformers').__version__} + torch {torch.__version__}",
-        "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
-        "batch": batch,
-        "texts": len(texts),
-        "texts_per_s": len(texts) / batch_seconds,
-        "tokens_per_s": tokens / batch_seconds,
-        "query_p50_ms": percentile(latencies, 0.5),
-        "query_p95_ms": percentile(latencies, 0.95),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }), flush=True)
+    engine = f"sentence-transformers {__import__('sentence_transformers').__version__} + torch {torch.__version__}"
+    dtype = str(next(model.parameters()).dtype).removeprefix("torch.")
+    report(args, engine, dtype, texts, batch_seconds, tokens, latencies, text_vectors, query_vectors)
 
 
 if __name__ == "__main__":

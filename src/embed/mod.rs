@@ -227,6 +227,9 @@ impl EmbeddingService {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
+        // Tokenised before the texts are counted in: a caller that goes away during this await
+        // must not leave its texts counted in the queue for ever.
+        let prepared = self.prepare(&texts, kind).await?;
         let count = texts.len() as u64;
         // Counted before the send: the worker may answer the job (and count it out) before the
         // send returns, and the gauges must never wrap below zero.
@@ -240,13 +243,6 @@ impl EmbeddingService {
                 self.queue_texts
             )));
         }
-        let prepared = match self.prepare(&texts, kind).await {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                self.stats.queued_texts.fetch_sub(count, Ordering::Relaxed);
-                return Err(error);
-            }
-        };
         self.stats.queued.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         let job = Job {

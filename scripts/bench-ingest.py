@@ -62,24 +62,10 @@ PROBE_INTERVAL_S = 0.2
 CALL_TIMEOUT_S = 900.0
 
 
-def ensure_grpc():
-    """Imports grpc and the stubs, re-exec'ing under the setup.sh virtualenv when needed."""
-    sys.path.insert(0, str(GEN))
-    try:
-        import grpc  # noqa: F401
-        from jobmatch.v1 import jobmatch_pb2  # noqa: F401
-    except ImportError:
-        if os.environ.get("JOBMATCH_BENCH_INGEST_REEXEC"):
-            sys.exit("grpc or the stubs are missing even under the virtualenv")
-        python = Path.home() / ".cache/jobmatch/venv-grpc/bin/python"
-        if not (python.exists() and GEN.exists()):
-            python = subprocess.run(["bash", str(ROOT / "examples/python/setup.sh")], check=True,
-                                    capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        os.environ["JOBMATCH_BENCH_INGEST_REEXEC"] = "1"
-        os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grpc_env import ensure_grpc, wait_serving  # noqa: E402
 
-
-ensure_grpc()
+ensure_grpc(__file__)
 import grpc  # noqa: E402
 from jobmatch.v1 import jobmatch_pb2 as pb, jobmatch_pb2_grpc as pb_grpc  # noqa: E402
 
@@ -87,13 +73,7 @@ from jobmatch.v1 import jobmatch_pb2 as pb, jobmatch_pb2_grpc as pb_grpc  # noqa
 # Invented seekers. Slots in braces are filled at random; every sentence is a few words, so a
 # resume can be cut to a target length on a sentence boundary.
 
-REGIONS = [
-    "경기도 화성시", "경기도 평택시", "경기도 안산시 단원구", "경기도 시흥시", "경상남도 창원시 성산구", "경상남도 김해시",
-    "경상북도 구미시", "울산광역시 남구", "충청남도 천안시 서북구", "충청남도 아산시", "충청북도 청주시 흥덕구",
-    "광주광역시 광산구", "인천광역시 남동구", "부산광역시 강서구", "대구광역시 달서구", "경상북도 포항시 남구",
-    "전라북도 전주시 덕진구", "전라북도 군산시", "전라남도 여수시", "서울특별시 구로구", "서울특별시 금천구",
-    "대전광역시 유성구", "강원특별자치도 원주시", "제주특별자치도 제주시",
-]
+from gen_demo_data import REGIONS  # noqa: E402  (the demo's regions)
 # (lat, lon) centres of industrial areas; homes given as coordinates lie within ~20 km of one.
 CENTRES = [(37.20, 126.83), (36.99, 127.09), (35.23, 128.68), (36.12, 128.34), (35.54, 129.31),
            (36.78, 127.00), (37.45, 126.73), (35.14, 126.79)]
@@ -422,20 +402,8 @@ class Server:
         self.channel = grpc.insecure_channel(self.addr)
 
     def wait_serving(self, timeout=300.0):
-        """Polls grpc.health.v1 Check until SERVING; returns seconds since the process started."""
-        check = self.channel.unary_unary("/grpc.health.v1.Health/Check",
-                                         request_serializer=bytes, response_deserializer=bytes)
-        while time.monotonic() - self.started < timeout:
-            if self.proc.poll() is not None:
-                tail = self.log_path.read_text(errors="replace").splitlines()[-20:]
-                raise RuntimeError(f"server exited with {self.proc.returncode} during start-up:\n" + "\n".join(tail))
-            try:
-                if check(b"", timeout=2.0) == b"\x08\x01":  # field 1 (status) = SERVING
-                    return time.monotonic() - self.started
-            except grpc.RpcError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server not SERVING after {timeout} s")
+        """Seconds from the start until the server reports SERVING (grpc.health.v1)."""
+        return wait_serving(self.channel, self.proc, self.started, timeout, self.log_path)
 
     def stop(self, timeout=60.0):
         """SIGTERM, then SIGKILL if it has not exited after `timeout` s; returns how it ended."""

@@ -31,24 +31,10 @@ TRADES = [("용접 생산직", "용접기능사 보유, 배관 용접 현장실�
           ("전기 설비", "전기기능사 취득, 배전반 조립"), ("품질 검사", "치수 측정과 검사 성적서 작성")]
 
 
-def ensure_grpc():
-    """Imports grpc and the stubs, re-exec'ing under the setup.sh virtualenv when needed."""
-    sys.path.insert(0, str(GEN))
-    try:
-        import grpc  # noqa: F401
-        from jobmatch.v1 import jobmatch_pb2  # noqa: F401
-    except ImportError:
-        if os.environ.get("JOBMATCH_SOAK_REEXEC"):
-            sys.exit("grpc or the stubs are missing even under the virtualenv")
-        python = Path.home() / ".cache/jobmatch/venv-grpc/bin/python"
-        if not (python.exists() and GEN.exists()):
-            python = subprocess.run(["bash", str(ROOT / "examples/python/setup.sh")], check=True,
-                                    capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        os.environ["JOBMATCH_SOAK_REEXEC"] = "1"
-        os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grpc_env import ensure_grpc, wait_serving  # noqa: E402
 
-
-ensure_grpc()
+ensure_grpc(__file__)
 import grpc  # noqa: E402
 from jobmatch.v1 import jobmatch_pb2 as pb, jobmatch_pb2_grpc as pb_grpc  # noqa: E402
 
@@ -75,19 +61,8 @@ class Server:
         self.stub = pb_grpc.MatchingStub(self.channel)
 
     def wait_serving(self, timeout=120.0):
-        """Polls grpc.health.v1 Check until SERVING; returns seconds since the process started."""
-        check = self.channel.unary_unary("/grpc.health.v1.Health/Check",
-                                         request_serializer=bytes, response_deserializer=bytes)
-        while time.monotonic() - self.started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode} during start-up")
-            try:
-                if check(b"", timeout=1.0) == b"\x08\x01":  # field 1 (status) = SERVING
-                    return time.monotonic() - self.started
-            except grpc.RpcError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"server not SERVING after {timeout} s")
+        """Seconds from the start until the server reports SERVING (grpc.health.v1)."""
+        return wait_serving(self.channel, self.proc, self.started, timeout, None)
 
     def kill9(self):
         """SIGKILL: no shutdown code runs. The channel stays open (calls on it fail UNAVAILABLE)."""

@@ -256,30 +256,32 @@ fn exact_half(w: f32) -> Option<u16> {
         return None;
     }
     let bits = half_bits(w)?;
+    // The fields say it fits; the round trip makes sure.
     (half_to_f32(bits) == w).then_some(bits)
 }
 
-/// f32 → f16 bits for values f16 can hold (normal or subnormal); `None` beyond its range.
+/// f32 → f16 bits when f16 holds `w` exactly (normal, subnormal or zero), from the bit fields
+/// alone: loading checks every weight, so no `log2` or `powi` per value.
 fn half_bits(w: f32) -> Option<u16> {
-    let sign = ((w.to_bits() >> 16) & 0x8000) as u16;
-    let magnitude = w.abs();
-    if magnitude == 0.0 {
+    let bits = w.to_bits();
+    let sign = ((bits >> 16) & 0x8000) as u16;
+    let exponent = ((bits >> 23) & 0xff) as i32 - 127;
+    let mantissa = bits & 0x7f_ffff;
+    if w == 0.0 {
         return Some(sign);
     }
-    if magnitude >= 65_520.0 {
-        return None;
+    if (-14..=15).contains(&exponent) {
+        // Normal f16: 10 mantissa bits, so the 13 lowest of f32's 23 must be zero.
+        return (mantissa & 0x1fff == 0)
+            .then(|| sign | (((exponent + 15) as u16) << 10) | (mantissa >> 13) as u16);
     }
-    // Round to the nearest f16 by scaling into f16's exponent range and back (exactness is
-    // checked by the caller, so the rounding mode does not matter).
-    let exponent = magnitude.log2().floor().max(-14.0) as i32;
-    let step = 2f32.powi(exponent - 10);
-    let mantissa = (magnitude / step).round() as u32; // in [0, 2048]
-    let bits = if exponent == -14 && mantissa < 1024 {
-        mantissa // subnormal
-    } else {
-        (((exponent + 15) as u32) << 10) + (mantissa - 1024)
-    };
-    u16::try_from(bits).ok().map(|b| b | sign)
+    if (-24..-14).contains(&exponent) {
+        // Subnormal f16: value = m · 2^-24 with m < 1024, the implicit 1 included in m.
+        let full = mantissa | 0x80_0000;
+        let shift = (13 + (-14 - exponent)) as u32;
+        return (full & ((1 << shift) - 1) == 0).then(|| sign | (full >> shift) as u16);
+    }
+    None
 }
 
 /// f16 bits → f32 for finite values, without branches (so loops over it vectorise): the

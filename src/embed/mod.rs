@@ -676,6 +676,96 @@ mod tests {
         assert_eq!(service.stats().queued.load(Ordering::Relaxed), 0);
     }
 
+    /// Tokenises slowly on the caller's side; embeds only prepared input.
+    struct SlowPreparer(Duration);
+
+    impl Preparer for SlowPreparer {
+        fn prepare(&self, texts: &[String], _kind: TextKind) -> Result<Vec<PreparedText>> {
+            thread::sleep(self.0);
+            Ok(texts
+                .iter()
+                .map(|t| PreparedText {
+                    windows: vec![t.split_whitespace().map(|w| w.len() as u32).collect()],
+                })
+                .collect())
+        }
+    }
+
+    struct Prepared {
+        inner: hashing::HashingEmbedder,
+        preparer: Arc<SlowPreparer>,
+    }
+
+    impl Embedder for Prepared {
+        fn info(&self) -> &ModelInfo {
+            self.inner.info()
+        }
+        fn embed(&mut self, _texts: &[String], _kind: TextKind) -> Result<Vec<Vec<f32>>> {
+            panic!("prepared requests must not be tokenised again on the inference thread");
+        }
+        fn token_counts(&self, _texts: &[String], _kind: TextKind) -> Result<Vec<usize>> {
+            panic!("prepared requests carry their token counts");
+        }
+        fn preparer(&self) -> Option<Arc<dyn Preparer>> {
+            Some(self.preparer.clone())
+        }
+        fn embed_prepared(&mut self, texts: &[PreparedText]) -> Result<Vec<Vec<f32>>> {
+            Ok(texts
+                .iter()
+                .map(|t| {
+                    let mut v = vec![t.tokens() as f32, 1.0];
+                    normalise(&mut v);
+                    v
+                })
+                .collect())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_arrive_tokenised_and_a_caller_gone_during_tokenisation_leaves_no_count() {
+        let embedder = Box::new(Prepared {
+            inner: hashing::HashingEmbedder::new(2),
+            preparer: Arc::new(SlowPreparer(Duration::from_millis(300))),
+        });
+        let batching = BatchingConfig {
+            queue_texts: 64,
+            chunk_tokens: 4,
+            ..BatchingConfig::default()
+        };
+        let service = EmbeddingService::start(embedder, batching).unwrap();
+        // Small (tokenised inline) and large (a blocking task, then cut into chunks): both run
+        // through `embed_prepared` alone, in request order.
+        let small = service
+            .embed(vec!["one two".into()], TextKind::Query)
+            .await
+            .unwrap();
+        assert_eq!(small.len(), 1);
+        let bulk: Vec<String> = (0..64)
+            .map(|i| format!("{i} {}", "x".repeat(100)))
+            .collect();
+        let vectors = service
+            .embed(bulk.clone(), TextKind::Passage)
+            .await
+            .unwrap();
+        assert_eq!(vectors.len(), 64);
+        // A caller that gives up while its 64 texts are being tokenised (> INLINE_PREPARE_BYTES).
+        let abandoned = tokio::spawn({
+            let service = service.clone();
+            async move { service.embed(bulk, TextKind::Passage).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        abandoned.abort();
+        let _ = abandoned.await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(service.stats().queued_texts.load(Ordering::Relaxed), 0);
+        // So the next bulk request still fits in the 64-text queue.
+        let again: Vec<String> = (0..64).map(|i| format!("again {i}")).collect();
+        assert_eq!(
+            service.embed(again, TextKind::Passage).await.unwrap().len(),
+            64
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_steady_stream_of_queries_does_not_starve_an_upsert() {
         let (embedder, calls) = recording(None, Duration::from_millis(10));

@@ -24,8 +24,9 @@ use crate::error::{Error, Result};
 
 /// Tokens shared by neighbouring windows of a long text, so no sentence is cut without context.
 const WINDOW_OVERLAP: usize = 64;
-/// Padded tokens run through the model at once (batch × longest window): bounds the memory of
-/// one forward pass (attention scores grow with batch × length²) while keeping batches large.
+/// Tokens run through the model at once, counted as batch × longest window (what candle's graph
+/// pads to; the fused engine, which does not pad, runs at most as many): bounds the memory of one
+/// forward pass while keeping batches large.
 const MAX_TOKENS_PER_FORWARD: usize = 4096;
 /// Windows run through the model at once, at most.
 const MAX_WINDOWS_PER_FORWARD: usize = 64;

@@ -6,8 +6,9 @@
 //! are re-exported at the crate root in all three versions.
 //!
 //! Layout under the data directory: `postings/` and `seekers/`, one shard each, plus
-//! `model.json` recording which model made the vectors. Point ids are UUIDv5 of the record id
-//! (Qdrant ids are integers or UUIDs); the record id itself is kept in the payload.
+//! `model.json` recording which model made the vectors. The schema, filters and candidate plan
+//! are [`super::plan`]'s; this file lowers them to qdrant-edge and owns what only an embedded
+//! store has: shard locking and flushes, purges, and the process-local word counts.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,75 +22,21 @@ use qdrant_edge::{
     Range, ScoringQuery, ScrollRequest, SparseVector, UpdateOperation, VectorInternal,
     VectorStructInternal, WithPayloadInterface, WithVector,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use super::frequencies::DocumentFrequencies;
-use super::{
-    Candidate, CandidateQuery, Collection, FieldFilter, ScanCursor, StoredDoc, VectorStore,
+use super::plan::{
+    candidate_lists, indexed_fields, point_uuid, Clause, Found, IndexKind, Signal, DENSE,
+    ID_FIELD, LEXICAL,
 };
+use super::{Candidate, CandidateQuery, Collection, ScanCursor, StoredDoc, VectorStore};
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
 use crate::lexical::{Analyser, SparseTerms};
 
-/// Name of the dense vector in every point.
-const DENSE: &str = "dense";
-/// Name of the sparse (BM25) vector; Qdrant applies the IDF of the stored collection to it.
-const LEXICAL: &str = "lexical";
-/// Payload key holding the record id (point ids are derived from it).
-const ID_FIELD: &str = "id";
-
-/// What made the stored vectors; a server started with another model is refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredModel {
-    pub name: String,
-    pub dimension: usize,
-    /// SHA-256 of the weight file (empty when the embedder has none, or for data written before it was recorded).
-    #[serde(default)]
-    pub weights_sha256: String,
-    /// The analyser that made the word (sparse) vectors; `None` in data written before they existed.
-    #[serde(default)]
-    pub analyser: Option<String>,
-}
-
-impl StoredModel {
-    pub fn of(model: &ModelInfo, analyser: Analyser) -> Self {
-        Self {
-            name: model.name.clone(),
-            dimension: model.dimension,
-            weights_sha256: model.weights_sha256.clone(),
-            analyser: Some(analyser.name().to_string()),
-        }
-    }
-
-    /// Same name, dimension and analyser, and the same weights where both sides know their hash.
-    fn matches(&self, other: &StoredModel) -> bool {
-        self.name == other.name
-            && self.dimension == other.dimension
-            && (self.weights_sha256.is_empty()
-                || other.weights_sha256.is_empty()
-                || self.weights_sha256 == other.weights_sha256)
-            && self.analyser == other.analyser
-    }
-
-    fn describe(&self) -> String {
-        let hash = if self.weights_sha256.is_empty() {
-            "unknown".to_string()
-        } else {
-            self.weights_sha256.chars().take(12).collect()
-        };
-        format!(
-            "'{}' (dimension {}, weights {hash}, word analyser {})",
-            self.name,
-            self.dimension,
-            self.analyser
-                .as_deref()
-                .unwrap_or("none: written before word vectors")
-        )
-    }
-}
+pub use super::plan::StoredModel;
 
 struct Shard {
     /// `None` only if a purge failed half-way and the shard could not be reopened.
@@ -277,38 +224,17 @@ fn store_err(context: &str) -> impl Fn(qdrant_edge::OperationError) -> Error + '
     move |e| Error::Store(format!("{context}: {e}"))
 }
 
-/// Deterministic point id of a record id (UUIDv5 in a per-collection namespace).
 fn point_id(collection: Collection, id: &str) -> PointId {
-    let namespace = Uuid::new_v5(
-        &Uuid::NAMESPACE_OID,
-        format!("jobmatch/{}", collection.name()).as_bytes(),
-    );
-    PointId::Uuid(Uuid::new_v5(&namespace, id.as_bytes()))
+    PointId::Uuid(point_uuid(collection, id))
 }
 
-/// Payload fields indexed per collection, so filters run inside the index.
-fn indexed_fields(collection: Collection) -> Vec<(&'static str, PayloadSchemaType)> {
-    let mut list = vec![
-        (fields::GEO, PayloadSchemaType::Geo),
-        (fields::SIDO_CODE, PayloadSchemaType::Keyword),
-        (fields::SKILL_KEYS, PayloadSchemaType::Keyword),
-        (ID_FIELD, PayloadSchemaType::Keyword),
-    ];
-    match collection {
-        Collection::Postings => list.extend([
-            (fields::SECTOR, PayloadSchemaType::Keyword),
-            (fields::EMPLOYMENT_TYPE, PayloadSchemaType::Keyword),
-            (fields::CERTIFIED, PayloadSchemaType::Bool),
-        ]),
-        Collection::Seekers => list.extend([
-            (fields::EDUCATION_TRACK, PayloadSchemaType::Keyword),
-            (fields::BIRTH_YEAR, PayloadSchemaType::Integer),
-            (fields::AVAILABLE_DAY, PayloadSchemaType::Integer),
-            (fields::DISCHARGE_DAY, PayloadSchemaType::Integer),
-            (fields::COMMUTE_BUCKET, PayloadSchemaType::Integer),
-        ]),
+fn index_schema(kind: IndexKind) -> PayloadSchemaType {
+    match kind {
+        IndexKind::Geo => PayloadSchemaType::Geo,
+        IndexKind::Keyword => PayloadSchemaType::Keyword,
+        IndexKind::Integer => PayloadSchemaType::Integer,
+        IndexKind::Bool => PayloadSchemaType::Bool,
     }
-    list
 }
 
 impl EdgeStore {
@@ -397,16 +323,7 @@ pub fn read_model(dir: &Path) -> Result<Option<StoredModel>> {
 
 fn check_model(dir: &Path, wanted: &StoredModel) -> Result<()> {
     if let Some(stored) = read_model(dir)? {
-        if !stored.matches(wanted) {
-            return Err(Error::FailedPrecondition(format!(
-                "the data directory holds vectors of model {} (in {}), but the server was started with \
-                 model {}; start with the same model, or re-index to the new one (jobmatch reindex --model DIR)",
-                stored.describe(),
-                dir.display(),
-                wanted.describe(),
-            )));
-        }
-        return Ok(());
+        return stored.check_serves(wanted, &dir.display().to_string());
     }
     let path = model_file(dir);
     let text = serde_json::to_string_pretty(wanted).map_err(|e| Error::Io(e.to_string()))?;
@@ -444,10 +361,10 @@ fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<E
         path.display()
     )))?;
 
-    for (field, schema) in indexed_fields(collection) {
+    for (field, kind) in indexed_fields(collection) {
         let create = CreateIndex {
             field_name: json_path(field),
-            field_schema: Some(PayloadFieldSchema::FieldType(schema)),
+            field_schema: Some(PayloadFieldSchema::FieldType(index_schema(kind))),
         };
         shard
             .update(UpdateOperation::FieldIndexOperation(
@@ -466,16 +383,16 @@ fn json_path(field: &str) -> JsonPath {
     }
 }
 
-fn to_condition(filter: &FieldFilter) -> Condition {
-    if let FieldFilter::CommuteReaches { center } = filter {
-        return commute_condition(*center);
-    }
-    let condition = match filter {
-        FieldFilter::CommuteReaches { .. } => unreachable!("handled above"),
-        FieldFilter::AnyOf { field, values } => {
+/// Lowers one neutral clause (see [`super::plan`]) to qdrant-edge's condition.
+fn to_condition(clause: &Clause) -> Condition {
+    let field = match clause {
+        Clause::KeywordIn { field, values } => {
             FieldCondition::new_match(json_path(field), Match::from(values.clone()))
         }
-        FieldFilter::IntRange { field, min, max } => FieldCondition::new_range(
+        Clause::IntegerIs { field, value } => {
+            FieldCondition::new_match(json_path(field), Match::from(*value))
+        }
+        Clause::IntegerRange { field, min, max } => FieldCondition::new_range(
             json_path(field),
             Range {
                 gte: min.map(|v| (v as f64).into()),
@@ -484,63 +401,47 @@ fn to_condition(filter: &FieldFilter) -> Condition {
                 gt: None,
             },
         ),
-        FieldFilter::Is { field, value } => {
+        Clause::BoolIs { field, value } => {
             FieldCondition::new_match(json_path(field), Match::from(*value))
         }
-        FieldFilter::WithinKm { center, km } => FieldCondition::new_geo_radius(
+        Clause::GeoRadius { center, meters } => FieldCondition::new_geo_radius(
             json_path(fields::GEO),
             GeoRadius {
-                center: to_qgeo(*center),
-                radius: (km * 1000.0).into(),
+                center: QGeoPoint::new_unchecked(center.lon, center.lat),
+                radius: (*meters).into(),
             },
         ),
+        Clause::AnyGroup(groups) => {
+            return Condition::Filter(Filter {
+                should: Some(
+                    groups
+                        .iter()
+                        .map(|group| Condition::Filter(to_filter(group).unwrap_or_default()))
+                        .collect(),
+                ),
+                ..Filter::default()
+            })
+        }
     };
-    Condition::Field(condition)
+    Condition::Field(field)
 }
 
-/// Stated no commute, or one bucket's radius around `center` and that bucket: one `should` clause
-/// per bucket, so the seeker's own limit is checked inside the index.
-fn commute_condition(center: crate::domain::GeoPoint) -> Condition {
-    let bucket = |value: u32| {
-        Condition::Field(FieldCondition::new_match(
-            json_path(fields::COMMUTE_BUCKET),
-            Match::from(i64::from(value)),
-        ))
-    };
-    let mut should = vec![bucket(0)];
-    for km in crate::domain::COMMUTE_BUCKETS_KM {
-        should.push(Condition::Filter(Filter {
-            must: Some(vec![
-                bucket(km),
-                Condition::Field(FieldCondition::new_geo_radius(
-                    json_path(fields::GEO),
-                    GeoRadius {
-                        center: to_qgeo(center),
-                        radius: (f64::from(km) * 1000.0).into(),
-                    },
-                )),
-            ]),
-            ..Filter::default()
-        }));
-    }
-    Condition::Filter(Filter {
-        should: Some(should),
-        ..Filter::default()
-    })
-}
-
-fn to_qgeo(point: crate::domain::GeoPoint) -> QGeoPoint {
-    QGeoPoint::new_unchecked(point.lon, point.lat)
-}
-
-fn to_filter(filters: &[FieldFilter]) -> Option<Filter> {
-    if filters.is_empty() {
+fn to_filter(clauses: &[Clause]) -> Option<Filter> {
+    if clauses.is_empty() {
         return None;
     }
     Some(Filter {
-        must: Some(filters.iter().map(to_condition).collect()),
+        must: Some(clauses.iter().map(to_condition).collect()),
         ..Filter::default()
     })
+}
+
+/// Every point jobmatch writes has a UUID id.
+fn uuid_of(point: PointId) -> Result<Uuid> {
+    match point {
+        PointId::Uuid(uuid) => Ok(uuid),
+        other => Err(Error::Store(format!("unexpected point id {other:?}"))),
+    }
 }
 
 /// BM25 · IDF scores of the points `ids` for the query `terms` (points sharing no term are absent).
@@ -741,72 +642,52 @@ impl VectorStore for EdgeStore {
     }
 
     fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>> {
-        let nearest = |vector: VectorInternal, using: &str, filters: &[FieldFilter], with: bool| {
-            QueryRequest {
-                prefetches: Vec::new(),
-                query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
-                    query: vector,
-                    using: Some(using.into()),
-                }))),
-                filter: to_filter(filters),
-                score_threshold: None,
-                limit: query.prefetch.max(1),
-                offset: 0,
-                params: None,
-                with_vector: WithVector::Bool(with),
-                with_payload: WithPayloadInterface::Bool(with),
-            }
-        };
         let shard = self.shard(collection);
-        let run = |request: QueryRequest| {
-            shard.with(|live| live.query(request).map_err(store_err("query failed")))
-        };
+        let lists = candidate_lists(query);
         // The lists carry ids and scores only; each candidate's payload and vector is read
         // once, below, however many lists found it.
-        let dense = || VectorInternal::Dense(query.vector.clone());
-        let mut found: Vec<PointId> = run(nearest(dense(), DENSE, &query.filters, false))?
-            .into_iter()
-            .map(|p| p.id)
-            .collect();
-        if let Some(km) = query.near_km {
-            let mut near = query.filters.clone();
-            near.push(FieldFilter::WithinKm {
-                center: query.origin,
-                km,
-            });
-            found.extend(
-                run(nearest(dense(), DENSE, &near, false))?
+        let answers = lists
+            .iter()
+            .map(|list| {
+                let vector = match list.signal {
+                    Signal::Meaning => VectorInternal::Dense(query.vector.clone()),
+                    Signal::Words => VectorInternal::Sparse(sparse(&query.lexical)),
+                };
+                let request = QueryRequest {
+                    prefetches: Vec::new(),
+                    query: Some(ScoringQuery::Vector(QueryEnum::Nearest(NamedQuery {
+                        query: vector,
+                        using: Some(list.signal.vector_name().into()),
+                    }))),
+                    filter: to_filter(&list.clauses),
+                    score_threshold: None,
+                    limit: list.limit,
+                    offset: 0,
+                    params: None,
+                    with_vector: WithVector::Bool(false),
+                    with_payload: WithPayloadInterface::Bool(false),
+                };
+                let points =
+                    shard.with(|live| live.query(request).map_err(store_err("query failed")))?;
+                points
                     .into_iter()
-                    .map(|p| p.id),
-            );
-        }
-        let mut lexical = HashMap::new();
-        if !query.lexical.is_empty() {
-            let words = nearest(
-                VectorInternal::Sparse(sparse(&query.lexical)),
-                LEXICAL,
-                &query.filters,
-                false,
-            );
-            for point in run(words)? {
-                lexical.insert(point.id, f64::from(point.score));
-                found.push(point.id);
+                    .map(|p| Ok((uuid_of(p.id)?, p.score)))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut found = Found::merge(&lists, answers);
+        // The words of candidates found by meaning only, scored against the same query terms.
+        let unscored = found.unscored();
+        if !query.lexical.is_empty() && !unscored.is_empty() {
+            let ids = unscored.into_iter().map(PointId::Uuid).collect();
+            for (point, score) in word_scores(shard, &query.lexical, ids)? {
+                found.word_scores.insert(uuid_of(point)?, score);
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        found.retain(|id| seen.insert(*id));
-        // The words of candidates found by meaning only, scored against the same query terms.
-        let unscored: Vec<PointId> = found
-            .iter()
-            .copied()
-            .filter(|id| !lexical.contains_key(id))
-            .collect();
-        if !query.lexical.is_empty() && !unscored.is_empty() {
-            lexical.extend(word_scores(shard, &query.lexical, unscored)?);
-        }
+        let ids: Vec<PointId> = found.points.iter().copied().map(PointId::Uuid).collect();
         let records = shard.with(|live| {
             live.retrieve(
-                &found,
+                &ids,
                 Some(WithPayloadInterface::Bool(true)),
                 Some(WithVector::Bool(true)),
             )
@@ -815,8 +696,9 @@ impl VectorStore for EdgeStore {
         records
             .into_iter()
             .map(|r| {
+                let score = found.word_scores.get(&uuid_of(r.id)?).copied();
                 Ok(Candidate {
-                    lexical_score: lexical.get(&r.id).copied().unwrap_or(0.0),
+                    lexical_score: score.unwrap_or(0.0),
                     doc: to_doc(r.payload, r.vector)?,
                 })
             })
@@ -873,6 +755,7 @@ impl VectorStore for EdgeStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::FieldFilter;
     use crate::domain::GeoPoint;
     use crate::embed::Pooling;
     use crate::ranking::cosine;

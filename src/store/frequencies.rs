@@ -43,22 +43,7 @@ impl DocumentFrequencies {
     /// the rarest (ties: the lower id, so the choice is deterministic). Terms no document holds
     /// are dropped: they cannot score.
     pub fn rarest(&self, query: &SparseTerms, max: usize) -> SparseTerms {
-        let mut kept: Vec<(u32, u32, f32)> = query
-            .indices
-            .iter()
-            .zip(&query.values)
-            .map(|(&term, &value)| (self.of(term), term, value))
-            .filter(|(count, _, _)| *count > 0)
-            .collect();
-        if max > 0 && kept.len() > max {
-            kept.sort_unstable_by_key(|&(count, term, _)| (count, term));
-            kept.truncate(max);
-        }
-        kept.sort_unstable_by_key(|&(_, term, _)| term);
-        SparseTerms {
-            indices: kept.iter().map(|&(_, term, _)| term).collect(),
-            values: kept.iter().map(|&(_, _, value)| value).collect(),
-        }
+        super::plan::rarest_by(query, max, |term| self.of(term))
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! - [`edge`]: Qdrant embedded in-process through `qdrant-edge` (the default), one shard per
 //!   collection under the data directory.
+//! - [`plan`]: what both backends share: schema, filters, the candidate plan, query-word choice.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
 //! - [`sample`]: an in-memory sample of each collection's vectors (the model's similarity distribution).
@@ -13,6 +14,7 @@ pub mod edge;
 pub(crate) mod files;
 pub mod frequencies;
 pub mod layout;
+pub mod plan;
 pub mod purge;
 pub mod sample;
 

@@ -1,0 +1,416 @@
+//! The backend-neutral half of the store: what both backends ([`super::edge`] and
+//! [`super::server`]) store and ask, built once here and lowered by each into its own types.
+//!
+//! - the schema: vector names, point ids, payload indexes, the stored model's identity;
+//! - filters: [`FieldFilter`]s lowered to a small tree of [`Clause`]s (the seeker's own commute
+//!   becomes one `should` group per commute bucket);
+//! - the candidate plan: which lists a ranked search fetches ([`candidate_lists`]) and how their
+//!   answers merge ([`Found`]);
+//! - the choice of query words ([`rarest_by`]), given each word's document count.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{CandidateQuery, Collection, FieldFilter};
+use crate::domain::{fields, GeoPoint, COMMUTE_BUCKETS_KM};
+use crate::embed::ModelInfo;
+use crate::error::{Error, Result};
+use crate::lexical::{Analyser, SparseTerms};
+
+/// Name of the dense vector in every point.
+pub const DENSE: &str = "dense";
+/// Name of the sparse (BM25) vector; Qdrant applies the IDF of the stored collection to it.
+pub const LEXICAL: &str = "lexical";
+/// Payload key holding the record id (point ids are derived from it).
+pub const ID_FIELD: &str = "id";
+
+/// Deterministic point id of a record id (UUIDv5 in a per-collection namespace): the same on
+/// every backend, so a scan cursor or a point means the same record everywhere.
+pub fn point_uuid(collection: Collection, id: &str) -> Uuid {
+    let namespace = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("jobmatch/{}", collection.name()).as_bytes(),
+    );
+    Uuid::new_v5(&namespace, id.as_bytes())
+}
+
+/// The type of a payload index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    Geo,
+    Keyword,
+    Integer,
+    Bool,
+}
+
+/// Payload fields indexed per collection, so filters run inside the index.
+pub fn indexed_fields(collection: Collection) -> Vec<(&'static str, IndexKind)> {
+    let mut list = vec![
+        (fields::GEO, IndexKind::Geo),
+        (fields::SIDO_CODE, IndexKind::Keyword),
+        (fields::SKILL_KEYS, IndexKind::Keyword),
+        (ID_FIELD, IndexKind::Keyword),
+    ];
+    match collection {
+        Collection::Postings => list.extend([
+            (fields::SECTOR, IndexKind::Keyword),
+            (fields::EMPLOYMENT_TYPE, IndexKind::Keyword),
+            (fields::CERTIFIED, IndexKind::Bool),
+        ]),
+        Collection::Seekers => list.extend([
+            (fields::EDUCATION_TRACK, IndexKind::Keyword),
+            (fields::BIRTH_YEAR, IndexKind::Integer),
+            (fields::AVAILABLE_DAY, IndexKind::Integer),
+            (fields::DISCHARGE_DAY, IndexKind::Integer),
+            (fields::COMMUTE_BUCKET, IndexKind::Integer),
+        ]),
+    }
+    list
+}
+
+/// What made the stored vectors; a server started with another model is refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredModel {
+    pub name: String,
+    pub dimension: usize,
+    /// SHA-256 of the weight file (empty when the embedder has none, or for data written before it was recorded).
+    #[serde(default)]
+    pub weights_sha256: String,
+    /// The analyser that made the word (sparse) vectors; `None` in data written before they existed.
+    #[serde(default)]
+    pub analyser: Option<String>,
+}
+
+impl StoredModel {
+    pub fn of(model: &ModelInfo, analyser: Analyser) -> Self {
+        Self {
+            name: model.name.clone(),
+            dimension: model.dimension,
+            weights_sha256: model.weights_sha256.clone(),
+            analyser: Some(analyser.name().to_string()),
+        }
+    }
+
+    /// Same name, dimension and analyser, and the same weights where both sides know their hash.
+    pub fn matches(&self, other: &StoredModel) -> bool {
+        self.name == other.name
+            && self.dimension == other.dimension
+            && (self.weights_sha256.is_empty()
+                || other.weights_sha256.is_empty()
+                || self.weights_sha256 == other.weights_sha256)
+            && self.analyser == other.analyser
+    }
+
+    pub fn describe(&self) -> String {
+        let hash = if self.weights_sha256.is_empty() {
+            "unknown".to_string()
+        } else {
+            self.weights_sha256.chars().take(12).collect()
+        };
+        format!(
+            "'{}' (dimension {}, weights {hash}, word analyser {})",
+            self.name,
+            self.dimension,
+            self.analyser
+                .as_deref()
+                .unwrap_or("none: written before word vectors")
+        )
+    }
+
+    /// Refuses to serve `wanted` over vectors made by `self` (found at `place`), naming both.
+    pub fn check_serves(&self, wanted: &StoredModel, place: &str) -> Result<()> {
+        if self.matches(wanted) {
+            return Ok(());
+        }
+        Err(Error::FailedPrecondition(format!(
+            "the store holds vectors of model {} (in {place}), but the server was started with \
+             model {}; start with the same model, or re-index to the new one (jobmatch reindex --model DIR)",
+            self.describe(),
+            wanted.describe(),
+        )))
+    }
+}
+
+/// One condition of a lowered filter; the clauses of a list are AND-ed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// The keyword field equals one of the values.
+    KeywordIn {
+        field: &'static str,
+        values: Vec<String>,
+    },
+    /// The integer field equals the value.
+    IntegerIs { field: &'static str, value: i64 },
+    /// The integer field lies in the inclusive range.
+    IntegerRange {
+        field: &'static str,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// The boolean field has the value.
+    BoolIs { field: &'static str, value: bool },
+    /// The record's location lies within `meters` of `center`.
+    GeoRadius { center: GeoPoint, meters: f64 },
+    /// At least one of the groups holds (each group's clauses AND-ed).
+    AnyGroup(Vec<Vec<Clause>>),
+}
+
+/// The clauses of `filters`, to be AND-ed.
+pub fn lower_filters(filters: &[FieldFilter]) -> Vec<Clause> {
+    filters.iter().map(lower_filter).collect()
+}
+
+fn lower_filter(filter: &FieldFilter) -> Clause {
+    match filter {
+        FieldFilter::AnyOf { field, values } => Clause::KeywordIn {
+            field,
+            values: values.clone(),
+        },
+        FieldFilter::IntRange { field, min, max } => Clause::IntegerRange {
+            field,
+            min: *min,
+            max: *max,
+        },
+        FieldFilter::Is { field, value } => Clause::BoolIs {
+            field,
+            value: *value,
+        },
+        FieldFilter::WithinKm { center, km } => Clause::GeoRadius {
+            center: *center,
+            meters: km * 1000.0,
+        },
+        FieldFilter::CommuteReaches { center } => commute_reaches(*center),
+    }
+}
+
+/// Stated no commute (bucket 0), or one bucket's radius around `center` and that bucket: one
+/// group per bucket, so the seeker's own limit is checked inside the index.
+fn commute_reaches(center: GeoPoint) -> Clause {
+    let bucket = |value: u32| Clause::IntegerIs {
+        field: fields::COMMUTE_BUCKET,
+        value: i64::from(value),
+    };
+    let mut groups = vec![vec![bucket(0)]];
+    for km in COMMUTE_BUCKETS_KM {
+        groups.push(vec![
+            bucket(km),
+            Clause::GeoRadius {
+                center,
+                meters: f64::from(km) * 1000.0,
+            },
+        ]);
+    }
+    Clause::AnyGroup(groups)
+}
+
+/// Which vector a candidate list searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Nearest by meaning (the query's dense vector).
+    Meaning,
+    /// Best by shared words (the query's sparse terms; the store applies IDF).
+    Words,
+}
+
+impl Signal {
+    /// The stored vector's name.
+    pub fn vector_name(self) -> &'static str {
+        match self {
+            Signal::Meaning => DENSE,
+            Signal::Words => LEXICAL,
+        }
+    }
+}
+
+/// One list of a ranked search: the `limit` best points by `signal` under `clauses`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub signal: Signal,
+    pub clauses: Vec<Clause>,
+    pub limit: usize,
+}
+
+/// The lists a [`CandidateQuery`] fetches, in the order [`Found::merge`] expects: by meaning,
+/// by meaning near the origin (when asked), by words (when the query has any).
+pub fn candidate_lists(query: &CandidateQuery) -> Vec<ListQuery> {
+    let limit = query.prefetch.max(1);
+    let clauses = lower_filters(&query.filters);
+    let mut lists = vec![ListQuery {
+        signal: Signal::Meaning,
+        clauses: clauses.clone(),
+        limit,
+    }];
+    if let Some(km) = query.near_km {
+        let mut near = clauses.clone();
+        near.push(Clause::GeoRadius {
+            center: query.origin,
+            meters: km * 1000.0,
+        });
+        lists.push(ListQuery {
+            signal: Signal::Meaning,
+            clauses: near,
+            limit,
+        });
+    }
+    if !query.lexical.is_empty() {
+        lists.push(ListQuery {
+            signal: Signal::Words,
+            clauses,
+            limit,
+        });
+    }
+    lists
+}
+
+/// The points a ranked search found, each once in the order first found, with the word scores
+/// the word list gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    pub points: Vec<Uuid>,
+    pub word_scores: HashMap<Uuid, f64>,
+}
+
+impl Found {
+    /// Merges the answers of `lists` (one per list, as (point, score) pairs).
+    pub fn merge(lists: &[ListQuery], answers: Vec<Vec<(Uuid, f32)>>) -> Self {
+        let mut found = Found::default();
+        let mut seen = HashSet::new();
+        for (list, answer) in lists.iter().zip(answers) {
+            for (point, score) in answer {
+                if list.signal == Signal::Words {
+                    found.word_scores.insert(point, f64::from(score));
+                }
+                if seen.insert(point) {
+                    found.points.push(point);
+                }
+            }
+        }
+        found
+    }
+
+    /// The points found by meaning only: their word scores are still to be read.
+    pub fn unscored(&self) -> Vec<Uuid> {
+        self.points
+            .iter()
+            .copied()
+            .filter(|p| !self.word_scores.contains_key(p))
+            .collect()
+    }
+}
+
+/// The query `terms` some stored document holds (by `documents_with`), at most `max` (0: all),
+/// the rarest kept (ties: the lower term id), in term order.
+pub fn rarest_by(
+    terms: &SparseTerms,
+    max: usize,
+    documents_with: impl Fn(u32) -> u32,
+) -> SparseTerms {
+    let mut kept: Vec<(u32, u32, f32)> = terms
+        .indices
+        .iter()
+        .zip(&terms.values)
+        .map(|(&term, &value)| (documents_with(term), term, value))
+        .filter(|(count, _, _)| *count > 0)
+        .collect();
+    if max > 0 && kept.len() > max {
+        kept.sort_unstable_by_key(|&(count, term, _)| (count, term));
+        kept.truncate(max);
+    }
+    kept.sort_unstable_by_key(|&(_, term, _)| term);
+    SparseTerms {
+        indices: kept.iter().map(|&(_, term, _)| term).collect(),
+        values: kept.iter().map(|&(_, _, value)| value).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(near_km: Option<f64>, words: bool) -> CandidateQuery {
+        CandidateQuery {
+            vector: vec![1.0, 0.0],
+            origin: GeoPoint {
+                lat: 37.5,
+                lon: 127.0,
+            },
+            filters: vec![FieldFilter::Is {
+                field: fields::CERTIFIED,
+                value: true,
+            }],
+            lexical: if words {
+                SparseTerms {
+                    indices: vec![3],
+                    values: vec![1.0],
+                }
+            } else {
+                SparseTerms::default()
+            },
+            prefetch: 7,
+            near_km,
+        }
+    }
+
+    #[test]
+    fn the_plan_has_one_list_per_signal_asked_for_with_the_filters_in_each() {
+        assert_eq!(candidate_lists(&query(None, false)).len(), 1);
+        let lists = candidate_lists(&query(Some(20.0), true));
+        let signals: Vec<Signal> = lists.iter().map(|l| l.signal).collect();
+        assert_eq!(signals, [Signal::Meaning, Signal::Meaning, Signal::Words]);
+        assert!(lists.iter().all(|l| l.limit == 7));
+        assert!(lists.iter().all(|l| l.clauses[0]
+            == Clause::BoolIs {
+                field: fields::CERTIFIED,
+                value: true
+            }));
+        match lists[1].clauses.last() {
+            Some(Clause::GeoRadius { meters, .. }) => assert!((meters - 20_000.0).abs() < 1e-9),
+            other => panic!("the near list ends with its radius, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_commute_becomes_one_group_per_bucket_and_one_for_no_commute() {
+        let clause = lower_filter(&FieldFilter::CommuteReaches {
+            center: GeoPoint { lat: 35.0, lon: 129.0 },
+        });
+        let Clause::AnyGroup(groups) = clause else {
+            panic!("expected a group")
+        };
+        assert_eq!(groups.len(), COMMUTE_BUCKETS_KM.len() + 1);
+        assert_eq!(groups[0].len(), 1);
+        for (group, km) in groups[1..].iter().zip(COMMUTE_BUCKETS_KM) {
+            assert_eq!(
+                group[0],
+                Clause::IntegerIs {
+                    field: fields::COMMUTE_BUCKET,
+                    value: i64::from(km)
+                }
+            );
+            assert!(matches!(group[1], Clause::GeoRadius { meters, .. } if (meters - f64::from(km) * 1000.0).abs() < 1e-9));
+        }
+    }
+
+    #[test]
+    fn merging_keeps_first_found_order_once_each_and_scores_only_word_hits() {
+        let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
+        let lists = candidate_lists(&query(Some(5.0), true));
+        let found = Found::merge(
+            &lists,
+            vec![vec![(a, 0.9), (b, 0.8)], vec![(b, 0.8)], vec![(c, 4.0), (a, 2.0)]],
+        );
+        assert_eq!(found.points, [a, b, c]);
+        assert_eq!(found.word_scores.len(), 2);
+        assert!((found.word_scores[&a] - 2.0).abs() < 1e-6);
+        assert_eq!(found.unscored(), [b]);
+    }
+
+    #[test]
+    fn point_ids_differ_by_collection_and_are_stable() {
+        let p = point_uuid(Collection::Postings, "x1");
+        assert_eq!(p, point_uuid(Collection::Postings, "x1"));
+        assert_ne!(p, point_uuid(Collection::Seekers, "x1"));
+    }
+}

@@ -561,6 +561,72 @@ pub struct StoreArgs {
     /// by default: enough for a centre's year-on-year figures.
     #[arg(long, env = "JOBMATCH_OUTCOME_RETENTION_DAYS", default_value_t = 1095)]
     pub outcome_retention_days: u32,
+
+    #[command(flatten)]
+    pub qdrant: QdrantArgs,
+}
+
+/// The Qdrant server backend; without --qdrant-url the store is embedded in --data-dir.
+#[derive(Debug, Clone, Args)]
+pub struct QdrantArgs {
+    /// gRPC address of a Qdrant server or cluster node (http://HOST:6334, or https:// for TLS)
+    /// to keep vectors and records in instead of the embedded store; several jobmatch replicas
+    /// may share it. --data-dir then holds only the outcome log (see --outcome-log-writer).
+    #[arg(long, env = "JOBMATCH_QDRANT_URL")]
+    pub qdrant_url: Option<String>,
+
+    /// Qdrant API key (prefer the environment variable or --qdrant-api-key-file: a flag's value
+    /// shows in the process list). Never logged.
+    #[arg(long, env = "JOBMATCH_QDRANT_API_KEY", hide_env_values = true, conflicts_with = "qdrant_api_key_file")]
+    pub qdrant_api_key: Option<String>,
+
+    /// File holding the Qdrant API key (one line). Never logged.
+    #[arg(long, env = "JOBMATCH_QDRANT_API_KEY_FILE")]
+    pub qdrant_api_key_file: Option<PathBuf>,
+
+    /// Prefix of jobmatch's Qdrant collections and aliases (several deployments can share a server).
+    #[arg(long, env = "JOBMATCH_QDRANT_COLLECTION_PREFIX", default_value = "jobmatch_")]
+    pub qdrant_collection_prefix: String,
+
+    /// Shards per collection when jobmatch creates one (spread over a cluster's nodes).
+    #[arg(long, env = "JOBMATCH_QDRANT_SHARDS", default_value_t = 1)]
+    pub qdrant_shards: u32,
+
+    /// Copies of each shard when jobmatch creates a collection (2 or more survives a node's loss).
+    #[arg(long, env = "JOBMATCH_QDRANT_REPLICATION_FACTOR", default_value_t = 1)]
+    pub qdrant_replication_factor: u32,
+
+    /// Copies a write must reach before it is acknowledged (at most the replication factor).
+    #[arg(long, env = "JOBMATCH_QDRANT_WRITE_CONSISTENCY", default_value_t = 1)]
+    pub qdrant_write_consistency: u32,
+
+    /// Seconds each Qdrant call may take before it fails with UNAVAILABLE.
+    #[arg(long, env = "JOBMATCH_QDRANT_TIMEOUT_SECS", default_value_t = 10)]
+    pub qdrant_timeout_secs: u64,
+
+    /// With --qdrant-url: this replica keeps the outcome log (in --data-dir) and is the one that
+    /// takes RecordOutcome and deletes (a delete erases the record's outcome events too). Start
+    /// exactly one replica with it; the others answer those calls with FAILED_PRECONDITION.
+    #[arg(long, env = "JOBMATCH_OUTCOME_LOG_WRITER")]
+    pub outcome_log_writer: bool,
+}
+
+impl QdrantArgs {
+    /// The server backend's options, when --qdrant-url is set.
+    pub fn to_options(&self) -> Option<crate::store::server::QdrantOptions> {
+        let url = self.qdrant_url.clone()?;
+        Some(crate::store::server::QdrantOptions {
+            url,
+            api_key: self.qdrant_api_key.clone(),
+            api_key_file: self.qdrant_api_key_file.clone(),
+            collection_prefix: self.qdrant_collection_prefix.clone(),
+            shard_number: self.qdrant_shards,
+            replication_factor: self.qdrant_replication_factor,
+            write_consistency_factor: self.qdrant_write_consistency,
+            timeout: std::time::Duration::from_secs(self.qdrant_timeout_secs.max(1)),
+            outcome_log_writer: self.outcome_log_writer,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -810,6 +876,7 @@ impl StoreArgs {
             skills_vocabulary: self.skills_vocabulary.clone(),
             analyser: self.analyser,
             outcome_retention_days: self.outcome_retention_days,
+            qdrant: self.qdrant.to_options(),
         }
     }
 }

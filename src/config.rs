@@ -19,6 +19,8 @@ pub struct StoreConfig {
     pub analyser: crate::lexical::Analyser,
     /// Outcome events older than this many days are dropped from the log (0: kept for ever).
     pub outcome_retention_days: u32,
+    /// A Qdrant server to keep the vectors in (None: embedded in `data_dir`).
+    pub qdrant: Option<crate::store::server::QdrantOptions>,
 }
 
 /// How callers prove who they are.

@@ -478,6 +478,7 @@ pub async fn index(
         skills_vocabulary: None,
         analyser,
         outcome_retention_days: 0,
+        qdrant: None,
     };
     // The request carries every fusion setting, so the model's own band does not apply.
     let ranking = RankingSettings {

@@ -18,9 +18,11 @@ use crate::ranking::{
     FusionParams, ScoreBreakdown, Signals,
 };
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
-use crate::store::layout::DataDir;
 use crate::store::sample::CorpusSamples;
-use crate::store::{Candidate, CandidateQuery, Collection, FieldFilter, StoredDoc, VectorStore};
+use crate::store::{
+    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, StoredDoc,
+    VectorStore,
+};
 
 /// A recommended record with the numbers behind its rank.
 #[derive(Debug, Clone)]
@@ -169,8 +171,8 @@ pub struct Engine {
     /// How skills become keys; the stored skill keys were made with it.
     pub vocabulary: Arc<Vocabulary>,
     pub store: Arc<dyn VectorStore>,
-    /// The data-directory generation holding the store (None for stores without one).
-    pub generation: Option<std::path::PathBuf>,
+    /// The store generation holding the vectors (None for stores without generations).
+    pub generation: Option<GenerationId>,
     /// Samples of the stored vectors: the model's similarity distribution over the corpus.
     pub samples: CorpusSamples,
 }
@@ -310,7 +312,7 @@ pub struct Matcher {
     active: RwLock<Arc<Engine>>,
     ranking: RankingSettings,
     /// Where re-indexes build new generations (None: re-index unsupported, e.g. unit tests).
-    pub(crate) data_dir: Option<Arc<DataDir>>,
+    pub(crate) generations: Option<Arc<dyn Generations>>,
     /// While a re-index runs: the engine being built, which every write also reaches.
     pub(crate) mirror: Mutex<Option<Arc<dyn WriteMirror>>>,
     /// Writes hold it shared; installing a shadow and switching take it exclusively, so no
@@ -318,6 +320,8 @@ pub struct Matcher {
     pub(crate) write_gate: tokio::sync::RwLock<()>,
     pub(crate) reindexing: AtomicBool,
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
+    /// The outcome log is another replica's (see [`Matcher::with_outcome_log_elsewhere`]).
+    outcome_log_elsewhere: bool,
     /// The support programmes every recommended pair is checked against.
     programmes: Arc<Programmes>,
 }
@@ -492,15 +496,20 @@ fn reject_duplicate_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> R
 }
 
 impl Matcher {
-    pub fn new(engine: Engine, ranking: RankingSettings, data_dir: Option<Arc<DataDir>>) -> Self {
+    pub fn new(
+        engine: Engine,
+        ranking: RankingSettings,
+        generations: Option<Arc<dyn Generations>>,
+    ) -> Self {
         Self {
             active: RwLock::new(Arc::new(engine)),
             ranking,
-            data_dir,
+            generations,
             mirror: Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
+            outcome_log_elsewhere: false,
             programmes: Arc::new(Programmes::builtin()),
         }
     }
@@ -522,6 +531,13 @@ impl Matcher {
     }
 
     /// Keeps RecordOutcome events in `log`.
+    /// Another replica keeps the outcome log (a shared Qdrant store, `--outcome-log-writer`
+    /// elsewhere): outcomes and deletes are refused here, so no delete misses its erasure.
+    pub fn with_outcome_log_elsewhere(mut self) -> Self {
+        self.outcome_log_elsewhere = true;
+        self
+    }
+
     pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
         self.outcomes = Some(Arc::new(log));
         self
@@ -632,6 +648,13 @@ impl Matcher {
     /// even when the store no longer has the record: a delete retried after a crash between the
     /// two steps must still reach it.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
+        if self.outcome_log_elsewhere {
+            return Err(Error::FailedPrecondition(format!(
+                "this replica keeps no outcome log, and a delete must erase the {}'s outcome \
+                 events too: send deletes to the replica started with --outcome-log-writer",
+                collection.noun()
+            )));
+        }
         let _gate = self.write_gate.read().await;
         let log = self.outcome_log();
         let _log_writes = match &log {
@@ -904,7 +927,15 @@ impl Matcher {
     ) -> Result<u64> {
         let log = self
             .outcome_log()
-            .ok_or_else(|| Error::FailedPrecondition("this server keeps no outcome log".into()))?;
+            .ok_or_else(|| {
+                Error::FailedPrecondition(if self.outcome_log_elsewhere {
+                    "this replica keeps no outcome log: send outcomes to the replica started \
+                     with --outcome-log-writer"
+                        .into()
+                } else {
+                    "this server keeps no outcome log".into()
+                })
+            })?;
         if stage == Stage::Rejected && reason.trim().is_empty() {
             return Err(Error::invalid("reason", "is required for a rejection"));
         }

@@ -1,7 +1,7 @@
 //! Zero-downtime re-index: every stored posting and seeker is embedded again with a new model
-//! into a new generation of the data directory while the current one keeps serving; then one
-//! pointer switches (see [`crate::store::layout`]) and the old generation is removed once no
-//! request reads it.
+//! into a new generation of the store while the current one keeps serving; then one pointer
+//! switches (the data directory's, see [`crate::store::layout`], or the Qdrant server's aliases,
+//! see [`crate::store::server`]) and the old generation is removed once no request reads it.
 //!
 //! Writes that arrive meanwhile go to the serving generation and are mirrored into the new one.
 //! The copier reads records from the serving generation page by page; a record written by live
@@ -10,7 +10,7 @@
 //! newest record). If a mirrored write fails, the re-index is abandoned, never the write.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -25,9 +25,9 @@ use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::{blocking, embed_records, Engine, Matcher, Mirrored, Record, WriteMirror};
 use crate::skills::Vocabulary;
-use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
-use crate::store::{Collection, ScanCursor, VectorStore};
+use crate::store::plan::StoredModel;
+use crate::store::{Collection, GenerationId, Generations, ScanCursor, VectorStore};
 
 /// Records re-embedded per model call.
 const PAGE: usize = 64;
@@ -51,7 +51,7 @@ pub struct ReindexSummary {
     pub model: String,
     pub postings: u64,
     pub seekers: u64,
-    pub generation: PathBuf,
+    pub generation: GenerationId,
     pub elapsed: Duration,
 }
 
@@ -60,7 +60,7 @@ type Touched = Arc<Mutex<HashSet<(Collection, String)>>>;
 /// The generation being built, with the new model.
 pub struct Shadow {
     engine: Engine,
-    generation: PathBuf,
+    generation: GenerationId,
     touched: Touched,
     failure: Mutex<Option<String>>,
 }
@@ -145,25 +145,20 @@ pub async fn load_model(model_dir: &Path, batching: BatchingConfig) -> Result<Em
 
 /// Opens a fresh generation for `embedder`'s vectors.
 async fn new_shadow(
-    data_dir: &Arc<DataDir>,
+    generations: &Arc<dyn Generations>,
     embedder: EmbeddingService,
     analyser: Analyser,
     vocabulary: Arc<Vocabulary>,
 ) -> Result<Shadow> {
-    let data_dir = data_dir.clone();
-    let info = embedder.info().clone();
-    let (generation, store) = blocking(move || {
-        let generation = data_dir.new_generation()?;
-        let store = EdgeStore::open(&generation, &info, analyser)?;
-        Ok((generation, store))
-    })
-    .await?;
+    let generations = generations.clone();
+    let model = StoredModel::of(embedder.info(), analyser);
+    let (generation, store) = blocking(move || generations.create(&model)).await?;
     Ok(Shadow {
         engine: Engine {
             embedder,
             analyser,
             vocabulary,
-            store: Arc::new(store),
+            store,
             generation: Some(generation.clone()),
             samples: Default::default(),
         },
@@ -254,8 +249,8 @@ async fn copy_all(
     Ok((postings, seekers))
 }
 
-/// Closes `engine`'s store once nobody else holds it, then deletes its generation directory.
-async fn retire(data_dir: Arc<DataDir>, engine: Arc<Engine>) {
+/// Closes `engine`'s store once nobody else holds it, then removes its generation.
+async fn retire(generations: Arc<dyn Generations>, engine: Arc<Engine>) {
     let deadline = Instant::now() + Duration::from_secs(600);
     // In-flight requests hold clones; the shard must be closed before its files go.
     while (Arc::strong_count(&engine) > 1 || Arc::strong_count(&engine.store) > 1)
@@ -271,13 +266,13 @@ async fn retire(data_dir: Arc<DataDir>, engine: Arc<Engine>) {
     let result = blocking(move || {
         drop(engine);
         match generation {
-            Some(path) => data_dir.remove_generation(&path).map(|_| Some(path)),
+            Some(generation) => generations.remove(&generation).map(|_| Some(generation)),
             None => Ok(None),
         }
     })
     .await;
     match result {
-        Ok(Some(path)) => info!(generation = %path.display(), "removed the old generation"),
+        Ok(Some(generation)) => info!(%generation, "removed the old generation"),
         Ok(None) => {}
         Err(e) => {
             warn!(error = %e, "could not remove the old generation; it will be removed at the next start")
@@ -300,8 +295,8 @@ impl Matcher {
         batching: BatchingConfig,
         progress: mpsc::UnboundedSender<ReindexProgress>,
     ) -> Result<ReindexSummary> {
-        let data_dir = self.data_dir.clone().ok_or_else(|| {
-            Error::FailedPrecondition("this store has no data directory to re-index into".into())
+        let generations = self.generations.clone().ok_or_else(|| {
+            Error::FailedPrecondition("this store has no generations to re-index into".into())
         })?;
         if self
             .reindexing
@@ -331,7 +326,7 @@ impl Matcher {
             let engine = self.engine();
             (engine.analyser, engine.vocabulary.clone())
         };
-        let shadow = Arc::new(new_shadow(&data_dir, embedder, analyser, vocabulary).await?);
+        let shadow = Arc::new(new_shadow(&generations, embedder, analyser, vocabulary).await?);
         {
             // No write is in flight while the shadow is installed: every later write reaches it.
             let _gate = self.write_gate.write().await;
@@ -355,21 +350,21 @@ impl Matcher {
                 drop(gate);
                 let generation = shadow.generation.clone();
                 drop(shadow);
-                let dir = data_dir.clone();
-                let _ = blocking(move || dir.remove_generation(&generation)).await;
+                let generations = generations.clone();
+                let _ = blocking(move || generations.remove(&generation)).await;
                 warn!(error = %e, "re-index abandoned; the current model keeps serving");
                 return Err(e);
             }
         };
         let generation = shadow.generation.clone();
         {
-            let dir = data_dir.clone();
+            let generations = generations.clone();
             let generation = generation.clone();
-            blocking(move || dir.switch_to(&generation)).await?;
+            blocking(move || generations.switch_to(&generation)).await?;
         }
         let old = self.replace_engine(Arc::new(shadow.engine));
         drop(gate);
-        tokio::spawn(retire(data_dir, old));
+        tokio::spawn(retire(generations, old));
         let summary = ReindexSummary {
             model: model.clone(),
             postings,
@@ -402,28 +397,29 @@ pub async fn reindex_offline(
 ) -> Result<ReindexSummary> {
     let started = Instant::now();
     let root = data_dir.to_path_buf();
-    let data_dir = Arc::new(blocking(move || DataDir::open(&root)).await?);
-    let old_generation = data_dir.current()?;
-    let current = old_generation.clone();
-    let (source, _) = blocking(move || EdgeStore::open_existing(&current)).await?;
-    let source: Arc<dyn VectorStore> = Arc::new(source);
+    let generations: Arc<dyn Generations> =
+        Arc::new(blocking(move || DataDir::open(&root)).await?);
+    let (old_generation, source, _) = {
+        let generations = generations.clone();
+        blocking(move || generations.open_current()).await?
+    };
     let embedder = load_model(model_dir, BatchingConfig::default()).await?;
     let model = embedder.info().name.clone();
-    let shadow = new_shadow(&data_dir, embedder, analyser, Arc::new(vocabulary)).await?;
+    let shadow = new_shadow(&generations, embedder, analyser, Arc::new(vocabulary)).await?;
     let copied = copy_all(&source, &shadow, &progress).await;
     let generation = shadow.generation.clone();
-    // Close both generations' shards before touching their directories.
+    // Close both generations' stores before removing either.
     drop(shadow);
     drop(source);
     let (postings, seekers) = match copied {
         Ok(counts) => counts,
         Err(e) => {
-            let _ = data_dir.remove_generation(&generation);
+            let _ = generations.remove(&generation);
             return Err(e);
         }
     };
-    data_dir.switch_to(&generation)?;
-    data_dir.remove_generation(&old_generation)?;
+    generations.switch_to(&generation)?;
+    generations.remove(&old_generation)?;
     Ok(ReindexSummary {
         model,
         postings,

@@ -20,11 +20,13 @@ use crate::grpc::MatchingApi;
 use crate::matching::{Engine, Matcher, RankingSettings};
 use crate::metrics::RpcMetrics;
 use crate::reindex::load_model;
-use crate::store::edge::EdgeStore;
 use crate::store::layout::DataDir;
+use crate::store::plan::StoredModel;
+use crate::store::server::QdrantServer;
+use crate::store::Generations;
 
-/// Loads the model (on its inference thread) and opens the data directory's serving
-/// generation: the slow part of start-up.
+/// Loads the model (on its inference thread) and opens the store's serving generation (the
+/// data directory's, or the Qdrant server's with `--qdrant-url`): the slow part of start-up.
 pub async fn open_matcher(
     store: &StoreConfig,
     ranking: RankingSettings,
@@ -35,16 +37,30 @@ pub async fn open_matcher(
         None => crate::skills::Vocabulary::builtin(),
     };
     let embedder = load_model(&store.model_dir, batching).await?;
-    let info = embedder.info().clone();
+    let model = StoredModel::of(embedder.info(), store.analyser);
     let analyser = store.analyser;
-    let root = store.data_dir.clone();
-    let retention_days = store.outcome_retention_days;
-    let (data_dir, edge, generation, outcomes) = tokio::task::spawn_blocking(move || {
-        let data_dir = DataDir::open(&root)?;
-        let generation = data_dir.current()?;
-        let edge = EdgeStore::open(&generation, &info, analyser)?;
-        let outcomes = crate::outcomes::OutcomeLog::open(data_dir.root(), retention_days)?;
-        Ok::<_, Error>((data_dir, edge, generation, outcomes))
+    let config = store.clone();
+    let (generations, generation, opened, outcomes) = tokio::task::spawn_blocking(move || {
+        let generations: Arc<dyn Generations> = match &config.qdrant {
+            None => Arc::new(DataDir::open(&config.data_dir)?),
+            Some(options) => {
+                let server = QdrantServer::connect(options.clone())?;
+                info!(url = %options.url, version = server.version(), "store: Qdrant server");
+                Arc::new(server)
+            }
+        };
+        let (generation, opened) = generations.open_serving(&model)?;
+        let keeps_log = config.qdrant.as_ref().is_none_or(|o| o.outcome_log_writer);
+        let outcomes = if keeps_log {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                Error::Io(format!("cannot create {}: {e}", config.data_dir.display()))
+            })?;
+            let log = crate::outcomes::OutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
+            Some(log)
+        } else {
+            None
+        };
+        Ok::<_, Error>((generations, generation, opened, outcomes))
     })
     .await
     .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
@@ -52,11 +68,15 @@ pub async fn open_matcher(
         embedder,
         analyser,
         vocabulary: Arc::new(vocabulary),
-        store: Arc::new(edge),
+        store: opened,
         generation: Some(generation),
         samples: Default::default(),
     };
-    Ok(Matcher::new(engine, ranking, Some(Arc::new(data_dir))).with_outcome_log(outcomes))
+    let matcher = Matcher::new(engine, ranking, Some(generations));
+    Ok(match outcomes {
+        Some(log) => matcher.with_outcome_log(log),
+        None => matcher.with_outcome_log_elsewhere(),
+    })
 }
 
 /// Locks every page the process has touched or will touch in RAM (`mlockall` with

@@ -20,6 +20,8 @@ mod reindex;
 mod relevance;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/store.rs"]
+mod store;
 
 use common::*;
 use jobmatch::api::pb;

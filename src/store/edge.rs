@@ -23,14 +23,18 @@ use qdrant_edge::{
     VectorStructInternal, WithPayloadInterface, WithVector,
 };
 use serde_json::{Map, Value};
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::frequencies::DocumentFrequencies;
 use super::plan::{
     candidate_lists, indexed_fields, point_uuid, Clause, Found, IndexKind, Signal, DENSE,
     ID_FIELD, LEXICAL,
 };
-use super::{Candidate, CandidateQuery, Collection, ScanCursor, StoredDoc, VectorStore};
+use super::layout::DataDir;
+use super::{
+    Candidate, CandidateQuery, Collection, GenerationId, Generations, ScanCursor, StoredDoc,
+    VectorStore,
+};
 use crate::domain::fields;
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
@@ -237,15 +241,52 @@ fn index_schema(kind: IndexKind) -> PayloadSchemaType {
     }
 }
 
+/// The data directory's generations (see [`super::layout`]), each opened as an [`EdgeStore`].
+impl Generations for DataDir {
+    fn open_serving(&self, model: &StoredModel) -> Result<(GenerationId, Arc<dyn VectorStore>)> {
+        let generation = self.current()?;
+        let store = EdgeStore::open_for(&generation, model)?;
+        Ok((generation_id(&generation), Arc::new(store)))
+    }
+
+    fn open_current(&self) -> Result<(GenerationId, Arc<dyn VectorStore>, StoredModel)> {
+        let generation = self.current()?;
+        let (store, model) = EdgeStore::open_existing(&generation)?;
+        Ok((generation_id(&generation), Arc::new(store), model))
+    }
+
+    fn create(&self, model: &StoredModel) -> Result<(GenerationId, Arc<dyn VectorStore>)> {
+        let generation = self.new_generation()?;
+        let store = EdgeStore::open_for(&generation, model)?;
+        Ok((generation_id(&generation), Arc::new(store)))
+    }
+
+    fn switch_to(&self, generation: &GenerationId) -> Result<()> {
+        DataDir::switch_to(self, Path::new(&generation.0))
+    }
+
+    fn remove(&self, generation: &GenerationId) -> Result<()> {
+        self.remove_generation(Path::new(&generation.0))
+    }
+}
+
+fn generation_id(path: &Path) -> GenerationId {
+    GenerationId(path.display().to_string())
+}
+
 impl EdgeStore {
     /// Opens (or creates) the shards in the generation directory `dir` for vectors of `model`.
     ///
     /// Refuses a directory whose vectors were made by a different model (name, dimension or
     /// weights), naming both.
     pub fn open(dir: &Path, model: &ModelInfo, analyser: Analyser) -> Result<Self> {
-        let wanted = StoredModel::of(model, analyser);
-        check_model(dir, &wanted)?;
-        Self::open_shards(dir, model.dimension)
+        Self::open_for(dir, &StoredModel::of(model, analyser))
+    }
+
+    /// As [`EdgeStore::open`], for the model identity itself.
+    pub fn open_for(dir: &Path, wanted: &StoredModel) -> Result<Self> {
+        check_model(dir, wanted)?;
+        Self::open_shards(dir, wanted.dimension)
     }
 
     /// Opens an existing generation for reading and copying, whatever model made it.

@@ -2,6 +2,8 @@
 //!
 //! - [`edge`]: Qdrant embedded in-process through `qdrant-edge` (the default), one shard per
 //!   collection under the data directory.
+//! - [`server`]: a Qdrant server or cluster through `qdrant-client` (`serve --qdrant-url`), which
+//!   several replicas share.
 //! - [`plan`]: what both backends share: schema, filters, the candidate plan, query-word choice.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
@@ -17,6 +19,9 @@ pub mod layout;
 pub mod plan;
 pub mod purge;
 pub mod sample;
+pub mod server;
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -147,3 +152,32 @@ pub trait VectorStore: Send + Sync + 'static {
 /// Where a [`VectorStore::scan`] continues; opaque to callers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanCursor(pub String);
+
+/// Names one generation of a store: a data-directory generation (embedded) or a collection
+/// suffix (server).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerationId(pub String);
+
+impl std::fmt::Display for GenerationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a backend keeps its generations: each a full copy of both collections, made by one
+/// model; exactly one serves. A re-index creates one, fills it, switches to it and removes the
+/// old one; a crash before the switch leaves the old one serving. Calls block.
+pub trait Generations: Send + Sync + 'static {
+    /// The serving generation, opened for vectors of `model` (created empty when there is none);
+    /// FAILED_PRECONDITION, naming both, when another model made it.
+    fn open_serving(&self, model: &plan::StoredModel)
+        -> Result<(GenerationId, Arc<dyn VectorStore>)>;
+    /// The serving generation whatever model made it (to copy from), with that model.
+    fn open_current(&self) -> Result<(GenerationId, Arc<dyn VectorStore>, plan::StoredModel)>;
+    /// A new, empty generation for `model`; not serving until [`Generations::switch_to`].
+    fn create(&self, model: &plan::StoredModel) -> Result<(GenerationId, Arc<dyn VectorStore>)>;
+    /// Makes `generation` the serving one, atomically.
+    fn switch_to(&self, generation: &GenerationId) -> Result<()>;
+    /// Removes a generation that no longer serves (its store must be closed first).
+    fn remove(&self, generation: &GenerationId) -> Result<()>;
+}

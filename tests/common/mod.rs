@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod qdrant;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -59,6 +61,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             skills_vocabulary: None,
             analyser: Default::default(),
             outcome_retention_days: 0,
+            qdrant: None,
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),

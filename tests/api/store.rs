@@ -1,0 +1,374 @@
+//! One conformance suite for both store backends: the embedded store (qdrant-edge in a temporary
+//! data directory) and a real Qdrant server (`../shared/bin/qdrant`, see `common::qdrant`).
+//! Every property runs on each; `candidates_and_word_choice_agree_across_backends` runs the same
+//! queries on both and compares the answers.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use jobmatch::domain::{fields, GeoPoint};
+use jobmatch::embed::{ModelInfo, Pooling};
+use jobmatch::error::Error;
+use jobmatch::lexical::{Analyser, SparseTerms};
+use jobmatch::store::layout::DataDir;
+use jobmatch::store::plan::StoredModel;
+use jobmatch::store::server::QdrantServer;
+use jobmatch::store::{
+    CandidateQuery, Collection, FieldFilter, Generations, StoredDoc, VectorStore,
+};
+use serde_json::{json, Map};
+
+use crate::common::qdrant::{self, QdrantNode};
+
+/// A backend's generations, with what keeps it alive (a data directory or a Qdrant process).
+struct Backend {
+    generations: Arc<dyn Generations>,
+    _keep: Box<dyn std::any::Any>,
+}
+
+impl Backend {
+    fn embedded() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            generations: Arc::new(DataDir::open(dir.path()).unwrap()),
+            _keep: Box::new(dir),
+        }
+    }
+
+    /// A fresh Qdrant (or `JOBMATCH_QDRANT_URL` with a prefix of its own); None: not run.
+    fn server(test: &str) -> Option<Self> {
+        if !qdrant::available(test) {
+            return None;
+        }
+        let node = QdrantNode::start();
+        let server = QdrantServer::connect(node.options()).unwrap();
+        Some(Self {
+            generations: Arc::new(server),
+            _keep: Box::new(node),
+        })
+    }
+
+    fn store(&self) -> Arc<dyn VectorStore> {
+        self.generations.open_serving(&model("m", 3)).unwrap().1
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn embedded() {
+                super::$name(super::Backend::embedded());
+            }
+            #[test]
+            fn qdrant_server() {
+                if let Some(backend) = super::Backend::server(concat!(stringify!($name), "::qdrant_server")) {
+                    super::$name(backend);
+                }
+            }
+        }
+    )*};
+}
+
+on_both_backends!(
+    writes_reads_replaces_and_deletes,
+    filters_and_radius_apply_inside_the_query,
+    query_words_keep_the_rarest_as_documents_arrive_change_and_leave,
+    scan_pages_through_every_document_once,
+    generations_switch_whole_and_refuse_another_model,
+);
+
+fn model(name: &str, dimension: usize) -> StoredModel {
+    let info = ModelInfo {
+        name: name.into(),
+        dimension,
+        max_tokens: 512,
+        pooling: Pooling::Mean,
+        query_prefix: String::new(),
+        passage_prefix: String::new(),
+        weights_sha256: String::new(),
+        similarity_band: None,
+    };
+    StoredModel::of(&info, Analyser::default())
+}
+
+fn unit(v: &[f32]) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    v.iter().map(|x| x / norm).collect()
+}
+
+/// A seeker-like record at (lat, lon) with a commute bucket, a birth year and words.
+fn doc(id: &str, vector: &[f32], lat: f64, lon: f64, commute_km: u32, text: &str) -> StoredDoc {
+    let mut payload = Map::new();
+    payload.insert(fields::GEO.into(), json!({ "lat": lat, "lon": lon }));
+    payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + id.len() as i64 * 2));
+    payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute_km));
+    payload.insert(fields::SIDO_CODE.into(), json!(if lat > 36.0 { "41" } else { "26" }));
+    payload.insert(fields::CERTIFIED.into(), json!(lon > 127.0));
+    payload.insert("headline".into(), json!(format!("{id}: {text}")));
+    StoredDoc {
+        id: id.into(),
+        vector: unit(vector),
+        lexical: Analyser::default().document_vector(text),
+        payload,
+    }
+}
+
+fn corpus() -> Vec<StoredDoc> {
+    vec![
+        doc("a", &[1.0, 0.0, 0.0], 37.20, 126.90, 10, "CNC 선반 가공, 용접기능사 우대, 기숙사 제공"),
+        doc("bb", &[0.8, 0.6, 0.0], 37.00, 127.10, 0, "용접기능사를 취득했습니다"),
+        doc("ccc", &[0.0, 1.0, 0.0], 37.16, 126.87, 5, "회계 사무 보조, 전산회계 1급"),
+        doc("d", &[0.6, 0.0, 0.8], 35.10, 129.00, 30, "용접 생산직, 용접 경력자"),
+        doc("ee", &[0.9, 0.1, 0.4], 37.10, 127.00, 20, "간호조무사 요양병원"),
+        doc("f", &[0.2, 0.9, 0.3], 35.15, 129.05, 5, "지게차 운전기능사, 물류 창고"),
+        doc("ggg", &[0.5, 0.5, 0.5], 37.50, 127.00, 50, "용접 CNC 물류"),
+    ]
+}
+
+fn ids(docs: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    docs.into_iter().collect()
+}
+
+fn query(filters: Vec<FieldFilter>, lexical: SparseTerms, prefetch: usize) -> CandidateQuery {
+    CandidateQuery {
+        vector: unit(&[1.0, 0.2, 0.1]),
+        origin: GeoPoint { lat: 37.165, lon: 126.875 },
+        filters,
+        lexical,
+        prefetch,
+        near_km: Some(5.0),
+    }
+}
+
+fn found(store: &dyn VectorStore, query: &CandidateQuery) -> BTreeSet<String> {
+    ids(store
+        .candidates(Collection::Seekers, query)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.doc.id))
+}
+
+fn writes_reads_replaces_and_deletes(backend: Backend) {
+    let store = backend.store();
+    let docs = corpus();
+    store.upsert(Collection::Seekers, docs.clone()).unwrap();
+    assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len());
+    assert_eq!(store.count(Collection::Postings).unwrap(), 0);
+    let read = store.get(Collection::Seekers, "ccc").unwrap().expect("stored");
+    assert_eq!(read.id, "ccc");
+    assert_eq!(read.payload.get("headline"), docs[2].payload.get("headline"));
+    assert_eq!(read.payload.get(fields::COMMUTE_BUCKET), Some(&json!(5)));
+    assert_eq!(read.lexical, docs[2].lexical);
+    for (got, want) in read.vector.iter().zip(&docs[2].vector) {
+        assert!((got - want).abs() < 1e-5, "{:?} vs {:?}", read.vector, docs[2].vector);
+    }
+    // The same id in the other collection is another record.
+    assert!(store.get(Collection::Postings, "ccc").unwrap().is_none());
+
+    let mut replaced = docs[2].clone();
+    replaced.payload.insert("headline".into(), json!("replaced"));
+    store.upsert(Collection::Seekers, vec![replaced]).unwrap();
+    assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len());
+    let read = store.get(Collection::Seekers, "ccc").unwrap().unwrap();
+    assert_eq!(read.payload.get("headline"), Some(&json!("replaced")));
+
+    assert!(store.delete(Collection::Seekers, "ccc").unwrap());
+    assert!(!store.delete(Collection::Seekers, "ccc").unwrap());
+    assert!(store.get(Collection::Seekers, "ccc").unwrap().is_none());
+    assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len() - 1);
+    let everything = query(vec![], SparseTerms::default(), 100);
+    assert!(!found(store.as_ref(), &everything).contains("ccc"));
+}
+
+fn filters_and_radius_apply_inside_the_query(backend: Backend) {
+    let store = backend.store();
+    store.upsert(Collection::Seekers, corpus()).unwrap();
+    let all = |filters| found(store.as_ref(), &query(filters, SparseTerms::default(), 100));
+    let set = |names: &[&str]| ids(names.iter().map(|s| s.to_string()));
+    assert_eq!(all(vec![]).len(), corpus().len());
+    assert_eq!(
+        all(vec![FieldFilter::AnyOf { field: fields::SIDO_CODE, values: vec!["26".into()] }]),
+        set(&["d", "f"])
+    );
+    assert_eq!(
+        all(vec![FieldFilter::Is { field: fields::CERTIFIED, value: true }]),
+        set(&["bb", "d", "f"])
+    );
+    // Birth years: 1997 (one-letter ids), 1999 (two), 2001 (three).
+    assert_eq!(
+        all(vec![FieldFilter::IntRange { field: fields::BIRTH_YEAR, min: Some(1998), max: Some(2000) }]),
+        set(&["bb", "ee"])
+    );
+    let busan = GeoPoint { lat: 35.12, lon: 129.02 };
+    assert_eq!(all(vec![FieldFilter::WithinKm { center: busan, km: 10.0 }]), set(&["d", "f"]));
+    // Whose own commute reaches this workplace: "a" (10 km, 2 km away), "bb" (no commute
+    // stated), "ccc" (5 km, 3.4 km away), "ee" (20 km, 15 km away), "ggg" (50 km, 36 km away);
+    // not "d" or "f" in Busan.
+    let hwaseong = GeoPoint { lat: 37.19, lon: 126.88 };
+    let reach = all(vec![FieldFilter::CommuteReaches { center: hwaseong }]);
+    assert_eq!(reach, set(&["a", "bb", "ccc", "ee", "ggg"]));
+}
+
+/// The documents holding each term, counted the slow way.
+fn documents_with(docs: &[StoredDoc], term: u32) -> u32 {
+    docs.iter().filter(|d| d.lexical.indices.contains(&term)).count() as u32
+}
+
+fn query_words_keep_the_rarest_as_documents_arrive_change_and_leave(backend: Backend) {
+    let store = backend.store();
+    let mut docs = corpus();
+    store.upsert(Collection::Seekers, docs.clone()).unwrap();
+    let terms = Analyser::default().query_vector("용접기능사 용접 CNC 물류 회계 없는말");
+    let check = |docs: &[StoredDoc], max: usize| {
+        let kept = store.rarest_terms(Collection::Seekers, &terms, max).unwrap();
+        let known: Vec<u32> = terms
+            .indices
+            .iter()
+            .copied()
+            .filter(|&t| documents_with(docs, t) > 0)
+            .collect();
+        assert!(kept.indices.iter().all(|t| known.contains(t)), "only stored words are kept");
+        if max == 0 || known.len() <= max {
+            assert_eq!(kept.indices.len(), known.len());
+        } else {
+            assert_eq!(kept.indices.len(), max);
+            let worst = kept.indices.iter().map(|&t| documents_with(docs, t)).max().unwrap();
+            for t in known.iter().filter(|t| !kept.indices.contains(t)) {
+                assert!(documents_with(docs, *t) >= worst, "a dropped word is rarer than a kept one");
+            }
+        }
+    };
+    check(&docs, 0);
+    check(&docs, 2);
+    // A replaced document's old words leave the counts; a deleted one's go.
+    let replaced = doc("ggg", &[0.5, 0.5, 0.5], 37.5, 127.0, 50, "회계 사무");
+    store.upsert(Collection::Seekers, vec![replaced.clone()]).unwrap();
+    docs[6] = replaced;
+    check(&docs, 2);
+    assert!(store.delete(Collection::Seekers, "d").unwrap());
+    docs.remove(3);
+    check(&docs, 1);
+    check(&docs, 3);
+}
+
+fn scan_pages_through_every_document_once(backend: Backend) {
+    let store = backend.store();
+    store.upsert(Collection::Seekers, corpus()).unwrap();
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    let mut pages = 0;
+    loop {
+        let (page, next) = store.scan(Collection::Seekers, cursor, 3).unwrap();
+        assert!(page.len() <= 3);
+        seen.extend(page.into_iter().map(|d| d.id));
+        pages += 1;
+        match next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let unique = ids(seen.clone());
+    assert_eq!(unique.len(), seen.len(), "each document once: {seen:?}");
+    assert_eq!(unique, ids(corpus().into_iter().map(|d| d.id)));
+}
+
+fn generations_switch_whole_and_refuse_another_model(backend: Backend) {
+    // An embedded generation is open once per process: each store is closed before reopening.
+    let old_model = model("old", 3);
+    let new_model = model("new", 4);
+    let (old, store) = backend.generations.open_serving(&old_model).unwrap();
+    store.upsert(Collection::Seekers, corpus()).unwrap();
+    drop(store);
+    // Reopening with the same model serves the same generation and data.
+    let (again, reopened) = backend.generations.open_serving(&old_model).unwrap();
+    assert_eq!(again, old);
+    assert_eq!(reopened.count(Collection::Seekers).unwrap(), corpus().len());
+    drop(reopened);
+
+    let (fresh, building) = backend.generations.create(&new_model).unwrap();
+    assert_ne!(fresh, old);
+    assert_eq!(building.count(Collection::Seekers).unwrap(), 0);
+    let four = doc("n1", &[1.0, 0.0, 0.0, 0.0], 37.0, 127.0, 0, "용접");
+    building.upsert(Collection::Seekers, vec![four]).unwrap();
+    drop(building);
+    // Until the switch, the old generation serves.
+    let (current, serving, stored) = backend.generations.open_current().unwrap();
+    assert_eq!((current, stored), (old.clone(), old_model.clone()));
+    assert_eq!(serving.count(Collection::Seekers).unwrap(), corpus().len());
+    drop(serving);
+
+    backend.generations.switch_to(&fresh).unwrap();
+    let (current, serving, stored) = backend.generations.open_current().unwrap();
+    assert_eq!((current, stored), (fresh.clone(), new_model.clone()));
+    assert_eq!(serving.count(Collection::Seekers).unwrap(), 1);
+    drop(serving);
+    backend.generations.remove(&old).unwrap();
+
+    match backend.generations.open_serving(&old_model) {
+        Err(Error::FailedPrecondition(message)) => {
+            assert!(message.contains("'new'") && message.contains("'old'"), "{message}")
+        }
+        Err(other) => panic!("expected FAILED_PRECONDITION, got {other:?}"),
+        Ok(_) => panic!("a store of another model must be refused"),
+    }
+}
+
+/// The same data and queries on both backends give the same candidates, word scores and query words.
+#[test]
+fn candidates_and_word_choice_agree_across_backends() {
+    let Some(server) = Backend::server("candidates_and_word_choice_agree_across_backends") else {
+        return;
+    };
+    let embedded = Backend::embedded();
+    let (a, b) = (embedded.store(), server.store());
+    for store in [&a, &b] {
+        store.upsert(Collection::Seekers, corpus()).unwrap();
+    }
+    let texts = ["용접기능사 자격", "CNC 가공 용접", "회계 사무", "물류 지게차 창고", "간호"];
+    let filters = [
+        vec![],
+        vec![FieldFilter::AnyOf { field: fields::SIDO_CODE, values: vec!["41".into()] }],
+        vec![FieldFilter::CommuteReaches { center: GeoPoint { lat: 37.1, lon: 127.0 } }],
+    ];
+    let mut compared = 0;
+    for text in texts {
+        let terms = Analyser::default().query_vector(text);
+        for max in [0, 1, 2] {
+            assert_eq!(
+                a.rarest_terms(Collection::Seekers, &terms, max).unwrap(),
+                b.rarest_terms(Collection::Seekers, &terms, max).unwrap(),
+                "query words of '{text}' (max {max})"
+            );
+        }
+        for filter in &filters {
+            for prefetch in [1, 2, 100] {
+                let q = query(filter.clone(), terms.clone(), prefetch);
+                let scores = |store: &Arc<dyn VectorStore>| -> HashMap<String, f64> {
+                    store
+                        .candidates(Collection::Seekers, &q)
+                        .unwrap()
+                        .into_iter()
+                        .map(|c| (c.doc.id, c.lexical_score))
+                        .collect()
+                };
+                let (left, right) = (scores(&a), scores(&b));
+                assert_eq!(
+                    ids(left.keys().cloned()),
+                    ids(right.keys().cloned()),
+                    "candidates of '{text}', {filter:?}, prefetch {prefetch}"
+                );
+                for (id, score) in &left {
+                    let other = right[id];
+                    assert!(
+                        (score - other).abs() <= 1e-4 * score.abs().max(1.0),
+                        "word score of {id} for '{text}': embedded {score}, server {other}"
+                    );
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, texts.len() * filters.len() * 3);
+}

@@ -14,6 +14,8 @@ mod hybrid;
 mod limits;
 #[path = "api/python.rs"]
 mod python;
+#[path = "api/qdrant.rs"]
+mod qdrant;
 #[path = "api/reindex.rs"]
 mod reindex;
 #[path = "api/relevance.rs"]

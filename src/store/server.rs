@@ -138,6 +138,13 @@ pub struct QdrantServer {
 /// means another replica replaced this generation, the rest is an internal store error.
 fn server_err(context: &str) -> impl Fn(QdrantError) -> Error + '_ {
     move |e| match &e {
+        // The client reports a refused connection as INTERNAL "Failed to connect to …".
+        QdrantError::ResponseError { status }
+            if status.code() == tonic::Code::Internal
+                && status.message().starts_with("Failed to connect") =>
+        {
+            Error::Unavailable(format!("{context}: Qdrant is unreachable: {}", status.message()))
+        }
         QdrantError::ResponseError { status } => match status.code() {
             tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled => {
                 Error::Unavailable(format!("{context}: Qdrant is unreachable: {}", status.message()))
@@ -946,5 +953,9 @@ mod tests {
             status: tonic::Status::not_found("Collection `a` doesn't exist!"),
         });
         assert!(matches!(gone, Error::FailedPrecondition(_)), "{gone:?}");
+        let refused = server_err("x")(QdrantError::ResponseError {
+            status: tonic::Status::internal("Failed to connect to http://127.0.0.1:1/: refused"),
+        });
+        assert!(matches!(refused, Error::Unavailable(_)), "{refused:?}");
     }
 }

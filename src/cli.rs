@@ -326,6 +326,10 @@ pub struct BenchHybridArgs {
     /// Lock the benchmark's pages in RAM, as `serve --lock-memory` does.
     #[arg(long, env = "JOBMATCH_LOCK_MEMORY")]
     pub lock_memory: bool,
+    /// With --qdrant-url: the same data and queries also on that Qdrant server (in scratch
+    /// collections, dropped at the end), timed beside the embedded store.
+    #[command(flatten)]
+    pub qdrant: QdrantArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -59,22 +59,23 @@ pub async fn hybrid(args: BenchHybridArgs) -> Result<()> {
         max_query_words: args.max_query_words.clone(),
         near_radius: args.near_radius.clone(),
         seed: args.seed,
+        qdrant: args.qdrant.to_options(),
     };
     let report = tokio::task::spawn_blocking(move || super::hybrid_benchmark(&settings))
         .await
         .map_err(|e| Error::Io(format!("the benchmark task failed: {e}")))??;
     println!(
-        "{} synthetic seekers (loaded in {:.0} s{}), {} queries per variant, top {}",
-        report.seekers,
-        report.load_seconds,
-        if report.optimized {
-            format!(", optimised in {:.0} s", report.optimize_seconds)
+        "{} synthetic seekers, {} queries per variant, top {}",
+        report.seekers, report.queries, report.top_k
+    );
+    for (store, load, optimise) in &report.load_seconds {
+        let optimised = if report.optimized {
+            format!(", optimised in {optimise:.0} s")
         } else {
             String::new()
-        },
-        report.queries,
-        report.top_k
-    );
+        };
+        println!("{store}: loaded in {load:.0} s{optimised}");
+    }
     for row in &report.rows {
         let mut overlap = row
             .overlap_with_widest
@@ -84,7 +85,7 @@ pub async fn hybrid(args: BenchHybridArgs) -> Result<()> {
             overlap.push_str(&format!("  exact top-{} found {recall:.3}", report.top_k));
         }
         println!(
-            "{:<44} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms{overlap}",
+            "{:<60} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms{overlap}",
             row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms
         );
     }

@@ -151,6 +151,8 @@ pub struct HybridBenchSettings {
     /// Near-origin prefetch radii in decay scales (the server's --near-radius; 0: none).
     pub near_radius: Vec<f64>,
     pub seed: u64,
+    /// Also time a Qdrant server (same data, same queries, interleaved with the embedded store).
+    pub qdrant: Option<crate::store::server::QdrantOptions>,
 }
 
 /// Latency of one ranking variant over the queries, in milliseconds.
@@ -206,9 +208,9 @@ pub struct HybridBenchReport {
     pub queries: usize,
     pub top_k: usize,
     pub optimized: bool,
-    pub load_seconds: f64,
-    /// Time the optimisers took after loading (0 without `optimize`).
-    pub optimize_seconds: f64,
+    /// Per backend ("embedded", "qdrant server"): seconds to load, then to optimise (0 without
+    /// `optimize`; the server's: until its collection reports its optimisers done).
+    pub load_seconds: Vec<(&'static str, f64, f64)>,
     pub rows: Vec<LatencyRow>,
 }
 
@@ -359,8 +361,12 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     use crate::lexical::Analyser;
     use crate::ranking::{cosine, haversine_km, rank, FusionMode, FusionParams, Signals};
     use crate::store::edge::EdgeStore;
+    use crate::store::plan::StoredModel;
+    use crate::store::server::QdrantServer;
     use crate::store::{CandidateQuery, Collection, FieldFilter, StoredDoc, VectorStore};
     use serde_json::json;
+    use std::sync::Arc;
+    use std::time::Duration;
 
     const DIMENSION: usize = 384;
     let analyser = Analyser::default();
@@ -386,13 +392,34 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         weights_sha256: String::new(),
         similarity_band: None,
     };
-    let store = EdgeStore::open(scratch.path(), &model, analyser)?;
+    let mut stores: Vec<(&'static str, Arc<dyn VectorStore>)> = vec![(
+        "embedded",
+        Arc::new(EdgeStore::open(scratch.path(), &model, analyser)?),
+    )];
+    // The server's scratch collections: made here, dropped at the end (also on failure).
+    let server = match &settings.qdrant {
+        Some(options) => {
+            let server = QdrantServer::connect(options.clone())?;
+            let (generation, store) = server.create_unaliased(&StoredModel::of(&model, analyser))?;
+            stores.push(("qdrant server", Arc::new(store)));
+            Some(ScratchGeneration { server, generation })
+        }
+        None => None,
+    };
     let place = |rng: &mut SplitMix| GeoPoint {
         lat: 34.6 + 3.3 * rng.unit(),
         lon: 126.4 + 3.0 * rng.unit(),
     };
-    let started = Instant::now();
+    let mut load_seconds = vec![0.0; stores.len()];
     let mut batch = Vec::new();
+    let mut load = |batch: Vec<StoredDoc>| -> Result<()> {
+        for (i, (_, store)) in stores.iter().enumerate() {
+            let started = Instant::now();
+            store.upsert(Collection::Seekers, batch.clone())?;
+            load_seconds[i] += started.elapsed().as_secs_f64();
+        }
+        Ok(())
+    };
     // (vector, home, commute bucket) of every seeker, for the exact reference.
     let mut corpus: Vec<(Vec<f32>, GeoPoint, u32)> = Vec::with_capacity(settings.seekers);
     for i in 0..settings.seekers {
@@ -425,18 +452,23 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             payload,
         });
         if batch.len() == 2000 {
-            store.upsert(Collection::Seekers, std::mem::take(&mut batch))?;
+            load(std::mem::take(&mut batch))?;
         }
     }
     if !batch.is_empty() {
-        store.upsert(Collection::Seekers, batch)?;
+        load(batch)?;
     }
-    let load_seconds = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    if settings.optimize {
-        store.optimize()?;
+    let mut timings_of_load = Vec::new();
+    for (i, (name, store)) in stores.iter().enumerate() {
+        let started = Instant::now();
+        if settings.optimize {
+            store.optimize()?;
+            if let Some(scratch) = server.as_ref().filter(|_| *name == "qdrant server") {
+                scratch.server.wait_optimised(&scratch.generation, Duration::from_secs(3600))?;
+            }
+        }
+        timings_of_load.push((*name, load_seconds[i], started.elapsed().as_secs_f64()));
     }
-    let optimize_seconds = started.elapsed().as_secs_f64();
 
     let base = FusionParams::default();
     let kinds = [
@@ -474,8 +506,10 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         prefetch: usize,
         words: usize,
         near: f64,
-        /// The same kind at another prefetch shares it.
+        /// The same kind at another prefetch (on the same store) shares it.
         kind: usize,
+        /// Index into `stores`.
+        store: usize,
     }
     let mut variants: Vec<Variant> = Vec::new();
     for &prefetch in &settings.prefetch {
@@ -488,6 +522,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                 words: 0,
                 near,
                 kind: n,
+                store: 0,
             });
         }
         for &words in &settings.max_query_words {
@@ -516,9 +551,28 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                         words,
                         near,
                         kind: k * 1_000_000 + words * 100 + n,
+                        store: 0,
                     });
                 }
             }
+        }
+    }
+    // Every variant on every store, interleaved per query (the same queries, the same machine
+    // state), named by store when there are several.
+    let base_variants = variants;
+    let mut variants = Vec::new();
+    for (s, (store_name, _)) in stores.iter().enumerate() {
+        for v in &base_variants {
+            variants.push(Variant {
+                name: if stores.len() > 1 {
+                    format!("{store_name}: {}", v.name)
+                } else {
+                    v.name.clone()
+                },
+                kind: v.kind + s * 1_000_000_000,
+                store: s,
+                ..*v
+            });
         }
     }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
@@ -535,6 +589,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             exact.push(exact_top(&corpus, &vector, origin, settings.top_k));
         }
         for (v, variant) in variants.iter().enumerate() {
+            let store = &stores[variant.store].1;
             let start = Instant::now();
             // As the server does: the rarest words of the text (counted in the timing), the
             // candidate lists, then the pure ranking over them.
@@ -611,7 +666,8 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             let overlap_with_widest = widest(variant.kind)
                 .filter(|&w| variants[w].prefetch > variant.prefetch)
                 .map(|w| shared(&results[v], &results[w]));
-            let exact_recall = (variant.kind < 1_000_000).then(|| shared(&results[v], &exact));
+            let dense_only = variant.kind % 1_000_000_000 < 1_000_000;
+            let exact_recall = dense_only.then(|| shared(&results[v], &exact));
             LatencyRow {
                 overlap_with_widest,
                 exact_recall,
@@ -628,10 +684,24 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         queries: settings.queries,
         top_k: settings.top_k,
         optimized: settings.optimize,
-        load_seconds,
-        optimize_seconds,
+        load_seconds: timings_of_load,
         rows,
     })
+}
+
+/// A Qdrant generation made for one benchmark run; dropped with it.
+struct ScratchGeneration {
+    server: crate::store::server::QdrantServer,
+    generation: crate::store::GenerationId,
+}
+
+impl Drop for ScratchGeneration {
+    fn drop(&mut self) {
+        use crate::store::Generations;
+        if let Err(e) = self.server.remove(&self.generation) {
+            eprintln!("could not drop the benchmark's Qdrant collections ({}): {e}", self.generation);
+        }
+    }
 }
 
 /// One scheduling setting of `jobmatch bench-queue`: how long single queries take while one large

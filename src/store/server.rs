@@ -456,6 +456,40 @@ impl QdrantServer {
         }
     }
 
+    /// A new generation's collections, not serving (no alias points at them).
+    pub fn create_unaliased(&self, model: &StoredModel) -> Result<(GenerationId, ServerStore)> {
+        let generation = Self::new_generation_name();
+        self.create_collections(&generation, model)?;
+        let store = self.store(&generation);
+        Ok((GenerationId(generation), store))
+    }
+
+    /// Waits until Qdrant reports a generation's collections green: its optimisers (vector index,
+    /// segment merges) have finished. For benchmarks, which should time a settled store.
+    pub fn wait_optimised(&self, generation: &GenerationId, limit: Duration) -> Result<()> {
+        let deadline = std::time::Instant::now() + limit;
+        for collection in [Collection::Postings, Collection::Seekers] {
+            let name = self.collection_name(collection, &generation.0);
+            loop {
+                let info = {
+                    let name = name.clone();
+                    self.run(|client| async move { client.collection_info(name).await })?
+                };
+                let status = info.result.map(|r| r.status).unwrap_or_default();
+                if status == qdrant_client::qdrant::CollectionStatus::Green as i32 {
+                    break;
+                }
+                if std::time::Instant::now() > deadline {
+                    return Err(Error::DeadlineExceeded(format!(
+                        "Qdrant collection '{name}' still optimising after {limit:?}"
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+        Ok(())
+    }
+
     /// A fresh generation name, ordered by time of creation.
     fn new_generation_name() -> String {
         let millis = std::time::SystemTime::now()
@@ -518,10 +552,8 @@ impl Generations for QdrantServer {
     }
 
     fn create(&self, model: &StoredModel) -> Result<(GenerationId, Arc<dyn VectorStore>)> {
-        let generation = Self::new_generation_name();
-        self.create_collections(&generation, model)?;
-        let store = self.store(&generation);
-        Ok((GenerationId(generation), Arc::new(store)))
+        let (generation, store) = self.create_unaliased(model)?;
+        Ok((generation, Arc::new(store)))
     }
 
     fn switch_to(&self, generation: &GenerationId) -> Result<()> {
@@ -639,6 +671,15 @@ fn to_doc(
     })
 }
 
+/// Every payload field but the word ids (stored for Qdrant to count, never read back).
+fn payload_without_words() -> qdrant_client::qdrant::with_payload_selector::SelectorOptions {
+    qdrant_client::qdrant::with_payload_selector::SelectorOptions::Exclude(
+        qdrant_client::qdrant::PayloadExcludeSelector {
+            fields: vec![WORDS_FIELD.to_string()],
+        },
+    )
+}
+
 /// Acknowledged only once applied; ordered through the shard's leader, so replicas agree on the
 /// order of concurrent writes to one record.
 fn write_ordering() -> WriteOrdering {
@@ -729,7 +770,7 @@ impl VectorStore for ServerStore {
             self.name(collection),
             vec![to_point_id(point_uuid(collection, id))],
         )
-        .with_payload(true)
+        .with_payload(payload_without_words())
         .with_vectors(true);
         let answer = self.run(|client| async move { client.get_points(request).await })?;
         answer
@@ -825,7 +866,7 @@ impl VectorStore for ServerStore {
             name,
             found.points.iter().copied().map(to_point_id).collect::<Vec<_>>(),
         )
-        .with_payload(true)
+        .with_payload(payload_without_words())
         .with_vectors(true);
         let records = self.run(|client| async move { client.get_points(request).await })?;
         records
@@ -883,7 +924,7 @@ impl VectorStore for ServerStore {
     ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)> {
         let mut request = ScrollPointsBuilder::new(self.name(collection))
             .limit(limit.max(1) as u32)
-            .with_payload(true)
+            .with_payload(payload_without_words())
             .with_vectors(true);
         if let Some(cursor) = cursor {
             let uuid = Uuid::parse_str(&cursor.0)

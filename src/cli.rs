@@ -45,6 +45,8 @@ pub struct Cli {
     pub tls_ca: Option<PathBuf>,
 }
 
+// Parsed once at start: the size of the largest command's flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gRPC server.
@@ -581,7 +583,12 @@ pub struct QdrantArgs {
 
     /// Qdrant API key (prefer the environment variable or --qdrant-api-key-file: a flag's value
     /// shows in the process list). Never logged.
-    #[arg(long, env = "JOBMATCH_QDRANT_API_KEY", hide_env_values = true, conflicts_with = "qdrant_api_key_file")]
+    #[arg(
+        long,
+        env = "JOBMATCH_QDRANT_API_KEY",
+        hide_env_values = true,
+        conflicts_with = "qdrant_api_key_file"
+    )]
     pub qdrant_api_key: Option<String>,
 
     /// File holding the Qdrant API key (one line). Never logged.
@@ -589,7 +596,11 @@ pub struct QdrantArgs {
     pub qdrant_api_key_file: Option<PathBuf>,
 
     /// Prefix of jobmatch's Qdrant collections and aliases (several deployments can share a server).
-    #[arg(long, env = "JOBMATCH_QDRANT_COLLECTION_PREFIX", default_value = "jobmatch_")]
+    #[arg(
+        long,
+        env = "JOBMATCH_QDRANT_COLLECTION_PREFIX",
+        default_value = "jobmatch_"
+    )]
     pub qdrant_collection_prefix: String,
 
     /// Shards per collection when jobmatch creates one (spread over a cluster's nodes).

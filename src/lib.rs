@@ -10,7 +10,9 @@
 //! - [`embed`]: the `Embedder` trait, the BERT backend (jobmatch's fused encoder from the
 //!   `jobmatch-kernels` crate in `kernels/`, or candle's graph) and the inference thread, fed
 //!   tokenised requests.
-//! - [`store`]: the `VectorStore` trait and the embedded Qdrant backend (`qdrant-edge`).
+//! - [`store`]: the `VectorStore` and `Generations` traits, the backend-neutral query plan, and two
+//!   backends lowering it: embedded Qdrant (`qdrant-edge`, the default) and a Qdrant server or
+//!   cluster (`qdrant-client`, `--qdrant-url`).
 //! - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to a
 //!   seeker (skill gaps, interview questions).
 //! - [`programmes`]: the public support programmes a record or pair meets (pure, with its data file).

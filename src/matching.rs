@@ -925,17 +925,15 @@ impl Matcher {
         date: Option<&str>,
         scope: Option<&[String]>,
     ) -> Result<u64> {
-        let log = self
-            .outcome_log()
-            .ok_or_else(|| {
-                Error::FailedPrecondition(if self.outcome_log_elsewhere {
-                    "this replica keeps no outcome log: send outcomes to the replica started \
+        let log = self.outcome_log().ok_or_else(|| {
+            Error::FailedPrecondition(if self.outcome_log_elsewhere {
+                "this replica keeps no outcome log: send outcomes to the replica started \
                      with --outcome-log-writer"
-                        .into()
-                } else {
-                    "this server keeps no outcome log".into()
-                })
-            })?;
+                    .into()
+            } else {
+                "this server keeps no outcome log".into()
+            })
+        })?;
         if stage == Stage::Rejected && reason.trim().is_empty() {
             return Err(Error::invalid("reason", "is required for a rejection"));
         }

@@ -397,8 +397,7 @@ pub async fn reindex_offline(
 ) -> Result<ReindexSummary> {
     let started = Instant::now();
     let root = data_dir.to_path_buf();
-    let generations: Arc<dyn Generations> =
-        Arc::new(blocking(move || DataDir::open(&root)).await?);
+    let generations: Arc<dyn Generations> = Arc::new(blocking(move || DataDir::open(&root)).await?);
     let (old_generation, source, _) = {
         let generations = generations.clone();
         blocking(move || generations.open_current()).await?

@@ -55,7 +55,8 @@ pub async fn open_matcher(
             std::fs::create_dir_all(&config.data_dir).map_err(|e| {
                 Error::Io(format!("cannot create {}: {e}", config.data_dir.display()))
             })?;
-            let log = crate::outcomes::OutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
+            let log =
+                crate::outcomes::OutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
             Some(log)
         } else {
             None

@@ -76,6 +76,10 @@ pub async fn hybrid(args: BenchHybridArgs) -> Result<()> {
         };
         println!("{store}: loaded in {load:.0} s{optimised}");
     }
+    let (agreed, compared) = report.query_words_agreed;
+    if compared > 0 {
+        println!("query words chosen alike by both backends: {agreed} of {compared} queries");
+    }
     for row in &report.rows {
         let mut overlap = row
             .overlap_with_widest

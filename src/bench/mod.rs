@@ -211,6 +211,8 @@ pub struct HybridBenchReport {
     /// Per backend ("embedded", "qdrant server"): seconds to load, then to optimise (0 without
     /// `optimize`; the server's: until its collection reports its optimisers done).
     pub load_seconds: Vec<(&'static str, f64, f64)>,
+    /// With a server: the queries on which both backends chose the same query words, of all.
+    pub query_words_agreed: (usize, usize),
     pub rows: Vec<LatencyRow>,
 }
 
@@ -382,16 +384,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         .prefix("jobmatch-bench-hybrid-")
         .tempdir()
         .map_err(|e| Error::Io(format!("cannot create a scratch directory: {e}")))?;
-    let model = crate::embed::ModelInfo {
-        name: "synthetic".into(),
-        dimension: DIMENSION,
-        max_tokens: 512,
-        pooling: crate::embed::Pooling::Mean,
-        query_prefix: String::new(),
-        passage_prefix: String::new(),
-        weights_sha256: String::new(),
-        similarity_band: None,
-    };
+    let model = crate::embed::ModelInfo::plain("synthetic", DIMENSION, 512);
     let mut stores: Vec<(&'static str, Arc<dyn VectorStore>)> = vec![(
         "embedded",
         Arc::new(EdgeStore::open(scratch.path(), &model, analyser)?),
@@ -400,7 +393,8 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     let server = match &settings.qdrant {
         Some(options) => {
             let server = QdrantServer::connect(options.clone())?;
-            let (generation, store) = server.create_unaliased(&StoredModel::of(&model, analyser))?;
+            let (generation, store) =
+                server.create_unaliased(&StoredModel::of(&model, analyser))?;
             stores.push(("qdrant server", Arc::new(store)));
             Some(ScratchGeneration { server, generation })
         }
@@ -464,7 +458,9 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         if settings.optimize {
             store.optimize()?;
             if let Some(scratch) = server.as_ref().filter(|_| *name == "qdrant server") {
-                scratch.server.wait_optimised(&scratch.generation, Duration::from_secs(3600))?;
+                scratch
+                    .server
+                    .wait_optimised(&scratch.generation, Duration::from_secs(3600))?;
             }
         }
         timings_of_load.push((*name, load_seconds[i], started.elapsed().as_secs_f64()));
@@ -576,6 +572,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         }
     }
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let (mut words_compared, mut words_agreed) = (0usize, 0usize);
     // Per variant, per counted query: the ids returned.
     let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
     // Per counted query (the first EXACT_QUERIES): the exact dense-only top results.
@@ -587,6 +584,21 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         let vector = bench_vector(&mut rng, &centroids);
         if q >= 5 && exact.len() < EXACT_QUERIES {
             exact.push(exact_top(&corpus, &vector, origin, settings.top_k));
+        }
+        if stores.len() > 1 {
+            // Do the backends choose the same query words (the server from Qdrant's counts)?
+            let terms = analyser.query_vector(&text);
+            let limit = settings.max_query_words.first().copied().unwrap_or(0);
+            let mut chosen = stores
+                .iter()
+                .map(|(_, store)| store.rarest_terms(Collection::Seekers, &terms, limit));
+            let first = chosen.next().transpose()?;
+            for other in chosen {
+                words_compared += 1;
+                if other? == first.clone().unwrap_or_default() {
+                    words_agreed += 1;
+                }
+            }
         }
         for (v, variant) in variants.iter().enumerate() {
             let store = &stores[variant.store].1;
@@ -685,6 +697,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         top_k: settings.top_k,
         optimized: settings.optimize,
         load_seconds: timings_of_load,
+        query_words_agreed: (words_agreed, words_compared),
         rows,
     })
 }
@@ -699,7 +712,10 @@ impl Drop for ScratchGeneration {
     fn drop(&mut self) {
         use crate::store::Generations;
         if let Err(e) = self.server.remove(&self.generation) {
-            eprintln!("could not drop the benchmark's Qdrant collections ({}): {e}", self.generation);
+            eprintln!(
+                "could not drop the benchmark's Qdrant collections ({}): {e}",
+                self.generation
+            );
         }
     }
 }

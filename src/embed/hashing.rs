@@ -3,7 +3,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::{normalise, Embedder, ModelInfo, Pooling, TextKind};
+use super::{normalise, Embedder, ModelInfo, TextKind};
 use crate::error::Result;
 
 pub struct HashingEmbedder {
@@ -13,16 +13,7 @@ pub struct HashingEmbedder {
 impl HashingEmbedder {
     pub fn new(dimension: usize) -> Self {
         Self {
-            info: ModelInfo {
-                name: format!("hashing-{dimension}"),
-                dimension,
-                max_tokens: usize::MAX,
-                pooling: Pooling::Mean,
-                query_prefix: String::new(),
-                passage_prefix: String::new(),
-                weights_sha256: String::new(),
-                similarity_band: None,
-            },
+            info: ModelInfo::plain(format!("hashing-{dimension}"), dimension, usize::MAX),
         }
     }
 }

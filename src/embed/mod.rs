@@ -58,6 +58,23 @@ pub struct ModelInfo {
     pub similarity_band: Option<(f64, f64)>,
 }
 
+impl ModelInfo {
+    /// A model with only a name and a dimension (mean pooling, no prefixes, no weights hash, no
+    /// band): synthetic data, benchmarks and the hashing embedder.
+    pub fn plain(name: impl Into<String>, dimension: usize, max_tokens: usize) -> Self {
+        Self {
+            name: name.into(),
+            dimension,
+            max_tokens,
+            pooling: Pooling::Mean,
+            query_prefix: String::new(),
+            passage_prefix: String::new(),
+            weights_sha256: String::new(),
+            similarity_band: None,
+        }
+    }
+}
+
 /// A blocking text embedder. Implementations return one L2-normalised vector per input text.
 pub trait Embedder: Send + 'static {
     fn info(&self) -> &ModelInfo;

@@ -26,11 +26,11 @@ use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::frequencies::DocumentFrequencies;
-use super::plan::{
-    candidate_lists, indexed_fields, point_uuid, Clause, Found, IndexKind, Signal, DENSE,
-    ID_FIELD, LEXICAL,
-};
 use super::layout::DataDir;
+use super::plan::{
+    candidate_lists, indexed_fields, point_uuid, Clause, Found, IndexKind, Signal, DENSE, ID_FIELD,
+    LEXICAL,
+};
 use super::{
     Candidate, CandidateQuery, Collection, GenerationId, Generations, ScanCursor, StoredDoc,
     VectorStore,
@@ -796,23 +796,13 @@ impl VectorStore for EdgeStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::FieldFilter;
     use crate::domain::GeoPoint;
-    use crate::embed::Pooling;
     use crate::ranking::cosine;
+    use crate::store::FieldFilter;
     use serde_json::json;
 
     fn model(name: &str, dimension: usize) -> ModelInfo {
-        ModelInfo {
-            name: name.into(),
-            dimension,
-            max_tokens: 512,
-            pooling: Pooling::Mean,
-            query_prefix: String::new(),
-            passage_prefix: String::new(),
-            weights_sha256: String::new(),
-            similarity_band: None,
-        }
+        ModelInfo::plain(name, dimension, 512)
     }
 
     fn unit(v: &[f32]) -> Vec<f32> {

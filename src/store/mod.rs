@@ -170,8 +170,10 @@ impl std::fmt::Display for GenerationId {
 pub trait Generations: Send + Sync + 'static {
     /// The serving generation, opened for vectors of `model` (created empty when there is none);
     /// FAILED_PRECONDITION, naming both, when another model made it.
-    fn open_serving(&self, model: &plan::StoredModel)
-        -> Result<(GenerationId, Arc<dyn VectorStore>)>;
+    fn open_serving(
+        &self,
+        model: &plan::StoredModel,
+    ) -> Result<(GenerationId, Arc<dyn VectorStore>)>;
     /// The serving generation whatever model made it (to copy from), with that model.
     fn open_current(&self) -> Result<(GenerationId, Arc<dyn VectorStore>, plan::StoredModel)>;
     /// A new, empty generation for `model`; not serving until [`Generations::switch_to`].

@@ -374,7 +374,10 @@ mod tests {
     #[test]
     fn a_commute_becomes_one_group_per_bucket_and_one_for_no_commute() {
         let clause = lower_filter(&FieldFilter::CommuteReaches {
-            center: GeoPoint { lat: 35.0, lon: 129.0 },
+            center: GeoPoint {
+                lat: 35.0,
+                lon: 129.0,
+            },
         });
         let Clause::AnyGroup(groups) = clause else {
             panic!("expected a group")
@@ -389,7 +392,9 @@ mod tests {
                     value: i64::from(km)
                 }
             );
-            assert!(matches!(group[1], Clause::GeoRadius { meters, .. } if (meters - f64::from(km) * 1000.0).abs() < 1e-9));
+            assert!(
+                matches!(group[1], Clause::GeoRadius { meters, .. } if (meters - f64::from(km) * 1000.0).abs() < 1e-9)
+            );
         }
     }
 
@@ -399,7 +404,11 @@ mod tests {
         let lists = candidate_lists(&query(Some(5.0), true));
         let found = Found::merge(
             &lists,
-            vec![vec![(a, 0.9), (b, 0.8)], vec![(b, 0.8)], vec![(c, 4.0), (a, 2.0)]],
+            vec![
+                vec![(a, 0.9), (b, 0.8)],
+                vec![(b, 0.8)],
+                vec![(c, 4.0), (a, 2.0)],
+            ],
         );
         assert_eq!(found.points, [a, b, c]);
         assert_eq!(found.word_scores.len(), 2);

@@ -95,7 +95,7 @@ impl CorpusSamples {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embed::{ModelInfo, Pooling};
+    use crate::embed::ModelInfo;
     use crate::lexical::Analyser;
     use crate::store::edge::EdgeStore;
     use crate::store::StoredDoc;
@@ -117,16 +117,7 @@ mod tests {
     #[test]
     fn a_delete_drops_the_sample_and_an_upsert_refreshes_a_small_one() {
         let dir = tempfile::tempdir().unwrap();
-        let model = ModelInfo {
-            name: "m".into(),
-            dimension: 2,
-            max_tokens: 8,
-            pooling: Pooling::Mean,
-            query_prefix: String::new(),
-            passage_prefix: String::new(),
-            weights_sha256: String::new(),
-            similarity_band: None,
-        };
+        let model = ModelInfo::plain("m", 2, 8);
         let store = EdgeStore::open(dir.path(), &model, Analyser::default()).unwrap();
         let samples = CorpusSamples::default();
         store

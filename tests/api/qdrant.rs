@@ -15,7 +15,10 @@ use crate::common::*;
 
 type Client = pb::matching_client::MatchingClient<tonic::transport::Channel>;
 
-fn on_qdrant(data_dir: &std::path::Path, options: jobmatch::store::server::QdrantOptions) -> ServeConfig {
+fn on_qdrant(
+    data_dir: &std::path::Path,
+    options: jobmatch::store::server::QdrantOptions,
+) -> ServeConfig {
     let mut config = config(data_dir);
     config.store.qdrant = Some(options);
     config
@@ -26,11 +29,15 @@ async fn load_some(client: &mut Client) {
     let postings: Vec<pb::Posting> = read_jsonl("demo/postings.jsonl");
     let seekers: Vec<pb::Seeker> = read_jsonl("demo/seekers.jsonl");
     client
-        .upsert_postings(pb::UpsertPostingsRequest { postings: postings[..16].to_vec() })
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: postings[..16].to_vec(),
+        })
         .await
         .unwrap();
     client
-        .upsert_seekers(pb::UpsertSeekersRequest { seekers: seekers[..48].to_vec() })
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: seekers[..48].to_vec(),
+        })
         .await
         .unwrap();
 }
@@ -63,23 +70,40 @@ async fn postings_for(client: &mut Client, seeker: &str) -> Vec<pb::PostingMatch
 
 /// Same ids in the same order, scores within `tolerance`, and the same reasons.
 fn assert_same_candidates(a: &[pb::CandidateMatch], b: &[pb::CandidateMatch], what: &str) {
-    let ids = |list: &[pb::CandidateMatch]| list.iter().map(|c| c.seeker_id.clone()).collect::<Vec<_>>();
+    let ids =
+        |list: &[pb::CandidateMatch]| list.iter().map(|c| c.seeker_id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(a), ids(b), "{what}");
     for (x, y) in a.iter().zip(b) {
         let (sx, sy) = (x.score.as_ref().unwrap(), y.score.as_ref().unwrap());
-        assert!((sx.final_score - sy.final_score).abs() < 1e-4, "{what}: {sx:?} vs {sy:?}");
-        assert!((sx.semantic_similarity - sy.semantic_similarity).abs() < 1e-4, "{what}");
-        let (ex, ey) = (x.explanation.as_ref().unwrap(), y.explanation.as_ref().unwrap());
+        assert!(
+            (sx.final_score - sy.final_score).abs() < 1e-4,
+            "{what}: {sx:?} vs {sy:?}"
+        );
+        assert!(
+            (sx.semantic_similarity - sy.semantic_similarity).abs() < 1e-4,
+            "{what}"
+        );
+        let (ex, ey) = (
+            x.explanation.as_ref().unwrap(),
+            y.explanation.as_ref().unwrap(),
+        );
         assert_eq!(ex.reason, ey.reason, "{what}");
     }
 }
 
 fn assert_same_postings(a: &[pb::PostingMatch], b: &[pb::PostingMatch], what: &str) {
-    let ids = |list: &[pb::PostingMatch]| list.iter().map(|p| p.posting_id.clone()).collect::<Vec<_>>();
+    let ids = |list: &[pb::PostingMatch]| {
+        list.iter()
+            .map(|p| p.posting_id.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(a), ids(b), "{what}");
     for (x, y) in a.iter().zip(b) {
         let (sx, sy) = (x.score.as_ref().unwrap(), y.score.as_ref().unwrap());
-        assert!((sx.final_score - sy.final_score).abs() < 1e-4, "{what}: {sx:?} vs {sy:?}");
+        assert!(
+            (sx.final_score - sy.final_score).abs() < 1e-4,
+            "{what}: {sx:?} vs {sy:?}"
+        );
         assert_eq!(
             x.explanation.as_ref().unwrap().reason,
             y.explanation.as_ref().unwrap().reason,
@@ -90,7 +114,8 @@ fn assert_same_postings(a: &[pb::PostingMatch], b: &[pb::PostingMatch], what: &s
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_backend_ranks_explains_and_scores_as_the_embedded_store_does() {
-    if !qdrant::available("the_server_backend_ranks_explains_and_scores_as_the_embedded_store_does") {
+    if !qdrant::available("the_server_backend_ranks_explains_and_scores_as_the_embedded_store_does")
+    {
         return;
     }
     let node = QdrantNode::start();
@@ -104,13 +129,19 @@ async fn the_server_backend_ranks_explains_and_scores_as_the_embedded_store_does
     let seekers: Vec<pb::Seeker> = read_jsonl("demo/seekers.jsonl");
     let mut compared = 0;
     for posting in &postings[..16] {
-        let (x, y) = (candidates(&mut a, &posting.id).await, candidates(&mut b, &posting.id).await);
+        let (x, y) = (
+            candidates(&mut a, &posting.id).await,
+            candidates(&mut b, &posting.id).await,
+        );
         assert!(!x.is_empty(), "posting {} has candidates", posting.id);
         assert_same_candidates(&x, &y, &format!("candidates of {}", posting.id));
         compared += 1;
     }
     for seeker in seekers[..48].iter().step_by(4) {
-        let (x, y) = (postings_for(&mut a, &seeker.id).await, postings_for(&mut b, &seeker.id).await);
+        let (x, y) = (
+            postings_for(&mut a, &seeker.id).await,
+            postings_for(&mut b, &seeker.id).await,
+        );
         assert_same_postings(&x, &y, &format!("postings for {}", seeker.id));
         compared += 1;
     }
@@ -121,7 +152,9 @@ async fn the_server_backend_ranks_explains_and_scores_as_the_embedded_store_does
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alike() {
-    if !qdrant::available("two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alike") {
+    if !qdrant::available(
+        "two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alike",
+    ) {
         return;
     }
     let node = QdrantNode::start();
@@ -138,14 +171,23 @@ async fn two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alik
     let postings: Vec<pb::Posting> = read_jsonl("demo/postings.jsonl");
     // Written through one replica, read and ranked through the other at once.
     let fetched = b
-        .get_posting(pb::GetRequest { id: postings[3].id.clone() })
+        .get_posting(pb::GetRequest {
+            id: postings[3].id.clone(),
+        })
         .await
         .unwrap()
         .into_inner();
     assert_eq!(fetched.title, postings[3].title);
     for posting in &postings[..6] {
-        let (x, y) = (candidates(&mut a, &posting.id).await, candidates(&mut b, &posting.id).await);
-        assert_same_candidates(&x, &y, &format!("candidates of {} on two replicas", posting.id));
+        let (x, y) = (
+            candidates(&mut a, &posting.id).await,
+            candidates(&mut b, &posting.id).await,
+        );
+        assert_same_candidates(
+            &x,
+            &y,
+            &format!("candidates of {} on two replicas", posting.id),
+        );
     }
     // A seeker written through the reader appears in the writer's rankings.
     let new_seeker = seeker(
@@ -154,11 +196,15 @@ async fn two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alik
         "CNC 선반과 머시닝센터 가공 3년, 용접기능사 보유",
         region("경기도 화성시"),
     );
-    b.upsert_seekers(pb::UpsertSeekersRequest { seekers: vec![new_seeker] })
-        .await
-        .unwrap();
+    b.upsert_seekers(pb::UpsertSeekersRequest {
+        seekers: vec![new_seeker],
+    })
+    .await
+    .unwrap();
     let everyone = a
-        .get_seeker(pb::GetRequest { id: "s-replica".into() })
+        .get_seeker(pb::GetRequest {
+            id: "s-replica".into(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -174,18 +220,27 @@ async fn two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_rank_alik
     };
     let refused = b.record_outcome(outcome.clone()).await.unwrap_err();
     assert_eq!(refused.code(), Code::FailedPrecondition);
-    assert!(refused.message().contains("--outcome-log-writer"), "{refused:?}");
+    assert!(
+        refused.message().contains("--outcome-log-writer"),
+        "{refused:?}"
+    );
     let refused = b
-        .delete_seeker(pb::DeleteRequest { id: "s-replica".into() })
+        .delete_seeker(pb::DeleteRequest {
+            id: "s-replica".into(),
+        })
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::FailedPrecondition);
     a.record_outcome(outcome).await.unwrap();
-    a.delete_seeker(pb::DeleteRequest { id: "s-replica".into() })
-        .await
-        .unwrap();
+    a.delete_seeker(pb::DeleteRequest {
+        id: "s-replica".into(),
+    })
+    .await
+    .unwrap();
     let gone = b
-        .get_seeker(pb::GetRequest { id: "s-replica".into() })
+        .get_seeker(pb::GetRequest {
+            id: "s-replica".into(),
+        })
         .await
         .unwrap_err();
     assert_eq!(gone.code(), Code::NotFound);
@@ -249,7 +304,13 @@ async fn a_qdrant_that_cannot_be_reached_is_unavailable_with_its_address() {
     node.launch();
     let mut answered = false;
     for _ in 0..50 {
-        if client.get_posting(pb::GetRequest { id: postings[0].id.clone() }).await.is_ok() {
+        if client
+            .get_posting(pb::GetRequest {
+                id: postings[0].id.clone(),
+            })
+            .await
+            .is_ok()
+        {
             answered = true;
             break;
         }
@@ -266,7 +327,9 @@ fn collections(node: &QdrantNode) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collections() {
-    if !qdrant::available("a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collections") {
+    if !qdrant::available(
+        "a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collections",
+    ) {
         return;
     }
     let node = QdrantNode::start();
@@ -284,12 +347,21 @@ async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collecti
         .filter(|s| s.starts_with(&prefix))
         .map(str::to_string)
         .collect();
-    assert_eq!(old.len(), 2, "one postings and one seekers collection: {before}");
+    assert_eq!(
+        old.len(),
+        2,
+        "one postings and one seekers collection: {before}"
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let (served, failures) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let traffic = {
-        let (mut client, stop, served, failures) = (client.clone(), stop.clone(), served.clone(), failures.clone());
+        let (mut client, stop, served, failures) = (
+            client.clone(),
+            stop.clone(),
+            served.clone(),
+            failures.clone(),
+        );
         let postings: Vec<pb::Posting> = read_jsonl("demo/postings.jsonl");
         tokio::spawn(async move {
             let mut i = 0;
@@ -300,7 +372,9 @@ async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collecti
                     filter: None,
                 };
                 match client.recommend_candidates(request).await {
-                    Ok(r) if !r.get_ref().candidates.is_empty() => served.fetch_add(1, Ordering::SeqCst),
+                    Ok(r) if !r.get_ref().candidates.is_empty() => {
+                        served.fetch_add(1, Ordering::SeqCst)
+                    }
                     _ => failures.fetch_add(1, Ordering::SeqCst),
                 };
                 i += 1;
@@ -308,7 +382,9 @@ async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collecti
         })
     };
     let mut stream = client
-        .reindex(pb::ReindexRequest { model_dir: e5_model_dir().display().to_string() })
+        .reindex(pb::ReindexRequest {
+            model_dir: e5_model_dir().display().to_string(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -320,22 +396,34 @@ async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collecti
     traffic.await.unwrap();
     let last = last.expect("progress was streamed");
     assert_eq!(last.phase, "switched");
-    assert_eq!(failures.load(Ordering::SeqCst), 0, "no request failed during the re-index");
+    assert_eq!(
+        failures.load(Ordering::SeqCst),
+        0,
+        "no request failed during the re-index"
+    );
     assert!(served.load(Ordering::SeqCst) > 0);
-    let info = client.model_info(pb::ModelInfoRequest {}).await.unwrap().into_inner();
+    let info = client
+        .model_info(pb::ModelInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
     assert!(info.name.contains("e5"), "{info:?}");
     // The old generation's collections go once nothing reads them.
     let mut dropped = false;
     for _ in 0..100 {
         let now = collections(&node);
-        if old.iter().all(|name| !now.contains(name.as_str())) {
+        if old.iter().all(|name| !now.contains(&format!("\"{name}\""))) {
             dropped = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(dropped, "old collections dropped: {}", collections(&node));
-    let after = candidates(&mut client, &read_jsonl::<pb::Posting>("demo/postings.jsonl")[0].id).await;
+    let after = candidates(
+        &mut client,
+        &read_jsonl::<pb::Posting>("demo/postings.jsonl")[0].id,
+    )
+    .await;
     assert!(!after.is_empty());
     server.stop().await;
 }
@@ -343,10 +431,14 @@ async fn a_reindex_switches_the_aliases_under_traffic_and_drops_the_old_collecti
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_three_node_cluster_keeps_answering_with_a_node_killed_and_loses_no_acknowledged_write() {
     if std::env::var_os("JOBMATCH_QDRANT_URL").is_some() && qdrant::qdrant_binary().is_none() {
-        eprintln!("cluster test: NOT RUN: it starts its own three nodes and needs the Qdrant binary");
+        eprintln!(
+            "cluster test: NOT RUN: it starts its own three nodes and needs the Qdrant binary"
+        );
         return;
     }
-    if !qdrant::available("a_three_node_cluster_keeps_answering_with_a_node_killed_and_loses_no_acknowledged_write") {
+    if !qdrant::available(
+        "a_three_node_cluster_keeps_answering_with_a_node_killed_and_loses_no_acknowledged_write",
+    ) {
         return;
     }
     let first = QdrantNode::spawn(Cluster::First);
@@ -389,19 +481,31 @@ async fn a_three_node_cluster_keeps_answering_with_a_node_killed_and_loses_no_ac
         let id = format!("s-down-{i}");
         let written = client
             .upsert_seekers(pb::UpsertSeekersRequest {
-                seekers: vec![seeker(&id, "용접 생산직", "용접기능사, 생산직 경력 2년", region("경기도 화성시"))],
+                seekers: vec![seeker(
+                    &id,
+                    "용접 생산직",
+                    "용접기능사, 생산직 경력 2년",
+                    region("경기도 화성시"),
+                )],
             })
             .await;
         if written.is_ok() {
             acknowledged.push(id);
         }
     }
-    assert!(!acknowledged.is_empty(), "writes are acknowledged with one node down");
+    assert!(
+        !acknowledged.is_empty(),
+        "writes are acknowledged with one node down"
+    );
 
     third.launch();
     // Every acknowledged write is there once the node is back (and while it catches up).
     for id in &acknowledged {
-        let got = client.get_seeker(pb::GetRequest { id: id.clone() }).await.unwrap().into_inner();
+        let got = client
+            .get_seeker(pb::GetRequest { id: id.clone() })
+            .await
+            .unwrap()
+            .into_inner();
         assert_eq!(&got.id, id);
     }
     eprintln!(

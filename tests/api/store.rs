@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use jobmatch::domain::{fields, GeoPoint};
-use jobmatch::embed::{ModelInfo, Pooling};
+use jobmatch::embed::ModelInfo;
 use jobmatch::error::Error;
 use jobmatch::lexical::{Analyser, SparseTerms};
 use jobmatch::store::layout::DataDir;
@@ -79,17 +79,7 @@ on_both_backends!(
 );
 
 fn model(name: &str, dimension: usize) -> StoredModel {
-    let info = ModelInfo {
-        name: name.into(),
-        dimension,
-        max_tokens: 512,
-        pooling: Pooling::Mean,
-        query_prefix: String::new(),
-        passage_prefix: String::new(),
-        weights_sha256: String::new(),
-        similarity_band: None,
-    };
-    StoredModel::of(&info, Analyser::default())
+    StoredModel::of(&ModelInfo::plain(name, dimension, 512), Analyser::default())
 }
 
 fn unit(v: &[f32]) -> Vec<f32> {
@@ -103,7 +93,10 @@ fn doc(id: &str, vector: &[f32], lat: f64, lon: f64, commute_km: u32, text: &str
     payload.insert(fields::GEO.into(), json!({ "lat": lat, "lon": lon }));
     payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + id.len() as i64 * 2));
     payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute_km));
-    payload.insert(fields::SIDO_CODE.into(), json!(if lat > 36.0 { "41" } else { "26" }));
+    payload.insert(
+        fields::SIDO_CODE.into(),
+        json!(if lat > 36.0 { "41" } else { "26" }),
+    );
     payload.insert(fields::CERTIFIED.into(), json!(lon > 127.0));
     payload.insert("headline".into(), json!(format!("{id}: {text}")));
     StoredDoc {
@@ -116,12 +109,54 @@ fn doc(id: &str, vector: &[f32], lat: f64, lon: f64, commute_km: u32, text: &str
 
 fn corpus() -> Vec<StoredDoc> {
     vec![
-        doc("a", &[1.0, 0.0, 0.0], 37.20, 126.90, 10, "CNC 선반 가공, 용접기능사 우대, 기숙사 제공"),
-        doc("bb", &[0.8, 0.6, 0.0], 37.00, 127.10, 0, "용접기능사를 취득했습니다"),
-        doc("ccc", &[0.0, 1.0, 0.0], 37.16, 126.87, 5, "회계 사무 보조, 전산회계 1급"),
-        doc("d", &[0.6, 0.0, 0.8], 35.10, 129.00, 30, "용접 생산직, 용접 경력자"),
-        doc("ee", &[0.9, 0.1, 0.4], 37.10, 127.00, 20, "간호조무사 요양병원"),
-        doc("f", &[0.2, 0.9, 0.3], 35.15, 129.05, 5, "지게차 운전기능사, 물류 창고"),
+        doc(
+            "a",
+            &[1.0, 0.0, 0.0],
+            37.20,
+            126.90,
+            10,
+            "CNC 선반 가공, 용접기능사 우대, 기숙사 제공",
+        ),
+        doc(
+            "bb",
+            &[0.8, 0.6, 0.0],
+            37.00,
+            127.10,
+            0,
+            "용접기능사를 취득했습니다",
+        ),
+        doc(
+            "ccc",
+            &[0.0, 1.0, 0.0],
+            37.16,
+            126.87,
+            5,
+            "회계 사무 보조, 전산회계 1급",
+        ),
+        doc(
+            "d",
+            &[0.6, 0.0, 0.8],
+            35.10,
+            129.00,
+            30,
+            "용접 생산직, 용접 경력자",
+        ),
+        doc(
+            "ee",
+            &[0.9, 0.1, 0.4],
+            37.10,
+            127.00,
+            20,
+            "간호조무사 요양병원",
+        ),
+        doc(
+            "f",
+            &[0.2, 0.9, 0.3],
+            35.15,
+            129.05,
+            5,
+            "지게차 운전기능사, 물류 창고",
+        ),
         doc("ggg", &[0.5, 0.5, 0.5], 37.50, 127.00, 50, "용접 CNC 물류"),
     ]
 }
@@ -133,7 +168,10 @@ fn ids(docs: impl IntoIterator<Item = String>) -> BTreeSet<String> {
 fn query(filters: Vec<FieldFilter>, lexical: SparseTerms, prefetch: usize) -> CandidateQuery {
     CandidateQuery {
         vector: unit(&[1.0, 0.2, 0.1]),
-        origin: GeoPoint { lat: 37.165, lon: 126.875 },
+        origin: GeoPoint {
+            lat: 37.165,
+            lon: 126.875,
+        },
         filters,
         lexical,
         prefetch,
@@ -155,19 +193,32 @@ fn writes_reads_replaces_and_deletes(backend: Backend) {
     store.upsert(Collection::Seekers, docs.clone()).unwrap();
     assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len());
     assert_eq!(store.count(Collection::Postings).unwrap(), 0);
-    let read = store.get(Collection::Seekers, "ccc").unwrap().expect("stored");
+    let read = store
+        .get(Collection::Seekers, "ccc")
+        .unwrap()
+        .expect("stored");
     assert_eq!(read.id, "ccc");
-    assert_eq!(read.payload.get("headline"), docs[2].payload.get("headline"));
+    assert_eq!(
+        read.payload.get("headline"),
+        docs[2].payload.get("headline")
+    );
     assert_eq!(read.payload.get(fields::COMMUTE_BUCKET), Some(&json!(5)));
     assert_eq!(read.lexical, docs[2].lexical);
     for (got, want) in read.vector.iter().zip(&docs[2].vector) {
-        assert!((got - want).abs() < 1e-5, "{:?} vs {:?}", read.vector, docs[2].vector);
+        assert!(
+            (got - want).abs() < 1e-5,
+            "{:?} vs {:?}",
+            read.vector,
+            docs[2].vector
+        );
     }
     // The same id in the other collection is another record.
     assert!(store.get(Collection::Postings, "ccc").unwrap().is_none());
 
     let mut replaced = docs[2].clone();
-    replaced.payload.insert("headline".into(), json!("replaced"));
+    replaced
+        .payload
+        .insert("headline".into(), json!("replaced"));
     store.upsert(Collection::Seekers, vec![replaced]).unwrap();
     assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len());
     let read = store.get(Collection::Seekers, "ccc").unwrap().unwrap();
@@ -188,31 +239,55 @@ fn filters_and_radius_apply_inside_the_query(backend: Backend) {
     let set = |names: &[&str]| ids(names.iter().map(|s| s.to_string()));
     assert_eq!(all(vec![]).len(), corpus().len());
     assert_eq!(
-        all(vec![FieldFilter::AnyOf { field: fields::SIDO_CODE, values: vec!["26".into()] }]),
+        all(vec![FieldFilter::AnyOf {
+            field: fields::SIDO_CODE,
+            values: vec!["26".into()]
+        }]),
         set(&["d", "f"])
     );
     assert_eq!(
-        all(vec![FieldFilter::Is { field: fields::CERTIFIED, value: true }]),
+        all(vec![FieldFilter::Is {
+            field: fields::CERTIFIED,
+            value: true
+        }]),
         set(&["bb", "d", "f"])
     );
     // Birth years: 1997 (one-letter ids), 1999 (two), 2001 (three).
     assert_eq!(
-        all(vec![FieldFilter::IntRange { field: fields::BIRTH_YEAR, min: Some(1998), max: Some(2000) }]),
+        all(vec![FieldFilter::IntRange {
+            field: fields::BIRTH_YEAR,
+            min: Some(1998),
+            max: Some(2000)
+        }]),
         set(&["bb", "ee"])
     );
-    let busan = GeoPoint { lat: 35.12, lon: 129.02 };
-    assert_eq!(all(vec![FieldFilter::WithinKm { center: busan, km: 10.0 }]), set(&["d", "f"]));
+    let busan = GeoPoint {
+        lat: 35.12,
+        lon: 129.02,
+    };
+    assert_eq!(
+        all(vec![FieldFilter::WithinKm {
+            center: busan,
+            km: 10.0
+        }]),
+        set(&["d", "f"])
+    );
     // Whose own commute reaches this workplace: "a" (10 km, 2 km away), "bb" (no commute
     // stated), "ccc" (5 km, 3.4 km away), "ee" (20 km, 15 km away), "ggg" (50 km, 36 km away);
     // not "d" or "f" in Busan.
-    let hwaseong = GeoPoint { lat: 37.19, lon: 126.88 };
+    let hwaseong = GeoPoint {
+        lat: 37.19,
+        lon: 126.88,
+    };
     let reach = all(vec![FieldFilter::CommuteReaches { center: hwaseong }]);
     assert_eq!(reach, set(&["a", "bb", "ccc", "ee", "ggg"]));
 }
 
 /// The documents holding each term, counted the slow way.
 fn documents_with(docs: &[StoredDoc], term: u32) -> u32 {
-    docs.iter().filter(|d| d.lexical.indices.contains(&term)).count() as u32
+    docs.iter()
+        .filter(|d| d.lexical.indices.contains(&term))
+        .count() as u32
 }
 
 fn query_words_keep_the_rarest_as_documents_arrive_change_and_leave(backend: Backend) {
@@ -221,21 +296,34 @@ fn query_words_keep_the_rarest_as_documents_arrive_change_and_leave(backend: Bac
     store.upsert(Collection::Seekers, docs.clone()).unwrap();
     let terms = Analyser::default().query_vector("용접기능사 용접 CNC 물류 회계 없는말");
     let check = |docs: &[StoredDoc], max: usize| {
-        let kept = store.rarest_terms(Collection::Seekers, &terms, max).unwrap();
+        let kept = store
+            .rarest_terms(Collection::Seekers, &terms, max)
+            .unwrap();
         let known: Vec<u32> = terms
             .indices
             .iter()
             .copied()
             .filter(|&t| documents_with(docs, t) > 0)
             .collect();
-        assert!(kept.indices.iter().all(|t| known.contains(t)), "only stored words are kept");
+        assert!(
+            kept.indices.iter().all(|t| known.contains(t)),
+            "only stored words are kept"
+        );
         if max == 0 || known.len() <= max {
             assert_eq!(kept.indices.len(), known.len());
         } else {
             assert_eq!(kept.indices.len(), max);
-            let worst = kept.indices.iter().map(|&t| documents_with(docs, t)).max().unwrap();
+            let worst = kept
+                .indices
+                .iter()
+                .map(|&t| documents_with(docs, t))
+                .max()
+                .unwrap();
             for t in known.iter().filter(|t| !kept.indices.contains(t)) {
-                assert!(documents_with(docs, *t) >= worst, "a dropped word is rarer than a kept one");
+                assert!(
+                    documents_with(docs, *t) >= worst,
+                    "a dropped word is rarer than a kept one"
+                );
             }
         }
     };
@@ -243,7 +331,9 @@ fn query_words_keep_the_rarest_as_documents_arrive_change_and_leave(backend: Bac
     check(&docs, 2);
     // A replaced document's old words leave the counts; a deleted one's go.
     let replaced = doc("ggg", &[0.5, 0.5, 0.5], 37.5, 127.0, 50, "회계 사무");
-    store.upsert(Collection::Seekers, vec![replaced.clone()]).unwrap();
+    store
+        .upsert(Collection::Seekers, vec![replaced.clone()])
+        .unwrap();
     docs[6] = replaced;
     check(&docs, 2);
     assert!(store.delete(Collection::Seekers, "d").unwrap());
@@ -308,7 +398,10 @@ fn generations_switch_whole_and_refuse_another_model(backend: Backend) {
 
     match backend.generations.open_serving(&old_model) {
         Err(Error::FailedPrecondition(message)) => {
-            assert!(message.contains("'new'") && message.contains("'old'"), "{message}")
+            assert!(
+                message.contains("'new'") && message.contains("'old'"),
+                "{message}"
+            )
         }
         Err(other) => panic!("expected FAILED_PRECONDITION, got {other:?}"),
         Ok(_) => panic!("a store of another model must be refused"),
@@ -326,11 +419,25 @@ fn candidates_and_word_choice_agree_across_backends() {
     for store in [&a, &b] {
         store.upsert(Collection::Seekers, corpus()).unwrap();
     }
-    let texts = ["용접기능사 자격", "CNC 가공 용접", "회계 사무", "물류 지게차 창고", "간호"];
+    let texts = [
+        "용접기능사 자격",
+        "CNC 가공 용접",
+        "회계 사무",
+        "물류 지게차 창고",
+        "간호",
+    ];
     let filters = [
         vec![],
-        vec![FieldFilter::AnyOf { field: fields::SIDO_CODE, values: vec!["41".into()] }],
-        vec![FieldFilter::CommuteReaches { center: GeoPoint { lat: 37.1, lon: 127.0 } }],
+        vec![FieldFilter::AnyOf {
+            field: fields::SIDO_CODE,
+            values: vec!["41".into()],
+        }],
+        vec![FieldFilter::CommuteReaches {
+            center: GeoPoint {
+                lat: 37.1,
+                lon: 127.0,
+            },
+        }],
     ];
     let mut compared = 0;
     for text in texts {

@@ -100,7 +100,10 @@ impl QdrantNode {
             args.extend(["--uri".to_string(), format!("http://127.0.0.1:{p2p_port}")]);
         }
         if let Cluster::Join(first) = cluster {
-            args.extend(["--bootstrap".to_string(), format!("http://127.0.0.1:{}", first.p2p_port)]);
+            args.extend([
+                "--bootstrap".to_string(),
+                format!("http://127.0.0.1:{}", first.p2p_port),
+            ]);
         }
         let mut node = Self {
             child: None,
@@ -120,7 +123,11 @@ impl QdrantNode {
     /// restarted node keeps its storage and rejoins its cluster).
     pub fn launch(&mut self) {
         let binary = qdrant_binary().expect("no Qdrant binary (see qdrant::available)");
-        let dir = self._dir.as_ref().expect("an external server cannot be launched").path();
+        let dir = self
+            ._dir
+            .as_ref()
+            .expect("an external server cannot be launched")
+            .path();
         let mut command = Command::new(binary);
         command
             .current_dir(dir)
@@ -147,7 +154,11 @@ impl QdrantNode {
     pub fn http_get(&self, path: &str) -> Option<(u16, String)> {
         let mut socket = TcpStream::connect(("127.0.0.1", self.http_port)).ok()?;
         socket.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-        write!(socket, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+        write!(
+            socket,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
         let mut response = String::new();
         socket.read_to_string(&mut response).ok()?;
         let status = response.split(' ').nth(1)?.parse().ok()?;
@@ -158,7 +169,10 @@ impl QdrantNode {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if self.http_get("/readyz").is_some_and(|(status, _)| status == 200) {
+            if self
+                .http_get("/readyz")
+                .is_some_and(|(status, _)| status == 200)
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));

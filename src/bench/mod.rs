@@ -359,16 +359,8 @@ fn bench_vector(rng: &mut SplitMix, centroids: &[Vec<f32>]) -> Vec<f32> {
 /// server does, places across South Korea and stated commutes; queries carry the commute filter
 /// every candidate search has.
 pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchReport> {
-    use crate::domain::{fields, GeoPoint};
     use crate::lexical::Analyser;
-    use crate::ranking::{cosine, haversine_km, rank, FusionMode, FusionParams, Signals};
-    use crate::store::edge::EdgeStore;
-    use crate::store::plan::StoredModel;
-    use crate::store::server::QdrantServer;
-    use crate::store::{CandidateQuery, Collection, FieldFilter, StoredDoc, VectorStore};
-    use serde_json::json;
-    use std::sync::Arc;
-    use std::time::Duration;
+    use crate::store::Collection;
 
     const DIMENSION: usize = 384;
     let analyser = Analyser::default();
@@ -380,92 +372,197 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             v
         })
         .collect();
-    let scratch = tempfile::Builder::new()
-        .prefix("jobmatch-bench-hybrid-")
-        .tempdir()
-        .map_err(|e| Error::Io(format!("cannot create a scratch directory: {e}")))?;
     let model = crate::embed::ModelInfo::plain("synthetic", DIMENSION, 512);
-    let mut stores: Vec<(&'static str, Arc<dyn VectorStore>)> = vec![(
-        "embedded",
-        Arc::new(EdgeStore::open(scratch.path(), &model, analyser)?),
-    )];
-    // The server's scratch collections: made here, dropped at the end (also on failure).
-    let server = match &settings.qdrant {
-        Some(options) => {
-            let server = QdrantServer::connect(options.clone())?;
-            let (generation, store) =
-                server.create_unaliased(&StoredModel::of(&model, analyser))?;
-            stores.push(("qdrant server", Arc::new(store)));
-            Some(ScratchGeneration { server, generation })
-        }
-        None => None,
-    };
-    let place = |rng: &mut SplitMix| GeoPoint {
-        lat: 34.6 + 3.3 * rng.unit(),
-        lon: 126.4 + 3.0 * rng.unit(),
-    };
-    let mut load_seconds = vec![0.0; stores.len()];
-    let mut batch = Vec::new();
-    let mut load = |batch: Vec<StoredDoc>| -> Result<()> {
-        for (i, (_, store)) in stores.iter().enumerate() {
-            let started = Instant::now();
-            store.upsert(Collection::Seekers, batch.clone())?;
-            load_seconds[i] += started.elapsed().as_secs_f64();
-        }
-        Ok(())
-    };
-    // (vector, home, commute bucket) of every seeker, for the exact reference.
-    let mut corpus: Vec<(Vec<f32>, GeoPoint, u32)> = Vec::with_capacity(settings.seekers);
-    for i in 0..settings.seekers {
-        let words = 40 + rng.below(120);
+    let bench = BenchStores::open(settings, &model, analyser)?;
+    let (corpus, timings_of_load) = bench.load(settings, &mut rng, &centroids, analyser)?;
+    let stores = &bench.stores;
+    let names: Vec<&str> = stores.iter().map(|(name, _)| *name).collect();
+    let variants = hybrid_variants(settings, &names);
+    let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let (mut words_compared, mut words_agreed) = (0usize, 0usize);
+    // Per variant, per counted query: the ids returned.
+    let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
+    // Per counted query (the first EXACT_QUERIES): the exact dense-only top results.
+    let mut exact: Vec<Vec<String>> = Vec::new();
+    for q in 0..settings.queries + 5 {
+        let words = 30 + rng.below(60);
         let text = bench_text(&mut rng, words);
-        let home = place(&mut rng);
-        let commute = if rng.unit() < 0.3 {
-            0
-        } else {
-            crate::domain::COMMUTE_BUCKETS_KM[5 + rng.below(13)]
-        };
-        let mut payload = serde_json::Map::new();
-        payload.insert(
-            fields::GEO.into(),
-            json!({ "lat": home.lat, "lon": home.lon }),
-        );
-        payload.insert(
-            fields::SIDO_CODE.into(),
-            json!(format!("{}", 11 + rng.below(40))),
-        );
-        payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + rng.below(12)));
-        payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute));
-        payload.insert(fields::RECORD.into(), json!({ "resume": text }));
+        let origin = synthetic_place(&mut rng);
         let vector = bench_vector(&mut rng, &centroids);
-        corpus.push((vector.clone(), home, commute));
-        batch.push(StoredDoc {
-            id: format!("s{i}"),
-            vector,
-            lexical: analyser.document_vector(&text),
-            payload,
-        });
-        if batch.len() == 2000 {
-            load(std::mem::take(&mut batch))?;
+        if q >= 5 && exact.len() < EXACT_QUERIES {
+            exact.push(exact_top(&corpus, &vector, origin, settings.top_k));
         }
-    }
-    if !batch.is_empty() {
-        load(batch)?;
-    }
-    let mut timings_of_load = Vec::new();
-    for (i, (name, store)) in stores.iter().enumerate() {
-        let started = Instant::now();
-        if settings.optimize {
-            store.optimize()?;
-            if let Some(scratch) = server.as_ref().filter(|_| *name == "qdrant server") {
-                scratch
-                    .server
-                    .wait_optimised(&scratch.generation, Duration::from_secs(3600))?;
+        if stores.len() > 1 {
+            // Do the backends choose the same query words (the server from Qdrant's counts)?
+            let terms = analyser.query_vector(&text);
+            let limit = settings.max_query_words.first().copied().unwrap_or(0);
+            let mut chosen = stores
+                .iter()
+                .map(|(_, store)| store.rarest_terms(Collection::Seekers, &terms, limit));
+            let first = chosen.next().transpose()?;
+            for other in chosen {
+                words_compared += 1;
+                if other? == first.clone().unwrap_or_default() {
+                    words_agreed += 1;
+                }
             }
         }
-        timings_of_load.push((*name, load_seconds[i], started.elapsed().as_secs_f64()));
+        for (v, variant) in variants.iter().enumerate() {
+            let store = stores[variant.store].1.as_ref();
+            let start = Instant::now();
+            let query = SyntheticQuery {
+                text: &text,
+                vector: &vector,
+                origin,
+            };
+            let hits = rank_one(store, variant, &query, analyser, settings.top_k)?;
+            if q >= 5 {
+                // The first few queries warm caches and are not counted.
+                timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
+                results[v].push(hits);
+            }
+        }
     }
+    let rows = latency_rows(&variants, timings, &results, &exact);
+    Ok(HybridBenchReport {
+        seekers: settings.seekers,
+        queries: settings.queries,
+        top_k: settings.top_k,
+        optimized: settings.optimize,
+        load_seconds: timings_of_load,
+        query_words_agreed: (words_agreed, words_compared),
+        rows,
+    })
+}
 
+/// A query of `bench-hybrid`: its text, vector and place.
+struct SyntheticQuery<'a> {
+    text: &'a str,
+    vector: &'a [f32],
+    origin: crate::domain::GeoPoint,
+}
+
+/// The store side of one recommendation, as the server does it: the rarest words of the text,
+/// the candidate lists under the commute filter, then the pure ranking over them. Returns the top
+/// `top_k` ids.
+fn rank_one(
+    store: &dyn crate::store::VectorStore,
+    variant: &HybridVariant,
+    query: &SyntheticQuery<'_>,
+    analyser: crate::lexical::Analyser,
+    top_k: usize,
+) -> Result<Vec<String>> {
+    use crate::domain::{fields, GeoPoint};
+    use crate::ranking::{cosine, haversine_km, rank, Signals};
+    use crate::store::{CandidateQuery, Collection, FieldFilter};
+    let origin = query.origin;
+    let lexical = if variant.fusion.lexical_weight > 0.0 {
+        let terms = analyser.query_vector(query.text);
+        store.rarest_terms(Collection::Seekers, &terms, variant.words)?
+    } else {
+        Default::default()
+    };
+    let request = CandidateQuery {
+        vector: query.vector.to_vec(),
+        origin,
+        filters: vec![FieldFilter::CommuteReaches { center: origin }],
+        lexical,
+        prefetch: variant.prefetch.max(top_k),
+        near_km: (variant.near > 0.0).then_some(variant.near * variant.fusion.decay_scale_km),
+    };
+    let found = store.candidates(Collection::Seekers, &request)?;
+    let signals: Vec<Signals> = found
+        .iter()
+        .map(|c| {
+            let home: GeoPoint =
+                serde_json::from_value(c.doc.payload[fields::GEO].clone()).unwrap_or(origin);
+            Signals {
+                cosine: cosine(query.vector, &c.doc.vector),
+                bm25: c.lexical_score,
+                distance_km: haversine_km(origin, home),
+                commute_km: None,
+                skills_share: 0.0,
+                boost: 0.0,
+                boosts_applied: Vec::new(),
+                match_strength: None,
+            }
+        })
+        .collect();
+    let scores = rank(&signals, &variant.fusion);
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| scores[b].final_score.total_cmp(&scores[a].final_score));
+    order.truncate(top_k);
+    Ok(order.iter().map(|&i| found[i].doc.id.clone()).collect())
+}
+
+/// The latency rows: per variant its percentiles, the share of its results the same variant with
+/// the widest prefetch also returns, and (dense only) the share of the exact top results found.
+fn latency_rows(
+    variants: &[HybridVariant],
+    timings: Vec<Vec<f64>>,
+    results: &[Vec<Vec<String>>],
+    exact: &[Vec<String>],
+) -> Vec<LatencyRow> {
+    let shared = |mine: &[Vec<String>], reference: &[Vec<String>]| {
+        let shares: Vec<f64> = mine
+            .iter()
+            .zip(reference)
+            .filter(|(_, wide)| !wide.is_empty())
+            .map(|(mine, wide)| {
+                let found = wide.iter().filter(|id| mine.contains(id)).count();
+                found as f64 / wide.len() as f64
+            })
+            .collect();
+        shares.iter().sum::<f64>() / shares.len().max(1) as f64
+    };
+    let widest = |kind: usize| {
+        (0..variants.len())
+            .filter(|&v| variants[v].kind == kind)
+            .max_by_key(|&v| variants[v].prefetch)
+    };
+    variants
+        .iter()
+        .enumerate()
+        .zip(timings)
+        .map(|((v, variant), mut ms)| {
+            ms.sort_by(f64::total_cmp);
+            let overlap_with_widest = widest(variant.kind)
+                .filter(|&w| variants[w].prefetch > variant.prefetch)
+                .map(|w| shared(&results[v], &results[w]));
+            let dense_only = variant.kind % 1_000_000_000 < 1_000_000;
+            let exact_recall = dense_only.then(|| shared(&results[v], exact));
+            LatencyRow {
+                overlap_with_widest,
+                exact_recall,
+                variant: variant.name.clone(),
+                p50_ms: percentile(&ms, 0.5),
+                p95_ms: percentile(&ms, 0.95),
+                p99_ms: percentile(&ms, 0.99),
+                mean_ms: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+            }
+        })
+        .collect()
+}
+
+/// One timed variant of `bench-hybrid`: a fusion, a prefetch, a query-word limit and a near radius,
+/// on one store.
+struct HybridVariant {
+    name: String,
+    fusion: crate::ranking::FusionParams,
+    prefetch: usize,
+    words: usize,
+    near: f64,
+    /// The same kind at another prefetch (on the same store) shares it.
+    kind: usize,
+    /// Index into `stores`.
+    store: usize,
+}
+
+/// Every variant the settings ask for, on every store (named by store when there are several).
+/// Long because it is a table: three fusions, each crossed with the prefetch, query-word and
+/// near-radius values that apply to it; splitting it would scatter one cross product.
+fn hybrid_variants(settings: &HybridBenchSettings, stores: &[&str]) -> Vec<HybridVariant> {
+    use crate::ranking::{FusionMode, FusionParams};
     let base = FusionParams::default();
     let kinds = [
         (
@@ -496,22 +593,11 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             },
         ),
     ];
-    struct Variant {
-        name: String,
-        fusion: FusionParams,
-        prefetch: usize,
-        words: usize,
-        near: f64,
-        /// The same kind at another prefetch (on the same store) shares it.
-        kind: usize,
-        /// Index into `stores`.
-        store: usize,
-    }
-    let mut variants: Vec<Variant> = Vec::new();
+    let mut variants: Vec<HybridVariant> = Vec::new();
     for &prefetch in &settings.prefetch {
         let (dense_name, dense) = kinds[0];
         for (n, &near) in settings.near_radius.iter().enumerate() {
-            variants.push(Variant {
+            variants.push(HybridVariant {
                 name: format!("{dense_name}, near {near}, prefetch {prefetch}"),
                 fusion: dense,
                 prefetch,
@@ -540,7 +626,7 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
                     } else {
                         String::new()
                     };
-                    variants.push(Variant {
+                    variants.push(HybridVariant {
                         name: format!("{name}, {limit}{near_label}, prefetch {prefetch}"),
                         fusion: *fusion,
                         prefetch,
@@ -557,9 +643,9 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     // state), named by store when there are several.
     let base_variants = variants;
     let mut variants = Vec::new();
-    for (s, (store_name, _)) in stores.iter().enumerate() {
+    for (s, store_name) in stores.iter().enumerate() {
         for v in &base_variants {
-            variants.push(Variant {
+            variants.push(HybridVariant {
                 name: if stores.len() > 1 {
                     format!("{store_name}: {}", v.name)
                 } else {
@@ -571,135 +657,150 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             });
         }
     }
-    let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
-    let (mut words_compared, mut words_agreed) = (0usize, 0usize);
-    // Per variant, per counted query: the ids returned.
-    let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
-    // Per counted query (the first EXACT_QUERIES): the exact dense-only top results.
-    let mut exact: Vec<Vec<String>> = Vec::new();
-    for q in 0..settings.queries + 5 {
-        let words = 30 + rng.below(60);
-        let text = bench_text(&mut rng, words);
-        let origin = place(&mut rng);
-        let vector = bench_vector(&mut rng, &centroids);
-        if q >= 5 && exact.len() < EXACT_QUERIES {
-            exact.push(exact_top(&corpus, &vector, origin, settings.top_k));
+    variants
+}
+
+/// A place across South Korea's mainland box.
+fn synthetic_place(rng: &mut SplitMix) -> crate::domain::GeoPoint {
+    crate::domain::GeoPoint {
+        lat: 34.6 + 3.3 * rng.unit(),
+        lon: 126.4 + 3.0 * rng.unit(),
+    }
+}
+
+/// One synthetic seeker: its stored document, and its (vector, home, commute bucket) for the
+/// exact reference.
+fn synthetic_seeker(
+    rng: &mut SplitMix,
+    centroids: &[Vec<f32>],
+    analyser: crate::lexical::Analyser,
+    i: usize,
+) -> (
+    crate::store::StoredDoc,
+    (Vec<f32>, crate::domain::GeoPoint, u32),
+) {
+    use crate::domain::fields;
+    use serde_json::json;
+    let words = 40 + rng.below(120);
+    let text = bench_text(rng, words);
+    let home = synthetic_place(rng);
+    let commute = if rng.unit() < 0.3 {
+        0
+    } else {
+        crate::domain::COMMUTE_BUCKETS_KM[5 + rng.below(13)]
+    };
+    let mut payload = serde_json::Map::new();
+    payload.insert(
+        fields::GEO.into(),
+        json!({ "lat": home.lat, "lon": home.lon }),
+    );
+    payload.insert(
+        fields::SIDO_CODE.into(),
+        json!(format!("{}", 11 + rng.below(40))),
+    );
+    payload.insert(fields::BIRTH_YEAR.into(), json!(1995 + rng.below(12)));
+    payload.insert(fields::COMMUTE_BUCKET.into(), json!(commute));
+    payload.insert(fields::RECORD.into(), json!({ "resume": text }));
+    let vector = bench_vector(rng, centroids);
+    let doc = crate::store::StoredDoc {
+        id: format!("s{i}"),
+        vector: vector.clone(),
+        lexical: analyser.document_vector(&text),
+        payload,
+    };
+    (doc, (vector, home, commute))
+}
+
+/// The stores `bench-hybrid` times: the embedded one in a scratch directory and, with a Qdrant
+/// URL, scratch collections on that server (dropped with it, also on failure).
+struct BenchStores {
+    stores: Vec<(&'static str, std::sync::Arc<dyn crate::store::VectorStore>)>,
+    server: Option<ScratchGeneration>,
+    _scratch: tempfile::TempDir,
+}
+
+/// Per synthetic seeker: (vector, home, commute bucket), for the exact reference.
+type SyntheticFacts = Vec<(Vec<f32>, crate::domain::GeoPoint, u32)>;
+
+impl BenchStores {
+    fn open(
+        settings: &HybridBenchSettings,
+        model: &crate::embed::ModelInfo,
+        analyser: crate::lexical::Analyser,
+    ) -> Result<Self> {
+        use crate::store::plan::StoredModel;
+        use crate::store::server::QdrantServer;
+        let scratch = tempfile::Builder::new()
+            .prefix("jobmatch-bench-hybrid-")
+            .tempdir()
+            .map_err(|e| Error::Io(format!("cannot create a scratch directory: {e}")))?;
+        let edge = crate::store::edge::EdgeStore::open(scratch.path(), model, analyser)?;
+        let mut stores: Vec<(&'static str, std::sync::Arc<dyn crate::store::VectorStore>)> =
+            vec![("embedded", std::sync::Arc::new(edge))];
+        let server = match &settings.qdrant {
+            Some(options) => {
+                let server = QdrantServer::connect(options.clone())?;
+                let (generation, store) =
+                    server.create_unaliased(&StoredModel::of(model, analyser))?;
+                stores.push(("qdrant server", std::sync::Arc::new(store)));
+                Some(ScratchGeneration { server, generation })
+            }
+            None => None,
+        };
+        Ok(Self {
+            stores,
+            server,
+            _scratch: scratch,
+        })
+    }
+
+    /// Stores the synthetic seekers in every store, in batches of 2,000, then optimises each
+    /// (the server: until its collection is green). Returns the seekers' facts and, per store,
+    /// (name, load seconds, optimise seconds).
+    fn load(
+        &self,
+        settings: &HybridBenchSettings,
+        rng: &mut SplitMix,
+        centroids: &[Vec<f32>],
+        analyser: crate::lexical::Analyser,
+    ) -> Result<(SyntheticFacts, Vec<(&'static str, f64, f64)>)> {
+        use crate::store::Collection;
+        let mut load_seconds = vec![0.0; self.stores.len()];
+        let mut load = |batch: Vec<crate::store::StoredDoc>| -> Result<()> {
+            for (i, (_, store)) in self.stores.iter().enumerate() {
+                let started = Instant::now();
+                store.upsert(Collection::Seekers, batch.clone())?;
+                load_seconds[i] += started.elapsed().as_secs_f64();
+            }
+            Ok(())
+        };
+        let mut corpus = Vec::with_capacity(settings.seekers);
+        let mut batch = Vec::new();
+        for i in 0..settings.seekers {
+            let (doc, facts) = synthetic_seeker(rng, centroids, analyser, i);
+            corpus.push(facts);
+            batch.push(doc);
+            if batch.len() == 2000 {
+                load(std::mem::take(&mut batch))?;
+            }
         }
-        if stores.len() > 1 {
-            // Do the backends choose the same query words (the server from Qdrant's counts)?
-            let terms = analyser.query_vector(&text);
-            let limit = settings.max_query_words.first().copied().unwrap_or(0);
-            let mut chosen = stores
-                .iter()
-                .map(|(_, store)| store.rarest_terms(Collection::Seekers, &terms, limit));
-            let first = chosen.next().transpose()?;
-            for other in chosen {
-                words_compared += 1;
-                if other? == first.clone().unwrap_or_default() {
-                    words_agreed += 1;
+        if !batch.is_empty() {
+            load(batch)?;
+        }
+        let mut timings = Vec::new();
+        for (i, (name, store)) in self.stores.iter().enumerate() {
+            let started = Instant::now();
+            if settings.optimize {
+                store.optimize()?;
+                if let Some(scratch) = self.server.as_ref().filter(|_| *name == "qdrant server") {
+                    let limit = std::time::Duration::from_secs(3600);
+                    scratch.server.wait_optimised(&scratch.generation, limit)?;
                 }
             }
+            timings.push((*name, load_seconds[i], started.elapsed().as_secs_f64()));
         }
-        for (v, variant) in variants.iter().enumerate() {
-            let store = &stores[variant.store].1;
-            let start = Instant::now();
-            // As the server does: the rarest words of the text (counted in the timing), the
-            // candidate lists, then the pure ranking over them.
-            let query = CandidateQuery {
-                vector: vector.clone(),
-                origin,
-                filters: vec![FieldFilter::CommuteReaches { center: origin }],
-                lexical: if variant.fusion.lexical_weight > 0.0 {
-                    store.rarest_terms(
-                        Collection::Seekers,
-                        &analyser.query_vector(&text),
-                        variant.words,
-                    )?
-                } else {
-                    Default::default()
-                },
-                prefetch: variant.prefetch.max(settings.top_k),
-                near_km: (variant.near > 0.0)
-                    .then_some(variant.near * variant.fusion.decay_scale_km),
-            };
-            let found = store.candidates(Collection::Seekers, &query)?;
-            let signals: Vec<Signals> = found
-                .iter()
-                .map(|c| {
-                    let home: GeoPoint = serde_json::from_value(c.doc.payload[fields::GEO].clone())
-                        .unwrap_or(origin);
-                    Signals {
-                        cosine: cosine(&vector, &c.doc.vector),
-                        bm25: c.lexical_score,
-                        distance_km: haversine_km(origin, home),
-                        commute_km: None,
-                        skills_share: 0.0,
-                        boost: 0.0,
-                        boosts_applied: Vec::new(),
-                        match_strength: None,
-                    }
-                })
-                .collect();
-            let scores = rank(&signals, &variant.fusion);
-            let mut order: Vec<usize> = (0..found.len()).collect();
-            order.sort_by(|&a, &b| scores[b].final_score.total_cmp(&scores[a].final_score));
-            order.truncate(settings.top_k);
-            let hits: Vec<&crate::store::Candidate> = order.iter().map(|&i| &found[i]).collect();
-            if q >= 5 {
-                // The first few queries warm caches and are not counted.
-                timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
-                results[v].push(hits.into_iter().map(|h| h.doc.id.clone()).collect());
-            }
-        }
+        Ok((corpus, timings))
     }
-    let shared = |mine: &[Vec<String>], reference: &[Vec<String>]| {
-        let shares: Vec<f64> = mine
-            .iter()
-            .zip(reference)
-            .filter(|(_, wide)| !wide.is_empty())
-            .map(|(mine, wide)| {
-                let found = wide.iter().filter(|id| mine.contains(id)).count();
-                found as f64 / wide.len() as f64
-            })
-            .collect();
-        shares.iter().sum::<f64>() / shares.len().max(1) as f64
-    };
-    let widest = |kind: usize| {
-        (0..variants.len())
-            .filter(|&v| variants[v].kind == kind)
-            .max_by_key(|&v| variants[v].prefetch)
-    };
-    let rows = variants
-        .iter()
-        .enumerate()
-        .zip(timings)
-        .map(|((v, variant), mut ms)| {
-            ms.sort_by(f64::total_cmp);
-            let overlap_with_widest = widest(variant.kind)
-                .filter(|&w| variants[w].prefetch > variant.prefetch)
-                .map(|w| shared(&results[v], &results[w]));
-            let dense_only = variant.kind % 1_000_000_000 < 1_000_000;
-            let exact_recall = dense_only.then(|| shared(&results[v], &exact));
-            LatencyRow {
-                overlap_with_widest,
-                exact_recall,
-                variant: variant.name.clone(),
-                p50_ms: percentile(&ms, 0.5),
-                p95_ms: percentile(&ms, 0.95),
-                p99_ms: percentile(&ms, 0.99),
-                mean_ms: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
-            }
-        })
-        .collect();
-    Ok(HybridBenchReport {
-        seekers: settings.seekers,
-        queries: settings.queries,
-        top_k: settings.top_k,
-        optimized: settings.optimize,
-        load_seconds: timings_of_load,
-        query_words_agreed: (words_agreed, words_compared),
-        rows,
-    })
 }
 
 /// A Qdrant generation made for one benchmark run; dropped with it.

@@ -210,7 +210,7 @@ pub struct HybridBenchReport {
     pub optimized: bool,
     /// Per backend ("embedded", "qdrant server"): seconds to load, then to optimise (0 without
     /// `optimize`; the server's: until its collection reports its optimisers done).
-    pub load_seconds: Vec<(&'static str, f64, f64)>,
+    pub load_seconds: LoadTimes,
     /// With a server: the queries on which both backends chose the same query words, of all.
     pub query_words_agreed: (usize, usize),
     pub rows: Vec<LatencyRow>,
@@ -722,6 +722,9 @@ struct BenchStores {
 /// Per synthetic seeker: (vector, home, commute bucket), for the exact reference.
 type SyntheticFacts = Vec<(Vec<f32>, crate::domain::GeoPoint, u32)>;
 
+/// Per store: (name, seconds to load, seconds to optimise).
+pub type LoadTimes = Vec<(&'static str, f64, f64)>;
+
 impl BenchStores {
     fn open(
         settings: &HybridBenchSettings,
@@ -763,7 +766,7 @@ impl BenchStores {
         rng: &mut SplitMix,
         centroids: &[Vec<f32>],
         analyser: crate::lexical::Analyser,
-    ) -> Result<(SyntheticFacts, Vec<(&'static str, f64, f64)>)> {
+    ) -> Result<(SyntheticFacts, LoadTimes)> {
         use crate::store::Collection;
         let mut load_seconds = vec![0.0; self.stores.len()];
         let mut load = |batch: Vec<crate::store::StoredDoc>| -> Result<()> {

@@ -736,13 +736,7 @@ impl VectorStore for EdgeStore {
         })?;
         records
             .into_iter()
-            .map(|r| {
-                let score = found.word_scores.get(&uuid_of(r.id)?).copied();
-                Ok(Candidate {
-                    lexical_score: score.unwrap_or(0.0),
-                    doc: to_doc(r.payload, r.vector)?,
-                })
-            })
+            .map(|r| Ok(found.candidate(uuid_of(r.id)?, to_doc(r.payload, r.vector)?)))
             .collect()
     }
 

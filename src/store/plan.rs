@@ -290,6 +290,14 @@ impl Found {
         found
     }
 
+    /// A found point as a candidate, with its word score (0: it shares no query word).
+    pub fn candidate(&self, point: Uuid, doc: super::StoredDoc) -> super::Candidate {
+        super::Candidate {
+            lexical_score: self.word_scores.get(&point).copied().unwrap_or(0.0),
+            doc,
+        }
+    }
+
     /// The points found by meaning only: their word scores are still to be read.
     pub fn unscored(&self) -> Vec<Uuid> {
         self.points

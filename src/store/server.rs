@@ -247,10 +247,6 @@ impl QdrantServer {
         &self.version
     }
 
-    pub fn options(&self) -> &QdrantOptions {
-        &self.options
-    }
-
     /// Runs one client call on the store's runtime and waits for it (from any thread).
     fn run<T, F, Fut>(&self, call: F) -> Result<T>
     where
@@ -892,13 +888,7 @@ impl VectorStore for ServerStore {
         records
             .result
             .into_iter()
-            .map(|p| {
-                let score = found.word_scores.get(&uuid_of(p.id.clone())?).copied();
-                Ok(Candidate {
-                    lexical_score: score.unwrap_or(0.0),
-                    doc: to_doc(p.payload, p.vectors)?,
-                })
-            })
+            .map(|p| Ok(found.candidate(uuid_of(p.id)?, to_doc(p.payload, p.vectors)?)))
             .collect()
     }
 

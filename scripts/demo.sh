@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/jobmatch/target}"
 listen="${JOBMATCH_LISTEN:-127.0.0.1:50051}"
+console="${JOBMATCH_CONSOLE_LISTEN:-127.0.0.1:8080}"
 server="http://$listen"
 data_dir="${JOBMATCH_DATA_DIR:-./data/demo}"
 model="${JOBMATCH_MODEL:-./models/multilingual-e5-small}"
@@ -23,8 +24,13 @@ if [ ! -s "$secret" ]; then
   printf 'platform=%s\nadmin=%s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
     "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$secret"
 fi
+# A counsellor of the 경기도 centre (sido 41) for the web console; added to older secrets too.
+if ! grep -q '^counsellor=' "$secret"; then
+  printf 'counsellor=%s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$secret"
+fi
 platform_token="$(sed -n 's/^platform=//p' "$secret")"
 admin_token="$(sed -n 's/^admin=//p' "$secret")"
+counsellor_token="$(sed -n 's/^counsellor=//p' "$secret")"
 cat >"$data_dir/tokens.toml" <<TOML
 [[tokens]]
 name = "demo-platform"
@@ -35,6 +41,12 @@ sha256 = "$(printf '%s' "$platform_token" | "$bin" auth hash-token)"
 name = "demo-admin"
 role = "admin"
 sha256 = "$(printf '%s' "$admin_token" | "$bin" auth hash-token)"
+
+[[tokens]]
+name = "gyeonggi-counsellor"
+role = "counsellor"
+regions = ["41"]
+sha256 = "$(printf '%s' "$counsellor_token" | "$bin" auth hash-token)"
 TOML
 export JOBMATCH_TOKEN="$platform_token"
 
@@ -42,8 +54,8 @@ if "$bin" health --server "$server" >/dev/null 2>&1; then
   echo "a jobmatch server already answers on $listen; using it"
 else
   log="$data_dir/server.log"
-  nohup "$bin" serve --listen "$listen" --data-dir "$data_dir" --model "$model" \
-    --auth-tokens "$data_dir/tokens.toml" >"$log" 2>&1 &
+  nohup "$bin" serve --listen "$listen" --console-listen "$console" --data-dir "$data_dir" \
+    --model "$model" --auth-tokens "$data_dir/tokens.toml" >"$log" 2>&1 &
   echo $! >"$data_dir/server.pid"
   echo "started jobmatch serve (pid $(cat "$data_dir/server.pid"), log $log)"
   "$bin" health --server "$server" --wait-secs 120
@@ -67,9 +79,14 @@ echo
 cat <<MSG
 
 The server is still running on $listen (data in $data_dir), with authentication on.
+
+Counsellors' console: http://$console/
+  sign in with the 경기도 centre's counsellor token: $counsellor_token
+  (try posting p001, the welder in 화성시; 울산's p002 is outside this counsellor's region)
+
 Client commands need a token: the demo's are in $secret.
   token:   export JOBMATCH_TOKEN=\$(sed -n 's/^platform=//p' $secret)
   more:    $bin recommend --server $server --posting p001 --semantic-weight 1 --geo-weight 0
   stop:    kill \$(cat $data_dir/server.pid)
-  restart: $bin serve --listen $listen --data-dir $data_dir --model $model --auth-tokens $data_dir/tokens.toml
+  restart: $bin serve --listen $listen --console-listen $console --data-dir $data_dir --model $model --auth-tokens $data_dir/tokens.toml
 MSG

@@ -3,9 +3,11 @@
 //!
 //! | role | may call |
 //! |---|---|
-//! | `platform` | upserts, deletes, gets, recommendations, MatchRegion, RecordOutcome |
-//! | `counsellor` | gets, recommendations, MatchRegion, RecordOutcome, within its sido codes |
+//! | `platform` | upserts, deletes, gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures |
+//! | `counsellor` | gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures, within its sido codes |
 //! | `admin` | Reindex, ModelInfo, Embed |
+//!
+//! Every role may call WhoAmI.
 //!
 //! Anything else is `PERMISSION_DENIED`; a missing or unknown token is `UNAUTHENTICATED`.
 //! Authentication is off only with `--no-auth`, and the server logs a warning when it is.
@@ -36,6 +38,16 @@ pub enum Role {
     Admin,
 }
 
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Platform => "platform",
+            Role::Counsellor => "counsellor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
 /// Every RPC of `jobmatch.v1.Matching`, for the permission table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rpc {
@@ -54,10 +66,13 @@ pub enum Rpc {
     RecordOutcome,
     AdvisePosting,
     AdviseSeeker,
+    WhoAmI,
+    FindRecords,
+    CentreFigures,
 }
 
 impl Rpc {
-    pub const ALL: [Rpc; 15] = [
+    pub const ALL: [Rpc; 18] = [
         Rpc::UpsertPostings,
         Rpc::UpsertSeekers,
         Rpc::GetPosting,
@@ -73,6 +88,9 @@ impl Rpc {
         Rpc::RecordOutcome,
         Rpc::AdvisePosting,
         Rpc::AdviseSeeker,
+        Rpc::WhoAmI,
+        Rpc::FindRecords,
+        Rpc::CentreFigures,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +110,9 @@ impl Rpc {
             Rpc::RecordOutcome => "RecordOutcome",
             Rpc::AdvisePosting => "AdvisePosting",
             Rpc::AdviseSeeker => "AdviseSeeker",
+            Rpc::WhoAmI => "WhoAmI",
+            Rpc::FindRecords => "FindRecords",
+            Rpc::CentreFigures => "CentreFigures",
         }
     }
 }
@@ -114,6 +135,9 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | RecordOutcome
                 | AdvisePosting
                 | AdviseSeeker
+                | WhoAmI
+                | FindRecords
+                | CentreFigures
         ),
         Role::Counsellor => matches!(
             rpc,
@@ -125,8 +149,11 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | RecordOutcome
                 | AdvisePosting
                 | AdviseSeeker
+                | WhoAmI
+                | FindRecords
+                | CentreFigures
         ),
-        Role::Admin => matches!(rpc, Embed | ModelInfo | Reindex),
+        Role::Admin => matches!(rpc, Embed | ModelInfo | Reindex | WhoAmI),
     }
 }
 
@@ -374,6 +401,9 @@ sha256 = "{}"
                 RecordOutcome,
                 AdvisePosting,
                 AdviseSeeker,
+                WhoAmI,
+                FindRecords,
+                CentreFigures,
             ],
         );
         expect(
@@ -387,9 +417,12 @@ sha256 = "{}"
                 RecordOutcome,
                 AdvisePosting,
                 AdviseSeeker,
+                WhoAmI,
+                FindRecords,
+                CentreFigures,
             ],
         );
-        expect(Admin, &[Embed, ModelInfo, Reindex]);
+        expect(Admin, &[Embed, ModelInfo, Reindex, WhoAmI]);
     }
 
     #[test]

@@ -754,6 +754,11 @@ pub struct ServeArgs {
     #[arg(long, env = "JOBMATCH_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
 
+    /// Address for the counsellors' web console and its JSON gateway (e.g. 127.0.0.1:8080), with
+    /// the same tokens and TLS as gRPC; unset: no console.
+    #[arg(long, env = "JOBMATCH_CONSOLE_LISTEN")]
+    pub console_listen: Option<SocketAddr>,
+
     #[command(flatten)]
     pub store: StoreArgs,
 

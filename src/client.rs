@@ -23,6 +23,7 @@ use crate::cli::{
 use crate::domain::this_year;
 use crate::domain::Limits;
 use crate::error::{Error, Result};
+use crate::export::{write_csv, ShortlistRow};
 use crate::geo::Gazetteer;
 use crate::matching::{Matcher, RankingSettings};
 use crate::server::open_matcher;
@@ -867,25 +868,6 @@ pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
     Ok(())
 }
 
-/// One exported shortlist line: the explanation columns, and the resume only when asked.
-#[derive(Debug, serde::Serialize)]
-struct ShortlistRow {
-    rank: usize,
-    seeker_id: String,
-    display_name: String,
-    region: String,
-    distance_km: f64,
-    final_score: f64,
-    semantic_similarity: f64,
-    geo_score: f64,
-    boost: f64,
-    skills_matched: String,
-    skills_missing: String,
-    reason: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    resume: Option<String>,
-}
-
 /// `jobmatch shortlist`: a posting's candidates with explanations, as CSV or JSON on stdout.
 pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
     let mut client = matching_client(&args.server).await?;
@@ -903,13 +885,11 @@ pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
         .map_err(status_error)?
         .into_inner();
     let mut rows = Vec::new();
-    for (i, c) in response.candidates.into_iter().enumerate() {
-        let score = c.score.unwrap_or_default();
-        let explanation = c.explanation.unwrap_or_default();
+    for (i, candidate) in response.candidates.into_iter().enumerate() {
         let resume = if args.include_resume {
             let seeker = client
                 .get_seeker(pb::GetRequest {
-                    id: c.seeker_id.clone(),
+                    id: candidate.seeker_id.clone(),
                 })
                 .await
                 .map_err(status_error)?
@@ -918,35 +898,11 @@ pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
         } else {
             None
         };
-        rows.push(ShortlistRow {
-            rank: i + 1,
-            seeker_id: c.seeker_id,
-            display_name: c.display_name,
-            region: c.region_name,
-            distance_km: (score.distance_km * 10.0).round() / 10.0,
-            final_score: score.final_score,
-            semantic_similarity: score.semantic_similarity,
-            geo_score: score.geo_score,
-            boost: score.boost,
-            skills_matched: explanation.skills_matched.join("; "),
-            skills_missing: explanation.skills_missing.join("; "),
-            reason: explanation.reason,
-            resume,
-        });
+        rows.push(ShortlistRow::new(i + 1, candidate, resume));
     }
     match args.format {
         ExportFormat::Json => println!("{}", to_json(&rows)?),
-        ExportFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(std::io::stdout());
-            for row in &rows {
-                writer
-                    .serialize(row)
-                    .map_err(|e| Error::Io(format!("cannot write CSV: {e}")))?;
-            }
-            writer
-                .flush()
-                .map_err(|e| Error::Io(format!("cannot write CSV: {e}")))?;
-        }
+        ExportFormat::Csv => write_csv(&rows, std::io::stdout())?,
     }
     Ok(())
 }

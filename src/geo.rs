@@ -25,6 +25,8 @@ pub struct Region {
     /// Full Korean name, e.g. "경기도 화성시".
     pub full_name: String,
     pub name_en: String,
+    /// The short Korean name a map labels it with ("경기", "화성시").
+    pub short_name: String,
     pub point: GeoPoint,
 }
 
@@ -107,6 +109,7 @@ impl Gazetteer {
                 is_sido,
                 full_name: moved.map_or(r[c_full].to_string(), |(_, _, name)| name.to_string()),
                 name_en: r[c_en].to_string(),
+                short_name: r[c_short].to_string(),
                 point: GeoPoint::new(lat, lon).map_err(|e| e.to_string())?,
             };
             if is_sido {

@@ -19,6 +19,7 @@ use crate::domain::{Limits, Posting, Seeker};
 use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
+use crate::lookup::{FindQuery, FoundRecord};
 use crate::matching::{Explanation, Matcher, Scored};
 use crate::metrics::RpcMetrics;
 use crate::outcomes::Stage;
@@ -274,6 +275,15 @@ fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::Candidat
         explanation: Some(explanation_to_proto(&s.explanation)),
         beyond_commute: s.beyond_commute,
         programmes: s.programmes.iter().map(api::programme_to_proto).collect(),
+        home: Some(lat_lon(&s.item.home)),
+        max_commute_km: s.item.max_commute_km.unwrap_or(0.0),
+    }
+}
+
+fn lat_lon(place: &crate::domain::Place) -> pb::LatLon {
+    pb::LatLon {
+        lat: place.point.lat,
+        lon: place.point.lon,
     }
 }
 
@@ -287,6 +297,7 @@ fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::Pos
         explanation: Some(explanation_to_proto(&p.explanation)),
         beyond_commute: p.beyond_commute,
         programmes: p.programmes.iter().map(api::programme_to_proto).collect(),
+        workplace: Some(lat_lon(&p.item.place)),
     }
 }
 
@@ -588,6 +599,7 @@ impl MatchingApi {
                 .collect(),
             origin_region_name: rec.origin.place.region_name.clone(),
             nothing_within_reach: rec.nothing_within_reach,
+            origin: Some(lat_lon(&rec.origin.place)),
         }))
     }
 
@@ -613,6 +625,8 @@ impl MatchingApi {
                 .collect(),
             origin_region_name: rec.origin.home.region_name.clone(),
             nothing_within_reach: rec.nothing_within_reach,
+            origin: Some(lat_lon(&rec.origin.home)),
+            max_commute_km: rec.origin.max_commute_km.unwrap_or(0.0),
         }))
     }
 }
@@ -658,6 +672,146 @@ impl MatchingApi {
             .advise_seeker(self.matcher()?, &r.seeker_id, &ranking)
             .await?;
         Ok(Response::new(api::seeker_advice_to_proto(&advice)))
+    }
+}
+
+/// Records per FindRecords page at most, and when the request leaves it 0.
+const MAX_FIND_LIMIT: u32 = 100;
+const DEFAULT_FIND_LIMIT: u32 = 20;
+
+fn summary_to_proto(record: &FoundRecord) -> pb::RecordSummary {
+    let (id, title, subtitle, place) = match record {
+        FoundRecord::Posting(p) => (&p.id, &p.title, &p.company_name, &p.place),
+        FoundRecord::Seeker(s) => (&s.id, &s.display_name, &s.headline, &s.home),
+    };
+    pb::RecordSummary {
+        id: id.clone(),
+        title: title.clone(),
+        subtitle: subtitle.clone(),
+        region_name: place.region_name.clone(),
+        location: Some(lat_lon(place)),
+    }
+}
+
+fn stage_to_proto(stage: Stage) -> pb::OutcomeStage {
+    use pb::OutcomeStage as S;
+    match stage {
+        Stage::Proposed => S::Proposed,
+        Stage::Contacted => S::Contacted,
+        Stage::Interviewed => S::Interviewed,
+        Stage::Hired => S::Hired,
+        Stage::Rejected => S::Rejected,
+    }
+}
+
+/// A request's optional ISO date: empty is none.
+fn optional_date(date: String) -> Option<String> {
+    let date = date.trim().to_string();
+    (!date.is_empty()).then_some(date)
+}
+
+impl MatchingApi {
+    async fn who_am_i_inner(
+        &self,
+        caller: &Caller,
+        _request: Request<pb::WhoAmIRequest>,
+    ) -> Result<Response<pb::WhoAmIResponse>, Status> {
+        let regions = caller.regions.clone().unwrap_or_default();
+        let gazetteer = Gazetteer::builtin();
+        Ok(Response::new(pb::WhoAmIResponse {
+            name: caller.name.clone(),
+            role: caller.role.name().into(),
+            region_names: regions
+                .iter()
+                .map(|code| {
+                    gazetteer
+                        .lookup(code)
+                        .map(|r| r.full_name.clone())
+                        .unwrap_or_else(|_| code.clone())
+                })
+                .collect(),
+            regions,
+        }))
+    }
+
+    async fn find_records_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::FindRecordsRequest>,
+    ) -> Result<Response<pb::FindRecordsResponse>, Status> {
+        let r = request.into_inner();
+        let collection = match pb::RecordKind::try_from(r.kind) {
+            Ok(pb::RecordKind::Posting) => Collection::Postings,
+            Ok(pb::RecordKind::Seeker) => Collection::Seekers,
+            _ => return Err(Error::invalid("kind", "is required (posting or seeker)").into()),
+        };
+        self.limits.optional_text("text", &r.text)?;
+        if r.limit > MAX_FIND_LIMIT {
+            return Err(Error::invalid(
+                "limit",
+                format!("{} is over the limit of {MAX_FIND_LIMIT}", r.limit),
+            )
+            .into());
+        }
+        let query = FindQuery {
+            collection,
+            text: r.text,
+            regions: r.regions,
+            limit: if r.limit == 0 {
+                DEFAULT_FIND_LIMIT
+            } else {
+                r.limit
+            } as usize,
+            cursor: crate::lookup::parse_page_token(&r.page_token)?,
+        };
+        let page =
+            crate::lookup::find_records(self.matcher()?, &query, caller.regions.as_deref()).await?;
+        Ok(Response::new(pb::FindRecordsResponse {
+            records: page.records.iter().map(summary_to_proto).collect(),
+            next_page_token: page.next.map(|c| c.0).unwrap_or_default(),
+        }))
+    }
+
+    async fn centre_figures_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::CentreFiguresRequest>,
+    ) -> Result<Response<pb::CentreFiguresResponse>, Status> {
+        let r = request.into_inner();
+        let figures = crate::lookup::figures(
+            self.matcher()?,
+            optional_date(r.from),
+            optional_date(r.to),
+            caller.regions.clone(),
+        )
+        .await?;
+        let p = &figures.placements;
+        Ok(Response::new(pb::CentreFiguresResponse {
+            events: p.events as u32,
+            placements: p.placements as u32,
+            seekers_placed: p.seekers_placed as u32,
+            companies: p.companies as u32,
+            share_aged_34_or_younger: p.share_aged_34_or_younger,
+            share_manufacturing: p.share_manufacturing,
+            share_certified_company: p.share_certified_company,
+            median_distance_km: p.median_distance_km,
+            stages: figures
+                .stages
+                .iter()
+                .map(|&(stage, pairs)| pb::StageCount {
+                    stage: stage_to_proto(stage) as i32,
+                    pairs: pairs as u32,
+                })
+                .collect(),
+            placements_by_month: figures
+                .placements_by_month
+                .iter()
+                .map(|(month, placements)| pb::MonthCount {
+                    month: month.clone(),
+                    placements: *placements as u32,
+                })
+                .collect(),
+        }))
     }
 }
 
@@ -801,6 +955,36 @@ impl pb::matching_server::Matching for MatchingApi {
     ) -> Result<Response<pb::AdviseSeekerResponse>, Status> {
         self.serve(Rpc::AdviseSeeker, request, |caller, r| async move {
             self.advise_seeker_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn who_am_i(
+        &self,
+        request: Request<pb::WhoAmIRequest>,
+    ) -> Result<Response<pb::WhoAmIResponse>, Status> {
+        self.serve(Rpc::WhoAmI, request, |caller, r| async move {
+            self.who_am_i_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn find_records(
+        &self,
+        request: Request<pb::FindRecordsRequest>,
+    ) -> Result<Response<pb::FindRecordsResponse>, Status> {
+        self.serve(Rpc::FindRecords, request, |caller, r| async move {
+            self.find_records_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn centre_figures(
+        &self,
+        request: Request<pb::CentreFiguresRequest>,
+    ) -> Result<Response<pb::CentreFiguresResponse>, Status> {
+        self.serve(Rpc::CentreFigures, request, |caller, r| async move {
+            self.centre_figures_inner(&caller, r).await
         })
         .await
     }

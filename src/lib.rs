@@ -4,6 +4,9 @@
 //!
 //! - [`server`]: `serve(listener, config, shutdown)`; health (NOT_SERVING until ready) and reflection.
 //! - [`auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission table.
+//! - [`console`]: the counsellors' web console: its page and a JSON gateway handing each call to
+//!   [`grpc`]'s service (same tokens, checks and limits), on `--console-listen`.
+//! - [`export`]: a shortlist as CSV rows (the CLI's `shortlist` and the console's download).
 //! - [`grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call [`matching`].
 //! - [`api`]: generated protobuf types and their conversion to the domain (shared with the CLI).
 //! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
@@ -16,6 +19,7 @@
 //! - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to a
 //!   seeker (skill gaps, interview questions).
 //! - [`programmes`]: the public support programmes a record or pair meets (pure, with its data file).
+//! - [`lookup`]: the counsellors' lookups (FindRecords by name and region, CentreFigures over dates).
 //! - [`shortlists`]: the MatchRegion use case (postings of a region → capacity-aware shortlists).
 //! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
 //! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
@@ -44,14 +48,17 @@ pub mod cli;
 pub mod client;
 pub mod client_advice;
 pub mod config;
+pub mod console;
 pub mod domain;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod geo;
 pub mod grpc;
 pub mod lexical;
 pub mod loadtest;
+pub mod lookup;
 pub mod matching;
 pub mod metrics;
 pub mod outcomes;

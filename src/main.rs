@@ -33,18 +33,19 @@ fn main() -> anyhow::Result<()> {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
-            let listener = tokio::net::TcpListener::bind(args.listen).await?;
-            let metrics = match args.metrics_listen {
-                Some(address) => Some(tokio::net::TcpListener::bind(address).await?),
-                None => None,
+            let bind = |address| tokio::net::TcpListener::bind(address);
+            let listeners = jobmatch::server::Listeners {
+                grpc: bind(args.listen).await?,
+                metrics: match args.metrics_listen {
+                    Some(address) => Some(bind(address).await?),
+                    None => None,
+                },
+                console: match args.console_listen {
+                    Some(address) => Some(bind(address).await?),
+                    None => None,
+                },
             };
-            jobmatch::server::serve_with_metrics(
-                listener,
-                metrics,
-                args.to_config(),
-                shutdown_signal(),
-            )
-            .await?;
+            jobmatch::server::serve_all(listeners, args.to_config(), shutdown_signal()).await?;
         }
         Command::Ingest(args) => jobmatch::client::ingest(args).await?,
         Command::Recommend(args) => jobmatch::client::recommend(args).await?,

@@ -547,6 +547,19 @@ impl Matcher {
         self.outcomes.clone()
     }
 
+    /// The outcome log, or FAILED_PRECONDITION saying where it is kept.
+    pub(crate) fn require_outcome_log(&self) -> Result<Arc<crate::outcomes::OutcomeLog>> {
+        self.outcome_log().ok_or_else(|| {
+            Error::FailedPrecondition(if self.outcome_log_elsewhere {
+                "this replica keeps no outcome log: send outcomes and figures requests to the \
+                 replica started with --outcome-log-writer"
+                    .into()
+            } else {
+                "this server keeps no outcome log".into()
+            })
+        })
+    }
+
     /// Runs the serving store's optimisers (blocking: building a vector index takes a while);
     /// returns whether anything changed.
     pub fn optimize(&self) -> Result<bool> {
@@ -925,15 +938,7 @@ impl Matcher {
         date: Option<&str>,
         scope: Option<&[String]>,
     ) -> Result<u64> {
-        let log = self.outcome_log().ok_or_else(|| {
-            Error::FailedPrecondition(if self.outcome_log_elsewhere {
-                "this replica keeps no outcome log: send outcomes to the replica started \
-                     with --outcome-log-writer"
-                    .into()
-            } else {
-                "this server keeps no outcome log".into()
-            })
-        })?;
+        let log = self.require_outcome_log()?;
         if stage == Stage::Rejected && reason.trim().is_empty() {
             return Err(Error::invalid("reason", "is required for a rejection"));
         }
@@ -964,6 +969,7 @@ impl Matcher {
             manufacturing: crate::domain::is_manufacturing(&posting.sector),
             certified_company: posting.certified_company,
             distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
+            sido_code: posting.place.sido_code.clone(),
         };
         let appender = log.clone();
         blocking(move || appender.append(event)).await

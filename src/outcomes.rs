@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 
 pub const FILE_NAME: &str = "outcomes.jsonl";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Proposed,
@@ -53,6 +53,11 @@ pub struct OutcomeEvent {
     pub manufacturing: bool,
     pub certified_company: bool,
     pub distance_km: f64,
+    /// Sido code of the posting's workplace, so a counsellor's figures cover their regions
+    /// (empty in events recorded before it was kept: those count only for callers without a
+    /// region limit).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sido_code: String,
 }
 
 /// Whose events [`OutcomeLog::erase`] pseudonymises.
@@ -301,7 +306,8 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
+/// Each posting–seeker pair's latest event (by sequence), in pair order.
+fn latest_per_pair(events: &[OutcomeEvent]) -> Vec<&OutcomeEvent> {
     let mut latest: BTreeMap<(&str, &str), &OutcomeEvent> = BTreeMap::new();
     for event in events {
         let key = (event.posting_id.as_str(), event.seeker_id.as_str());
@@ -309,8 +315,12 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
             latest.insert(key, event);
         }
     }
-    let placed: Vec<&OutcomeEvent> = latest
-        .into_values()
+    latest.into_values().collect()
+}
+
+pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
+    let placed: Vec<&OutcomeEvent> = latest_per_pair(events)
+        .into_iter()
         .filter(|e| e.stage == Stage::Hired)
         .collect();
     let youth = placed.iter().filter(|e| e.youth()).count();
@@ -340,6 +350,64 @@ pub fn placement_stats(events: &[OutcomeEvent]) -> PlacementStats {
     }
 }
 
+/// Which events a centre's figures count: a date range (inclusive ISO dates; `None`: open) and
+/// the caller's sido codes (`None`: everywhere).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FiguresScope<'a> {
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub regions: Option<&'a [String]>,
+}
+
+impl FiguresScope<'_> {
+    fn covers(&self, event: &OutcomeEvent) -> bool {
+        // ISO dates compare as strings.
+        self.from.is_none_or(|from| event.date.as_str() >= from)
+            && self.to.is_none_or(|to| event.date.as_str() <= to)
+            && self
+                .regions
+                .is_none_or(|regions| regions.contains(&event.sido_code))
+    }
+}
+
+/// The figures of the centres' console: the placement figures, where each pair stands, and the
+/// placements per month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CentreFigures {
+    pub placements: PlacementStats,
+    /// Pairs per stage of their latest event, every stage listed.
+    pub stages: Vec<(Stage, usize)>,
+    /// ("YYYY-MM", placements) for each month with a hiring, in order.
+    pub placements_by_month: Vec<(String, usize)>,
+}
+
+/// The figures over the events `scope` covers (a pair's latest event within the range counts).
+pub fn centre_figures(events: &[OutcomeEvent], scope: FiguresScope) -> CentreFigures {
+    let covered: Vec<OutcomeEvent> = events.iter().filter(|e| scope.covers(e)).cloned().collect();
+    let latest = latest_per_pair(&covered);
+    let stages = [
+        Stage::Proposed,
+        Stage::Contacted,
+        Stage::Interviewed,
+        Stage::Hired,
+        Stage::Rejected,
+    ]
+    .into_iter()
+    .map(|stage| (stage, latest.iter().filter(|e| e.stage == stage).count()))
+    .collect();
+    let mut months: BTreeMap<String, usize> = BTreeMap::new();
+    for hired in latest.iter().filter(|e| e.stage == Stage::Hired) {
+        *months
+            .entry(hired.date.get(..7).unwrap_or_default().to_string())
+            .or_default() += 1;
+    }
+    CentreFigures {
+        placements: placement_stats(&covered),
+        stages,
+        placements_by_month: months.into_iter().collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,7 +426,52 @@ mod tests {
             manufacturing: true,
             certified_company: false,
             distance_km: 10.0,
+            sido_code: "41".into(),
         }
+    }
+
+    #[test]
+    fn centre_figures_count_the_range_and_the_regions_only() {
+        let mut log = vec![
+            event(1, "p1", "s1", Stage::Contacted),
+            event(2, "p1", "s1", Stage::Hired),
+            event(3, "p2", "s2", Stage::Hired),
+            event(4, "p3", "s3", Stage::Interviewed),
+            event(5, "p4", "s4", Stage::Hired),
+        ];
+        log[2].date = "2026-07-03".into();
+        log[3].sido_code = "26".into();
+        log[4].date = "2025-12-31".into();
+        let all = centre_figures(&log, FiguresScope::default());
+        assert_eq!(all.placements.placements, 3);
+        assert_eq!(
+            all.placements_by_month,
+            vec![
+                ("2025-12".to_string(), 1),
+                ("2026-05".to_string(), 1),
+                ("2026-07".to_string(), 1)
+            ]
+        );
+        let gyeonggi = vec!["41".to_string()];
+        let scoped = centre_figures(
+            &log,
+            FiguresScope {
+                from: Some("2026-01-01"),
+                to: Some("2026-06-30"),
+                regions: Some(&gyeonggi),
+            },
+        );
+        assert_eq!(scoped.placements.placements, 1);
+        assert_eq!(scoped.placements.events, 2);
+        let pairs = |stage| scoped.stages.iter().find(|(s, _)| *s == stage).unwrap().1;
+        assert_eq!(pairs(Stage::Hired), 1);
+        assert_eq!(
+            pairs(Stage::Contacted),
+            0,
+            "the pair's latest event is the hiring"
+        );
+        assert_eq!(pairs(Stage::Interviewed), 0, "that pair is in Busan");
+        assert_eq!(scoped.stages.len(), 5);
     }
 
     #[test]

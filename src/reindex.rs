@@ -208,7 +208,7 @@ async fn copy_collection<R: Record>(
         }
         let (page, next) = {
             let source = source.clone();
-            blocking(move || source.scan(collection, cursor, PAGE)).await?
+            blocking(move || source.scan(collection, &[], cursor, PAGE)).await?
         };
         let records = page
             .iter()

@@ -170,6 +170,85 @@ pub async fn serve_with_metrics(
     config: ServeConfig,
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
+    let listeners = Listeners {
+        grpc: listener,
+        metrics: metrics_listener,
+        console: None,
+    };
+    serve_all(listeners, config, shutdown).await
+}
+
+/// Where the server listens: gRPC, and optionally metrics and the counsellors' console.
+pub struct Listeners {
+    pub grpc: TcpListener,
+    /// Prometheus metrics over HTTP (`--metrics-listen`).
+    pub metrics: Option<TcpListener>,
+    /// The web console and its JSON gateway (`--console-listen`), TLS when gRPC is.
+    pub console: Option<TcpListener>,
+}
+
+/// A side server (metrics, console) and the sender that stops it.
+struct SideServer {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl SideServer {
+    fn spawn<F: Future<Output = Result<()>> + Send + 'static>(
+        serve: impl FnOnce(tokio::sync::oneshot::Receiver<()>) -> F,
+    ) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        Self {
+            stop,
+            task: tokio::spawn(serve(stopped)),
+        }
+    }
+
+    async fn stop(self, name: &str) {
+        let _ = self.stop.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(error = %e, "the {name} server failed"),
+            Err(e) => warn!(error = %e, "the {name} server task failed"),
+        }
+    }
+}
+
+/// The console on `listener`, over the same service `api` gRPC serves.
+fn start_console(
+    listener: TcpListener,
+    api: MatchingApi,
+    config: &ServeConfig,
+) -> Result<SideServer> {
+    let tls = config
+        .tls
+        .as_ref()
+        .map(crate::console::tls_acceptor)
+        .transpose()?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::Io(e.to_string()))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    info!(address = %format!("{scheme}://{address}/"), "console listening");
+    let app = crate::console::router(api, config.max_message_bytes);
+    Ok(SideServer::spawn(move |stopped| {
+        crate::console::serve_console(listener, app, tls, async {
+            let _ = stopped.await;
+        })
+    }))
+}
+
+/// [`serve`] on every listener of `listeners`.
+pub async fn serve_all(
+    listeners: Listeners,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    let Listeners {
+        grpc: listener,
+        metrics: metrics_listener,
+        console: console_listener,
+    } = listeners;
     config.validate()?;
     // Read before listening: a centre's broken file stops the start, not the first advice.
     let programmes = config.advice.programmes()?;
@@ -202,17 +281,19 @@ pub async fn serve_with_metrics(
     let rpcs = Arc::new(RpcMetrics::default());
     let matcher = Arc::new(OnceLock::new());
     let api = MatchingApi::new(matcher.clone(), &config, auth, advisor, rpcs.clone());
-    let (metrics_stop, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
-    let metrics_task = metrics_listener.map(|listener| {
-        tokio::spawn(crate::metrics::serve_metrics(
-            listener,
-            matcher.clone(),
-            rpcs.clone(),
-            async {
-                let _ = metrics_stopped.await;
-            },
-        ))
+    let metrics = metrics_listener.map(|listener| {
+        let (matcher, rpcs) = (matcher.clone(), rpcs.clone());
+        SideServer::spawn(move |stopped| async move {
+            crate::metrics::serve_metrics(listener, matcher, rpcs, async {
+                let _ = stopped.await;
+            })
+            .await;
+            Ok(())
+        })
     });
+    let console = console_listener
+        .map(|listener| start_console(listener, api.clone(), &config))
+        .transpose()?;
     let address = listener
         .local_addr()
         .map_err(|e| Error::Io(e.to_string()))?;
@@ -285,9 +366,11 @@ pub async fn serve_with_metrics(
     // Let a purge in progress finish: the store must be closed before the process (or a test) goes on.
     let _ = maintenance_stop.send(());
     let _ = maintenance.await;
-    let _ = metrics_stop.send(());
-    if let Some(task) = metrics_task {
-        let _ = task.await;
+    if let Some(metrics) = metrics {
+        metrics.stop("metrics").await;
+    }
+    if let Some(console) = console {
+        console.stop("console").await;
     }
     served.map_err(|e| Error::Io(format!("server error: {e}")))?;
     match failure {

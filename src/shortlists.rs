@@ -63,7 +63,7 @@ impl Matcher {
         loop {
             let (page, next) = {
                 let store = store.clone();
-                blocking(move || store.scan(Collection::Postings, cursor, 256)).await?
+                blocking(move || store.scan(Collection::Postings, &[], cursor, 256)).await?
             };
             for doc in &page {
                 postings.push(from_payload::<Posting>(&doc.payload)?);

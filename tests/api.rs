@@ -4,6 +4,8 @@
 #[path = "api/advice.rs"]
 mod advice;
 mod common;
+#[path = "api/console.rs"]
+mod console;
 #[path = "api/counsellor.rs"]
 mod counsellor;
 #[path = "api/durability.rs"]

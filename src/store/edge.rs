@@ -28,12 +28,12 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use super::frequencies::DocumentFrequencies;
 use super::layout::DataDir;
 use super::plan::{
-    candidate_lists, indexed_fields, point_uuid, Clause, Found, IndexKind, Signal, DENSE, ID_FIELD,
-    LEXICAL,
+    candidate_lists, indexed_fields, lower_filters, point_uuid, Clause, Found, IndexKind, Signal,
+    DENSE, ID_FIELD, LEXICAL,
 };
 use super::{
-    Candidate, CandidateQuery, Collection, GenerationId, Generations, ScanCursor, StoredDoc,
-    VectorStore,
+    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, ScanCursor,
+    StoredDoc, VectorStore,
 };
 use crate::domain::fields;
 use crate::embed::ModelInfo;
@@ -752,6 +752,7 @@ impl VectorStore for EdgeStore {
     fn scan(
         &self,
         collection: Collection,
+        filters: &[FieldFilter],
         cursor: Option<ScanCursor>,
         limit: usize,
     ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)> {
@@ -765,7 +766,7 @@ impl VectorStore for EdgeStore {
         let request = ScrollRequest {
             offset,
             limit: Some(limit.max(1)),
-            filter: None,
+            filter: to_filter(&lower_filters(filters)),
             with_payload: Some(WithPayloadInterface::Bool(true)),
             with_vector: WithVector::Bool(true),
             order_by: None,
@@ -792,7 +793,6 @@ mod tests {
     use super::*;
     use crate::domain::GeoPoint;
     use crate::ranking::cosine;
-    use crate::store::FieldFilter;
     use serde_json::json;
 
     fn model(name: &str, dimension: usize) -> ModelInfo {
@@ -1229,7 +1229,7 @@ mod tests {
         let mut cursor = None;
         let mut pages = 0;
         loop {
-            let (page, next) = store.scan(Collection::Seekers, cursor, 5).unwrap();
+            let (page, next) = store.scan(Collection::Seekers, &[], cursor, 5).unwrap();
             assert!(page.len() <= 5);
             for d in page {
                 assert_eq!(d.vector.len(), 2);
@@ -1243,7 +1243,7 @@ mod tests {
         }
         assert_eq!(seen.len(), 23);
         assert_eq!(pages, 5);
-        let (empty, next) = store.scan(Collection::Postings, None, 5).unwrap();
+        let (empty, next) = store.scan(Collection::Postings, &[], None, 5).unwrap();
         assert!(empty.is_empty() && next.is_none());
     }
 }

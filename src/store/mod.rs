@@ -139,11 +139,13 @@ pub trait VectorStore: Send + Sync + 'static {
         terms: &SparseTerms,
         max: usize,
     ) -> Result<SparseTerms>;
-    /// One page of every stored document in a stable order, from `cursor` (None: the start);
-    /// returns the page and the cursor of the next one (None: the end).
+    /// One page of the stored documents matching every filter (none: all), in a stable order,
+    /// from `cursor` (None: the start); returns the page and the cursor of the next one (None:
+    /// the end).
     fn scan(
         &self,
         collection: Collection,
+        filters: &[FieldFilter],
         cursor: Option<ScanCursor>,
         limit: usize,
     ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)>;

@@ -81,7 +81,7 @@ impl CorpusSamples {
                 return Ok(sample.vectors.clone());
             }
         }
-        let (docs, _) = store.scan(collection, None, SAMPLE_SIZE)?;
+        let (docs, _) = store.scan(collection, &[], None, SAMPLE_SIZE)?;
         let vectors = Arc::new(docs.into_iter().map(|d| d.vector).collect::<Vec<_>>());
         *guard = Some(Sample {
             vectors: vectors.clone(),

@@ -40,12 +40,12 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::plan::{
-    candidate_lists, indexed_fields, point_uuid, rarest_by, Clause, Found, IndexKind, Signal,
-    StoredModel, DENSE, ID_FIELD, LEXICAL,
+    candidate_lists, indexed_fields, lower_filters, point_uuid, rarest_by, Clause, Found,
+    IndexKind, Signal, StoredModel, DENSE, ID_FIELD, LEXICAL,
 };
 use super::{
-    Candidate, CandidateQuery, Collection, GenerationId, Generations, ScanCursor, StoredDoc,
-    VectorStore,
+    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, ScanCursor,
+    StoredDoc, VectorStore,
 };
 use crate::domain::fields;
 use crate::error::{Error, Result};
@@ -938,6 +938,7 @@ impl VectorStore for ServerStore {
     fn scan(
         &self,
         collection: Collection,
+        filters: &[FieldFilter],
         cursor: Option<ScanCursor>,
         limit: usize,
     ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)> {
@@ -949,6 +950,9 @@ impl VectorStore for ServerStore {
             let uuid = Uuid::parse_str(&cursor.0)
                 .map_err(|e| Error::Store(format!("bad scan cursor '{}': {e}", cursor.0)))?;
             request = request.offset(to_point_id(uuid));
+        }
+        if let Some(filter) = to_filter(&lower_filters(filters)) {
+            request = request.filter(filter);
         }
         let answer = self.run(|client| async move { client.scroll(request).await })?;
         let docs = answer

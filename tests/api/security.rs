@@ -3,39 +3,9 @@
 
 use jobmatch::api::pb;
 use jobmatch::auth::{allowed, hash_token, Role, Rpc};
-use tonic::service::interceptor::InterceptedService;
-use tonic::transport::Channel;
 use tonic::Code;
 
 use crate::common::*;
-
-type Interceptor =
-    dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send + Sync;
-
-type Authed = pb::matching_client::MatchingClient<
-    InterceptedService<
-        Channel,
-        Box<
-            dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status>
-                + Send
-                + Sync,
-        >,
-    >,
->;
-
-async fn authed(server: &TestServer, token: Option<&str>) -> Authed {
-    let header: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> =
-        token.map(|t| format!("Bearer {t}").parse().unwrap());
-    let interceptor: Box<Interceptor> = Box::new(move |mut request: tonic::Request<()>| {
-        if let Some(value) = &header {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
-    });
-    pb::matching_client::MatchingClient::with_interceptor(server.channel().await, interceptor)
-}
 
 const PLATFORM: &str = "platform-token-1";
 const COUNSELLOR: &str = "counsellor-token-1";
@@ -171,6 +141,19 @@ async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
                 seeker_id: "s-gg".into(),
                 options: None,
             })
+            .await
+            .map(drop),
+        Rpc::WhoAmI => client.who_am_i(pb::WhoAmIRequest {}).await.map(drop),
+        Rpc::FindRecords => client
+            .find_records(pb::FindRecordsRequest {
+                kind: pb::RecordKind::Posting as i32,
+                text: "용접".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+        Rpc::CentreFigures => client
+            .centre_figures(pb::CentreFiguresRequest::default())
             .await
             .map(drop),
     }

@@ -75,6 +75,7 @@ on_both_backends!(
     filters_and_radius_apply_inside_the_query,
     query_words_keep_the_rarest_as_documents_arrive_change_and_leave,
     scan_pages_through_every_document_once,
+    a_filtered_scan_pages_through_the_matching_documents_only,
     generations_switch_whole_and_refuse_another_model,
 );
 
@@ -349,7 +350,7 @@ fn scan_pages_through_every_document_once(backend: Backend) {
     let mut cursor = None;
     let mut pages = 0;
     loop {
-        let (page, next) = store.scan(Collection::Seekers, cursor, 3).unwrap();
+        let (page, next) = store.scan(Collection::Seekers, &[], cursor, 3).unwrap();
         assert!(page.len() <= 3);
         seen.extend(page.into_iter().map(|d| d.id));
         pages += 1;
@@ -362,6 +363,34 @@ fn scan_pages_through_every_document_once(backend: Backend) {
     let unique = ids(seen.clone());
     assert_eq!(unique.len(), seen.len(), "each document once: {seen:?}");
     assert_eq!(unique, ids(corpus().into_iter().map(|d| d.id)));
+}
+
+fn a_filtered_scan_pages_through_the_matching_documents_only(backend: Backend) {
+    let store = backend.store();
+    store.upsert(Collection::Seekers, corpus()).unwrap();
+    let in_gyeonggi = [FieldFilter::AnyOf {
+        field: fields::SIDO_CODE,
+        values: vec!["41".into()],
+    }];
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (page, next) = store
+            .scan(Collection::Seekers, &in_gyeonggi, cursor, 2)
+            .unwrap();
+        assert!(page.len() <= 2);
+        seen.extend(page.into_iter().map(|d| d.id));
+        match next {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    let expected = corpus()
+        .into_iter()
+        .filter(|d| d.payload[fields::SIDO_CODE] == "41")
+        .map(|d| d.id);
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(ids(seen), ids(expected));
 }
 
 fn generations_switch_whole_and_refuse_another_model(backend: Backend) {

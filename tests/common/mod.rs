@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod http;
 pub mod qdrant;
 
 use std::path::{Path, PathBuf};
@@ -102,6 +104,8 @@ pub struct TestServer {
     pub url: String,
     /// `host:port` of the metrics endpoint, when started with one.
     pub metrics_addr: Option<String>,
+    /// `http://host:port` of the web console, when started with one.
+    pub console_url: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<jobmatch::Result<()>>>,
 }
@@ -113,17 +117,22 @@ impl TestServer {
     }
 
     pub async fn start_with(config: ServeConfig) -> Self {
-        Self::start_inner(config, false).await
+        Self::start_inner(config, false, false).await
     }
 
     /// Starts a server with a Prometheus metrics endpoint on another port 0.
     pub async fn start_with_metrics(data_dir: &Path) -> Self {
-        Self::start_inner(config(data_dir), true).await
+        Self::start_inner(config(data_dir), true, false).await
     }
 
     /// [`Self::start_with`], plus the metrics endpoint.
     pub async fn start_with_config_and_metrics(config: ServeConfig) -> Self {
-        Self::start_inner(config, true).await
+        Self::start_inner(config, true, false).await
+    }
+
+    /// [`Self::start_with`], plus the web console on another port 0.
+    pub async fn start_with_console(config: ServeConfig) -> Self {
+        Self::start_inner(config, false, true).await
     }
 
     /// The metrics endpoint's whole HTTP response, now.
@@ -145,29 +154,36 @@ impl TestServer {
         metric_value(&self.metrics_response().await, name)
     }
 
-    async fn start_inner(config: ServeConfig, metrics: bool) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let metrics_listener = if metrics {
-            Some(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap())
-        } else {
-            None
-        };
-        let metrics_addr = metrics_listener
+    async fn start_inner(config: ServeConfig, metrics: bool, console: bool) -> Self {
+        let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+        let grpc = bind().await;
+        let url = format!("http://{}", grpc.local_addr().unwrap());
+        let metrics = if metrics { Some(bind().await) } else { None };
+        let console = if console { Some(bind().await) } else { None };
+        let metrics_addr = metrics
             .as_ref()
             .map(|l| l.local_addr().unwrap().to_string());
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let console_url = console
+            .as_ref()
+            .map(|l| format!("{scheme}://{}", l.local_addr().unwrap()));
+        let listeners = jobmatch::server::Listeners {
+            grpc,
+            metrics,
+            console,
+        };
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(jobmatch::server::serve_with_metrics(
-            listener,
-            metrics_listener,
-            config,
-            async {
-                let _ = rx.await;
-            },
-        ));
+        let handle = tokio::spawn(jobmatch::server::serve_all(listeners, config, async {
+            let _ = rx.await;
+        }));
         let mut server = Self {
             url,
             metrics_addr,
+            console_url,
             shutdown: Some(tx),
             handle: Some(handle),
         };
@@ -328,13 +344,41 @@ pub fn weighted(top_k: u32, semantic: f64, geo: f64) -> pb::RankingOptions {
     }
 }
 
+type Interceptor =
+    dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send + Sync;
+
+/// A client that sends a bearer token (or none).
+pub type Authed =
+    MatchingClient<tonic::service::interceptor::InterceptedService<Channel, Box<Interceptor>>>;
+
+/// A client of `server` calling with `token` (`None`: no authorization header).
+pub async fn authed(server: &TestServer, token: Option<&str>) -> Authed {
+    let header: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>> =
+        token.map(|t| format!("Bearer {t}").parse().unwrap());
+    let interceptor: Box<Interceptor> = Box::new(move |mut request: tonic::Request<()>| {
+        if let Some(value) = &header {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    });
+    MatchingClient::with_interceptor(server.channel().await, interceptor)
+}
+
 /// Reads a JSON-lines file of the demo or sample data as proto messages.
 pub fn read_jsonl<T: for<'de> serde::Deserialize<'de>>(relative: &str) -> Vec<T> {
     jobmatch::client::read_lines(&Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()
 }
 
 /// Upserts the demo postings and seekers (48 + 160) in batches the test limits allow.
-pub async fn load_demo(client: &mut MatchingClient<Channel>) {
+pub async fn load_demo<T>(client: &mut MatchingClient<T>)
+where
+    T: tonic::client::GrpcService<tonic::body::Body>,
+    T::Error: Into<tonic::codegen::StdError>,
+    T::ResponseBody: tonic::codegen::Body<Data = tonic::codegen::Bytes> + Send + 'static,
+    <T::ResponseBody as tonic::codegen::Body>::Error: Into<tonic::codegen::StdError> + Send,
+{
     let postings: Vec<pb::Posting> = read_jsonl("demo/postings.jsonl");
     let seekers: Vec<pb::Seeker> = read_jsonl("demo/seekers.jsonl");
     for batch in postings.chunks(50) {

@@ -1,0 +1,243 @@
+//! The counsellors' lookups: find stored records by a part of their name (FindRecords) and the
+//! centre's figures over a date range (CentreFigures), both within the caller's regions.
+//! Transport-free, over [`Matcher`]'s public handles.
+
+use crate::domain::{fields, from_payload, Place, Posting, Seeker};
+use crate::error::{Error, Result};
+use crate::geo::{Gazetteer, Region};
+use crate::matching::{blocking, Matcher};
+use crate::outcomes::{centre_figures, read_events, CentreFigures, FiguresScope};
+use crate::store::plan::point_uuid;
+use crate::store::{Collection, FieldFilter, ScanCursor};
+
+/// Records read per store page while looking.
+const PAGE: usize = 256;
+/// Records examined per call at most: a rare word over a large store answers a short page with
+/// a cursor instead of scanning everything at once.
+pub const MAX_EXAMINED: usize = 10_000;
+
+/// What FindRecords looks for.
+#[derive(Debug, Clone)]
+pub struct FindQuery {
+    pub collection: Collection,
+    /// Case-insensitive part of the id, title, company or display name; empty: any record.
+    pub text: String,
+    /// Region names or codes (sido or sigungu); empty: everywhere the caller may see.
+    pub regions: Vec<String>,
+    pub limit: usize,
+    /// Where the previous page stopped.
+    pub cursor: Option<ScanCursor>,
+}
+
+/// A found record.
+#[derive(Debug, Clone)]
+pub enum FoundRecord {
+    Posting(Posting),
+    Seeker(Seeker),
+}
+
+impl FoundRecord {
+    fn place(&self) -> &Place {
+        match self {
+            FoundRecord::Posting(p) => &p.place,
+            FoundRecord::Seeker(s) => &s.home,
+        }
+    }
+
+    /// Whether `needle` (lower-cased) is part of the record's id or names.
+    fn mentions(&self, needle: &str) -> bool {
+        let names: [&str; 3] = match self {
+            FoundRecord::Posting(p) => [&p.id, &p.title, &p.company_name],
+            FoundRecord::Seeker(s) => [&s.id, &s.display_name, ""],
+        };
+        needle.is_empty() || names.iter().any(|n| n.to_lowercase().contains(needle))
+    }
+}
+
+/// One page of FindRecords and where the next one starts (None: no more).
+#[derive(Debug, Clone)]
+pub struct FoundPage {
+    pub records: Vec<FoundRecord>,
+    pub next: Option<ScanCursor>,
+}
+
+/// The sido codes to scan: the requested regions' within `scope` (a counsellor's), or the whole
+/// scope when none is requested. `Some(empty)`: nothing the caller may see was asked for.
+fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<String>> {
+    let requested: Option<Vec<String>> =
+        (!regions.is_empty()).then(|| regions.iter().map(|r| r.sido_code.clone()).collect());
+    match (requested, scope) {
+        (None, None) => None,
+        (None, Some(scope)) => Some(scope.to_vec()),
+        (Some(asked), None) => Some(asked),
+        (Some(asked), Some(scope)) => {
+            Some(asked.into_iter().filter(|s| scope.contains(s)).collect())
+        }
+    }
+}
+
+fn in_any(place: &Place, regions: &[&Region]) -> bool {
+    regions.is_empty()
+        || regions.iter().any(|r| {
+            if r.is_sido {
+                place.sido_code == r.sido_code
+            } else {
+                place.region_code == r.code
+            }
+        })
+}
+
+/// Stored records matching `query` that a caller bound to `scope` may see, in the store's
+/// order, one page at a time.
+pub async fn find_records(
+    matcher: &Matcher,
+    query: &FindQuery,
+    scope: Option<&[String]>,
+) -> Result<FoundPage> {
+    let gazetteer = Gazetteer::builtin();
+    let regions = query
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            gazetteer
+                .lookup(name)
+                .map_err(|e| e.in_field(&format!("regions[{i}]")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let filters = match sidos_to_scan(&regions, scope) {
+        Some(sidos) if sidos.is_empty() => {
+            return Ok(FoundPage {
+                records: Vec::new(),
+                next: None,
+            })
+        }
+        Some(sidos) => vec![FieldFilter::AnyOf {
+            field: fields::SIDO_CODE,
+            values: sidos,
+        }],
+        None => Vec::new(),
+    };
+    let needle = query.text.trim().to_lowercase();
+    let store = matcher.engine().store.clone();
+    let mut records = Vec::new();
+    let mut cursor = query.cursor.clone();
+    let mut examined = 0;
+    while examined < MAX_EXAMINED {
+        let (page, next) = {
+            let (store, filters, cursor) = (store.clone(), filters.clone(), cursor.clone());
+            let collection = query.collection;
+            blocking(move || store.scan(collection, &filters, cursor, PAGE)).await?
+        };
+        examined += page.len();
+        for (i, doc) in page.iter().enumerate() {
+            let record = match query.collection {
+                Collection::Postings => FoundRecord::Posting(from_payload(&doc.payload)?),
+                Collection::Seekers => FoundRecord::Seeker(from_payload(&doc.payload)?),
+            };
+            if !(record.mentions(&needle) && in_any(record.place(), &regions)) {
+                continue;
+            }
+            records.push(record);
+            if records.len() == query.limit {
+                // Resume at the record after this one: its point id is the store's cursor.
+                let next = match page.get(i + 1) {
+                    Some(following) => Some(cursor_at(query.collection, &following.id)),
+                    None => next,
+                };
+                return Ok(FoundPage { records, next });
+            }
+        }
+        match next {
+            Some(c) => cursor = Some(c),
+            None => {
+                return Ok(FoundPage {
+                    records,
+                    next: None,
+                })
+            }
+        }
+    }
+    Ok(FoundPage {
+        records,
+        next: cursor,
+    })
+}
+
+fn cursor_at(collection: Collection, id: &str) -> ScanCursor {
+    ScanCursor(point_uuid(collection, id).to_string())
+}
+
+/// Checks a page token from a client: a cursor is a point id (a UUID).
+pub fn parse_page_token(token: &str) -> Result<Option<ScanCursor>> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    uuid::Uuid::parse_str(token)
+        .map(|u| Some(ScanCursor(u.to_string())))
+        .map_err(|_| Error::invalid("page_token", "is not a token this server gave"))
+}
+
+/// The centre's figures over `from..=to` (ISO dates; `None`: open) within `scope`.
+pub async fn figures(
+    matcher: &Matcher,
+    from: Option<String>,
+    to: Option<String>,
+    scope: Option<Vec<String>>,
+) -> Result<CentreFigures> {
+    for (field, date) in [("from", &from), ("to", &to)] {
+        if let Some(d) = date {
+            crate::domain::date_key(d).map_err(|_| {
+                Error::invalid(field, format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
+            })?;
+        }
+    }
+    if let (Some(f), Some(t)) = (&from, &to) {
+        if f > t {
+            return Err(Error::invalid("to", format!("{t} is before from ({f})")));
+        }
+    }
+    let log = matcher.require_outcome_log()?;
+    blocking(move || {
+        let events = read_events(log.path())?;
+        Ok(centre_figures(
+            &events,
+            FiguresScope {
+                from: from.as_deref(),
+                to: to.as_deref(),
+                regions: scope.as_deref(),
+            },
+        ))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_counsellor_scans_only_the_asked_regions_they_may_see() {
+        let g = Gazetteer::builtin();
+        let hwaseong = g.lookup("경기도 화성시").unwrap();
+        let busan = g.lookup("부산광역시").unwrap();
+        let gyeonggi = vec!["41".to_string()];
+        assert_eq!(sidos_to_scan(&[], None), None);
+        assert_eq!(sidos_to_scan(&[], Some(&gyeonggi)), Some(gyeonggi.clone()));
+        assert_eq!(
+            sidos_to_scan(&[hwaseong, busan], Some(&gyeonggi)),
+            Some(gyeonggi.clone())
+        );
+        assert_eq!(sidos_to_scan(&[busan], Some(&gyeonggi)), Some(vec![]));
+        assert_eq!(sidos_to_scan(&[busan], None), Some(vec!["26".to_string()]));
+    }
+
+    #[test]
+    fn page_tokens_are_point_ids() {
+        assert_eq!(parse_page_token("").unwrap(), None);
+        let id = point_uuid(Collection::Postings, "p1").to_string();
+        assert_eq!(parse_page_token(&id).unwrap(), Some(ScanCursor(id)));
+        let err = parse_page_token("../etc").unwrap_err();
+        assert!(err.to_string().contains("page_token"), "{err}");
+    }
+}

@@ -94,7 +94,7 @@ mod tests {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let record = reader.records().next().unwrap().unwrap();
         assert_eq!(&record[2], "서아, \"A\"");
-        assert_eq!(&record[10], "TIG 용접; CO2 용접");
+        assert_eq!(&record[9], "TIG 용접; CO2 용접");
         let mut out = Vec::new();
         write_csv(&rows[1..], &mut out).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());

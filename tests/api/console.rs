@@ -817,3 +817,75 @@ impl Console {
         self.shot(shots, "region.png");
     }
 }
+
+/// `GET path` over TLS, trusting only `ca_pem`.
+async fn https_get(address: std::net::SocketAddr, ca_pem: &str, path: &str) -> std::io::Result<String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, ServerName};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+    let invalid = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.map_err(|e| invalid(&e))?).map_err(|e| invalid(&e))?;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid(&e))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(address).await?;
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut tls = connector.connect(name, tcp).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    tls.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    // A server may close without TLS's close_notify once the answer is whole.
+    let _ = tls.read_to_end(&mut answer).await;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn the_console_serves_https_with_the_servers_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let make = |name: &str| {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+        (params.self_signed(&key).unwrap().pem(), key.serialize_pem())
+    };
+    let (cert_pem, key_pem) = make("localhost");
+    let (other_ca, _) = make("localhost");
+    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
+    let mut config = config(&dir.path().join("data"));
+    config.store.model_dir = minilm_model_dir();
+    config.tls = Some(jobmatch::config::TlsFiles {
+        cert: dir.path().join("cert.pem"),
+        key: dir.path().join("key.pem"),
+    });
+    let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
+    let console = bind().await;
+    let address = console.local_addr().unwrap();
+    let listeners = jobmatch::server::Listeners {
+        grpc: bind().await,
+        metrics: None,
+        console: Some(console),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(jobmatch::server::serve_all(listeners, config, async {
+        let _ = stopped.await;
+    }));
+    let page = https_get(address, &cert_pem, "/").await.unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("/console/app.js"), "the console's page");
+    assert!(
+        https_get(address, &other_ca, "/").await.is_err(),
+        "a certificate from another CA must fail"
+    );
+    let plaintext = request(&format!("http://{address}"), "GET", "/", None, b"").await;
+    assert_ne!(plaintext.status, 200, "no plaintext beside TLS");
+    let _ = stop.send(());
+    served.await.unwrap().unwrap();
+}

@@ -63,10 +63,14 @@ pub async fn rpc(
 }
 
 fn parse(raw: &[u8]) -> HttpResponse {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("no end of headers");
+    // Status 0: the server answered nothing HTTP (it closed, or spoke TLS).
+    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return HttpResponse {
+            status: 0,
+            headers: HashMap::new(),
+            body: raw.to_vec(),
+        };
+    };
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status = lines

@@ -378,19 +378,6 @@ fn print_header(first: &str) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_count_hangul_as_two_columns() {
-        assert_eq!(display_width("용접 CO2"), 8);
-        assert_eq!(cell("용접기능사", 5), "용접 ");
-        assert_eq!(display_width(&cell("경기도 화성시", 24)), 24);
-        assert_eq!(cell("abc", 5), "abc  ");
-    }
-}
-
 /// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).
 pub async fn recommend(args: RecommendArgs) -> Result<()> {
     let mut client = matching_client(&args.server).await?;
@@ -937,4 +924,17 @@ pub fn stats(args: StatsArgs) -> Result<()> {
         stats.median_distance_km
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_count_hangul_as_two_columns() {
+        assert_eq!(display_width("용접 CO2"), 8);
+        assert_eq!(cell("용접기능사", 5), "용접 ");
+        assert_eq!(display_width(&cell("경기도 화성시", 24)), 24);
+        assert_eq!(cell("abc", 5), "abc  ");
+    }
 }

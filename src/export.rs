@@ -82,7 +82,7 @@ mod tests {
             }),
             ..Default::default()
         };
-        let rows = vec![
+        let rows = [
             ShortlistRow::new(1, candidate.clone(), None),
             ShortlistRow::new(2, candidate, Some("line one\nline two".into())),
         ];
@@ -98,8 +98,8 @@ mod tests {
         let mut out = Vec::new();
         write_csv(&rows[1..], &mut out).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());
-        assert_eq!(reader.headers().unwrap().iter().last(), Some("resume"));
+        assert_eq!(reader.headers().unwrap().iter().next_back(), Some("resume"));
         let record = reader.records().next().unwrap().unwrap();
-        assert_eq!(record.iter().last(), Some("line one\nline two"));
+        assert_eq!(record.iter().next_back(), Some("line one\nline two"));
     }
 }

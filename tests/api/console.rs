@@ -403,7 +403,7 @@ async fn the_shortlist_exports_as_csv(base: &str, expected: &pb::RecommendCandid
     }
     let with_resume = export("true").await;
     let mut reader = csv::Reader::from_reader(with_resume.body.as_slice());
-    assert_eq!(reader.headers().unwrap().iter().last(), Some("resume"));
+    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("resume"));
     let first = reader.records().next().unwrap().unwrap();
     let seeker = rpc(
         base,
@@ -413,7 +413,7 @@ async fn the_shortlist_exports_as_csv(base: &str, expected: &pb::RecommendCandid
     )
     .await
     .json();
-    assert_eq!(first.iter().last(), seeker["resume"].as_str());
+    assert_eq!(first.iter().next_back(), seeker["resume"].as_str());
     assert_refused(
         &export("maybe").await,
         400,
@@ -507,7 +507,7 @@ async fn a_counsellor_works_through_the_console_in_a_real_browser() {
         top_k: 10,
         ..Default::default()
     };
-    let expected = expected_shortlist(&server, top10.clone()).await;
+    let expected = expected_shortlist(&server, top10).await;
     let within_8km = expected_shortlist(
         &server,
         pb::RankingOptions {
@@ -819,7 +819,11 @@ impl Console {
 }
 
 /// `GET path` over TLS, trusting only `ca_pem`.
-async fn https_get(address: std::net::SocketAddr, ca_pem: &str, path: &str) -> std::io::Result<String> {
+async fn https_get(
+    address: std::net::SocketAddr,
+    ca_pem: &str,
+    path: &str,
+) -> std::io::Result<String> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, ServerName};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -827,7 +831,9 @@ async fn https_get(address: std::net::SocketAddr, ca_pem: &str, path: &str) -> s
     let invalid = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
-        roots.add(cert.map_err(|e| invalid(&e))?).map_err(|e| invalid(&e))?;
+        roots
+            .add(cert.map_err(|e| invalid(&e))?)
+            .map_err(|e| invalid(&e))?;
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)

@@ -1,75 +1,65 @@
 //! jobmatch: matches SME job postings with young job seekers by meaning and by distance.
 //!
-//! How the modules fit together, from the wire inwards:
+//! The folders are the layers, from the wire inwards; a layer uses the ones below it, never one
+//! above:
 //!
-//! - [`server`]: `serve(listener, config, shutdown)`; health (NOT_SERVING until ready) and reflection.
-//! - [`auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission table.
-//! - [`console`]: the counsellors' web console: its page and a JSON gateway handing each call to
-//!   [`grpc`]'s service (same tokens, checks and limits), on `--console-listen`.
-//! - [`export`]: a shortlist as CSV rows (the CLI's `shortlist` and the console's download).
-//! - [`grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call [`matching`].
-//! - [`api`]: generated protobuf types and their conversion to the domain (shared with the CLI).
-//! - [`matching`]: the use cases (upsert, get, delete, recommend), transport-free.
-//! - [`embed`]: the `Embedder` trait, the BERT backend (jobmatch's fused encoder from the
-//!   `jobmatch-kernels` crate in `kernels/`, or candle's graph) and the inference thread, fed
-//!   tokenised requests.
-//! - [`store`]: the `VectorStore` and `Generations` traits, the backend-neutral query plan, and two
-//!   backends lowering it: embedded Qdrant (`qdrant-edge`, the default) and a Qdrant server or
-//!   cluster (`qdrant-client`, `--qdrant-url`).
-//! - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to a
-//!   seeker (skill gaps, interview questions).
-//! - [`programmes`]: the public support programmes a record or pair meets (pure, with its data file).
-//! - [`lookup`]: the counsellors' lookups (FindRecords by name and region, CentreFigures over dates).
-//! - [`shortlists`]: the MatchRegion use case (postings of a region → capacity-aware shortlists).
-//! - [`region_match`]: capacity-aware shortlists for a whole region (an integral LP, solved with good_lp).
-//! - [`reindex`]: zero-downtime re-index to another model (new generation, mirrored writes, switch).
-//! - [`outcomes`]: the outcome log (RecordOutcome) and the placement figures of `jobmatch stats`.
-//! - [`ranking`]: pure maths (haversine, gaussian decay, fusion of meaning, words and distance), property-tested.
-//! - [`lexical`]: the Korean-aware word analyser and BM25 sparse vectors (the lexical signal).
-//! - [`skills`]: skill normalisation (case, spacing, NFKC, Korean/English synonyms) for explanations.
-//! - [`geo`]: Korean region names and codes → coordinates (vendored gazetteer).
-//! - [`domain`]: validated records, limits, payload layout.
-//! - [`error`]: the one error enum and its one mapping to `tonic::Status`.
-//! - [`cli`], [`config`], [`client`], [`client_advice`]: command line, typed settings, and the
-//!   CLI's client commands.
-//! - [`metrics`]: Prometheus text metrics on their own port (queue depth, batch sizes, store sizes).
-//! - [`eval`]: offline evaluation (nDCG@10, Recall@10/50, MRR, bootstrap intervals) and weight tuning.
-//! - [`loadtest`]: `jobmatch loadtest`, concurrent clients with a mix of operations (loopback only).
-//! - [`bench`]: the benchmarks (`bench-embed`, `bench-hybrid`, `bench-queue`, `bench-match-region`) and, in
-//!   `bench::commands`, the commands that run and print them.
-//! - [`rng`]: the crate's one seedable generator (SplitMix64) for benchmarks, synthetic data and
-//!   bootstrap intervals.
+//! - [`transport`]: the wire.
+//!   - [`transport::server`]: `serve_all(listeners, config, shutdown)`; health (NOT_SERVING until
+//!     ready) and reflection.
+//!   - [`transport::grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call the
+//!     use cases; [`transport::api`]: the generated protobuf types and their conversion to the
+//!     domain (shared with the CLI).
+//!   - [`transport::console`]: the counsellors' web console: its page and a JSON gateway handing each
+//!     call to the gRPC service (same tokens, checks and limits), on `--console-listen`.
+//!   - [`transport::auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission
+//!     table. [`transport::metrics`]: Prometheus text metrics on their own port.
+//! - Use cases, transport-free:
+//!   - [`matching`]: upsert, get, delete, recommend, explain; with its own use cases as children:
+//!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
+//!     outcome log and the placement figures), [`matching::shortlists`] (MatchRegion),
+//!     [`matching::lookup`] (FindRecords, CentreFigures).
+//!   - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to
+//!     a seeker (skill gaps, interview questions).
+//! - The engines under the use cases:
+//!   - [`ranking`]: pure maths (haversine, gaussian decay, fusion of meaning, words and distance),
+//!     property-tested; [`ranking::lexical`] (the Korean-aware analyser and BM25 sparse vectors),
+//!     [`ranking::skills`] (skill normalisation and synonyms), [`ranking::region_match`]
+//!     (capacity-aware shortlists, an integral LP solved with good_lp).
+//!   - [`embed`]: the `Embedder` trait, the BERT backend (jobmatch's fused encoder from the
+//!     `jobmatch-kernels` crate in `kernels/`, or candle's graph) and the inference thread, fed
+//!     tokenised requests.
+//!   - [`store`]: the `VectorStore` and `Generations` traits, the backend-neutral query plan, and two
+//!     backends lowering it: embedded Qdrant (`qdrant-edge`, the default) and a Qdrant server or
+//!     cluster (`qdrant-client`, `--qdrant-url`).
+//! - [`domain`]: validated records, limits, payload layout; [`domain::geo`] (Korean region names and
+//!   codes → coordinates, vendored gazetteer); [`domain::programmes`] (the public support
+//!   programmes a record or pair meets, pure, with its data file).
+//! - Cross-cutting: [`error`] (the one error enum and its one mapping to `tonic::Status`),
+//!   [`config`] (typed settings), [`rng`] (the crate's one seedable generator).
+//! - [`tools`]: the command line's other jobs: [`tools::cli`] (flags), [`tools::client`] and
+//!   [`tools::client_advice`] (client commands), [`tools::eval`] (offline evaluation: nDCG@10,
+//!   Recall@10/50, MRR, bootstrap intervals, weight tuning), [`tools::bench`] (the benchmarks and the
+//!   commands that print them), [`tools::loadtest`], [`tools::export`] (a shortlist as CSV rows).
+//!
+//! The short paths (`jobmatch::grpc`, `jobmatch::geo`, `jobmatch::reindex`, ...) are re-exports,
+//! kept so examples, tests and older callers read the same.
 
 pub mod advice;
-pub mod api;
-pub mod auth;
-pub mod bench;
-pub mod cli;
-pub mod client;
-pub mod client_advice;
 pub mod config;
-pub mod console;
 pub mod domain;
 pub mod embed;
 pub mod error;
-pub mod eval;
-pub mod export;
-pub mod geo;
-pub mod grpc;
-pub mod lexical;
-pub mod loadtest;
-pub mod lookup;
 pub mod matching;
-pub mod metrics;
-pub mod outcomes;
-pub mod programmes;
 pub mod ranking;
-pub mod region_match;
-pub mod reindex;
 pub mod rng;
-pub mod server;
-pub mod shortlists;
-pub mod skills;
 pub mod store;
+pub mod tools;
+pub mod transport;
+
+pub use domain::{geo, programmes};
+pub use matching::{lookup, outcomes, reindex, shortlists};
+pub use ranking::{lexical, region_match, skills};
+pub use tools::{bench, cli, client, client_advice, eval, export, loadtest};
+pub use transport::{api, auth, console, grpc, metrics, server};
 
 pub use error::{Error, Result};

@@ -135,8 +135,47 @@ const STRINGS = {
     skillGaps: "더 많은 공고를 여는 기술",
     skillGapItem: "{skill}: {asked}개 공고가 요구, {opens}개 공고가 열림",
     skillGapsNone: "추천할 기술이 없습니다.",
-    skillGapsFailed: "기술 조언을 불러오지 못했습니다.",
     postingsConsidered: "통근 거리 안의 공고 {n}개 기준",
+    seekerAdvice: "구직자 조언",
+    interviewPrep: "면접 준비 질문",
+    interviewNone: "준비할 면접 질문이 없습니다.",
+    questionSkill: "기술: {skill}",
+    seekerCompleteness: "구직자 정보 완성도",
+    // advice (both pages)
+    adviceFailed: "조언을 불러오지 못했습니다.",
+    postingAdvice: "공고 작성 도움",
+    similarPostings: "비슷한 공고",
+    similarNone: "비슷한 공고가 없습니다.",
+    similarity: "유사도",
+    skillsToAdd: "추가해 볼 기술",
+    skillsToAddNone: "추가할 기술 제안이 없습니다.",
+    askedBy: "{skill}: 비슷한 공고 {m}개 중 {n}개가 요구",
+    market: "구직자 규모",
+    seekersMatching: "조건에 맞는 구직자",
+    seekersWithAllSkills: "요구 기술을 모두 갖춘 구직자",
+    ifDropped: "기술 하나를 빼면",
+    withoutSkill: "{skill} 없이: 구직자 {n}명",
+    seekersConsidered: "검토한 구직자 {n}명 기준 (상한에 닿으면 최소치)",
+    marketNone: "근무지가 없어 구직자 규모를 셀 수 없습니다.",
+    completeness: "작성 완성도",
+    completenessNone: "빠진 항목이 없습니다.",
+    field_skills: "기술",
+    field_location: "근무지",
+    field_title: "제목",
+    field_description: "설명",
+    field_resume: "이력서",
+    programmes: "지원사업",
+    programmesNone: "해당하거나 조건 하나만 모자란 지원사업이 없습니다.",
+    programmeBadge: "지원사업 {n}",
+    progEligible: "해당",
+    progOneShort: "조건 하나 부족: {condition}",
+    progSource: "출처 (새 창)",
+    progSourceYear: "출처: {year}년 규정 (새 창)",
+    verifyNote: "규정은 매년 바뀝니다. 안내 전 출처에서 확인하세요",
+    kind_employer_subsidy: "기업 지원금",
+    kind_tax_relief: "세제 혜택",
+    kind_seeker_support: "구직자 지원",
+    kind_military_service: "병역",
     // region
     regionTitle: "지역 배정 계획",
     regionIntro: "여러 공고에 후보를 한꺼번에 배정합니다. 한 구직자가 너무 많은 명단에 오르지 않도록 전체 점수를 최대화합니다.",
@@ -329,8 +368,46 @@ const STRINGS = {
     skillGaps: "Skills that would open more postings",
     skillGapItem: "{skill}: asked by {asked} postings, opens {opens}",
     skillGapsNone: "No skill to suggest.",
-    skillGapsFailed: "Could not load the skill advice.",
     postingsConsidered: "Over {n} postings within the commute",
+    seekerAdvice: "Advice for the seeker",
+    interviewPrep: "Interview preparation",
+    interviewNone: "No interview questions to prepare.",
+    questionSkill: "skill: {skill}",
+    seekerCompleteness: "Profile completeness",
+    adviceFailed: "Could not load the advice.",
+    postingAdvice: "Posting advice",
+    similarPostings: "Similar postings",
+    similarNone: "No similar posting.",
+    similarity: "similarity",
+    skillsToAdd: "Skills to consider adding",
+    skillsToAddNone: "No skill to suggest.",
+    askedBy: "{skill}: asked by {n} of {m}",
+    market: "Seekers available",
+    seekersMatching: "Seekers matching",
+    seekersWithAllSkills: "With every skill asked",
+    ifDropped: "Dropping one skill",
+    withoutSkill: "without {skill}: {n} seekers",
+    seekersConsidered: "Over {n} seekers examined (at least, when the limit was reached)",
+    marketNone: "No workplace given: seekers cannot be counted.",
+    completeness: "Completeness",
+    completenessNone: "Nothing missing.",
+    field_skills: "Skills",
+    field_location: "Workplace",
+    field_title: "Title",
+    field_description: "Description",
+    field_resume: "Resume",
+    programmes: "Support programmes",
+    programmesNone: "No programme met or missed by one condition.",
+    programmeBadge: "Programmes {n}",
+    progEligible: "eligible",
+    progOneShort: "one condition short: {condition}",
+    progSource: "Source (new tab)",
+    progSourceYear: "Source: {year} rules (new tab)",
+    verifyNote: "Rules change every year: verify at the source before telling anyone",
+    kind_employer_subsidy: "Employer subsidy",
+    kind_tax_relief: "Tax relief",
+    kind_seeker_support: "Seeker support",
+    kind_military_service: "Military service",
     regionTitle: "Region plan",
     regionIntro: "Shortlists for many postings at once, maximising the total score while no seeker is on too many lists.",
     regionInput: "Regions (comma-separated)",
@@ -1107,6 +1184,175 @@ function rankTable(id, columns, caption) {
     el("thead", {}, el("tr", {}, columns.map(([text, cls]) => el("th", { scope: "col", class: cls, text })))),
     el("tbody"));
   return table;
+}
+
+/* ------------------------------------------------------------------ advice and support programmes */
+
+const PROGRAMME_KINDS = ["employer_subsidy", "tax_relief", "seeker_support", "military_service"];
+// FieldAdvice.field → string key of its label; an unknown field is shown as the server wrote it.
+const FIELD_LABELS = {
+  skills: "field_skills", location: "field_location", title: "field_title", description: "field_description",
+  resume: "field_resume", sector: "sector", employment_type: "employment", max_commute_km: "commute",
+  available_from: "availableFrom", birth_year: "birthYear", education_track: "track",
+};
+
+// Only web addresses become links: a `javascript:` or other source stays plain text.
+function safeHttpUrl(value) {
+  try {
+    const url = new URL(str(value), location.href);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : "";
+  } catch (_) {
+    return "";
+  }
+}
+
+function programmeKind(kind) {
+  const k = str(kind);
+  return PROGRAMME_KINDS.includes(k) ? t(`kind_${k}`) : k;
+}
+
+function programmeSource(p) {
+  const href = safeHttpUrl(p.source);
+  const year = num(p.rulesRead);
+  const label = year ? t("progSourceYear", { year }) : t("progSource");
+  return el("div", { class: "programme-source small" },
+    href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", text: label })
+      : (p.source ? el("span", { text: str(p.source) }) : null),
+    p.verifyBeforeUse ? el("span", { class: "verify-note", text: t("verifyNote") }) : null);
+}
+
+function programmeItem(p) {
+  const eligible = !!p.eligible;
+  return el("li", { class: "programme", dataset: { programmeId: str(p.id), eligible: eligible ? "true" : "false" } },
+    el("div", { class: "programme-head" },
+      el("strong", { class: "programme-name", lang: "ko", text: str(p.name) || str(p.id) }),
+      state.lang === "en" && p.nameEn ? el("span", { class: "programme-name-en", text: str(p.nameEn) }) : null,
+      p.kind ? el("span", { class: "chip programme-kind", text: programmeKind(p.kind) }) : null),
+    el("div", { class: eligible ? "programme-status eligible" : "programme-status near-miss",
+      text: eligible ? t("progEligible") : t("progOneShort", { condition: str(p.failedCondition) }) }),
+    programmeSource(p));
+}
+
+// The one way a list of ProgrammeMatch is shown (advice panels and shortlist rows).
+function programmeList(programmes, id) {
+  const items = list(programmes);
+  if (!items.length) return el("p", { id, class: "muted small", text: t("programmesNone") });
+  return el("ul", { id, class: "programme-list" }, items.map(programmeItem));
+}
+
+// A count badge that shows or hides the row's programmes just below the reason.
+function programmeToggle(programmes, listId) {
+  const items = list(programmes);
+  if (!items.length) return null;
+  const box = programmeList(items, listId);
+  box.classList.add("row-programmes");
+  box.hidden = true;
+  const button = el("button", { type: "button", class: "programme-toggle", "aria-expanded": "false", "aria-controls": listId,
+    text: t("programmeBadge", { n: items.length }) });
+  button.addEventListener("click", () => {
+    box.hidden = !box.hidden;
+    button.setAttribute("aria-expanded", box.hidden ? "false" : "true");
+  });
+  return [button, box];
+}
+
+function adviceSection(id, title, content, cls) {
+  return el("section", { id, class: `advice-section ${cls || ""}`.trim(), "aria-labelledby": `${id}-h` },
+    el("h3", { id: `${id}-h`, text: title }), content);
+}
+
+const noneText = (key) => el("p", { class: "muted small", text: t(key) });
+
+function completenessList(fields) {
+  const items = list(fields);
+  if (!items.length) return noneText("completenessNone");
+  return el("ul", { class: "advice-list completeness-list" }, items.map((f) => {
+    const key = FIELD_LABELS[str(f.field)];
+    return el("li", { dataset: { field: str(f.field) } },
+      el("strong", { text: `${key ? t(key) : str(f.field)}: ` }), el("span", { text: str(f.advice) }));
+  }));
+}
+
+function similarList(similar) {
+  const items = list(similar);
+  if (!items.length) return noneText("similarNone");
+  return el("ul", { class: "advice-list similar-list" }, items.map((s) => {
+    const id = str(s.postingId);
+    return el("li", { dataset: { postingId: id } },
+      el("a", { href: hrefPosting(id), text: str(s.title) || id }),
+      s.companyName ? el("span", { class: "muted", text: ` · ${str(s.companyName)}` }) : null,
+      el("span", { class: "small similar-figures", text: ` · ${t("similarity")} ${fixed(s.similarity, 3)} · ${fixed(s.distanceKm, 1)} km` }));
+  }));
+}
+
+function skillsToAddList(suggestions) {
+  const items = list(suggestions);
+  if (!items.length) return noneText("skillsToAddNone");
+  return el("ul", { class: "advice-list skills-to-add" }, items.map((s) => el("li", { dataset: { skill: str(s.skill) },
+    text: t("askedBy", { skill: str(s.skill), n: num(s.askedBy), m: num(s.outOf) }) })));
+}
+
+function marketFigure(cls, label, value) {
+  return el("div", { class: `market-figure ${cls}` }, el("dt", { text: label }), el("dd", { class: "value", text: String(num(value)) }));
+}
+
+// Absent when the draft has no workplace.
+function marketBlock(market) {
+  if (!market) return noneText("marketNone");
+  const drops = list(market.ifDropped);
+  return [
+    el("dl", { class: "market-figures" },
+      marketFigure("seekers-matching", t("seekersMatching"), market.seekersMatching),
+      marketFigure("seekers-with-all-skills", t("seekersWithAllSkills"), market.seekersWithAllSkills)),
+    drops.length ? el("p", { class: "small muted if-dropped-head", text: t("ifDropped") }) : null,
+    drops.length ? el("ul", { class: "advice-list if-dropped" }, drops.map((d) => el("li", { dataset: { skill: str(d.skill) },
+      text: t("withoutSkill", { skill: str(d.skill), n: num(d.seekersWithAllOthers) }) }))) : null,
+    market.seekersConsidered ? el("p", { class: "muted small", text: t("seekersConsidered", { n: num(market.seekersConsidered) }) }) : null,
+  ];
+}
+
+function adviceFailure(err) {
+  return el("p", { class: "advice-error muted small", text: `${t("adviceFailed")} ${describeError(err)}` });
+}
+
+// The posting's advice panel: collapsible, filled after the shortlist has rendered.
+function postingAdvicePanel() {
+  return el("details", { id: "posting-advice", class: "card advice", open: true },
+    el("summary", {}, el("h2", { text: t("postingAdvice") })),
+    el("div", { class: "advice-body" }));
+}
+
+// Optional advice, loaded after the list; like the skill gaps, it never touches data-ready or #error.
+async function loadPostingAdvice(gen, draft, panel) {
+  const body = $(".advice-body", panel);
+  body.replaceChildren(el("p", { class: "status", role: "status", text: t("loading") }));
+  let resp;
+  try {
+    resp = await api("AdvisePosting", { draft });
+  } catch (err) {
+    if (isCurrent(gen)) body.replaceChildren(adviceFailure(err));
+    return;
+  }
+  if (!isCurrent(gen)) return;
+  body.replaceChildren(el("div", { class: "advice-grid" },
+    adviceSection("posting-similar", t("similarPostings"), similarList(resp.similar)),
+    adviceSection("posting-skills-to-add", t("skillsToAdd"), skillsToAddList(resp.skillsToAdd)),
+    adviceSection("posting-market", t("market"), marketBlock(resp.market)),
+    adviceSection("posting-completeness", t("completeness"), completenessList(resp.completeness)),
+    adviceSection("posting-programmes", t("programmes"), programmeList(resp.programmes), "wide")));
+}
+
+function interviewList(interview) {
+  const preps = list(interview);
+  if (!preps.length) return noneText("interviewNone");
+  return preps.map((p) => {
+    const id = str(p.postingId);
+    return el("div", { class: "interview-posting", dataset: { postingId: id } },
+      el("h4", {}, el("a", { href: hrefPosting(id), text: str(p.title) || id })),
+      el("ol", { class: "questions" }, list(p.questions).map((q) => el("li", {},
+        el("span", { class: "question", text: str(q.question) }),
+        q.skill ? [" ", el("span", { class: "chip question-skill", text: t("questionSkill", { skill: str(q.skill) }) })] : null))));
+  });
 }
 
 /* ------------------------------------------------------------------ posting shortlist */

@@ -587,6 +587,18 @@ pub fn normalise(vector: &mut [f32]) {
     }
 }
 
+/// Loads a model directory (a BERT-family encoder) onto its own inference thread.
+pub async fn load_model(
+    model_dir: &std::path::Path,
+    batching: BatchingConfig,
+) -> Result<EmbeddingService> {
+    let dir = model_dir.to_path_buf();
+    let embedder = tokio::task::spawn_blocking(move || bert::BertEmbedder::load(&dir))
+        .await
+        .map_err(|e| Error::Embedding(format!("model loading panicked: {e}")))??;
+    EmbeddingService::start(Box::new(embedder), batching)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,22 +26,15 @@
 //! ([`match_strength`], in standard deviations above the mean). Results below
 //! `relevance_floor` are not offered as matches.
 
-use crate::domain::GeoPoint;
+pub mod lexical;
+pub mod region_match;
+pub mod skills;
 
-/// Mean Earth radius in km (IUGG), the same constant Qdrant's haversine uses.
-pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+// Distance is the domain's (the gazetteer needs it too); ranking's maths uses it from here.
+pub use crate::domain::{haversine_km, EARTH_RADIUS_KM};
 
 /// The geo score at `decay_scale_km`: distance decays to one half there.
 pub const DECAY_MIDPOINT: f64 = 0.5;
-
-/// Great-circle distance between two WGS84 points, in km.
-pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
-    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
-    let d_lat = lat2 - lat1;
-    let d_lon = (b.lon - a.lon).to_radians();
-    let h = (d_lat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (d_lon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
-}
 
 /// Gaussian decay: 1 at distance 0, [`DECAY_MIDPOINT`] at `scale_km`, towards 0 beyond.
 /// `scale_km` must be positive (validated where requests are read).
@@ -496,6 +489,7 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::GeoPoint;
     use proptest::prelude::*;
 
     fn point(lat: f64, lon: f64) -> GeoPoint {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::domain::{EducationTrack, EmploymentType, Posting, Seeker};
 use crate::error::{Error, Result};
 
-const BUILTIN: &str = include_str!("../assets/programmes.toml");
+const BUILTIN: &str = include_str!("../../assets/programmes.toml");
 
 /// Conditions on the seeker; each one present must hold.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

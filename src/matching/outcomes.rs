@@ -80,7 +80,7 @@ pub struct OutcomeLog {
     retention_days: u32,
     /// Held by a use case across "check the record exists, then append" and across "delete the
     /// record, then erase it here", so no event of a deleted record is appended after its erasure.
-    pub(crate) writes: tokio::sync::Mutex<()>,
+    pub(super) writes: tokio::sync::Mutex<()>,
 }
 
 /// Whether someone born in `birth_year` was 34 or younger in the year of `date` (ISO).

@@ -3,10 +3,25 @@
 //! A record is stored as the JSON payload of a Qdrant point (see [`Posting::payload`]); the payload
 //! also carries the derived fields the store filters on.
 
+pub mod geo;
+pub mod programmes;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
+
+/// Mean Earth radius in km (IUGG), the same constant Qdrant's haversine uses.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Great-circle distance between two WGS84 points, in km.
+pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (lat1, lat2) = (a.lat.to_radians(), b.lat.to_radians());
+    let d_lat = lat2 - lat1;
+    let d_lon = (b.lon - a.lon).to_radians();
+    let h = (d_lat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (d_lon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
 
 /// WGS84 coordinates in degrees, always in range and finite once constructed through [`GeoPoint::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

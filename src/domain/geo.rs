@@ -9,12 +9,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
+use crate::domain::haversine_km;
 use crate::domain::{GeoPoint, LocationInput, Place};
 use crate::error::{Error, Result};
-use crate::ranking::haversine_km;
 
-const REGIONS_CSV: &str = include_str!("../assets/kr_regions.csv");
-const ALIASES_CSV: &str = include_str!("../assets/kr_region_aliases.csv");
+const REGIONS_CSV: &str = include_str!("../../assets/kr_regions.csv");
+const ALIASES_CSV: &str = include_str!("../../assets/kr_region_aliases.csv");
 
 /// One row of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]

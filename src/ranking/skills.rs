@@ -17,7 +17,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::domain::{Posting, Seeker};
 use crate::error::{Error, Result};
 
-const BUILTIN: &str = include_str!("../assets/skills_vocabulary.tsv");
+const BUILTIN: &str = include_str!("../../assets/skills_vocabulary.tsv");
 
 /// Folds a skill or a text for comparison: NFKC, lower case, no spaces or punctuation.
 pub fn fold(text: &str) -> String {

@@ -19,8 +19,7 @@ use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use crate::domain::{from_payload, Posting, Seeker};
-use crate::embed::bert::BertEmbedder;
-use crate::embed::{BatchingConfig, EmbeddingService};
+use crate::embed::{load_model, BatchingConfig, EmbeddingService};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::{blocking, embed_records, Engine, Matcher, Mirrored, Record, WriteMirror};
@@ -132,15 +131,6 @@ impl Drop for RunningFlag<'_> {
 fn report(progress: &mpsc::UnboundedSender<ReindexProgress>, update: ReindexProgress) {
     // The caller may have gone away; the re-index goes on.
     let _ = progress.send(update);
-}
-
-/// Loads a model directory onto its own inference thread.
-pub async fn load_model(model_dir: &Path, batching: BatchingConfig) -> Result<EmbeddingService> {
-    let dir = model_dir.to_path_buf();
-    let embedder = tokio::task::spawn_blocking(move || BertEmbedder::load(&dir))
-        .await
-        .map_err(|e| Error::Embedding(format!("model loading panicked: {e}")))??;
-    EmbeddingService::start(Box::new(embedder), batching)
 }
 
 /// Opens a fresh generation for `embedder`'s vectors.

@@ -30,9 +30,9 @@ use crate::export::{write_csv, ShortlistRow};
 use crate::geo::Gazetteer;
 use crate::grpc::MatchingApi;
 
-const INDEX_HTML: &str = include_str!("../assets/console/index.html");
-const APP_JS: &str = include_str!("../assets/console/app.js");
-const APP_CSS: &str = include_str!("../assets/console/app.css");
+const INDEX_HTML: &str = include_str!("../../assets/console/index.html");
+const APP_JS: &str = include_str!("../../assets/console/app.js");
+const APP_CSS: &str = include_str!("../../assets/console/app.css");
 
 /// Request headers passed on to the service as gRPC metadata: the bearer token and the caller's
 /// request id (for the log line). Nothing else crosses.

@@ -1,6 +1,11 @@
 //! The use cases: ingest, read, delete and recommend. No transport types here: the gRPC adapter
 //! and the command line both call these.
 
+pub mod lookup;
+pub mod outcomes;
+pub mod reindex;
+pub mod shortlists;
+
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
@@ -312,13 +317,14 @@ pub struct Matcher {
     active: RwLock<Arc<Engine>>,
     ranking: RankingSettings,
     /// Where re-indexes build new generations (None: re-index unsupported, e.g. unit tests).
-    pub(crate) generations: Option<Arc<dyn Generations>>,
-    /// While a re-index runs: the engine being built, which every write also reaches.
-    pub(crate) mirror: Mutex<Option<Arc<dyn WriteMirror>>>,
+    generations: Option<Arc<dyn Generations>>,
+    /// While a re-index runs: the engine being built, which every write also reaches. Private
+    /// to the use cases in this folder (the re-index installs it).
+    mirror: Mutex<Option<Arc<dyn WriteMirror>>>,
     /// Writes hold it shared; installing a shadow and switching take it exclusively, so no
     /// write straddles a change of engine.
-    pub(crate) write_gate: tokio::sync::RwLock<()>,
-    pub(crate) reindexing: AtomicBool,
+    write_gate: tokio::sync::RwLock<()>,
+    reindexing: AtomicBool,
     outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
     /// The outcome log is another replica's (see [`Matcher::with_outcome_log_elsewhere`]).
     outcome_log_elsewhere: bool,

@@ -1,0 +1,10 @@
+//! The wire: the gRPC service and its server, the console's HTTP gateway, tokens and roles,
+//! metrics. Validates and converts, then calls the use cases ([`crate::matching`],
+//! [`crate::advice`]); no business rule lives here.
+
+pub mod api;
+pub mod auth;
+pub mod console;
+pub mod grpc;
+pub mod metrics;
+pub mod server;

@@ -1381,16 +1381,19 @@ function renderPosting(postingId) {
     [t("colScore"), "num"], [t("colSkills")], [t("colOutcome")],
   ], t("shortlist"));
   const mapWrap = el("div", { class: "map-wrap" });
+  const advice = postingAdvicePanel();
   // Controls sit above the list in the left column so the map stays beside both on wide screens.
   body.append(header,
     el("div", { class: "split" },
       el("div", { class: "split-main" }, controls.form,
         el("section", { "aria-label": t("shortlist") }, el("div", { class: "list-head" }, el("h2", { text: t("shortlist") }), exportBox),
-          notice, el("div", { class: "table-wrap" }, table))),
+          notice, el("div", { class: "table-wrap" }, table)), advice),
       mapWrap));
   wireHighlight(table, mapWrap, "data-seeker-id");
 
   const recorded = new Map(); // seekerId → "채용 기록됨 #12", kept across re-ranks
+  let posting = null; // as GetPosting returned it: the advice's draft
+  let adviceLoaded = false;
   const ranker = makeRanker(gen, "rank",
     // The base map is awaited too, so the map is drawn before the view says it is ready.
     async () => {
@@ -1403,27 +1406,30 @@ function renderPosting(postingId) {
       controls.showDefaults(list(resp.candidates)[0]);
       updatePostingRegion(facts, resp);
       drawCandidatesMap(mapWrap, resp, req, regions);
+      if (!adviceLoaded && posting) { adviceLoaded = true; loadPostingAdvice(gen, posting, advice); }
     });
   controls.onChange(() => ranker.schedule());
   controls.form.addEventListener("submit", (e) => { e.preventDefault(); ranker.now(); });
 
-  loadPostingHeader(gen, postingId, { h1, company, facts, skills }).then((ok) => {
+  loadPostingHeader(gen, postingId, { h1, company, facts, skills }).then((p) => {
     if (!isCurrent(gen)) return;
+    posting = p;
     // Start the ranking before dropping the "render" key so the view never looks ready between.
-    if (ok) ranker.now(); else controls.form.hidden = true;
+    if (p) ranker.now(); else { controls.form.hidden = true; advice.hidden = true; }
     setBusy("render", false);
   });
 }
 
+// Resolves to the posting as returned (null when it could not be read).
 async function loadPostingHeader(gen, postingId, parts) {
   let p;
   try {
     p = await api("GetPosting", { id: postingId });
   } catch (err) {
     if (isCurrent(gen)) handleError(err);
-    return false;
+    return null;
   }
-  if (!isCurrent(gen)) return false;
+  if (!isCurrent(gen)) return null;
   parts.h1.textContent = str(p.title) || postingId;
   document.title = `${parts.h1.textContent} · ${t("appTitle")}`;
   parts.company.textContent = [str(p.companyName), `ID ${str(p.id) || postingId}`].filter(Boolean).join(" · ");
@@ -1435,7 +1441,7 @@ async function loadPostingHeader(gen, postingId, parts) {
     p.employmentType ? fact(t("employment"), t(`emp_${p.employmentType}`)) : null,
     fact(t("certified"), p.certifiedCompany ? t("yes") : t("no"))]);
   if (list(p.skills).length) parts.skills.append(el("span", { class: "muted small", text: `${t("skills")}:` }), chips(p.skills));
-  return true;
+  return p;
 }
 
 // The answer names the workplace's region even when the posting was stored by coordinates.
@@ -1571,7 +1577,7 @@ function candidateRow(gen, postingId, c, rank, recorded) {
     el("td", { class: "region", text: str(c.regionName) }),
     el("td", { class: "num distance", text: fixed(score.distanceKm, 1) }),
     el("td", { class: "num score" }, el("strong", { class: "final-score", text: fixed(score.finalScore, 3) }), breakdown(score)),
-    el("td", { class: "skills" }, skillsAndReason(c.explanation)),
+    el("td", { class: "skills" }, skillsAndReason(c.explanation), programmeToggle(c.programmes, `row-programmes-${rank}`)),
     el("td", { class: "outcome" }, outcomeCell(gen, postingId, id, recorded)));
   return tr;
 }
@@ -1720,7 +1726,7 @@ function renderSeeker(seekerId) {
   const table = rankTable("postings", [
     [t("colRank"), "num"], [t("colTitle")], [t("colCompany")], [t("colRegion")], [t("colDistance"), "num"], [t("colScore"), "num"], [t("colReason")],
   ], t("postingsTitle"));
-  const gaps = el("section", { id: "skill-gaps", class: "card", "aria-label": t("skillGaps") });
+  const gaps = el("section", { id: "skill-gaps", class: "card advice", "aria-label": t("seekerAdvice") });
   const mapWrap = el("div", { class: "map-wrap" });
   body.append(header,
     el("div", { class: "split" },
@@ -1834,7 +1840,8 @@ function drawPostingsMap(mapWrap, seekerId, resp, regions) {
   mapWrap.replaceChildren(drawMap(opts, regions), mapLegend("seeker"));
 }
 
-// Optional advice, loaded after the list; its failure stays inside its own box.
+// Optional advice, loaded after the list; its failure stays inside its own box. One
+// AdviseSeeker call fills the skill gaps, interview questions, completeness and programmes.
 async function loadSkillGaps(gen, seekerId, box) {
   box.replaceChildren(el("h3", { text: t("skillGaps") }), el("p", { class: "status", text: t("loading") }));
   let resp;
@@ -1842,18 +1849,26 @@ async function loadSkillGaps(gen, seekerId, box) {
     resp = await api("AdviseSeeker", { seekerId });
   } catch (err) {
     if (!isCurrent(gen)) return;
-    box.replaceChildren(el("h3", { text: t("skillGaps") }), el("p", { class: "muted small", text: `${t("skillGapsFailed")} ${describeError(err)}` }));
+    box.replaceChildren(el("h3", { text: t("skillGaps") }), adviceFailure(err));
     return;
   }
   if (!isCurrent(gen)) return;
+  box.replaceChildren(
+    el("div", { class: "advice-section skill-gap-block" }, skillGapBlock(resp)),
+    el("div", { class: "advice-grid" },
+      adviceSection("interview-prep", t("interviewPrep"), interviewList(resp.interview), "wide"),
+      adviceSection("seeker-completeness", t("seekerCompleteness"), completenessList(resp.completeness)),
+      adviceSection("seeker-programmes", t("programmes"), programmeList(resp.programmes))));
+}
+
+function skillGapBlock(resp) {
   const gaps = list(resp.skillGaps);
-  box.replaceChildren();
-  appendAll(box, [el("h3", { text: t("skillGaps") }),
+  return [el("h3", { text: t("skillGaps") }),
     gaps.length
       ? el("ul", { class: "gap-list" }, gaps.map((g) => el("li", { dataset: { skill: str(g.skill) },
         text: t("skillGapItem", { skill: str(g.skill), asked: num(g.askedBy), opens: list(g.opensPostingIds).length }) })))
       : el("p", { class: "muted", text: t("skillGapsNone") }),
-    resp.postingsConsidered ? el("p", { class: "muted small", text: t("postingsConsidered", { n: num(resp.postingsConsidered) }) }) : null]);
+    resp.postingsConsidered ? el("p", { class: "muted small", text: t("postingsConsidered", { n: num(resp.postingsConsidered) }) }) : null];
 }
 
 /* ------------------------------------------------------------------ region plan */

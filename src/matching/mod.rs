@@ -479,6 +479,47 @@ async fn fetch_from(
         })
 }
 
+/// Runs a recommendation's store query: its words cut to the rarest `max_words` the store holds
+/// (`None`: no word list), the candidates, and the origin's similarity to the corpus sample (for
+/// match strength).
+async fn search<T: Record>(
+    engine: Arc<Engine>,
+    mut plan: CandidateQuery,
+    max_words: Option<usize>,
+) -> Result<(Vec<Candidate>, Vec<f64>, CandidateQuery)> {
+    blocking(move || {
+        let store = engine.store.as_ref();
+        plan.lexical = match max_words {
+            Some(max) => store.rarest_terms(T::COLLECTION, &plan.lexical, max)?,
+            None => Default::default(),
+        };
+        let corpus: Vec<f64> = engine
+            .samples
+            .vectors(store, T::COLLECTION)?
+            .iter()
+            .map(|v| cosine(&plan.vector, v))
+            .collect();
+        let within = store.candidates(T::COLLECTION, &plan)?;
+        Ok((within, corpus, plan))
+    })
+    .await
+}
+
+/// The candidates of `wider` (the query without the commute condition) not already `within`.
+async fn candidates_beyond<T: Record>(
+    engine: &Arc<Engine>,
+    wider: CandidateQuery,
+    within: &[Candidate],
+) -> Result<Vec<Candidate>> {
+    let store = engine.store.clone();
+    let beyond = blocking(move || store.candidates(T::COLLECTION, &wider)).await?;
+    let within_ids: HashSet<&str> = within.iter().map(|c| c.doc.id.as_str()).collect();
+    Ok(beyond
+        .into_iter()
+        .filter(|c| !within_ids.contains(c.doc.id.as_str()))
+        .collect())
+}
+
 /// Runs blocking store work off the async workers.
 pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T> + Send + 'static,
@@ -648,18 +689,21 @@ impl Matcher {
         from_payload(&self.fetch(Collection::Seekers, id).await?.payload)
     }
 
-    /// A posting as a caller bound to `scope` may see it (see [`check_scope`]).
-    pub async fn read_posting(&self, id: &str, scope: Option<&[String]>) -> Result<Posting> {
-        let posting = self.get_posting(id).await?;
-        check_scope(scope, &posting.place.sido_code, "posting", id)?;
-        Ok(posting)
+    /// A posting or a seeker as a caller bound to `scope` may see it (see [`check_scope`]).
+    pub(crate) async fn read<R: Record>(&self, id: &str, scope: Option<&[String]>) -> Result<R> {
+        let record: R = from_payload(&self.fetch(R::COLLECTION, id).await?.payload)?;
+        check_scope(scope, &record.place().sido_code, R::COLLECTION.noun(), id)?;
+        Ok(record)
     }
 
-    /// A seeker as a caller bound to `scope` may see them (see [`check_scope`]).
+    /// A posting as a caller bound to `scope` may see it.
+    pub async fn read_posting(&self, id: &str, scope: Option<&[String]>) -> Result<Posting> {
+        self.read(id, scope).await
+    }
+
+    /// A seeker as a caller bound to `scope` may see them.
     pub async fn read_seeker(&self, id: &str, scope: Option<&[String]>) -> Result<Seeker> {
-        let seeker = self.get_seeker(id).await?;
-        check_scope(scope, &seeker.home.sido_code, "seeker", id)?;
-        Ok(seeker)
+        self.read(id, scope).await
     }
 
     /// Deletes a record with its vector (during a re-index, from the generation being built
@@ -831,26 +875,8 @@ impl Matcher {
             && request
                 .beyond_commute
                 .unwrap_or(self.ranking.beyond_commute);
-        let store = engine.store.clone();
-        let max_query_words = self.ranking.max_query_words;
-        let searcher = engine.clone();
-        let (within, corpus, plan) = blocking(move || {
-            let mut plan = plan;
-            plan.lexical = if fusion.lexical_weight > 0.0 {
-                store.rarest_terms(T::COLLECTION, &plan.lexical, max_query_words)?
-            } else {
-                Default::default()
-            };
-            let corpus: Vec<f64> = searcher
-                .samples
-                .vectors(store.as_ref(), T::COLLECTION)?
-                .iter()
-                .map(|v| cosine(&plan.vector, v))
-                .collect();
-            let within = store.candidates(T::COLLECTION, &plan)?;
-            Ok((within, corpus, plan))
-        })
-        .await?;
+        let words = (fusion.lexical_weight > 0.0).then_some(self.ranking.max_query_words);
+        let (within, corpus, plan) = search::<T>(engine.clone(), plan, words).await?;
         let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
         let scoring = Scoring {
             engine,
@@ -868,14 +894,8 @@ impl Matcher {
         if fill && matches_within < request.top_k {
             // Scored apart, so the matches within reach keep the scores they have without them;
             // they are listed after those anyway.
-            let store = engine.store.clone();
             let wider = CandidateQuery { filters, ..plan };
-            let beyond = blocking(move || store.candidates(T::COLLECTION, &wider)).await?;
-            let within_ids: HashSet<&str> = within.iter().map(|c| c.doc.id.as_str()).collect();
-            let farther: Vec<Candidate> = beyond
-                .into_iter()
-                .filter(|c| !within_ids.contains(c.doc.id.as_str()))
-                .collect();
+            let farther = candidates_beyond::<T>(engine, wider, &within).await?;
             let extra = scoring.score(&farther, true)?;
             // Within reach but past the within-reach prefetch: not a "beyond" match.
             scored.extend(extra.into_iter().filter(|s| s.beyond_commute));

@@ -44,6 +44,12 @@ pub struct RegionPlan {
     pub greedy: PlanStats,
 }
 
+/// Candidates weighed per posting when the request leaves it 0: 5 × `k` (at least 50), within the
+/// server's `max_top_k`.
+pub fn default_candidates(k: usize, max_top_k: usize) -> usize {
+    k.saturating_mul(5).max(50).min(max_top_k)
+}
+
 fn in_regions(posting: &Posting, regions: &[&crate::geo::Region]) -> bool {
     regions.iter().any(|r| {
         if r.is_sido {

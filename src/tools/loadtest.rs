@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::pb;
 use crate::cli::LoadtestArgs;
-use crate::client::matching_client;
+use crate::client::ClientOptions;
 use crate::error::{Error, Result};
 
 /// The operations a mix can hold.
@@ -154,8 +154,8 @@ fn status_error(status: tonic::Status) -> Error {
 }
 
 /// Creates `lt-p0..` and `lt-s0..` (not timed).
-async fn seed(args: &LoadtestArgs) -> Result<()> {
-    let mut client = matching_client(&args.addr).await?;
+async fn seed(args: &LoadtestArgs, options: &ClientOptions) -> Result<()> {
+    let mut client = options.matching(&args.addr).await?;
     let batch = args.seed_batch.max(1) as u64;
     let started = Instant::now();
     for start in (0..args.seed_postings).step_by(batch as usize) {
@@ -205,7 +205,7 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
 }
 
 /// Runs the load test and prints the report.
-pub async fn run(args: LoadtestArgs) -> Result<()> {
+pub async fn run(args: LoadtestArgs, options: &ClientOptions) -> Result<()> {
     check_loopback(&args.addr)?;
     let mix = parse_mix(&args.mix)?;
     if args.concurrency == 0 || args.duration_secs == 0 {
@@ -215,7 +215,7 @@ pub async fn run(args: LoadtestArgs) -> Result<()> {
         ));
     }
     if args.seed_postings > 0 || args.seed_seekers > 0 {
-        seed(&args).await?;
+        seed(&args, options).await?;
     }
     let postings = args.postings.max(1);
     let seekers = args.seekers.max(1);
@@ -226,7 +226,7 @@ pub async fn run(args: LoadtestArgs) -> Result<()> {
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..args.concurrency {
-        let mut client = matching_client(&args.addr).await?;
+        let mut client = options.matching(&args.addr).await?;
         let mix = mix.clone();
         let issued = issued.clone();
         let tally = tally.clone();

@@ -6,7 +6,6 @@ use crate::domain::Limits;
 use crate::embed::BatchingConfig;
 use crate::error::{Error, Result};
 use crate::matching::RankingSettings;
-use crate::ranking::FusionParams;
 
 /// Where the data and the model are.
 #[derive(Debug, Clone)]
@@ -68,62 +67,7 @@ pub struct TlsFiles {
 impl ServeConfig {
     /// Checks the settings a typo could make nonsensical, naming the flag.
     pub fn validate(&self) -> Result<()> {
-        let FusionParams {
-            semantic_weight,
-            lexical_weight,
-            geo_weight,
-            decay_scale_km,
-            mode: _,
-            semantic_floor,
-            semantic_ceiling,
-            lexical_saturation,
-            skills_weight,
-            distance_scale: _,
-            commute: _,
-            relevance_floor,
-        } = self.ranking.defaults;
-        if !relevance_floor.is_finite() {
-            return Err(Error::invalid(
-                "--relevance-floor",
-                format!("must be a finite number, got {relevance_floor}"),
-            ));
-        }
-        for (flag, value) in [
-            ("--semantic-weight", semantic_weight),
-            ("--lexical-weight", lexical_weight),
-            ("--geo-weight", geo_weight),
-            ("--skills-weight", skills_weight),
-        ] {
-            if !value.is_finite() || value < 0.0 {
-                return Err(Error::invalid(flag, format!("must be ≥ 0, got {value}")));
-            }
-        }
-        if semantic_weight == 0.0 && lexical_weight == 0.0 && geo_weight == 0.0 {
-            return Err(Error::invalid(
-                "--semantic-weight",
-                "semantic, lexical and geo weights cannot all be 0",
-            ));
-        }
-        if !(semantic_floor.is_finite() && semantic_ceiling.is_finite())
-            || semantic_ceiling <= semantic_floor
-        {
-            return Err(Error::invalid(
-                "--semantic-ceiling",
-                format!("must be above --semantic-floor ({semantic_ceiling} ≤ {semantic_floor})"),
-            ));
-        }
-        if !lexical_saturation.is_finite() || lexical_saturation <= 0.0 {
-            return Err(Error::invalid(
-                "--lexical-saturation",
-                format!("must be > 0, got {lexical_saturation}"),
-            ));
-        }
-        if !decay_scale_km.is_finite() || decay_scale_km <= 0.0 {
-            return Err(Error::invalid(
-                "--decay-scale-km",
-                format!("must be > 0, got {decay_scale_km}"),
-            ));
-        }
+        self.ranking.defaults.validate(crate::ranking::flag_name)?;
         for (flag, value) in [
             ("--max-text-bytes", self.limits.max_text_bytes),
             ("--max-batch", self.limits.max_batch),

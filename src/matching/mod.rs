@@ -126,18 +126,8 @@ pub struct Recommendation<O, T> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RankingRequest {
     pub top_k: usize,
-    pub semantic_weight: Option<f64>,
-    pub lexical_weight: Option<f64>,
-    pub geo_weight: Option<f64>,
-    pub decay_scale_km: Option<f64>,
-    pub fusion_mode: Option<crate::ranking::FusionMode>,
-    pub semantic_floor: Option<f64>,
-    pub semantic_ceiling: Option<f64>,
-    pub lexical_saturation: Option<f64>,
-    pub skills_weight: Option<f64>,
-    pub relevance_floor: Option<f64>,
-    pub distance_scale: Option<crate::ranking::DistanceScale>,
-    pub commute: Option<crate::ranking::CommutePolicy>,
+    /// The request's own fusion parameters, over the server's defaults.
+    pub fusion: crate::ranking::FusionOverrides,
     /// Add marked matches beyond the seekers' commutes when too few lie within (None: server default).
     pub beyond_commute: Option<bool>,
     pub max_distance_km: Option<f64>,
@@ -773,37 +763,8 @@ impl Matcher {
 
     /// The weights a request ends up with (its own, else the server's defaults).
     pub fn fusion(&self, request: &RankingRequest) -> Result<FusionParams> {
-        let d = self.default_fusion();
-        let fusion = FusionParams {
-            semantic_weight: request.semantic_weight.unwrap_or(d.semantic_weight),
-            lexical_weight: request.lexical_weight.unwrap_or(d.lexical_weight),
-            geo_weight: request.geo_weight.unwrap_or(d.geo_weight),
-            decay_scale_km: request.decay_scale_km.unwrap_or(d.decay_scale_km),
-            mode: request.fusion_mode.unwrap_or(d.mode),
-            semantic_floor: request.semantic_floor.unwrap_or(d.semantic_floor),
-            semantic_ceiling: request.semantic_ceiling.unwrap_or(d.semantic_ceiling),
-            lexical_saturation: request.lexical_saturation.unwrap_or(d.lexical_saturation),
-            skills_weight: request.skills_weight.unwrap_or(d.skills_weight),
-            distance_scale: request.distance_scale.unwrap_or(d.distance_scale),
-            commute: request.commute.unwrap_or(d.commute),
-            relevance_floor: request.relevance_floor.unwrap_or(d.relevance_floor),
-        };
-        if fusion.semantic_weight == 0.0 && fusion.lexical_weight == 0.0 && fusion.geo_weight == 0.0
-        {
-            return Err(Error::invalid(
-                "options.semantic_weight",
-                "semantic, lexical and geo weights are all 0: nothing to rank by",
-            ));
-        }
-        if fusion.semantic_ceiling <= fusion.semantic_floor {
-            return Err(Error::invalid(
-                "options.semantic_ceiling",
-                format!(
-                    "must be above semantic_floor ({} ≤ {})",
-                    fusion.semantic_ceiling, fusion.semantic_floor
-                ),
-            ));
-        }
+        let fusion = request.fusion.over(self.default_fusion());
+        fusion.validate(crate::ranking::option_name)?;
         Ok(fusion)
     }
 

@@ -193,6 +193,128 @@ impl Default for FusionParams {
     }
 }
 
+impl FusionParams {
+    /// The checks every source of settings shares (flags, a request, `jobmatch eval`), naming
+    /// the parameter as `name` spells it for that source (`--semantic-weight`,
+    /// `options.semantic_weight`).
+    pub fn validate(&self, name: impl Fn(&str) -> String) -> crate::error::Result<()> {
+        use crate::error::Error;
+        for (param, value) in [
+            ("semantic_weight", self.semantic_weight),
+            ("lexical_weight", self.lexical_weight),
+            ("geo_weight", self.geo_weight),
+            ("skills_weight", self.skills_weight),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                return Err(Error::invalid(
+                    name(param),
+                    format!("must be ≥ 0, got {value}"),
+                ));
+            }
+        }
+        if self.semantic_weight == 0.0 && self.lexical_weight == 0.0 && self.geo_weight == 0.0 {
+            return Err(Error::invalid(
+                name("semantic_weight"),
+                "semantic, lexical and geo weights are all 0: nothing to rank by",
+            ));
+        }
+        for (param, value) in [
+            ("decay_scale_km", self.decay_scale_km),
+            ("lexical_saturation", self.lexical_saturation),
+        ] {
+            if !value.is_finite() || value <= 0.0 {
+                return Err(Error::invalid(
+                    name(param),
+                    format!("must be > 0, got {value}"),
+                ));
+            }
+        }
+        let (floor, ceiling) = (self.semantic_floor, self.semantic_ceiling);
+        if !(floor.is_finite() && ceiling.is_finite()) || ceiling <= floor {
+            return Err(Error::invalid(
+                name("semantic_ceiling"),
+                format!(
+                    "must be above {} ({ceiling} ≤ {floor})",
+                    name("semantic_floor")
+                ),
+            ));
+        }
+        if !self.relevance_floor.is_finite() {
+            return Err(Error::invalid(
+                name("relevance_floor"),
+                format!("must be a finite number, got {}", self.relevance_floor),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A request's own values for some fusion parameters (`None`: the server's default); the one
+/// place a new parameter is added besides [`FusionParams`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FusionOverrides {
+    pub semantic_weight: Option<f64>,
+    pub lexical_weight: Option<f64>,
+    pub geo_weight: Option<f64>,
+    pub decay_scale_km: Option<f64>,
+    pub mode: Option<FusionMode>,
+    pub semantic_floor: Option<f64>,
+    pub semantic_ceiling: Option<f64>,
+    pub lexical_saturation: Option<f64>,
+    pub skills_weight: Option<f64>,
+    pub distance_scale: Option<DistanceScale>,
+    pub commute: Option<CommutePolicy>,
+    pub relevance_floor: Option<f64>,
+}
+
+impl FusionOverrides {
+    /// Every parameter set to `p`'s (what `jobmatch eval` ranks with).
+    pub fn all(p: FusionParams) -> Self {
+        Self {
+            semantic_weight: Some(p.semantic_weight),
+            lexical_weight: Some(p.lexical_weight),
+            geo_weight: Some(p.geo_weight),
+            decay_scale_km: Some(p.decay_scale_km),
+            mode: Some(p.mode),
+            semantic_floor: Some(p.semantic_floor),
+            semantic_ceiling: Some(p.semantic_ceiling),
+            lexical_saturation: Some(p.lexical_saturation),
+            skills_weight: Some(p.skills_weight),
+            distance_scale: Some(p.distance_scale),
+            commute: Some(p.commute),
+            relevance_floor: Some(p.relevance_floor),
+        }
+    }
+
+    /// `defaults` with the values set here in their place.
+    pub fn over(&self, d: FusionParams) -> FusionParams {
+        FusionParams {
+            semantic_weight: self.semantic_weight.unwrap_or(d.semantic_weight),
+            lexical_weight: self.lexical_weight.unwrap_or(d.lexical_weight),
+            geo_weight: self.geo_weight.unwrap_or(d.geo_weight),
+            decay_scale_km: self.decay_scale_km.unwrap_or(d.decay_scale_km),
+            mode: self.mode.unwrap_or(d.mode),
+            semantic_floor: self.semantic_floor.unwrap_or(d.semantic_floor),
+            semantic_ceiling: self.semantic_ceiling.unwrap_or(d.semantic_ceiling),
+            lexical_saturation: self.lexical_saturation.unwrap_or(d.lexical_saturation),
+            skills_weight: self.skills_weight.unwrap_or(d.skills_weight),
+            distance_scale: self.distance_scale.unwrap_or(d.distance_scale),
+            commute: self.commute.unwrap_or(d.commute),
+            relevance_floor: self.relevance_floor.unwrap_or(d.relevance_floor),
+        }
+    }
+}
+
+/// A flag's name for a parameter (`semantic_weight` → `--semantic-weight`).
+pub fn flag_name(param: &str) -> String {
+    format!("--{}", param.replace('_', "-"))
+}
+
+/// A request field's name for a parameter (`semantic_weight` → `options.semantic_weight`).
+pub fn option_name(param: &str) -> String {
+    format!("options.{param}")
+}
+
 /// The skills term: `skills_weight · share`, the share clamped to [0, 1], so the boost never
 /// exceeds `skills_weight`.
 pub fn skills_boost(share: f64, params: &FusionParams) -> f64 {
@@ -491,6 +613,72 @@ mod tests {
     use super::*;
     use crate::domain::GeoPoint;
     use proptest::prelude::*;
+
+    #[test]
+    fn one_validation_names_the_field_as_each_source_spells_it() {
+        let ok = FusionParams::default();
+        assert!(ok.validate(flag_name).is_ok());
+        let all_zero = FusionParams {
+            semantic_weight: 0.0,
+            lexical_weight: 0.0,
+            geo_weight: 0.0,
+            ..ok
+        };
+        let flag = all_zero.validate(flag_name).unwrap_err().to_string();
+        assert!(flag.contains("--semantic-weight"), "{flag}");
+        let option = all_zero.validate(option_name).unwrap_err().to_string();
+        assert!(option.contains("options.semantic_weight"), "{option}");
+        let inverted = FusionParams {
+            semantic_floor: 0.9,
+            semantic_ceiling: 0.8,
+            ..ok
+        };
+        let err = inverted.validate(flag_name).unwrap_err().to_string();
+        assert!(
+            err.contains("--semantic-ceiling") && err.contains("--semantic-floor"),
+            "{err}"
+        );
+        for bad in [
+            FusionParams {
+                geo_weight: -0.1,
+                ..ok
+            },
+            FusionParams {
+                decay_scale_km: 0.0,
+                ..ok
+            },
+            FusionParams {
+                lexical_saturation: f64::NAN,
+                ..ok
+            },
+            FusionParams {
+                relevance_floor: f64::INFINITY,
+                ..ok
+            },
+        ] {
+            assert!(bad.validate(option_name).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn overrides_replace_only_what_they_set() {
+        let defaults = FusionParams::default();
+        assert_eq!(FusionOverrides::default().over(defaults), defaults);
+        let some = FusionOverrides {
+            geo_weight: Some(0.9),
+            mode: Some(FusionMode::Rrf),
+            ..Default::default()
+        };
+        let merged = some.over(defaults);
+        assert_eq!(merged.geo_weight, 0.9);
+        assert_eq!(merged.mode, FusionMode::Rrf);
+        assert_eq!(merged.semantic_weight, defaults.semantic_weight);
+        let other = FusionParams {
+            skills_weight: 0.7,
+            ..defaults
+        };
+        assert_eq!(FusionOverrides::all(other).over(defaults), other);
+    }
 
     fn point(lat: f64, lon: f64) -> GeoPoint {
         GeoPoint { lat, lon }

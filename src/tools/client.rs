@@ -527,19 +527,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
     let limits = args.limits.to_limits();
     let settings = args.ranking.to_settings();
     let fusion = settings.defaults;
-    if fusion.semantic_weight < 0.0
-        || fusion.lexical_weight < 0.0
-        || fusion.geo_weight < 0.0
-        || fusion.skills_weight < 0.0
-        || fusion.decay_scale_km <= 0.0
-        || fusion.semantic_ceiling <= fusion.semantic_floor
-        || fusion.lexical_saturation <= 0.0
-    {
-        return Err(Error::invalid(
-            "--semantic-weight",
-            "weights must be ≥ 0, the decay scale and the saturation > 0, and the ceiling above the floor",
-        ));
-    }
+    fusion.validate(crate::ranking::flag_name)?;
     let mut reports = Vec::new();
     for (name, postings, seekers, qrels) in eval_sets(&args) {
         let postings = read_postings(&postings, &limits)?;

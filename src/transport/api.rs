@@ -437,13 +437,12 @@ pub fn ranking_from_proto(
 ) -> Result<RankingRequest> {
     let o =
         options.ok_or_else(|| Error::invalid("options", "is required (at least options.top_k)"))?;
-    Ok(RankingRequest {
-        top_k: limits.top_k(o.top_k)?,
+    let fusion = crate::ranking::FusionOverrides {
         semantic_weight: non_negative("options.semantic_weight", o.semantic_weight)?,
         lexical_weight: non_negative("options.lexical_weight", o.lexical_weight)?,
         geo_weight: non_negative("options.geo_weight", o.geo_weight)?,
         decay_scale_km: positive("options.decay_scale_km", o.decay_scale_km)?,
-        fusion_mode: match pb::Fusion::try_from(o.fusion) {
+        mode: match pb::Fusion::try_from(o.fusion) {
             Ok(pb::Fusion::Unspecified) => None,
             Ok(pb::Fusion::Scores) => Some(crate::ranking::FusionMode::Scores),
             Ok(pb::Fusion::Rrf) => Some(crate::ranking::FusionMode::Rrf),
@@ -471,7 +470,6 @@ pub fn ranking_from_proto(
                 ))
             }
         },
-        beyond_commute: o.beyond_commute,
         commute: match pb::CommutePolicy::try_from(o.seeker_commute) {
             Ok(pb::CommutePolicy::Unspecified) => None,
             Ok(pb::CommutePolicy::Penalty) => Some(crate::ranking::CommutePolicy::Penalty),
@@ -483,6 +481,11 @@ pub fn ranking_from_proto(
                 ))
             }
         },
+    };
+    Ok(RankingRequest {
+        top_k: limits.top_k(o.top_k)?,
+        fusion,
+        beyond_commute: o.beyond_commute,
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,

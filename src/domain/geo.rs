@@ -52,6 +52,17 @@ fn strip_en_suffix(name: &str) -> Option<&str> {
         .find_map(|suffix| name.strip_suffix(suffix))
 }
 
+impl Region {
+    /// Whether `place` lies in this region: its sido, or its sigungu.
+    pub fn contains(&self, place: &Place) -> bool {
+        if self.is_sido {
+            place.sido_code == self.sido_code
+        } else {
+            place.region_code == self.code
+        }
+    }
+}
+
 impl Gazetteer {
     /// The gazetteer built into the binary (parsed once).
     pub fn builtin() -> &'static Gazetteer {

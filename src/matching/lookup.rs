@@ -76,15 +76,9 @@ fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<St
     }
 }
 
+/// In one of `regions` (none asked: anywhere).
 fn in_any(place: &Place, regions: &[&Region]) -> bool {
-    regions.is_empty()
-        || regions.iter().any(|r| {
-            if r.is_sido {
-                place.sido_code == r.sido_code
-            } else {
-                place.region_code == r.code
-            }
-        })
+    regions.is_empty() || regions.iter().any(|r| r.contains(place))
 }
 
 /// Stored records matching `query` that a caller bound to `scope` may see, in the store's

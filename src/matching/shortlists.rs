@@ -50,16 +50,6 @@ pub fn default_candidates(k: usize, max_top_k: usize) -> usize {
     k.saturating_mul(5).max(50).min(max_top_k)
 }
 
-fn in_regions(posting: &Posting, regions: &[&crate::geo::Region]) -> bool {
-    regions.iter().any(|r| {
-        if r.is_sido {
-            posting.place.sido_code == r.sido_code
-        } else {
-            posting.place.region_code == r.code
-        }
-    })
-}
-
 impl Matcher {
     /// All stored postings (a full scan: regions hold hundreds, not millions, of postings).
     async fn all_postings(&self) -> Result<Vec<Posting>> {
@@ -111,7 +101,7 @@ impl Matcher {
                 .all_postings()
                 .await?
                 .into_iter()
-                .filter(|p| in_regions(p, &regions))
+                .filter(|p| regions.iter().any(|r| r.contains(&p.place)))
                 .collect();
             if found.is_empty() {
                 return Err(Error::NotFound {

@@ -231,15 +231,10 @@ async fn the_console_gateway_checks_every_call_as_grpc_does_and_answers_the_same
 
     // The same answer as gRPC with the same token.
     let mut grpc = authed(&server, Some(COUNSELLOR)).await;
-    let over_grpc = grpc
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: "p001".into(),
-            options: options(10),
-            filter: None,
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let over_grpc = pb::RecommendCandidatesResponse {
+        candidates: candidates(&mut grpc, "p001", options(10).unwrap(), None).await,
+        ..Default::default()
+    };
     let over_http: pb::RecommendCandidatesResponse = serde_json::from_value(
         rpc(
             &base,
@@ -479,18 +474,11 @@ async fn expected_shortlist(
     options: pb::RankingOptions,
 ) -> Vec<(String, String)> {
     let mut grpc = authed(server, Some(COUNSELLOR)).await;
-    grpc.recommend_candidates(pb::RecommendCandidatesRequest {
-        posting_id: "p001".into(),
-        options: Some(options),
-        filter: None,
-    })
-    .await
-    .unwrap()
-    .into_inner()
-    .candidates
-    .into_iter()
-    .map(|c| (c.seeker_id, c.explanation.unwrap_or_default().reason))
-    .collect()
+    candidates(&mut grpc, "p001", options, None)
+        .await
+        .into_iter()
+        .map(|c| (c.seeker_id, c.explanation.unwrap_or_default().reason))
+        .collect()
 }
 
 #[tokio::test]
@@ -868,13 +856,8 @@ async fn https_get(
 #[tokio::test]
 async fn the_console_serves_https_with_the_servers_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let make = |name: &str| {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
-        (params.self_signed(&key).unwrap().pem(), key.serialize_pem())
-    };
-    let (cert_pem, key_pem) = make("localhost");
-    let (other_ca, _) = make("localhost");
+    let (cert_pem, key_pem) = self_signed("localhost");
+    let (other_ca, _) = self_signed("localhost");
     std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
     std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
     let mut config = config(&dir.path().join("data"));

@@ -5,28 +5,8 @@ use jobmatch::api::pb;
 
 use crate::common::*;
 
-type Client = pb::matching_client::MatchingClient<tonic::transport::Channel>;
-
 fn person(id: &str, resume: &str, place: &str) -> pb::Seeker {
     seeker(id, "용접 생산직 희망", resume, region(place))
-}
-
-async fn candidates(
-    client: &mut Client,
-    posting: &str,
-    options: pb::RankingOptions,
-    filter: Option<pb::SeekerFilter>,
-) -> Vec<pb::CandidateMatch> {
-    client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: posting.into(),
-            options: Some(options),
-            filter,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates
 }
 
 fn top(k: u32) -> pb::RankingOptions {

@@ -154,23 +154,6 @@ async fn matching_in_words_and_meaning_beats_matching_in_one() {
     server.stop().await;
 }
 
-async fn candidates_for(
-    client: &mut Client,
-    posting: &str,
-    options: pb::RankingOptions,
-) -> Vec<pb::CandidateMatch> {
-    client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: posting.into(),
-            options: Some(options),
-            filter: None,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn required_skills_the_seeker_has_add_a_bounded_boost_in_both_directions() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,7 +196,7 @@ async fn required_skills_the_seeker_has_add_a_bounded_boost_in_both_directions()
             "{what}: {pure} vs {s:?}"
         );
     };
-    let found = candidates_for(&mut client, "weld", options(10).unwrap()).await;
+    let found = candidates(&mut client, "weld", options(10).unwrap(), None).await;
     let score = |id: &str| {
         found
             .iter()
@@ -235,7 +218,7 @@ async fn required_skills_the_seeker_has_add_a_bounded_boost_in_both_directions()
     check(&score("office"), 0.0, "a → office");
 
     // Per request: weight 0 turns the signal off and takes exactly its share off the score.
-    let off = candidates_for(
+    let off = candidates(
         &mut client,
         "weld",
         pb::RankingOptions {
@@ -243,6 +226,7 @@ async fn required_skills_the_seeker_has_add_a_bounded_boost_in_both_directions()
             skills_weight: Some(0.0),
             ..Default::default()
         },
+        None,
     )
     .await;
     let a_off = off.iter().find(|m| m.seeker_id == "a").unwrap();

@@ -392,14 +392,8 @@ async fn health_over(port: u16, ca: Option<&str>) -> Result<i32, String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_handshakes_with_the_right_ca_and_fails_without_it() {
     let dir = tempfile::tempdir().unwrap();
-    let make = |name: &str| {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        (cert.pem(), key.serialize_pem())
-    };
-    let (cert_pem, key_pem) = make("localhost");
-    let (other_ca, _) = make("localhost");
+    let (cert_pem, key_pem) = self_signed("localhost");
+    let (other_ca, _) = self_signed("localhost");
     std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
     std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
     let mut config = config(&dir.path().join("data"));

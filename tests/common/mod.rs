@@ -366,6 +366,13 @@ pub async fn authed(server: &TestServer, token: Option<&str>) -> Authed {
     MatchingClient::with_interceptor(server.channel().await, interceptor)
 }
 
+/// A self-signed certificate for `name` and its key, PEM (for the TLS tests).
+pub fn self_signed(name: &str) -> (String, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+    (params.self_signed(&key).unwrap().pem(), key.serialize_pem())
+}
+
 /// Reads a JSON-lines file of the demo or sample data as proto messages.
 pub fn read_jsonl<T: for<'de> serde::Deserialize<'de>>(relative: &str) -> Vec<T> {
     jobmatch::client::read_lines(&Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()
@@ -397,6 +404,31 @@ where
             .await
             .unwrap();
     }
+}
+
+/// A stored posting's candidates as `client` gets them.
+pub async fn candidates<T>(
+    client: &mut MatchingClient<T>,
+    posting: &str,
+    options: pb::RankingOptions,
+    filter: Option<pb::SeekerFilter>,
+) -> Vec<pb::CandidateMatch>
+where
+    T: tonic::client::GrpcService<tonic::body::Body>,
+    T::Error: Into<tonic::codegen::StdError>,
+    T::ResponseBody: tonic::codegen::Body<Data = tonic::codegen::Bytes> + Send + 'static,
+    <T::ResponseBody as tonic::codegen::Body>::Error: Into<tonic::codegen::StdError> + Send,
+{
+    client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: posting.into(),
+            options: Some(options),
+            filter,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .candidates
 }
 
 /// Names of the data directory's generation directories, sorted.

@@ -222,6 +222,18 @@ impl Gazetteer {
         }
     }
 
+    /// Each of a request's `regions` (names or codes), an error naming `regions[i]`.
+    pub fn lookup_all(&self, regions: &[String]) -> Result<Vec<&Region>> {
+        regions
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                self.lookup(name)
+                    .map_err(|e| e.in_field(&format!("regions[{i}]")))
+            })
+            .collect()
+    }
+
     /// The closest sigungu to a point (by centroid), for naming the region of raw coordinates.
     /// `None` when the point is far from Korea (over 60 km from any centroid).
     pub fn nearest_sigungu(&self, point: GeoPoint) -> Option<&Region> {

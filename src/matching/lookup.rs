@@ -88,17 +88,7 @@ pub async fn find_records(
     query: &FindQuery,
     scope: Option<&[String]>,
 ) -> Result<FoundPage> {
-    let gazetteer = Gazetteer::builtin();
-    let regions = query
-        .regions
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            gazetteer
-                .lookup(name)
-                .map_err(|e| e.in_field(&format!("regions[{i}]")))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let regions = Gazetteer::builtin().lookup_all(&query.regions)?;
     let filters = match sidos_to_scan(&regions, scope) {
         Some(sidos) if sidos.is_empty() => {
             return Ok(FoundPage {

@@ -86,17 +86,7 @@ impl Matcher {
             }
         }
         if !request.regions.is_empty() {
-            let gazetteer = Gazetteer::builtin();
-            let regions = request
-                .regions
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    gazetteer
-                        .lookup(name)
-                        .map_err(|e| e.in_field(&format!("regions[{i}]")))
-                })
-                .collect::<Result<Vec<_>>>()?;
+            let regions = Gazetteer::builtin().lookup_all(&request.regions)?;
             let found: Vec<Posting> = self
                 .all_postings()
                 .await?

@@ -856,16 +856,8 @@ async fn https_get(
 #[tokio::test]
 async fn the_console_serves_https_with_the_servers_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let (cert_pem, key_pem) = self_signed("localhost");
+    let (config, cert_pem) = tls_config(dir.path());
     let (other_ca, _) = self_signed("localhost");
-    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
-    std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
-    let mut config = config(&dir.path().join("data"));
-    config.store.model_dir = minilm_model_dir();
-    config.tls = Some(jobmatch::config::TlsFiles {
-        cert: dir.path().join("cert.pem"),
-        key: dir.path().join("key.pem"),
-    });
     let bind = || async { tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap() };
     let console = bind().await;
     let address = console.local_addr().unwrap();

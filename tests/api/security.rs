@@ -392,16 +392,8 @@ async fn health_over(port: u16, ca: Option<&str>) -> Result<i32, String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_handshakes_with_the_right_ca_and_fails_without_it() {
     let dir = tempfile::tempdir().unwrap();
-    let (cert_pem, key_pem) = self_signed("localhost");
+    let (config, cert_pem) = tls_config(dir.path());
     let (other_ca, _) = self_signed("localhost");
-    std::fs::write(dir.path().join("cert.pem"), &cert_pem).unwrap();
-    std::fs::write(dir.path().join("key.pem"), &key_pem).unwrap();
-    let mut config = config(&dir.path().join("data"));
-    config.store.model_dir = minilm_model_dir();
-    config.tls = Some(jobmatch::config::TlsFiles {
-        cert: dir.path().join("cert.pem"),
-        key: dir.path().join("key.pem"),
-    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -373,6 +373,21 @@ pub fn self_signed(name: &str) -> (String, String) {
     (params.self_signed(&key).unwrap().pem(), key.serialize_pem())
 }
 
+/// A test configuration (on the small all-MiniLM model) serving TLS with a certificate made now
+/// for "localhost", written into `dir`; returns it with the certificate's PEM.
+pub fn tls_config(dir: &Path) -> (ServeConfig, String) {
+    let (cert_pem, key_pem) = self_signed("localhost");
+    std::fs::write(dir.join("cert.pem"), &cert_pem).unwrap();
+    std::fs::write(dir.join("key.pem"), &key_pem).unwrap();
+    let mut config = config(&dir.join("data"));
+    config.store.model_dir = minilm_model_dir();
+    config.tls = Some(jobmatch::config::TlsFiles {
+        cert: dir.join("cert.pem"),
+        key: dir.join("key.pem"),
+    });
+    (config, cert_pem)
+}
+
 /// Reads a JSON-lines file of the demo or sample data as proto messages.
 pub fn read_jsonl<T: for<'de> serde::Deserialize<'de>>(relative: &str) -> Vec<T> {
     jobmatch::client::read_lines(&Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)).unwrap()

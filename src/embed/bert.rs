@@ -137,40 +137,7 @@ impl BertEmbedder {
         engine: Option<EngineKind>,
         int8_short_inputs: Option<bool>,
     ) -> Result<Self> {
-        let config_bytes = read_file(dir, "config.json")?;
-        let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes).map_err(|e| {
-            Error::Io(format!(
-                "model directory {}: config.json is not JSON: {e}",
-                dir.display()
-            ))
-        })?;
-        let model_type = raw_config
-            .get("model_type")
-            .and_then(|v| v.as_str())
-            .unwrap_or("bert");
-        let position_offset = position_offset(model_type, &raw_config)
-            .map_err(|reason| Error::Io(format!("model directory {}: {reason}", dir.display())))?;
-        let mut config: BertConfig = serde_json::from_value(raw_config.clone()).map_err(|e| {
-            Error::Io(format!(
-                "model directory {}: config.json lacks BERT fields: {e}",
-                dir.display()
-            ))
-        })?;
-        // The weights are named `embeddings.*` / `encoder.*` whatever the original model type.
-        config.model_type = Some("bert".into());
-        // RoBERTa's first `position_offset` rows are never used for a real token (see
-        // `position_offset`): dropped at load, so the graph's positions 0, 1, … read the rows
-        // the reference implementation reads.
-        if config.max_position_embeddings <= position_offset {
-            return Err(Error::Io(format!(
-                "model directory {}: max_position_embeddings {} leaves no position after the \
-                 {position_offset} that {model_type} reserves",
-                dir.display(),
-                config.max_position_embeddings
-            )));
-        }
-        config.max_position_embeddings -= position_offset;
-
+        let (config, position_offset) = read_config(dir)?;
         let settings = Self::settings(dir)?;
         let name = settings.name.clone().unwrap_or_else(|| {
             dir.file_name()
@@ -192,100 +159,30 @@ impl BertEmbedder {
         }
         .min(config.max_position_embeddings);
         if max_tokens <= WINDOW_OVERLAP + 8 {
-            return Err(Error::Io(format!(
-                "model directory {}: max_tokens {max_tokens} is too small",
-                dir.display()
-            )));
+            return Err(model_error(
+                dir,
+                format!("max_tokens {max_tokens} is too small"),
+            ));
         }
-
-        let tokenizer_path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| {
-            Error::Io(format!(
-                "model directory {}: tokenizer.json: {e}",
-                dir.display()
-            ))
-        })?;
-        check_vocabulary(&tokenizer, config.vocab_size)
-            .map_err(|reason| Error::Io(format!("model directory {}: {reason}", dir.display())))?;
-        // Model tokenizer files often pin padding and truncation to a fixed length (all-MiniLM-L6-v2:
-        // 128): we pad per batch ourselves and split long texts into windows instead of cutting them.
-        tokenizer.with_padding(None);
-        tokenizer.with_truncation(None).map_err(|e| {
-            Error::Io(format!(
-                "model directory {}: tokenizer truncation: {e}",
-                dir.display()
-            ))
-        })?;
-
+        let tokenizer = read_tokenizer(dir, config.vocab_size)?;
         let weights = dir.join("model.safetensors");
         if !weights.exists() {
-            return Err(Error::Io(format!(
-                "model directory {}: model.safetensors is missing",
-                dir.display()
-            )));
+            return Err(model_error(dir, "model.safetensors is missing"));
         }
-        let device = Device::Cpu;
         let engine_kind = engine.or(settings.engine).unwrap_or_default();
-        let weights_error = |e: String| {
-            Error::Io(format!(
-                "model directory {}: model.safetensors: {e}",
-                dir.display()
-            ))
-        };
-        let tensors = load_weights(&weights, position_offset, engine_kind, &device)
-            .map_err(|e| weights_error(e.to_string()))?;
-        let engine = match engine_kind {
-            EngineKind::Fused => Engine::Fused {
-                encoder: jobmatch_kernels::Encoder::load(
-                    jobmatch_kernels::EncoderConfig {
-                        int8_short_inputs: int8_short_inputs
-                            .or(settings.int8_short_inputs)
-                            .unwrap_or(false),
-                        ..encoder_config(&config)
-                    },
-                    &mut TensorSource(tensors),
-                )
-                .map_err(|e| {
-                    Error::Io(format!(
-                        "model directory {}: weights do not fit config.json: {e}",
-                        dir.display()
-                    ))
-                })?,
-                scratch: Default::default(),
-            },
-            EngineKind::Candle => {
-                let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-                Engine::Candle(Box::new(BertModel::load(vb, &config).map_err(|e| {
-                    Error::Io(format!(
-                        "model directory {}: weights do not fit config.json: {e}",
-                        dir.display()
-                    ))
-                })?))
-            }
-        };
-
-        let pad_id = u32::try_from(config.pad_token_id).unwrap_or(0);
+        let int8 = int8_short_inputs
+            .or(settings.int8_short_inputs)
+            .unwrap_or(false);
+        let engine = load_engine(dir, &config, position_offset, engine_kind, int8)?;
         let info = ModelInfo {
             name,
             dimension: config.hidden_size,
             max_tokens,
             pooling,
-            query_prefix: settings.query_prefix.unwrap_or_default(),
-            passage_prefix: settings.passage_prefix.unwrap_or_default(),
+            query_prefix: settings.query_prefix.clone().unwrap_or_default(),
+            passage_prefix: settings.passage_prefix.clone().unwrap_or_default(),
             weights_sha256: sha256_file(&weights)?,
-            similarity_band: match (settings.similarity_floor, settings.similarity_ceiling) {
-                (Some(floor), Some(ceiling)) if floor.is_finite() && ceiling > floor => {
-                    Some((floor, ceiling))
-                }
-                (None, None) => None,
-                (floor, ceiling) => {
-                    return Err(Error::Io(format!(
-                        "model directory {}: jobmatch-model.toml needs both similarity_floor and \
-                         similarity_ceiling, the floor below the ceiling (got {floor:?}, {ceiling:?})",
-                        dir.display()
-                    )))
-                }
-            },
+            similarity_band: similarity_band(dir, &settings)?,
         };
         let preparer = Arc::new(BertPreparer {
             tokenizer,
@@ -299,7 +196,7 @@ impl BertEmbedder {
             hidden: config.hidden_size,
             intermediate: config.intermediate_size,
             layers: config.num_hidden_layers,
-            pad_id,
+            pad_id: u32::try_from(config.pad_token_id).unwrap_or(0),
             info,
         };
         // Warm up (and prove the weights run) before anyone is told the model is ready.
@@ -401,6 +298,115 @@ fn candle_forward(
 }
 
 /// The fused encoder's view of a BERT config.
+/// An error about the model directory `dir`, naming it.
+fn model_error(dir: &Path, what: impl std::fmt::Display) -> Error {
+    Error::Io(format!("model directory {}: {what}", dir.display()))
+}
+
+/// config.json as candle's BERT reads it, and how many position rows its model type reserves.
+fn read_config(dir: &Path) -> Result<(BertConfig, usize)> {
+    let config_bytes = read_file(dir, "config.json")?;
+    let raw_config: serde_json::Value = serde_json::from_slice(&config_bytes)
+        .map_err(|e| model_error(dir, format!("config.json is not JSON: {e}")))?;
+    let model_type = raw_config
+        .get("model_type")
+        .and_then(|v| v.as_str())
+        .unwrap_or("bert");
+    let position_offset =
+        position_offset(model_type, &raw_config).map_err(|reason| model_error(dir, reason))?;
+    let mut config: BertConfig = serde_json::from_value(raw_config.clone())
+        .map_err(|e| model_error(dir, format!("config.json lacks BERT fields: {e}")))?;
+    // The weights are named `embeddings.*` / `encoder.*` whatever the original model type.
+    config.model_type = Some("bert".into());
+    // RoBERTa's first `position_offset` rows are never used for a real token (see
+    // `position_offset`): dropped at load, so the graph's positions 0, 1, … read the rows
+    // the reference implementation reads.
+    if config.max_position_embeddings <= position_offset {
+        return Err(model_error(
+            dir,
+            format!(
+                "max_position_embeddings {} leaves no position after the {position_offset} that \
+                 {model_type} reserves",
+                config.max_position_embeddings
+            ),
+        ));
+    }
+    config.max_position_embeddings -= position_offset;
+    Ok((config, position_offset))
+}
+
+/// tokenizer.json, checked against the model's vocabulary, with its fixed padding and
+/// truncation removed.
+fn read_tokenizer(dir: &Path, vocab_size: usize) -> Result<Tokenizer> {
+    let mut tokenizer = Tokenizer::from_file(dir.join("tokenizer.json"))
+        .map_err(|e| model_error(dir, format!("tokenizer.json: {e}")))?;
+    check_vocabulary(&tokenizer, vocab_size).map_err(|reason| model_error(dir, reason))?;
+    // Model tokenizer files often pin padding and truncation to a fixed length (all-MiniLM-L6-v2:
+    // 128): we pad per batch ourselves and split long texts into windows instead of cutting them.
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| model_error(dir, format!("tokenizer truncation: {e}")))?;
+    Ok(tokenizer)
+}
+
+/// The weights, loaded into the chosen forward pass.
+fn load_engine(
+    dir: &Path,
+    config: &BertConfig,
+    position_offset: usize,
+    kind: EngineKind,
+    int8_short_inputs: bool,
+) -> Result<Engine> {
+    let device = Device::Cpu;
+    let tensors = load_weights(
+        &dir.join("model.safetensors"),
+        position_offset,
+        kind,
+        &device,
+    )
+    .map_err(|e| model_error(dir, format!("model.safetensors: {e}")))?;
+    let misfit = |e: &dyn std::fmt::Display| {
+        model_error(dir, format!("weights do not fit config.json: {e}"))
+    };
+    Ok(match kind {
+        EngineKind::Fused => Engine::Fused {
+            encoder: jobmatch_kernels::Encoder::load(
+                jobmatch_kernels::EncoderConfig {
+                    int8_short_inputs,
+                    ..encoder_config(config)
+                },
+                &mut TensorSource(tensors),
+            )
+            .map_err(|e| misfit(&e))?,
+            scratch: Default::default(),
+        },
+        EngineKind::Candle => {
+            let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
+            Engine::Candle(Box::new(
+                BertModel::load(vb, config).map_err(|e| misfit(&e))?,
+            ))
+        }
+    })
+}
+
+/// The model's similarity band from jobmatch-model.toml: both ends or neither.
+fn similarity_band(dir: &Path, settings: &ModelSettingsFile) -> Result<Option<(f64, f64)>> {
+    match (settings.similarity_floor, settings.similarity_ceiling) {
+        (Some(floor), Some(ceiling)) if floor.is_finite() && ceiling > floor => {
+            Ok(Some((floor, ceiling)))
+        }
+        (None, None) => Ok(None),
+        (floor, ceiling) => Err(model_error(
+            dir,
+            format!(
+                "jobmatch-model.toml needs both similarity_floor and similarity_ceiling, the floor \
+                 below the ceiling (got {floor:?}, {ceiling:?})"
+            ),
+        )),
+    }
+}
+
 fn encoder_config(config: &BertConfig) -> jobmatch_kernels::EncoderConfig {
     use candle_transformers::models::bert::HiddenAct;
     jobmatch_kernels::EncoderConfig {

@@ -73,6 +73,9 @@ impl Gazetteer {
         })
     }
 
+    /// Builds the index from the two vendored tables. Long because it reads the regions, then
+    /// every name form a client may send for them, then the aliases, in one pass each; the
+    /// steps share the partly built index.
     fn parse(regions_csv: &str, aliases_csv: &str) -> std::result::Result<Self, String> {
         let mut reader = csv::Reader::from_reader(regions_csv.as_bytes());
         let headers = reader.headers().map_err(|e| e.to_string())?.clone();

@@ -159,6 +159,9 @@ fn target(name: &str, h: &E5Header) -> Option<(String, Vec<usize>)> {
 }
 
 /// Reads and checks the header and the tensor directory.
+///
+/// Long because it follows the file's layout field by field, each with its own check: split up,
+/// the format would no longer read top to bottom.
 fn parse(data: &[u8]) -> Result<(E5Header, Vec<Entry>)> {
     let mut c = Cursor { data, pos: 0 };
     if c.take(4, "magic")? != MAGIC {

@@ -275,6 +275,31 @@ impl Matcher {
         self.reindexing.load(Ordering::SeqCst)
     }
 
+    /// Mirrors every write into `shadow`, copies the serving generation into it, then stops the
+    /// mirror; returns the counts copied and the write gate, held so that no write lands
+    /// between here and the switch (or the abandon).
+    async fn fill(
+        &self,
+        shadow: &Arc<Shadow>,
+        progress: &mpsc::UnboundedSender<ReindexProgress>,
+    ) -> (Result<(u64, u64)>, tokio::sync::RwLockWriteGuard<'_, ()>) {
+        {
+            // No write is in flight while the shadow is installed: every later write reaches it.
+            let _gate = self.write_gate.write().await;
+            *lock(&self.mirror) = Some(shadow.clone());
+        }
+        let source = self.engine().store.clone();
+        let copied = copy_all(&source, shadow, progress).await;
+        drop(source);
+        let gate = self.write_gate.write().await;
+        *lock(&self.mirror) = None;
+        let outcome = copied.and_then(|counts| match shadow.failure() {
+            Some(failure) => Err(Error::Store(format!("re-index stopped: {failure}"))),
+            None => Ok(counts),
+        });
+        (outcome, gate)
+    }
+
     /// Re-indexes everything with the model in `model_dir` while serving, then switches to it.
     ///
     /// `FAILED_PRECONDITION` when another re-index is running or the store has no data
@@ -317,21 +342,7 @@ impl Matcher {
             (engine.analyser, engine.vocabulary.clone())
         };
         let shadow = Arc::new(new_shadow(&generations, embedder, analyser, vocabulary).await?);
-        {
-            // No write is in flight while the shadow is installed: every later write reaches it.
-            let _gate = self.write_gate.write().await;
-            *lock(&self.mirror) = Some(shadow.clone());
-        }
-        let source = self.engine().store.clone();
-        let copied = copy_all(&source, &shadow, &progress).await;
-        drop(source);
-
-        let gate = self.write_gate.write().await;
-        *lock(&self.mirror) = None;
-        let outcome = copied.and_then(|counts| match shadow.failure() {
-            Some(failure) => Err(Error::Store(format!("re-index stopped: {failure}"))),
-            None => Ok(counts),
-        });
+        let (outcome, gate) = self.fill(&shadow, &progress).await;
         let shadow = Arc::try_unwrap(shadow)
             .map_err(|_| Error::Store("the new generation is still in use".into()))?;
         let (postings, seekers) = match outcome {

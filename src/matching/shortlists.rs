@@ -109,6 +109,38 @@ impl Matcher {
     /// Shortlists for every posting of the request, no seeker on more than
     /// `max_lists_per_seeker` of them, maximising the total fused score.
     pub async fn match_region(&self, request: &RegionRequest) -> Result<RegionPlan> {
+        let postings = self.checked_postings(request).await?;
+        let (problem, pairs) = self.region_problem(&postings, request).await?;
+        let greedy = greedy_top_k(&problem).stats(&problem);
+        let problem_for_solver = problem.clone();
+        let plan = blocking(move || optimal(&problem_for_solver)).await?;
+        let stats = plan.stats(&problem);
+        let shortlists = postings
+            .into_iter()
+            .zip(plan.lists)
+            .zip(problem.list_sizes.iter())
+            .map(|((posting, list), &size)| Shortlist {
+                posting,
+                size,
+                seekers: list
+                    .into_iter()
+                    .map(|c| {
+                        let pair = &problem.candidates[c];
+                        pairs[&(pair.posting, pair.seeker)].clone()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(RegionPlan {
+            shortlists,
+            plan: stats,
+            greedy,
+        })
+    }
+
+    /// The request's postings, after its own checks: within the caller's regions (else as
+    /// unknown) and within the per-request limit.
+    async fn checked_postings(&self, request: &RegionRequest) -> Result<Vec<Posting>> {
         if request.k == 0 {
             return Err(Error::invalid("k", "must be at least 1"));
         }
@@ -141,11 +173,19 @@ impl Matcher {
                 request.max_postings
             )));
         }
-        // Candidates per posting, ranked by the store with the filters inside the query.
+        Ok(postings)
+    }
+
+    /// The plan's problem: each posting's candidates, ranked by the store with the filters
+    /// inside the query, and the scored pair behind each candidate.
+    async fn region_problem(
+        &self,
+        postings: &[Posting],
+        request: &RegionRequest,
+    ) -> Result<(Problem, HashMap<(usize, usize), Scored<Seeker>>)> {
         let mut seeker_index: HashMap<String, usize> = HashMap::new();
         let mut candidates = Vec::new();
-        let mut pair_result: HashMap<(usize, usize), usize> = HashMap::new();
-        let mut pair_scored: Vec<Scored<Seeker>> = Vec::new();
+        let mut pairs = HashMap::new();
         let mut list_sizes = Vec::new();
         for (p, posting) in postings.iter().enumerate() {
             let size = (posting.openings.max(1) as usize) * request.k;
@@ -165,39 +205,14 @@ impl Matcher {
                     seeker: s,
                     score: scored.breakdown.final_score,
                 });
-                pair_result.insert((p, s), pair_scored.len());
-                pair_scored.push(scored);
+                pairs.insert((p, s), scored);
             }
         }
         let problem = Problem {
-            list_sizes: list_sizes.clone(),
+            list_sizes,
             max_lists_per_seeker: request.max_lists_per_seeker,
             candidates,
         };
-        let greedy = greedy_top_k(&problem).stats(&problem);
-        let problem_for_solver = problem.clone();
-        let plan = blocking(move || optimal(&problem_for_solver)).await?;
-        let stats = plan.stats(&problem);
-        let shortlists = postings
-            .into_iter()
-            .zip(plan.lists)
-            .zip(list_sizes)
-            .map(|((posting, list), size)| Shortlist {
-                posting,
-                size,
-                seekers: list
-                    .into_iter()
-                    .map(|c| {
-                        let pair = &problem.candidates[c];
-                        pair_scored[pair_result[&(pair.posting, pair.seeker)]].clone()
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(RegionPlan {
-            shortlists,
-            plan: stats,
-            greedy,
-        })
+        Ok((problem, pairs))
     }
 }

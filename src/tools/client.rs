@@ -379,88 +379,107 @@ fn print_header(first: &str) {
 pub async fn recommend(args: RecommendArgs, client: &ClientOptions) -> Result<()> {
     let mut client = client.matching(&args.server).await?;
     if let Some(posting_id) = &args.posting {
-        let response = client
-            .recommend_candidates(pb::RecommendCandidatesRequest {
-                posting_id: posting_id.clone(),
-                options: Some(options(&args)),
-                filter: None,
-            })
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?
-            );
-            return Ok(());
-        }
-        let posting = client
-            .get_posting(pb::GetRequest {
-                id: posting_id.clone(),
-            })
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        println!(
-            "Candidates for posting {} — {} ({}, {})",
-            posting.id, posting.title, posting.company_name, response.origin_region_name
-        );
-        print_reach(
-            response.nothing_within_reach,
-            response.candidates.is_empty(),
-            "seeker",
-        );
-        print_header("seeker");
-        for (i, c) in response.candidates.iter().enumerate() {
-            print_row(
-                i + 1,
-                &c.seeker_id,
-                &format!("{} · {}", c.display_name, c.headline),
-                &c.region_name,
-                &c.score.clone().unwrap_or_default(),
-                c.explanation.as_ref(),
-            );
-            print_programmes(&c.programmes);
-        }
+        candidates_for_posting(&mut client, posting_id, &args).await
     } else if let Some(seeker_id) = &args.seeker {
-        let response = client
-            .recommend_postings(pb::RecommendPostingsRequest {
-                seeker_id: seeker_id.clone(),
-                options: Some(options(&args)),
-                filter: None,
-            })
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        if args.json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&response).map_err(|e| Error::Io(e.to_string()))?
-            );
-            return Ok(());
-        }
-        println!(
-            "Postings for seeker {seeker_id} ({})",
-            response.origin_region_name
+        postings_for_seeker(&mut client, seeker_id, &args).await
+    } else {
+        Ok(())
+    }
+}
+
+fn print_json<T: serde::Serialize>(response: &T) -> Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(response).map_err(|e| Error::Io(e.to_string()))?
+    );
+    Ok(())
+}
+
+async fn candidates_for_posting(
+    client: &mut Client,
+    posting_id: &str,
+    args: &RecommendArgs,
+) -> Result<()> {
+    let response = client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: posting_id.to_string(),
+            options: Some(options(args)),
+            filter: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        return print_json(&response);
+    }
+    let posting = client
+        .get_posting(pb::GetRequest {
+            id: posting_id.to_string(),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    println!(
+        "Candidates for posting {} — {} ({}, {})",
+        posting.id, posting.title, posting.company_name, response.origin_region_name
+    );
+    print_reach(
+        response.nothing_within_reach,
+        response.candidates.is_empty(),
+        "seeker",
+    );
+    print_header("seeker");
+    for (i, c) in response.candidates.iter().enumerate() {
+        print_row(
+            i + 1,
+            &c.seeker_id,
+            &format!("{} · {}", c.display_name, c.headline),
+            &c.region_name,
+            &c.score.clone().unwrap_or_default(),
+            c.explanation.as_ref(),
         );
-        print_reach(
-            response.nothing_within_reach,
-            response.postings.is_empty(),
-            "posting",
+        print_programmes(&c.programmes);
+    }
+    Ok(())
+}
+
+async fn postings_for_seeker(
+    client: &mut Client,
+    seeker_id: &str,
+    args: &RecommendArgs,
+) -> Result<()> {
+    let response = client
+        .recommend_postings(pb::RecommendPostingsRequest {
+            seeker_id: seeker_id.to_string(),
+            options: Some(options(args)),
+            filter: None,
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        return print_json(&response);
+    }
+    println!(
+        "Postings for seeker {seeker_id} ({})",
+        response.origin_region_name
+    );
+    print_reach(
+        response.nothing_within_reach,
+        response.postings.is_empty(),
+        "posting",
+    );
+    print_header("posting");
+    for (i, p) in response.postings.iter().enumerate() {
+        print_row(
+            i + 1,
+            &p.posting_id,
+            &format!("{} · {}", p.title, p.company_name),
+            &p.region_name,
+            &p.score.clone().unwrap_or_default(),
+            p.explanation.as_ref(),
         );
-        print_header("posting");
-        for (i, p) in response.postings.iter().enumerate() {
-            print_row(
-                i + 1,
-                &p.posting_id,
-                &format!("{} · {}", p.title, p.company_name),
-                &p.region_name,
-                &p.score.clone().unwrap_or_default(),
-                p.explanation.as_ref(),
-            );
-            print_programmes(&p.programmes);
-        }
+        print_programmes(&p.programmes);
     }
     Ok(())
 }
@@ -590,6 +609,49 @@ fn eval_sets(args: &EvalArgs) -> Vec<(String, PathBuf, PathBuf, PathBuf)> {
     }
 }
 
+/// Each signal or setting taken away in turn, on the reported split.
+async fn ablation_rows(
+    indexed: &crate::eval::Indexed,
+    reported: &crate::eval::Qrels,
+    fusion: crate::ranking::FusionParams,
+) -> Result<Vec<crate::eval::AblationRow>> {
+    let mut rows = Vec::new();
+    for (name, setting) in crate::eval::ablation_settings(fusion) {
+        let per_seeker = indexed.evaluate(reported, setting).await?;
+        rows.push(crate::eval::AblationRow {
+            name: name.to_string(),
+            fusion: setting.into(),
+            summary: crate::eval::summarise(&per_seeker),
+        });
+    }
+    Ok(rows)
+}
+
+/// Tunes on the train split; the best setting is then measured on the reported split.
+async fn tune_report(
+    indexed: &crate::eval::Indexed,
+    train: &crate::eval::Qrels,
+    reported: &crate::eval::Qrels,
+    fusion: crate::ranking::FusionParams,
+) -> Result<crate::eval::TuneReport> {
+    use crate::eval;
+    eprintln!(
+        "tuning {} on the train split (coordinate search, {} settings a round)",
+        indexed.model,
+        eval::tune_neighbours(fusion).len()
+    );
+    let points = eval::tune(indexed, train, fusion, 4).await?;
+    let given_ndcg = eval::summarise(&indexed.evaluate(train, fusion).await?);
+    let best_reported = eval::summarise(&indexed.evaluate(reported, points[0].params).await?);
+    Ok(eval::TuneReport {
+        model: indexed.model.clone(),
+        best: points[0],
+        given_ndcg_at_10: given_ndcg.ndcg_at_10.mean,
+        reported_ndcg_at_10: best_reported.ndcg_at_10.mean,
+        top: points.into_iter().take(10).collect(),
+    })
+}
+
 /// Every figure of one set: references, each model, and the optional ablation and tuning.
 async fn eval_set(
     args: &EvalArgs,
@@ -629,14 +691,8 @@ async fn eval_set(
             dir.display()
         );
         let mut indexed = eval::index(dir, set, settings, args.analyser).await?;
-        // As the server would: in band fusion, the model's similarity band unless flags set one.
-        let mut fusion = settings.defaults;
-        if settings.band_from_model {
-            if let Some((floor, ceiling)) = indexed.matcher.embedder().info().similarity_band {
-                fusion.semantic_floor = floor;
-                fusion.semantic_ceiling = ceiling;
-            }
-        }
+        // As the server ranks: the flags' settings, with the model's band unless flags set one.
+        let fusion = indexed.matcher.default_fusion();
         given.get_or_insert(fusion);
         // The reference "dense only, commute filter" always respects the commute.
         let dense = indexed
@@ -654,34 +710,11 @@ async fn eval_set(
             summary: eval::summarise(&per_seeker),
         });
         if args.ablation {
-            let mut rows = Vec::new();
-            for (name, setting) in eval::ablation_settings(fusion) {
-                let per_seeker = indexed.evaluate(&reported, setting).await?;
-                rows.push(eval::AblationRow {
-                    name: name.to_string(),
-                    fusion: setting.into(),
-                    summary: eval::summarise(&per_seeker),
-                });
-            }
+            let rows = ablation_rows(&indexed, &reported, fusion).await?;
             ablation.push((indexed.model.clone(), rows));
         }
         if args.tune {
-            eprintln!(
-                "tuning {} on the train split (coordinate search, {} settings a round)",
-                indexed.model,
-                eval::tune_neighbours(fusion).len()
-            );
-            let points = eval::tune(&indexed, &train, fusion, 4).await?;
-            let given_ndcg = eval::summarise(&indexed.evaluate(&train, fusion).await?);
-            let best_reported =
-                eval::summarise(&indexed.evaluate(&reported, points[0].params).await?);
-            tuning.push(eval::TuneReport {
-                model: indexed.model.clone(),
-                best: points[0],
-                given_ndcg_at_10: given_ndcg.ndcg_at_10.mean,
-                reported_ndcg_at_10: best_reported.ndcg_at_10.mean,
-                top: points.into_iter().take(10).collect(),
-            });
+            tuning.push(tune_report(&indexed, &train, &reported, fusion).await?);
         }
         per_model.push(per_seeker);
     }

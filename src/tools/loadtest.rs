@@ -217,90 +217,116 @@ pub async fn run(args: LoadtestArgs, options: &ClientOptions) -> Result<()> {
     if args.seed_postings > 0 || args.seed_seekers > 0 {
         seed(&args, options).await?;
     }
-    let postings = args.postings.max(1);
-    let seekers = args.seekers.max(1);
-    let total_weight: u32 = mix.iter().map(|(_, w)| w).sum();
-    let deadline = Instant::now() + Duration::from_secs(args.duration_secs);
-    let issued = Arc::new(AtomicU64::new(0));
-    let tally = Arc::new(Mutex::new(Tally::default()));
+    let work = Work {
+        mix,
+        postings: args.postings.max(1),
+        seekers: args.seekers.max(1),
+        deadline: Instant::now() + Duration::from_secs(args.duration_secs),
+        max_requests: args.max_requests,
+        issued: Arc::new(AtomicU64::new(0)),
+        tally: Arc::new(Mutex::new(Tally::default())),
+    };
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..args.concurrency {
-        let mut client = options.matching(&args.addr).await?;
-        let mix = mix.clone();
-        let issued = issued.clone();
-        let tally = tally.clone();
-        let max = args.max_requests;
-        workers.push(tokio::spawn(async move {
-            let mut rng =
-                Rng(0x9e37_79b9_7f4a_7c15 ^ (worker as u64 + 1).wrapping_mul(0x2545_f491));
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                if max.is_some_and(|m| issued.fetch_add(1, Ordering::Relaxed) >= m) {
-                    break;
-                }
-                let mut pick = rng.below(total_weight as usize) as u32;
-                let op = mix
-                    .iter()
-                    .find(|(_, w)| {
-                        if pick < *w {
-                            true
-                        } else {
-                            pick -= w;
-                            false
-                        }
-                    })
-                    .map(|(op, _)| *op)
-                    .unwrap_or(Op::Recommend);
-                let began = Instant::now();
-                let result = match op {
-                    Op::Recommend => client
-                        .recommend_candidates(pb::RecommendCandidatesRequest {
-                            posting_id: format!("lt-p{}", rng.below(postings as usize)),
-                            options: Some(pb::RankingOptions {
-                                top_k: 10,
-                                ..Default::default()
-                            }),
-                            filter: None,
-                        })
-                        .await
-                        .map(drop),
-                    Op::Upsert => {
-                        n += 1;
-                        client
-                            .upsert_seekers(pb::UpsertSeekersRequest {
-                                seekers: vec![seeker(format!("lt-u{worker}-{n}"), n)],
-                            })
-                            .await
-                            .map(drop)
-                    }
-                    Op::Get => client
-                        .get_seeker(pb::GetRequest {
-                            id: format!("lt-s{}", rng.below(seekers as usize)),
-                        })
-                        .await
-                        .map(drop),
-                };
-                let elapsed = began.elapsed();
-                let code = match &result {
-                    Ok(()) => "OK".to_string(),
-                    Err(status) => crate::metrics::code_name(status.code()).to_string(),
-                };
-                let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner());
-                tally.latencies.entry(op).or_default().push(elapsed);
-                *tally.codes.entry((op, code)).or_default() += 1;
-            }
-        }));
+        let client = options.matching(&args.addr).await?;
+        let work = work.clone();
+        workers.push(tokio::spawn(async move { work.run(worker, client).await }));
     }
     for worker in workers {
         let _ = worker.await;
     }
     let wall = started.elapsed().as_secs_f64();
-    let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner());
+    let mut tally = work.tally.lock().unwrap_or_else(|p| p.into_inner());
+    print_report(&mut tally, wall, args.concurrency);
+    Ok(())
+}
+
+/// What every client of the load test shares: the mix, the records, the clock and the tally.
+#[derive(Clone)]
+struct Work {
+    mix: Vec<(Op, u32)>,
+    postings: u64,
+    seekers: u64,
+    deadline: Instant,
+    max_requests: Option<u64>,
+    issued: Arc<AtomicU64>,
+    tally: Arc<Mutex<Tally>>,
+}
+
+impl Work {
+    /// One client's loop: a random operation of the mix, timed, until the deadline.
+    async fn run(&self, worker: usize, mut client: crate::client::Client) {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (worker as u64 + 1).wrapping_mul(0x2545_f491));
+        let total_weight: u32 = self.mix.iter().map(|(_, w)| w).sum();
+        let mut n = 0u64;
+        while Instant::now() < self.deadline {
+            let issued = self.issued.fetch_add(1, Ordering::Relaxed);
+            if self.max_requests.is_some_and(|m| issued >= m) {
+                break;
+            }
+            let op = self.pick(rng.below(total_weight as usize) as u32);
+            let began = Instant::now();
+            let result = match op {
+                Op::Recommend => client
+                    .recommend_candidates(pb::RecommendCandidatesRequest {
+                        posting_id: format!("lt-p{}", rng.below(self.postings as usize)),
+                        options: Some(pb::RankingOptions {
+                            top_k: 10,
+                            ..Default::default()
+                        }),
+                        filter: None,
+                    })
+                    .await
+                    .map(drop),
+                Op::Upsert => {
+                    n += 1;
+                    client
+                        .upsert_seekers(pb::UpsertSeekersRequest {
+                            seekers: vec![seeker(format!("lt-u{worker}-{n}"), n)],
+                        })
+                        .await
+                        .map(drop)
+                }
+                Op::Get => client
+                    .get_seeker(pb::GetRequest {
+                        id: format!("lt-s{}", rng.below(self.seekers as usize)),
+                    })
+                    .await
+                    .map(drop),
+            };
+            let elapsed = began.elapsed();
+            let code = match &result {
+                Ok(()) => "OK".to_string(),
+                Err(status) => crate::metrics::code_name(status.code()).to_string(),
+            };
+            let mut tally = self.tally.lock().unwrap_or_else(|p| p.into_inner());
+            tally.latencies.entry(op).or_default().push(elapsed);
+            *tally.codes.entry((op, code)).or_default() += 1;
+        }
+    }
+
+    /// The operation whose share of the mix's weights holds `pick`.
+    fn pick(&self, mut pick: u32) -> Op {
+        self.mix
+            .iter()
+            .find(|(_, w)| {
+                if pick < *w {
+                    true
+                } else {
+                    pick -= w;
+                    false
+                }
+            })
+            .map(|(op, _)| *op)
+            .unwrap_or(Op::Recommend)
+    }
+}
+
+fn print_report(tally: &mut Tally, wall: f64, concurrency: usize) {
     let total: usize = tally.latencies.values().map(Vec::len).sum();
     println!(
-        "{total} requests in {wall:.1} s with {} clients: {:.1} requests/s",
-        args.concurrency,
+        "{total} requests in {wall:.1} s with {concurrency} clients: {:.1} requests/s",
         total as f64 / wall
     );
     println!(
@@ -323,7 +349,6 @@ pub async fn run(args: LoadtestArgs, options: &ClientOptions) -> Result<()> {
     for ((op, code), count) in &tally.codes {
         println!("  {:<10} {code:<20} {count}", op.name());
     }
-    Ok(())
 }
 
 #[cfg(test)]

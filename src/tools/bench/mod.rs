@@ -848,7 +848,8 @@ pub struct QueueBenchRow {
 
 /// For each schedule (chunk tokens, bulk chunk tokens): the idle latency of single queries, the
 /// `upsert`-text passage request alone, then again with a query sent every 100 ms (each after the
-/// previous answer) until it finishes.
+/// previous answer) until it finishes. Long because the three measurements of a schedule share
+/// its embedder and are easier to check as one sequence than spread over helpers.
 pub async fn queue_benchmark(
     model_dir: &Path,
     texts: &Path,

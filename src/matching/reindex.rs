@@ -310,6 +310,47 @@ impl Matcher {
         batching: BatchingConfig,
         progress: mpsc::UnboundedSender<ReindexProgress>,
     ) -> Result<ReindexSummary> {
+        let generations = self.claim_reindex()?;
+        let _running = RunningFlag(&self.reindexing);
+        self.reindex_claimed(generations, model_dir, batching, progress)
+            .await
+    }
+
+    /// [`Self::reindex`] in its own task, so it goes on if the caller goes away. A second one is
+    /// refused here, at once; progress, then the error if it fails, arrive on the channel.
+    pub fn start_reindex(
+        self: &Arc<Self>,
+        model_dir: std::path::PathBuf,
+        batching: BatchingConfig,
+    ) -> Result<mpsc::UnboundedReceiver<Result<ReindexProgress>>> {
+        let generations = self.claim_reindex()?;
+        let (answers, received) = mpsc::unbounded_channel();
+        let matcher = self.clone();
+        tokio::spawn(async move {
+            let _running = RunningFlag(&matcher.reindexing);
+            let (progress, mut updates) = mpsc::unbounded_channel();
+            let forward = {
+                let answers = answers.clone();
+                tokio::spawn(async move {
+                    while let Some(update) = updates.recv().await {
+                        let _ = answers.send(Ok(update));
+                    }
+                })
+            };
+            let result = matcher
+                .reindex_claimed(generations, &model_dir, batching, progress)
+                .await;
+            let _ = forward.await;
+            if let Err(e) = result {
+                let _ = answers.send(Err(e));
+            }
+        });
+        Ok(received)
+    }
+
+    /// Takes the one re-index slot (released by a [`RunningFlag`]): FAILED_PRECONDITION when
+    /// the store has no generations or another re-index runs.
+    fn claim_reindex(&self) -> Result<Arc<dyn Generations>> {
         let generations = self.generations.clone().ok_or_else(|| {
             Error::FailedPrecondition("this store has no generations to re-index into".into())
         })?;
@@ -322,7 +363,16 @@ impl Matcher {
                 "a re-index is already running; wait for it to finish".into(),
             ));
         }
-        let _running = RunningFlag(&self.reindexing);
+        Ok(generations)
+    }
+
+    async fn reindex_claimed(
+        &self,
+        generations: Arc<dyn Generations>,
+        model_dir: &Path,
+        batching: BatchingConfig,
+        progress: mpsc::UnboundedSender<ReindexProgress>,
+    ) -> Result<ReindexSummary> {
         let started = Instant::now();
         report(
             &progress,

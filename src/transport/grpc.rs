@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_stream::StreamExt;
 use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
@@ -441,35 +442,10 @@ impl MatchingApi {
             )
             .into());
         }
-        let matcher = self.matcher()?.clone();
-        if matcher.reindex_running() {
-            return Err(Error::FailedPrecondition(
-                "a re-index is already running; wait for it to finish".into(),
-            )
-            .into());
-        }
-        let (stream, answers) = tokio::sync::mpsc::unbounded_channel();
-        let batching = self.batching;
-        // Its own task: the re-index finishes even if the caller goes away.
-        tokio::spawn(async move {
-            let (progress, mut updates) = tokio::sync::mpsc::unbounded_channel();
-            let forward = {
-                let stream = stream.clone();
-                tokio::spawn(async move {
-                    while let Some(update) = updates.recv().await {
-                        let _ = stream.send(Ok(progress_to_proto(update)));
-                    }
-                })
-            };
-            let result = matcher.reindex(&model_dir, batching, progress).await;
-            let _ = forward.await;
-            if let Err(e) = result {
-                let _ = stream.send(Err(Status::from(e)));
-            }
-        });
-        Ok(Response::new(Box::pin(
-            tokio_stream::wrappers::UnboundedReceiverStream::new(answers),
-        )))
+        let answers = self.matcher()?.start_reindex(model_dir, self.batching)?;
+        let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(answers)
+            .map(|answer| answer.map(progress_to_proto).map_err(Status::from));
+        Ok(Response::new(Box::pin(stream)))
     }
 
     async fn embed_inner(

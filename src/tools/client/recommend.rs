@@ -136,6 +136,33 @@ fn print_json<T: serde::Serialize>(response: &T) -> Result<()> {
     Ok(())
 }
 
+/// One result of a ranked list, whichever direction it was asked in.
+struct Line<'a> {
+    id: &'a str,
+    label: String,
+    region: &'a str,
+    score: Option<&'a pb::ScoreBreakdown>,
+    explanation: Option<&'a pb::Explanation>,
+    programmes: &'a [pb::ProgrammeMatch],
+}
+
+/// The table of a ranked list of `noun`s, with the reach notice above it.
+fn print_ranked(noun: &str, nothing_within_reach: bool, lines: Vec<Line>) {
+    print_reach(nothing_within_reach, lines.is_empty(), noun);
+    print_header(noun);
+    for (i, line) in lines.iter().enumerate() {
+        print_row(
+            i + 1,
+            line.id,
+            &line.label,
+            line.region,
+            &line.score.cloned().unwrap_or_default(),
+            line.explanation,
+        );
+        print_programmes(line.programmes);
+    }
+}
+
 async fn candidates_for_posting(
     client: &mut Client,
     posting_id: &str,
@@ -164,23 +191,15 @@ async fn candidates_for_posting(
         "Candidates for posting {} — {} ({}, {})",
         posting.id, posting.title, posting.company_name, response.origin_region_name
     );
-    print_reach(
-        response.nothing_within_reach,
-        response.candidates.is_empty(),
-        "seeker",
-    );
-    print_header("seeker");
-    for (i, c) in response.candidates.iter().enumerate() {
-        print_row(
-            i + 1,
-            &c.seeker_id,
-            &format!("{} · {}", c.display_name, c.headline),
-            &c.region_name,
-            &c.score.clone().unwrap_or_default(),
-            c.explanation.as_ref(),
-        );
-        print_programmes(&c.programmes);
-    }
+    let lines = response.candidates.iter().map(|c| Line {
+        id: &c.seeker_id,
+        label: format!("{} · {}", c.display_name, c.headline),
+        region: &c.region_name,
+        score: c.score.as_ref(),
+        explanation: c.explanation.as_ref(),
+        programmes: &c.programmes,
+    });
+    print_ranked("seeker", response.nothing_within_reach, lines.collect());
     Ok(())
 }
 
@@ -205,23 +224,15 @@ async fn postings_for_seeker(
         "Postings for seeker {seeker_id} ({})",
         response.origin_region_name
     );
-    print_reach(
-        response.nothing_within_reach,
-        response.postings.is_empty(),
-        "posting",
-    );
-    print_header("posting");
-    for (i, p) in response.postings.iter().enumerate() {
-        print_row(
-            i + 1,
-            &p.posting_id,
-            &format!("{} · {}", p.title, p.company_name),
-            &p.region_name,
-            &p.score.clone().unwrap_or_default(),
-            p.explanation.as_ref(),
-        );
-        print_programmes(&p.programmes);
-    }
+    let lines = response.postings.iter().map(|p| Line {
+        id: &p.posting_id,
+        label: format!("{} · {}", p.title, p.company_name),
+        region: &p.region_name,
+        score: p.score.as_ref(),
+        explanation: p.explanation.as_ref(),
+        programmes: &p.programmes,
+    });
+    print_ranked("posting", response.nothing_within_reach, lines.collect());
     Ok(())
 }
 

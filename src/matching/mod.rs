@@ -638,7 +638,7 @@ impl Matcher {
 
     /// Embeds and stores records; the batch is written whole or not at all. During a re-index
     /// the batch also reaches the generation being built.
-    async fn upsert<R: Record>(&self, records: Vec<R>) -> Result<usize> {
+    pub(crate) async fn upsert<R: Record>(&self, records: Vec<R>) -> Result<usize> {
         reject_duplicate_ids(records.iter().map(R::id), R::COLLECTION.name())?;
         if records.is_empty() {
             return Ok(0);

@@ -494,30 +494,16 @@ impl MatchingApi {
         }))
     }
 
-    async fn upsert_postings_inner(
+    /// UpsertPostings and UpsertSeekers: the batch is checked whole (the first bad item names
+    /// `field[i]`), then stored whole.
+    async fn upsert_inner<P, R: Record>(
         &self,
-        _caller: &Caller,
-        request: Request<pb::UpsertPostingsRequest>,
+        batch: Vec<P>,
+        field: &str,
+        convert: impl Fn(P) -> Result<R>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let postings = self.validate_batch(request.into_inner().postings, "postings", |p| {
-            api::posting_from_proto(p, &self.limits, Gazetteer::builtin())
-        })?;
-        let upserted = self.matcher()?.upsert_postings(postings).await?;
-        Ok(Response::new(pb::UpsertResponse {
-            upserted: upserted as u32,
-        }))
-    }
-
-    async fn upsert_seekers_inner(
-        &self,
-        _caller: &Caller,
-        request: Request<pb::UpsertSeekersRequest>,
-    ) -> Result<Response<pb::UpsertResponse>, Status> {
-        let year = this_year();
-        let seekers = self.validate_batch(request.into_inner().seekers, "seekers", |s| {
-            api::seeker_from_proto(s, &self.limits, Gazetteer::builtin(), year)
-        })?;
-        let upserted = self.matcher()?.upsert_seekers(seekers).await?;
+        let records = self.validate_batch(batch, field, convert)?;
+        let upserted = self.matcher()?.upsert(records).await?;
         Ok(Response::new(pb::UpsertResponse {
             upserted: upserted as u32,
         }))
@@ -840,8 +826,10 @@ impl pb::matching_server::Matching for MatchingApi {
         &self,
         request: Request<pb::UpsertPostingsRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        self.serve(Rpc::UpsertPostings, request, |caller, r| async move {
-            self.upsert_postings_inner(&caller, r).await
+        self.serve(Rpc::UpsertPostings, request, |_caller, r| async move {
+            let convert = |p| api::posting_from_proto(p, &self.limits, Gazetteer::builtin());
+            self.upsert_inner(r.into_inner().postings, "postings", convert)
+                .await
         })
         .await
     }
@@ -850,8 +838,11 @@ impl pb::matching_server::Matching for MatchingApi {
         &self,
         request: Request<pb::UpsertSeekersRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        self.serve(Rpc::UpsertSeekers, request, |caller, r| async move {
-            self.upsert_seekers_inner(&caller, r).await
+        self.serve(Rpc::UpsertSeekers, request, |_caller, r| async move {
+            let year = this_year();
+            let convert = |s| api::seeker_from_proto(s, &self.limits, Gazetteer::builtin(), year);
+            self.upsert_inner(r.into_inner().seekers, "seekers", convert)
+                .await
         })
         .await
     }

@@ -177,7 +177,7 @@ fn seeker_segments(data_dir: &std::path::Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_seekers_text_and_vector_leave_the_disk() {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(dir.path()).await; // purges every second (tests/common)
+    let server = TestServer::start_with(plain_config(dir.path())).await; // purges every second (tests/common)
     let mut client = server.client().await;
     let gone = seeker(
         "erase-me",
@@ -280,7 +280,7 @@ async fn a_deleted_seekers_text_and_vector_leave_the_disk() {
     );
     server.stop().await;
 
-    let server = TestServer::start(dir.path()).await;
+    let server = TestServer::start_with(plain_config(dir.path())).await;
     let mut client = server.client().await;
     assert!(present(&mut client, "keep-me").await);
     assert!(!present(&mut client, "erase-me").await);

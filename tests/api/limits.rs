@@ -55,7 +55,7 @@ async fn still_serving(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_in_flight_cap_refuses_at_once_and_the_time_limit_answers_deadline_exceeded() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(dir.path());
+    let mut config = plain_config(dir.path());
     config.max_in_flight = 1;
     config.request_timeout = Some(Duration::from_secs(2));
     let server = TestServer::start_with_config_and_metrics(config).await;
@@ -113,7 +113,7 @@ async fn the_in_flight_cap_refuses_at_once_and_the_time_limit_answers_deadline_e
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_inference_queue_and_an_oversized_message_are_refused_and_serving_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(dir.path());
+    let mut config = plain_config(dir.path());
     config.limits.max_batch = 100;
     config.batching.queue_texts = 100;
     config.max_message_bytes = 256 * 1024;

@@ -162,7 +162,7 @@ async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = config(&dir.path().join("data"));
+    let mut config = plain_config(&dir.path().join("data"));
     config.auth = jobmatch::config::AuthConfig::TokensFile(tokens_file(dir.path()));
     let server = TestServer::start_with(config).await;
 

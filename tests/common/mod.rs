@@ -91,6 +91,15 @@ pub fn config(data_dir: &Path) -> ServeConfig {
     }
 }
 
+/// [`config`] on the small all-MiniLM-L6-v2, for tests that are not about the model (auth,
+/// validation, limits, durability): a real model still, never a fake (fakes are for unit tests),
+/// but one that loads about three times faster than e5 and embeds twice as fast.
+pub fn plain_config(data_dir: &Path) -> ServeConfig {
+    let mut config = config(data_dir);
+    config.store.model_dir = minilm_model_dir();
+    config
+}
+
 /// The value of the metric line `name` (with its labels, as printed) in a metrics response.
 pub fn metric_value(response: &str, name: &str) -> f64 {
     let line = response
@@ -379,8 +388,7 @@ pub fn tls_config(dir: &Path) -> (ServeConfig, String) {
     let (cert_pem, key_pem) = self_signed("localhost");
     std::fs::write(dir.join("cert.pem"), &cert_pem).unwrap();
     std::fs::write(dir.join("key.pem"), &key_pem).unwrap();
-    let mut config = config(&dir.join("data"));
-    config.store.model_dir = minilm_model_dir();
+    let mut config = plain_config(&dir.join("data"));
     config.tls = Some(jobmatch::config::TlsFiles {
         cert: dir.join("cert.pem"),
         key: dir.join("key.pem"),

@@ -34,7 +34,7 @@ async fn console_server(dir: &Path) -> TestServer {
         ),
     )
     .unwrap();
-    let mut config = config(&dir.join("data"));
+    let mut config = plain_config(&dir.join("data"));
     config.auth = AuthConfig::TokensFile(tokens);
     let server = TestServer::start_with_console(config).await;
     load_demo(&mut authed(&server, Some(PLATFORM)).await).await;

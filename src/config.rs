@@ -51,7 +51,7 @@ pub struct ServeConfig {
     /// How often deleted records are erased from disk (see [`crate::store::purge`]) and the
     /// store's optimisers run.
     pub maintenance_interval: std::time::Duration,
-    /// Lock the process's pages in RAM (see [`crate::server::lock_memory`]).
+    /// Lock the process's pages in RAM (`mlockall`; the server does it before loading the model).
     pub lock_memory: bool,
     /// The programmes and interview questions of the advice services (the shipped ones by default).
     pub advice: crate::advice::AdviceFiles,

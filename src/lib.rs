@@ -13,6 +13,8 @@
 //!     call to the gRPC service (same tokens, checks and limits), on `--console-listen`.
 //!   - [`transport::auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission
 //!     table. [`transport::metrics`]: Prometheus text metrics on their own port.
+//!     [`transport::export`]: a shortlist as CSV or JSON rows (the console's download and
+//!     `jobmatch shortlist`).
 //! - Use cases, transport-free:
 //!   - [`matching`]: upsert, get, delete, recommend, explain; with its own use cases as children:
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
@@ -39,7 +41,7 @@
 //! - [`tools`]: the command line's other jobs: [`tools::cli`] (flags), [`tools::client`] and
 //!   [`tools::client_advice`] (client commands), [`tools::eval`] (offline evaluation: nDCG@10,
 //!   Recall@10/50, MRR, bootstrap intervals, weight tuning), [`tools::bench`] (the benchmarks and the
-//!   commands that print them), [`tools::loadtest`], [`tools::export`] (a shortlist as CSV rows).
+//!   commands that print them), [`tools::loadtest`].
 //!
 //! The short paths (`jobmatch::grpc`, `jobmatch::geo`, `jobmatch::reindex`, ...) are re-exports,
 //! kept so examples, tests and older callers read the same.
@@ -59,7 +61,7 @@ pub mod transport;
 pub use domain::{geo, programmes};
 pub use matching::{lookup, outcomes, reindex, shortlists};
 pub use ranking::{lexical, region_match, skills};
-pub use tools::{bench, cli, client, client_advice, eval, export, loadtest};
-pub use transport::{api, auth, console, grpc, metrics, server};
+pub use tools::{bench, cli, client, client_advice, eval, loadtest};
+pub use transport::{api, auth, console, export, grpc, metrics, server};
 
 pub use error::{Error, Result};

@@ -168,7 +168,7 @@ pub mod fields {
     /// `{lat, lon}` of the posting's workplace or the seeker's home.
     pub const GEO: &str = "geo";
     pub const SIDO_CODE: &str = "sido_code";
-    /// Skill class keys (see [`crate::skills`]): a posting's required skills, the skills a
+    /// Skill class keys (see `ranking::skills`, which builds them): a posting's required skills, the skills a
     /// seeker has (listed, or named in the text).
     pub const SKILL_KEYS: &str = "skill_keys";
     pub const SECTOR: &str = "sector_key";

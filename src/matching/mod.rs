@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
-use crate::domain::{commute_bucket, fields, from_payload, Place, Posting, Seeker};
+use crate::domain::{commute_bucket, fields, from_payload, GeoPoint, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
@@ -805,18 +805,7 @@ impl Matcher {
     ) -> Result<Recommendation<O, T>> {
         let fusion = self.fusion(request)?;
         let origin_point = origin_record.place().point;
-        if let Some(scope) = &request.region_scope {
-            filters.push(FieldFilter::AnyOf {
-                field: fields::SIDO_CODE,
-                values: scope.clone(),
-            });
-        }
-        if let Some(km) = request.max_distance_km {
-            filters.push(FieldFilter::WithinKm {
-                center: origin_point,
-                km,
-            });
-        }
+        filters.extend(request_filters(request, origin_point));
         let origin_commute = origin_record.commute_filter();
         let respect_commute = !request.ignore_seeker_commute && origin_commute.is_some();
         let commute =
@@ -863,14 +852,7 @@ impl Matcher {
         }
         let nothing_within_reach = respect_commute && matches_within == 0;
         scored.retain(clears);
-        // Filtered out, matches beyond the commute come only after all within it; penalised,
-        // they rank where their score puts them.
-        let grouped = commute.is_some();
-        scored.sort_by(|a, b| {
-            (grouped && a.beyond_commute)
-                .cmp(&(grouped && b.beyond_commute))
-                .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
-        });
+        order_by_reach(&mut scored, commute.is_some());
         scored.truncate(request.top_k);
         scoring.describe(&mut scored, &self.programmes);
         Ok(Recommendation {
@@ -961,6 +943,32 @@ impl Matcher {
         let appender = log.clone();
         blocking(move || appender.append(event)).await
     }
+}
+
+/// The hard filters a request adds to the caller's: the counsellor's regions and the maximum
+/// distance from the origin.
+fn request_filters(request: &RankingRequest, origin: GeoPoint) -> Vec<FieldFilter> {
+    let scope = request
+        .region_scope
+        .as_ref()
+        .map(|scope| FieldFilter::AnyOf {
+            field: fields::SIDO_CODE,
+            values: scope.clone(),
+        });
+    let distance = request
+        .max_distance_km
+        .map(|km| FieldFilter::WithinKm { center: origin, km });
+    scope.into_iter().chain(distance).collect()
+}
+
+/// Best first. When the commute is a filter (`grouped`), the matches beyond it come only after
+/// all within it; penalised, they rank where their score puts them.
+fn order_by_reach<T>(scored: &mut [Scored<T>], grouped: bool) {
+    scored.sort_by(|a, b| {
+        (grouped && a.beyond_commute)
+            .cmp(&(grouped && b.beyond_commute))
+            .then(b.breakdown.final_score.total_cmp(&a.breakdown.final_score))
+    });
 }
 
 #[cfg(test)]

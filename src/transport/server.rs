@@ -323,6 +323,19 @@ fn start_metrics(
     })
 }
 
+/// gRPC reflection for the matching and health services, so grpcurl needs no .proto files.
+fn reflection_service() -> Result<
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(|e| Error::Io(format!("reflection: {e}")))
+}
+
 /// [`serve`] on every listener of `listeners`.
 pub async fn serve_all(
     listeners: Listeners,
@@ -338,11 +351,7 @@ pub async fn serve_all(
         info!("memory locked: pages the server touches stay in RAM");
     }
     let (health, health_service) = not_serving_yet().await;
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .map_err(|e| Error::Io(format!("reflection: {e}")))?;
+    let reflection = reflection_service()?;
     let mut builder = grpc_server(&config)?;
 
     let rpcs = Arc::new(RpcMetrics::default());

@@ -116,6 +116,20 @@ async fn tune_report(
     })
 }
 
+/// The reference rankers that need no model (TF-IDF, distance, ...), on the reported labels.
+fn model_free_references(
+    set: &crate::eval::EvalSet,
+    reported: &crate::eval::Qrels,
+) -> Vec<crate::eval::ReferenceRow> {
+    crate::eval::reference_rankers(set, reported)
+        .into_iter()
+        .map(|(name, per_seeker)| crate::eval::ReferenceRow {
+            name: name.to_string(),
+            summary: crate::eval::summarise(&per_seeker),
+        })
+        .collect()
+}
+
 /// Every figure of one set: references, each model, and the optional ablation and tuning.
 async fn eval_set(
     args: &EvalArgs,
@@ -127,21 +141,13 @@ async fn eval_set(
     let reported = set.qrels.split(args.split);
     let train = set.qrels.split(eval::Split::Train);
     if reported.relevant_seekers().next().is_none() {
-        return Err(Error::invalid(
-            name,
-            format!(
-                "no labelled seeker falls in the {} split",
-                args.split.name()
-            ),
-        ));
+        let problem = format!(
+            "no labelled seeker falls in the {} split",
+            args.split.name()
+        );
+        return Err(Error::invalid(name, problem));
     }
-    let mut references: Vec<eval::ReferenceRow> = eval::reference_rankers(set, &reported)
-        .into_iter()
-        .map(|(name, per_seeker)| eval::ReferenceRow {
-            name: name.to_string(),
-            summary: eval::summarise(&per_seeker),
-        })
-        .collect();
+    let mut references = model_free_references(set, &reported);
     let mut model_dirs = vec![args.model.clone()];
     model_dirs.extend(args.compare.clone());
     let (mut models, mut per_model, mut tuning, mut ablation) =

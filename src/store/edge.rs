@@ -485,6 +485,22 @@ fn uuid_of(point: PointId) -> Result<Uuid> {
     }
 }
 
+/// The points `ids` that exist, each with its payload and vectors as a document.
+fn retrieve_docs(shard: &Shard, ids: &[PointId]) -> Result<Vec<(PointId, StoredDoc)>> {
+    let records = shard.with(|live| {
+        live.retrieve(
+            ids,
+            Some(WithPayloadInterface::Bool(true)),
+            Some(WithVector::Bool(true)),
+        )
+        .map_err(store_err("retrieve failed"))
+    })?;
+    records
+        .into_iter()
+        .map(|r| Ok((r.id, to_doc(r.payload, r.vector)?)))
+        .collect()
+}
+
 /// BM25 · IDF scores of the points `ids` for the query `terms` (points sharing no term are absent).
 fn word_scores(
     shard: &Shard,
@@ -551,19 +567,8 @@ fn split_vectors(vector: Option<VectorStructInternal>) -> (Vec<f32>, SparseTerms
 }
 
 fn to_doc(payload: Option<Payload>, vector: Option<VectorStructInternal>) -> Result<StoredDoc> {
-    let payload = payload.map(|p| p.0).unwrap_or_default();
-    let id = payload
-        .get(ID_FIELD)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Store("stored point has no id field".into()))?
-        .to_string();
     let (vector, lexical) = split_vectors(vector);
-    Ok(StoredDoc {
-        id,
-        vector,
-        lexical,
-        payload,
-    })
+    StoredDoc::from_point(payload.map(|p| p.0).unwrap_or_default(), vector, lexical)
 }
 
 impl VectorStore for EdgeStore {
@@ -608,19 +613,8 @@ impl VectorStore for EdgeStore {
     }
 
     fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>> {
-        let records = self.shard(collection).with(|live| {
-            live.retrieve(
-                &[point_id(collection, id)],
-                Some(WithPayloadInterface::Bool(true)),
-                Some(WithVector::Bool(true)),
-            )
-            .map_err(store_err("retrieve failed"))
-        })?;
-        records
-            .into_iter()
-            .next()
-            .map(|r| to_doc(r.payload, r.vector))
-            .transpose()
+        let found = retrieve_docs(self.shard(collection), &[point_id(collection, id)])?;
+        Ok(found.into_iter().next().map(|(_, doc)| doc))
     }
 
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
@@ -726,17 +720,9 @@ impl VectorStore for EdgeStore {
             }
         }
         let ids: Vec<PointId> = found.points.iter().copied().map(PointId::Uuid).collect();
-        let records = shard.with(|live| {
-            live.retrieve(
-                &ids,
-                Some(WithPayloadInterface::Bool(true)),
-                Some(WithVector::Bool(true)),
-            )
-            .map_err(store_err("retrieve failed"))
-        })?;
-        records
+        retrieve_docs(shard, &ids)?
             .into_iter()
-            .map(|r| Ok(found.candidate(uuid_of(r.id)?, to_doc(r.payload, r.vector)?)))
+            .map(|(point, doc)| Ok(found.candidate(uuid_of(point)?, doc)))
             .collect()
     }
 

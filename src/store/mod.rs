@@ -63,6 +63,27 @@ pub struct StoredDoc {
     pub payload: Map<String, Value>,
 }
 
+impl StoredDoc {
+    /// A document as either backend reads a point back: the payload names the record's id.
+    pub(crate) fn from_point(
+        payload: Map<String, Value>,
+        vector: Vec<f32>,
+        lexical: SparseTerms,
+    ) -> Result<Self> {
+        let id = payload
+            .get(plan::ID_FIELD)
+            .and_then(Value::as_str)
+            .ok_or_else(|| crate::error::Error::Store("stored point has no id field".into()))?
+            .to_string();
+        Ok(Self {
+            id,
+            vector,
+            lexical,
+            payload,
+        })
+    }
+}
+
 /// One condition on a payload field; conditions of a query are AND-ed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldFilter {

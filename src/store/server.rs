@@ -664,18 +664,8 @@ fn to_doc(
 ) -> Result<StoredDoc> {
     let mut payload: Map<String, Value> = Payload::from(payload).into();
     payload.remove(WORDS_FIELD);
-    let id = payload
-        .get(ID_FIELD)
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Store("stored point has no id field".into()))?
-        .to_string();
     let (vector, lexical) = split_vectors(vectors);
-    Ok(StoredDoc {
-        id,
-        vector,
-        lexical,
-        payload,
-    })
+    StoredDoc::from_point(payload, vector, lexical)
 }
 
 /// Every payload field but the word ids (stored for Qdrant to count, never read back).

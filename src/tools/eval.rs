@@ -811,41 +811,43 @@ impl From<FusionParams> for FusionReport {
 }
 
 impl FusionReport {
+    /// Each setting as its `serve` flag's parameter name and value, in the order both
+    /// renderings print them.
+    fn settings(&self) -> [(&'static str, String); 12] {
+        [
+            ("semantic_weight", format!("{:.2}", self.semantic_weight)),
+            ("lexical_weight", format!("{:.2}", self.lexical_weight)),
+            ("geo_weight", format!("{:.2}", self.geo_weight)),
+            ("decay_scale_km", self.decay_scale_km.to_string()),
+            ("distance_scale", self.distance_scale.to_string()),
+            ("seeker_commute", self.seeker_commute.to_string()),
+            ("fusion", self.fusion.to_string()),
+            ("semantic_floor", self.semantic_floor.to_string()),
+            ("semantic_ceiling", self.semantic_ceiling.to_string()),
+            ("lexical_saturation", self.lexical_saturation.to_string()),
+            ("skills_weight", format!("{:.2}", self.skills_weight)),
+            ("relevance_floor", self.relevance_floor.to_string()),
+        ]
+    }
+
+    /// For reading: `semantic weight 0.50, lexical weight 0.20, ...`.
     fn describe(&self) -> String {
-        format!(
-            "semantic {:.2} / lexical {:.2} / geo {:.2}, decay {} km ({}), seeker commute by {}, fusion {}, cosine band [{}, {}], saturation {}, skills {:.2}, relevance floor {}",
-            self.semantic_weight,
-            self.lexical_weight,
-            self.geo_weight,
-            self.decay_scale_km,
-            self.distance_scale,
-            self.seeker_commute,
-            self.fusion,
-            self.semantic_floor,
-            self.semantic_ceiling,
-            self.lexical_saturation,
-            self.skills_weight,
-            self.relevance_floor
-        )
+        let settings = self.settings();
+        let parts: Vec<String> = settings
+            .iter()
+            .map(|(name, value)| format!("{} {value}", name.replace('_', " ")))
+            .collect();
+        parts.join(", ")
     }
 
     /// The `jobmatch serve` flags that select these settings.
     pub fn flags(&self) -> String {
-        format!(
-            "--semantic-weight {:.2} --lexical-weight {:.2} --geo-weight {:.2} --decay-scale-km {} --distance-scale {} --seeker-commute {} --fusion {} --semantic-floor {} --semantic-ceiling {} --lexical-saturation {} --skills-weight {:.2} --relevance-floor {}",
-            self.semantic_weight,
-            self.lexical_weight,
-            self.geo_weight,
-            self.decay_scale_km,
-            self.distance_scale,
-            self.seeker_commute,
-            self.fusion,
-            self.semantic_floor,
-            self.semantic_ceiling,
-            self.lexical_saturation,
-            self.skills_weight,
-            self.relevance_floor
-        )
+        let settings = self.settings();
+        let parts: Vec<String> = settings
+            .iter()
+            .map(|(name, value)| format!("{} {value}", crate::ranking::flag_name(name)))
+            .collect();
+        parts.join(" ")
     }
 }
 

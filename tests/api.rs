@@ -86,16 +86,7 @@ async fn candidate_ids(
     client: &mut pb::matching_client::MatchingClient<tonic::transport::Channel>,
     options: pb::RankingOptions,
 ) -> Vec<pb::CandidateMatch> {
-    client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: "weld".into(),
-            options: Some(options),
-            filter: None,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates
+    candidates(client, "weld", options, None).await
 }
 
 #[tokio::test]
@@ -274,16 +265,7 @@ async fn filters_run_inside_the_query_and_still_fill_top_k() {
         education_tracks: vec![pb::EducationTrack::MilitaryService as i32],
         ..Default::default()
     };
-    let found = client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: "weld".into(),
-            options: options(4),
-            filter: Some(filter),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates;
+    let found = candidates(&mut client, "weld", options(4).unwrap(), Some(filter)).await;
     let mut got: Vec<_> = ids(&found).into_iter().map(String::from).collect();
     got.sort();
     assert_eq!(got, vec!["s0", "s3", "s6", "s9"]);
@@ -292,16 +274,7 @@ async fn filters_run_inside_the_query_and_still_fill_top_k() {
         min_birth_year: 1999,
         ..Default::default()
     };
-    let found = client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: "weld".into(),
-            options: options(10),
-            filter: Some(filter),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates;
+    let found = candidates(&mut client, "weld", options(10).unwrap(), Some(filter)).await;
     let mut got: Vec<_> = ids(&found).into_iter().map(String::from).collect();
     got.sort();
     assert_eq!(got, vec!["s10", "s11", "s9"]);
@@ -893,6 +866,21 @@ mod embedding {
         vectors: Vec<Vec<f32>>,
     }
 
+    /// Every vector at least `min_cosine` from the reference's, naming the sentence that is not.
+    fn assert_near_reference(
+        model: &str,
+        sentences: &[String],
+        got: &[Vec<f32>],
+        want: &[Vec<f32>],
+        min_cosine: f64,
+    ) {
+        assert_eq!(got.len(), want.len(), "{model}: vectors");
+        for ((sentence, got), want) in sentences.iter().zip(got).zip(want) {
+            let c = cosine(got, want);
+            assert!(c >= min_cosine, "{model}: cosine {c} for {sentence:?}");
+        }
+    }
+
     #[test]
     fn embeddings_match_sentence_transformers() {
         let reference: Reference =
@@ -903,15 +891,13 @@ mod embedding {
         let vectors = embedder
             .embed(&reference.sentences, TextKind::Passage)
             .unwrap();
-        for ((sentence, got), want) in reference
-            .sentences
-            .iter()
-            .zip(&vectors)
-            .zip(&reference.vectors)
-        {
-            let c = cosine(got, want);
-            assert!(c >= 0.999, "cosine {c} for {sentence:?}");
-        }
+        assert_near_reference(
+            "all-MiniLM",
+            &reference.sentences,
+            &vectors,
+            &reference.vectors,
+            0.999,
+        );
         // Batched and one-by-one embeddings agree (padding must not leak into the pooling).
         for (sentence, batched) in reference.sentences.iter().zip(&vectors) {
             let single = embedder
@@ -962,15 +948,13 @@ mod embedding {
             let vectors = embedder
                 .embed(&reference.sentences, TextKind::Passage)
                 .unwrap();
-            for ((sentence, got), want) in reference
-                .sentences
-                .iter()
-                .zip(&vectors)
-                .zip(&reference.vectors)
-            {
-                let c = cosine(got, want);
-                assert!(c >= 0.99999, "{model_type}: cosine {c} for {sentence:?}");
-            }
+            assert_near_reference(
+                model_type,
+                &reference.sentences,
+                &vectors,
+                &reference.vectors,
+                0.99999,
+            );
         }
         // Read as BERT (positions from 0), the same weights give other vectors: the check bites.
         let dir = tiny_model_as("bert");

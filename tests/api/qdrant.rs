@@ -43,16 +43,7 @@ async fn load_some(client: &mut Client) {
 }
 
 async fn candidates(client: &mut Client, posting: &str) -> Vec<pb::CandidateMatch> {
-    client
-        .recommend_candidates(pb::RecommendCandidatesRequest {
-            posting_id: posting.into(),
-            options: options(10),
-            filter: None,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .candidates
+    crate::common::candidates(client, posting, options(10).unwrap(), None).await
 }
 
 async fn postings_for(client: &mut Client, seeker: &str) -> Vec<pb::PostingMatch> {

@@ -23,7 +23,7 @@ use crate::matching::{blocking, Matcher, Scored};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{cosine, haversine_km};
 use crate::skills::{text_words, Vocabulary};
-use crate::store::{CandidateQuery, Collection, FieldFilter};
+use crate::store::{CandidatePayload, CandidateQuery, Collection, FieldFilter};
 use interview::{ChosenQuestion, QuestionBank};
 
 /// Stored postings compared with a draft.
@@ -515,6 +515,7 @@ impl Advisor {
             lexical: Default::default(),
             prefetch: SIMILAR_POSTINGS + 1,
             near_km: None,
+            payload: CandidatePayload::Full,
         };
         let store = engine.store.clone();
         let candidates = blocking(move || store.candidates(Collection::Postings, &plan)).await?;

@@ -3,6 +3,7 @@
 //! A record is stored as the JSON payload of a Qdrant point (see [`Posting::payload`]); the payload
 //! also carries the derived fields the store filters on.
 
+mod facts;
 pub mod geo;
 pub mod programmes;
 
@@ -158,12 +159,19 @@ pub fn this_year() -> i32 {
 
 /// Sector keys counted as manufacturing (the demo and most centres write "manufacturing" or 제조).
 pub fn is_manufacturing(sector: &str) -> bool {
-    MANUFACTURING_KEYS.contains(&normalise_key(sector).as_str())
+    is_manufacturing_key(&normalise_key(sector))
+}
+
+/// [`is_manufacturing`] of a key already normalised (the payload's `sector_key`).
+pub fn is_manufacturing_key(key: &str) -> bool {
+    MANUFACTURING_KEYS.contains(&key)
 }
 
 const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
 
 /// Payload keys the store indexes and filters on.
+pub use facts::CandidateFacts;
+
 pub mod fields {
     /// `{lat, lon}` of the posting's workplace or the seeker's home.
     pub const GEO: &str = "geo";
@@ -184,6 +192,10 @@ pub mod fields {
     pub const COMMUTE_BUCKET: &str = "commute_bucket_km";
     /// The whole domain record, from which Get and re-indexing read.
     pub const RECORD: &str = "record";
+    /// The record's id, as every stored point carries it.
+    pub const RECORD_ID: &str = "id";
+    /// A seeker's exact max commute inside [`RECORD`] (a path: ranking reads it alone).
+    pub const RECORD_COMMUTE_KM: &str = "record.max_commute_km";
 }
 
 /// The distances a seeker's stated max commute is rounded down to, so "within the seeker's own

@@ -1,17 +1,19 @@
 //! The use cases: ingest, read, delete and recommend. No transport types here: the gRPC adapter
 //! and the command line both call these.
 
+mod facts;
 pub mod lookup;
 pub mod outcomes;
 pub mod reindex;
 pub mod shortlists;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
+use crate::domain::CandidateFacts;
 use crate::domain::{commute_bucket, fields, from_payload, GeoPoint, Place, Posting, Seeker};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
@@ -19,15 +21,16 @@ use crate::lexical::Analyser;
 use crate::outcomes::{OutcomeEvent, Stage};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
-    applied_boosts, cosine, haversine_km, match_strength, offer_order, rank, BoostFacts,
-    CommutePolicy, FusionParams, ScoreBreakdown, Signals, SimilarityReference,
+    applied_boosts, cosine, haversine_km, match_strength, offer_order, rank, CommutePolicy,
+    FusionParams, ScoreBreakdown, Signals, SimilarityReference,
 };
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
 use crate::store::sample::CorpusSamples;
 use crate::store::{
-    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, StoredDoc,
-    VectorStore,
+    Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
+    Generations, StoredDoc, VectorStore,
 };
+use facts::Origin;
 
 /// A recommended record with the numbers behind its rank.
 #[derive(Debug, Clone)]
@@ -296,12 +299,6 @@ fn with_skill_keys(
 }
 
 /// The skill keys stored with a record (none for records written before keys were stored).
-fn stored_skill_keys(payload: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
-    payload
-        .get(fields::SKILL_KEYS)
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
-}
 
 pub struct Matcher {
     /// The serving engine; read on every request, replaced by a re-index's switch.
@@ -325,7 +322,7 @@ pub struct Matcher {
 
 /// The posting and the seeker of a recommendation's origin and one of its candidates, whichever
 /// side each is on: borrowed, because a request scores thousands of candidates.
-pub(crate) trait Pair<T> {
+pub(crate) trait Pair<T>: Origin {
     fn pair<'a>(&'a self, other: &'a T) -> (&'a Posting, &'a Seeker);
 }
 
@@ -353,88 +350,116 @@ struct Scoring<'a, O> {
     boosts: &'a crate::ranking::Boosts,
 }
 
-impl<O: Record> Scoring<'_, O> {
-    /// Scores candidates together (see [`rank`]); marks those beyond the seeker's commute when
-    /// `commute_applies`. Explanations and programmes wait for [`Self::describe`]: a request
-    /// scores up to thousands of candidates and returns a few.
-    fn score<T: Record>(
-        &self,
-        candidates: &[Candidate],
-        commute_applies: bool,
-    ) -> Result<Vec<Scored<T>>>
-    where
-        O: Pair<T>,
-    {
+/// A candidate scored, before its record is read (see [`Scoring::score`]).
+struct Ranked {
+    id: String,
+    breakdown: ScoreBreakdown,
+    beyond_commute: bool,
+}
+
+impl<O: Record + Origin> Scoring<'_, O> {
+    /// Scores candidates together (see [`rank`]) from their ranking fields alone
+    /// ([`CandidateFacts`]); marks those beyond the seeker's commute when `commute_applies`.
+    /// Records, explanations and programmes wait for [`Self::describe`]: a request scores
+    /// hundreds of candidates and returns a few.
+    fn score(&self, candidates: &[Candidate], commute_applies: bool) -> Result<Vec<Ranked>> {
         let origin_keys = self.origin.skill_keys(&self.engine.vocabulary);
         let origin_is_posting = O::COLLECTION == Collection::Postings;
-        let mut items = Vec::with_capacity(candidates.len());
+        let origin_point = self.origin.place().point;
+        let mut ids = Vec::with_capacity(candidates.len());
         let mut signals = Vec::with_capacity(candidates.len());
         for candidate in candidates {
-            let item: T = from_payload(&candidate.doc.payload)?;
-            let (posting, seeker) = self.origin.pair(&item);
-            let distance_km = haversine_km(self.origin.place().point, item.place().point);
-            let facts = BoostFacts {
-                certified_company: posting.certified_company,
-                same_sido: !posting.place.sido_code.is_empty()
-                    && posting.place.sido_code == seeker.home.sido_code,
-                manufacturing: crate::domain::is_manufacturing(&posting.sector),
+            let decoded;
+            let facts = match &candidate.facts {
+                Some(facts) => facts.as_ref(),
+                None => {
+                    decoded = CandidateFacts::of(&candidate.doc.payload)?;
+                    &decoded
+                }
             };
-            let (boost, boosts_applied) = applied_boosts(self.boosts, &facts);
-            let candidate_keys = stored_skill_keys(&candidate.doc.payload);
+            let pair = self.origin.pair_facts(facts);
+            let distance_km = haversine_km(origin_point, facts.point);
+            let (boost, boosts_applied) = applied_boosts(self.boosts, &pair.boosts);
             let skills_share = if origin_is_posting {
-                shared_share(&origin_keys, &candidate_keys)
+                shared_share(&origin_keys, &facts.skill_keys)
             } else {
-                shared_share(&candidate_keys, &origin_keys)
+                shared_share(&facts.skill_keys, &origin_keys)
             };
             let cosine = cosine(self.origin_vector, &candidate.doc.vector);
             let beyond_commute = commute_applies
-                && seeker
-                    .max_commute_km
+                && pair
+                    .commute_km
                     .is_some_and(|km| distance_km > f64::from(commute_bucket(Some(km))));
             signals.push(Signals {
                 cosine,
                 bm25: candidate.lexical_score,
                 distance_km,
-                commute_km: seeker.max_commute_km,
+                commute_km: pair.commute_km,
                 skills_share,
                 boost,
                 boosts_applied,
                 match_strength: match_strength(cosine, self.similarity),
             });
-            items.push((item, beyond_commute));
+            ids.push((candidate.doc.id.clone(), beyond_commute));
         }
         let breakdowns = rank(&signals, self.fusion);
-        Ok(items
+        Ok(ids
             .into_iter()
             .zip(breakdowns)
-            .map(|((item, beyond_commute), breakdown)| Scored {
-                item,
+            .map(|((id, beyond_commute), breakdown)| Ranked {
+                id,
                 breakdown,
-                explanation: Explanation::default(),
                 beyond_commute,
-                programmes: Vec::new(),
             })
             .collect())
     }
 
-    /// Fills in the explanation and the support programmes of the results a request returns.
-    fn describe<T: Record>(&self, results: &mut [Scored<T>], programmes: &Programmes)
+    /// Reads the records of the results a request returns (in their order) and fills in each
+    /// one's explanation and support programmes. A record deleted since it was found is left out.
+    async fn describe<T: Record>(
+        &self,
+        ranked: Vec<Ranked>,
+        programmes: &Programmes,
+    ) -> Result<Vec<Scored<T>>>
     where
         O: Pair<T>,
     {
+        let store = self.engine.store.clone();
+        let ids: Vec<String> = ranked.iter().map(|r| r.id.clone()).collect();
+        let mut records: HashMap<String, T> =
+            blocking(move || store.get_records(T::COLLECTION, &ids))
+                .await?
+                .iter()
+                .map(|doc| Ok((doc.id.clone(), from_payload::<T>(&doc.payload)?)))
+                .collect::<Result<_>>()?;
         let today = chrono::Utc::now().date_naive().to_string();
-        for result in results {
-            let (posting, seeker) = self.origin.pair(&result.item);
-            let mut explanation =
-                explain(&self.engine.vocabulary, posting, seeker, &result.breakdown);
-            if result.beyond_commute {
+        let mut results = Vec::with_capacity(ranked.len());
+        for Ranked {
+            id,
+            breakdown,
+            beyond_commute,
+        } in ranked
+        {
+            let Some(item) = records.remove(&id) else {
+                continue;
+            };
+            let (posting, seeker) = self.origin.pair(&item);
+            let mut explanation = explain(&self.engine.vocabulary, posting, seeker, &breakdown);
+            if beyond_commute {
                 explanation
                     .reason
                     .push_str(" · beyond the seeker's commute");
             }
-            result.explanation = explanation;
-            result.programmes = programmes.fits(Some(seeker), Some(posting), Today::of(&today));
+            let programmes = programmes.fits(Some(seeker), Some(posting), Today::of(&today));
+            results.push(Scored {
+                item,
+                breakdown,
+                explanation,
+                beyond_commute,
+                programmes,
+            });
         }
+        Ok(results)
     }
 }
 
@@ -846,6 +871,7 @@ impl Matcher {
             prefetch: self.ranking.prefetch.max(request.top_k),
             near_km: (self.ranking.near_radius > 0.0 && fusion.geo_weight > 0.0)
                 .then_some(self.ranking.near_radius * fusion.decay_scale_km),
+            payload: CandidatePayload::Ranking,
         };
         let fill = commute.is_some()
             && request
@@ -853,7 +879,6 @@ impl Matcher {
                 .unwrap_or(self.ranking.beyond_commute);
         let words = (fusion.lexical_weight > 0.0).then_some(self.ranking.max_query_words);
         let (within, similarity, plan) = search::<T>(engine.clone(), plan, words).await?;
-        let clears = |s: &Scored<T>| s.breakdown.clears(fusion.relevance_floor);
         let scoring = Scoring {
             engine,
             origin: &origin_record,
@@ -862,10 +887,11 @@ impl Matcher {
             fusion: &fusion,
             boosts: &request.boosts,
         };
-        let mut scored = scoring.score(&within, respect_commute)?;
-        let matches_within = scored
+        let clears = |r: &Ranked| r.breakdown.clears(fusion.relevance_floor);
+        let mut ranked = scoring.score(&within, respect_commute)?;
+        let matches_within = ranked
             .iter()
-            .filter(|s| !s.beyond_commute && clears(s))
+            .filter(|r| !r.beyond_commute && clears(r))
             .count();
         if fill && matches_within < request.top_k {
             // Scored apart, so the matches within reach keep the scores they have without them;
@@ -874,13 +900,13 @@ impl Matcher {
             let farther = candidates_beyond::<T>(engine, wider, &within).await?;
             let extra = scoring.score(&farther, true)?;
             // Within reach but past the within-reach prefetch: not a "beyond" match.
-            scored.extend(extra.into_iter().filter(|s| s.beyond_commute));
+            ranked.extend(extra.into_iter().filter(|r| r.beyond_commute));
         }
         let nothing_within_reach = respect_commute && matches_within == 0;
-        scored.retain(clears);
+        ranked.retain(clears);
         let grouped = commute.is_some();
         let floor = fusion.relevance_floor;
-        scored.sort_by(|a, b| {
+        ranked.sort_by(|a, b| {
             offer_order(
                 (&a.breakdown, a.beyond_commute),
                 (&b.breakdown, b.beyond_commute),
@@ -888,8 +914,8 @@ impl Matcher {
                 grouped,
             )
         });
-        scored.truncate(request.top_k);
-        scoring.describe(&mut scored, &self.programmes);
+        ranked.truncate(request.top_k);
+        let scored = scoring.describe(ranked, &self.programmes).await?;
         Ok(Recommendation {
             origin: origin_record,
             fusion,

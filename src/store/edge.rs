@@ -25,17 +25,18 @@ use qdrant_edge::{
 use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use super::facts_cache::FactsCache;
 use super::frequencies::DocumentFrequencies;
 use super::layout::DataDir;
 use super::plan::{
     candidate_lists, indexed_fields, lower_filters, point_uuid, Clause, Found, IndexKind, Signal,
-    DENSE, ID_FIELD, LEXICAL,
+    DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
 };
 use super::{
-    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, ScanCursor,
-    StoredDoc, VectorStore,
+    Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
+    Generations, ScanCursor, StoredDoc, VectorStore,
 };
-use crate::domain::fields;
+use crate::domain::{fields, CandidateFacts};
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
 use crate::lexical::{Analyser, SparseTerms};
@@ -52,6 +53,8 @@ struct Shard {
     dimension: usize,
     /// Documents per word of the live points; changed only under `write_lock`.
     frequencies: Mutex<DocumentFrequencies>,
+    /// Ranking facts of the points read so far; forgotten by every write to them.
+    facts: FactsCache,
 }
 
 impl Shard {
@@ -66,6 +69,7 @@ impl Shard {
             collection,
             dimension,
             frequencies: Mutex::new(frequencies),
+            facts: FactsCache::default(),
         })
     }
 
@@ -485,20 +489,96 @@ fn uuid_of(point: PointId) -> Result<Uuid> {
     }
 }
 
-/// The points `ids` that exist, each with its payload and vectors as a document.
-fn retrieve_docs(shard: &Shard, ids: &[PointId]) -> Result<Vec<(PointId, StoredDoc)>> {
+/// Which of a point's parts [`retrieve_docs`] reads.
+#[derive(Clone, Copy)]
+enum Read {
+    /// Payload, dense vector and words: a whole document.
+    Everything,
+    /// The whole payload only.
+    Record,
+}
+
+/// The points `ids` that exist, each as a document with the parts `read` names.
+fn retrieve_docs(shard: &Shard, ids: &[PointId], read: Read) -> Result<Vec<(PointId, StoredDoc)>> {
+    let (payload, vector) = match read {
+        Read::Everything => (WithPayloadInterface::Bool(true), WithVector::Bool(true)),
+        Read::Record => (WithPayloadInterface::Bool(true), WithVector::Bool(false)),
+    };
     let records = shard.with(|live| {
-        live.retrieve(
-            ids,
-            Some(WithPayloadInterface::Bool(true)),
-            Some(WithVector::Bool(true)),
-        )
-        .map_err(store_err("retrieve failed"))
+        live.retrieve(ids, Some(payload), Some(vector))
+            .map_err(store_err("retrieve failed"))
     })?;
     records
         .into_iter()
         .map(|r| Ok((r.id, to_doc(r.payload, r.vector)?)))
         .collect()
+}
+
+/// The candidates `found`, each with its dense vector and its ranking facts: from the shard's
+/// cache, else read (the [`RANKING_FIELDS`] of the payload) and kept.
+fn ranking_candidates(shard: &Shard, found: &Found) -> Result<Vec<Candidate>> {
+    let lookup = shard.facts.lookup(&found.points);
+    let missing: Vec<PointId> = found
+        .points
+        .iter()
+        .zip(&lookup.found)
+        .filter(|(_, facts)| facts.is_none())
+        .map(|(point, _)| PointId::Uuid(*point))
+        .collect();
+    let mut read = HashMap::with_capacity(missing.len());
+    if !missing.is_empty() {
+        let fields = RANKING_FIELDS
+            .iter()
+            .map(|f| JsonPath::try_from(*f))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|_| Error::Store("a ranking field is not a payload path".into()))?;
+        let records = shard.with(|live| {
+            live.retrieve(
+                &missing,
+                Some(WithPayloadInterface::Fields(fields)),
+                Some(WithVector::Bool(false)),
+            )
+            .map_err(store_err("retrieve failed"))
+        })?;
+        for record in records {
+            let payload = record.payload.map(|p| p.0).unwrap_or_default();
+            read.insert(uuid_of(record.id)?, Arc::new(CandidateFacts::of(&payload)?));
+        }
+        shard
+            .facts
+            .keep(lookup.epoch, read.iter().map(|(p, f)| (*p, f.clone())));
+    }
+    let ids: Vec<PointId> = found.points.iter().copied().map(PointId::Uuid).collect();
+    let vectors = shard.with(|live| {
+        live.retrieve(
+            &ids,
+            Some(WithPayloadInterface::Bool(false)),
+            Some(WithVector::Selector(vec![DENSE.into()])),
+        )
+        .map_err(store_err("retrieve failed"))
+    })?;
+    let mut vectors: HashMap<PointId, Vec<f32>> = vectors
+        .into_iter()
+        .map(|r| (r.id, split_vectors(r.vector).0))
+        .collect();
+    let mut candidates = Vec::with_capacity(found.points.len());
+    for (point, cached) in found.points.iter().zip(lookup.found) {
+        // A point deleted since the lists were read has neither facts nor vector: left out.
+        let Some(facts) = cached.or_else(|| read.get(point).cloned()) else {
+            continue;
+        };
+        let Some(vector) = vectors.remove(&PointId::Uuid(*point)) else {
+            continue;
+        };
+        let doc = StoredDoc {
+            id: facts.id.clone(),
+            vector,
+            lexical: SparseTerms::default(),
+            payload: Map::new(),
+        };
+        candidates.push(found.candidate(*point, doc, Some(facts)));
+    }
+    Ok(candidates)
 }
 
 /// BM25 · IDF scores of the points `ids` for the query `terms` (points sharing no term are absent).
@@ -605,6 +685,9 @@ impl VectorStore for EdgeStore {
             // qdrant-edge 0.7 does not replay its WAL at load: flush so an acknowledged write
             // survives a crash.
             live.flush();
+            shard
+                .facts
+                .forget(ids.iter().filter_map(|p| uuid_of(*p).ok()));
             let mut frequencies = shard.frequencies()?;
             replaced.iter().for_each(|words| frequencies.remove(words));
             new_words.iter().for_each(|words| frequencies.add(words));
@@ -613,8 +696,22 @@ impl VectorStore for EdgeStore {
     }
 
     fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>> {
-        let found = retrieve_docs(self.shard(collection), &[point_id(collection, id)])?;
+        let found = retrieve_docs(
+            self.shard(collection),
+            &[point_id(collection, id)],
+            Read::Everything,
+        )?;
         Ok(found.into_iter().next().map(|(_, doc)| doc))
+    }
+
+    fn get_records(&self, collection: Collection, ids: &[String]) -> Result<Vec<StoredDoc>> {
+        let points: Vec<PointId> = ids.iter().map(|id| point_id(collection, id)).collect();
+        Ok(
+            retrieve_docs(self.shard(collection), &points, Read::Record)?
+                .into_iter()
+                .map(|(_, doc)| doc)
+                .collect(),
+        )
     }
 
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
@@ -632,6 +729,7 @@ impl VectorStore for EdgeStore {
                 ))
                 .map_err(store_err("delete failed"))?;
                 live.flush();
+                shard.facts.forget(uuid_of(pid).ok());
                 let mut frequencies = shard.frequencies()?;
                 removed.iter().for_each(|words| frequencies.remove(words));
             }
@@ -719,10 +817,13 @@ impl VectorStore for EdgeStore {
                 found.word_scores.insert(uuid_of(point)?, score);
             }
         }
+        if query.payload == CandidatePayload::Ranking {
+            return ranking_candidates(shard, &found);
+        }
         let ids: Vec<PointId> = found.points.iter().copied().map(PointId::Uuid).collect();
-        retrieve_docs(shard, &ids)?
+        retrieve_docs(shard, &ids, Read::Everything)?
             .into_iter()
-            .map(|(point, doc)| Ok(found.candidate(uuid_of(point)?, doc)))
+            .map(|(point, doc)| Ok(found.candidate(uuid_of(point)?, doc, None)))
             .collect()
     }
 
@@ -892,6 +993,7 @@ mod tests {
                 lexical: SparseTerms::default(),
                 prefetch: 10,
                 near_km: None,
+                payload: CandidatePayload::Full,
             };
             let mut found = store.candidates(Collection::Seekers, &query).unwrap();
             found.sort_by(|a, b| {
@@ -968,6 +1070,7 @@ mod tests {
             lexical: terms.clone(),
             prefetch: 1,
             near_km: Some(5.0),
+            payload: CandidatePayload::Full,
         };
         // One by meaning (c), one by words (the best of a, b), one near the origin (c again,
         // 0.5 km away; a is 4.4 km): each once, and every candidate's word score the store's.
@@ -1116,6 +1219,7 @@ mod tests {
             lexical: SparseTerms::default(),
             prefetch: 10,
             near_km: Some(10.0),
+            payload: CandidatePayload::Full,
         };
         let within = CandidateQuery {
             filters: vec![FieldFilter::WithinKm {

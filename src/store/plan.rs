@@ -24,7 +24,19 @@ pub const DENSE: &str = "dense";
 /// Name of the sparse (BM25) vector; Qdrant applies the IDF of the stored collection to it.
 pub const LEXICAL: &str = "lexical";
 /// Payload key holding the record id (point ids are derived from it).
-pub const ID_FIELD: &str = "id";
+pub const ID_FIELD: &str = fields::RECORD_ID;
+
+/// The payload fields ranking reads of a candidate ([`super::CandidatePayload::Ranking`]): its
+/// id, place, skills, a posting's sector and certification, a seeker's exact commute.
+pub const RANKING_FIELDS: [&str; 7] = [
+    ID_FIELD,
+    fields::GEO,
+    fields::SIDO_CODE,
+    fields::SKILL_KEYS,
+    fields::SECTOR,
+    fields::CERTIFIED,
+    fields::RECORD_COMMUTE_KM,
+];
 
 /// Deterministic point id of a record id (UUIDv5 in a per-collection namespace): the same on
 /// every backend, so a scan cursor or a point means the same record everywhere.
@@ -291,10 +303,16 @@ impl Found {
     }
 
     /// A found point as a candidate, with its word score (0: it shares no query word).
-    pub fn candidate(&self, point: Uuid, doc: super::StoredDoc) -> super::Candidate {
+    pub fn candidate(
+        &self,
+        point: Uuid,
+        doc: super::StoredDoc,
+        facts: Option<std::sync::Arc<crate::domain::CandidateFacts>>,
+    ) -> super::Candidate {
         super::Candidate {
             lexical_score: self.word_scores.get(&point).copied().unwrap_or(0.0),
             doc,
+            facts,
         }
     }
 
@@ -374,6 +392,7 @@ mod tests {
             },
             prefetch: 7,
             near_km,
+            payload: crate::store::CandidatePayload::Full,
         }
     }
 

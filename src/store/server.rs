@@ -33,21 +33,22 @@ use qdrant_client::qdrant::{
     PointStruct, PointsIdsList, QueryBatchPointsBuilder, QueryPoints, QueryPointsBuilder, Range,
     ScrollPointsBuilder, SparseVectorParamsBuilder, SparseVectorsConfigBuilder,
     UpsertPointsBuilder, Vector, VectorInput, VectorParamsBuilder, VectorsConfigBuilder,
-    VectorsOutput, WriteOrdering, WriteOrderingType,
+    VectorsOutput, VectorsSelector, WriteOrdering, WriteOrderingType,
 };
+use qdrant_client::qdrant::{with_payload_selector::SelectorOptions, PayloadIncludeSelector};
 use qdrant_client::{Payload, Qdrant, QdrantError};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::plan::{
     candidate_lists, indexed_fields, lower_filters, point_uuid, weightiest_by, Clause, Found,
-    IndexKind, Signal, StoredModel, DENSE, ID_FIELD, LEXICAL,
+    IndexKind, Signal, StoredModel, DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
 };
 use super::{
-    Candidate, CandidateQuery, Collection, FieldFilter, GenerationId, Generations, ScanCursor,
-    StoredDoc, VectorStore,
+    Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
+    Generations, ScanCursor, StoredDoc, VectorStore,
 };
-use crate::domain::fields;
+use crate::domain::{fields, CandidateFacts};
 use crate::error::{Error, Result};
 use crate::lexical::SparseTerms;
 
@@ -782,6 +783,25 @@ impl VectorStore for ServerStore {
             .transpose()
     }
 
+    fn get_records(&self, collection: Collection, ids: &[String]) -> Result<Vec<StoredDoc>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let points: Vec<_> = ids
+            .iter()
+            .map(|id| to_point_id(point_uuid(collection, id)))
+            .collect();
+        let request = GetPointsBuilder::new(self.name(collection), points)
+            .with_payload(payload_without_words())
+            .with_vectors(false);
+        let answer = self.run(|client| async move { client.get_points(request).await })?;
+        answer
+            .result
+            .into_iter()
+            .map(|p| to_doc(p.payload, p.vectors))
+            .collect()
+    }
+
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
         let point = to_point_id(point_uuid(collection, id));
         let check = GetPointsBuilder::new(self.name(collection), vec![point.clone()])
@@ -872,13 +892,27 @@ impl VectorStore for ServerStore {
                 .map(to_point_id)
                 .collect::<Vec<_>>(),
         )
-        .with_payload(payload_without_words())
-        .with_vectors(true);
+        .with_payload(match query.payload {
+            CandidatePayload::Full => payload_without_words(),
+            CandidatePayload::Ranking => SelectorOptions::Include(PayloadIncludeSelector {
+                fields: RANKING_FIELDS.iter().map(|f| f.to_string()).collect(),
+            }),
+        })
+        .with_vectors(VectorsSelector {
+            names: vec![DENSE.to_string()],
+        });
         let records = self.run(|client| async move { client.get_points(request).await })?;
         records
             .result
             .into_iter()
-            .map(|p| Ok(found.candidate(uuid_of(p.id)?, to_doc(p.payload, p.vectors)?)))
+            .map(|p| {
+                let doc = to_doc(p.payload, p.vectors)?;
+                let facts = match query.payload {
+                    CandidatePayload::Full => None,
+                    CandidatePayload::Ranking => Some(Arc::new(CandidateFacts::of(&doc.payload)?)),
+                };
+                Ok(found.candidate(uuid_of(p.id)?, doc, facts))
+            })
             .collect()
     }
 

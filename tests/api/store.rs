@@ -14,7 +14,7 @@ use jobmatch::store::layout::DataDir;
 use jobmatch::store::plan::StoredModel;
 use jobmatch::store::server::QdrantServer;
 use jobmatch::store::{
-    CandidateQuery, Collection, FieldFilter, Generations, StoredDoc, VectorStore,
+    CandidatePayload, CandidateQuery, Collection, FieldFilter, Generations, StoredDoc, VectorStore,
 };
 use serde_json::{json, Map};
 
@@ -177,6 +177,7 @@ fn query(filters: Vec<FieldFilter>, lexical: SparseTerms, prefetch: usize) -> Ca
         lexical,
         prefetch,
         near_km: Some(5.0),
+        payload: CandidatePayload::Full,
     }
 }
 

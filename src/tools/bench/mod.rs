@@ -454,7 +454,7 @@ fn rank_one(
 ) -> Result<Vec<String>> {
     use crate::domain::{fields, GeoPoint};
     use crate::ranking::{cosine, haversine_km, rank, Signals};
-    use crate::store::{CandidateQuery, Collection, FieldFilter};
+    use crate::store::{CandidatePayload, CandidateQuery, Collection, FieldFilter};
     let origin = query.origin;
     let lexical = if variant.fusion.lexical_weight > 0.0 {
         let terms = analyser.query_vector(query.text);
@@ -469,6 +469,7 @@ fn rank_one(
         lexical,
         prefetch: variant.prefetch.max(top_k),
         near_km: (variant.near > 0.0).then_some(variant.near * variant.fusion.decay_scale_km),
+        payload: CandidatePayload::Ranking,
     };
     let found = store.candidates(Collection::Seekers, &request)?;
     let signals: Vec<Signals> = found

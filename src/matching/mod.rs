@@ -21,7 +21,7 @@ use crate::lexical::Analyser;
 use crate::outcomes::{OutcomeEvent, Stage};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
-    applied_boosts, cosine, haversine_km, match_strength, offer_order, rank, CommutePolicy,
+    applied_boosts, cosine, haversine_km, offer_order, rank, strength_over, CommutePolicy,
     FusionParams, ScoreBreakdown, Signals, SimilarityReference,
 };
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
@@ -68,9 +68,10 @@ pub fn explain(
     vocabulary: &Vocabulary,
     posting: &Posting,
     seeker: &Seeker,
+    seeker_keys: &[String],
     breakdown: &ScoreBreakdown,
 ) -> Explanation {
-    let skills = vocabulary.compare(posting, seeker);
+    let skills = vocabulary.compare_keys(posting, seeker_keys);
     let mut parts = Vec::new();
     let required = skills.matched.len() + skills.missing.len();
     if required > 0 {
@@ -350,6 +351,19 @@ struct Scoring<'a, O> {
     boosts: &'a crate::ranking::Boosts,
 }
 
+/// The skill class keys stored with a record (sorted; empty when none were stored).
+fn stored_skill_keys(payload: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    let mut keys: Vec<String> = match payload.get(fields::SKILL_KEYS) {
+        Some(serde_json::Value::Array(keys)) => keys
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    keys.sort();
+    keys
+}
+
 /// A candidate scored, before its record is read (see [`Scoring::score`]).
 struct Ranked {
     id: String,
@@ -366,6 +380,7 @@ impl<O: Record + Origin> Scoring<'_, O> {
         let origin_keys = self.origin.skill_keys(&self.engine.vocabulary);
         let origin_is_posting = O::COLLECTION == Collection::Postings;
         let origin_point = self.origin.place().point;
+        let spread = self.similarity.spread();
         let mut ids = Vec::with_capacity(candidates.len());
         let mut signals = Vec::with_capacity(candidates.len());
         for candidate in candidates {
@@ -398,7 +413,7 @@ impl<O: Record + Origin> Scoring<'_, O> {
                 skills_share,
                 boost,
                 boosts_applied,
-                match_strength: match_strength(cosine, self.similarity),
+                match_strength: strength_over(cosine, spread),
             });
             ids.push((candidate.doc.id.clone(), beyond_commute));
         }
@@ -426,12 +441,21 @@ impl<O: Record + Origin> Scoring<'_, O> {
     {
         let store = self.engine.store.clone();
         let ids: Vec<String> = ranked.iter().map(|r| r.id.clone()).collect();
-        let mut records: HashMap<String, T> =
+        let mut records: HashMap<String, (T, Vec<String>)> =
             blocking(move || store.get_records(T::COLLECTION, &ids))
                 .await?
                 .iter()
-                .map(|doc| Ok((doc.id.clone(), from_payload::<T>(&doc.payload)?)))
+                .map(|doc| {
+                    let record = from_payload::<T>(&doc.payload)?;
+                    Ok((doc.id.clone(), (record, stored_skill_keys(&doc.payload))))
+                })
                 .collect::<Result<_>>()?;
+        // The seeker's skill keys as the score used them: stored with a candidate seeker,
+        // computed once for an origin seeker.
+        let origin_keys = match O::COLLECTION {
+            Collection::Seekers => self.origin.skill_keys(&self.engine.vocabulary),
+            Collection::Postings => Vec::new(),
+        };
         let today = chrono::Utc::now().date_naive().to_string();
         let mut results = Vec::with_capacity(ranked.len());
         for Ranked {
@@ -440,11 +464,21 @@ impl<O: Record + Origin> Scoring<'_, O> {
             beyond_commute,
         } in ranked
         {
-            let Some(item) = records.remove(&id) else {
+            let Some((item, candidate_keys)) = records.remove(&id) else {
                 continue;
             };
             let (posting, seeker) = self.origin.pair(&item);
-            let mut explanation = explain(&self.engine.vocabulary, posting, seeker, &breakdown);
+            let seeker_keys = match O::COLLECTION {
+                Collection::Seekers => &origin_keys,
+                Collection::Postings => &candidate_keys,
+            };
+            let mut explanation = explain(
+                &self.engine.vocabulary,
+                posting,
+                seeker,
+                seeker_keys,
+                &breakdown,
+            );
             if beyond_commute {
                 explanation
                     .reason

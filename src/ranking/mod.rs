@@ -502,7 +502,13 @@ impl SimilarityReference<'_> {
 /// How far a cosine stands above the origin's similarity distribution ([`SimilarityReference`]),
 /// in standard deviations. `None` when there is no distribution, or it is flat.
 pub fn match_strength(cosine: f64, against: SimilarityReference<'_>) -> Option<f64> {
-    let spread = against.spread()?;
+    strength_over(cosine, against.spread())
+}
+
+/// [`match_strength`] against the distribution's spread, computed once for a request's
+/// candidates.
+pub fn strength_over(cosine: f64, spread: Option<Spread>) -> Option<f64> {
+    let spread = spread?;
     // Below this the records are (near) copies of one text: their differences are float noise.
     (spread.std_dev > MIN_CORPUS_SPREAD).then(|| (cosine - spread.mean) / spread.std_dev)
 }

@@ -133,7 +133,12 @@ impl Vocabulary {
     /// Which of the posting's skills the seeker has and lacks (display names as the posting wrote
     /// them), by the rule of [`Vocabulary::seeker_keys`].
     pub fn compare(&self, posting: &Posting, seeker: &Seeker) -> SkillMatch {
-        let has = self.seeker_keys(seeker);
+        self.compare_keys(posting, &self.seeker_keys(seeker))
+    }
+
+    /// [`Vocabulary::compare`] with the seeker's class keys in hand (sorted, as
+    /// [`Vocabulary::seeker_keys`] returns and the store keeps them): no scan of the resume.
+    pub fn compare_keys(&self, posting: &Posting, has: &[String]) -> SkillMatch {
         let mut result = SkillMatch::default();
         for skill in &posting.skills {
             let key = self.key(skill);

@@ -21,6 +21,7 @@ fn main() -> anyhow::Result<()> {
         n => n,
     };
     std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+    jobmatch_kernels::ops::limit_instruction_set(cli.kernels_isa.into());
     let client = jobmatch::client::ClientOptions::new(cli.token.as_deref(), cli.tls_ca.as_deref())?;
 
     tokio::runtime::Builder::new_multi_thread()

@@ -906,10 +906,15 @@ impl VectorStore for ServerStore {
             .result
             .into_iter()
             .map(|p| {
-                let doc = to_doc(p.payload, p.vectors)?;
+                let mut doc = to_doc(p.payload, p.vectors)?;
                 let facts = match query.payload {
                     CandidatePayload::Full => None,
-                    CandidatePayload::Ranking => Some(Arc::new(CandidateFacts::of(&doc.payload)?)),
+                    CandidatePayload::Ranking => {
+                        let facts = CandidateFacts::of(&doc.payload)?;
+                        // As on the embedded store: the facts, not the fields they came from.
+                        doc.payload = Map::new();
+                        Some(Arc::new(facts))
+                    }
                 };
                 Ok(found.candidate(uuid_of(p.id)?, doc, facts))
             })

@@ -36,6 +36,18 @@ pub struct Cli {
     #[arg(long, env = "JOBMATCH_THREADS", default_value_t = 0, global = true)]
     pub threads: usize,
 
+    /// Widest instruction set the encoder's own kernels may use: widest (all the CPU has), avx2
+    /// or baseline. Lets an AVX-512 machine measure what an AVX2-only server does; gemm's
+    /// batch matrix multiply chooses its kernels itself.
+    #[arg(
+        long,
+        env = "JOBMATCH_KERNELS_ISA",
+        value_enum,
+        default_value_t = KernelsIsa::Widest,
+        global = true
+    )]
+    pub kernels_isa: KernelsIsa,
+
     /// Bearer token client commands send to the server (never printed or logged).
     #[arg(long, env = "JOBMATCH_TOKEN", global = true, hide_env_values = true)]
     pub token: Option<String>,
@@ -92,6 +104,24 @@ pub enum Command {
     Auth(AuthCommand),
     /// Concurrent clients against a server on this machine: throughput, latency percentiles, errors.
     Loadtest(LoadtestArgs),
+}
+
+/// The encoder kernels' instruction-set cap (`--kernels-isa`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KernelsIsa {
+    Widest,
+    Avx2,
+    Baseline,
+}
+
+impl From<KernelsIsa> for jobmatch_kernels::ops::InstructionSet {
+    fn from(isa: KernelsIsa) -> Self {
+        match isa {
+            KernelsIsa::Widest => Self::Avx512,
+            KernelsIsa::Avx2 => Self::Avx2,
+            KernelsIsa::Baseline => Self::Baseline,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use jobmatch::domain::{fields, GeoPoint};
+use jobmatch::domain::{fields, CandidateFacts, GeoPoint};
 use jobmatch::embed::ModelInfo;
 use jobmatch::error::Error;
 use jobmatch::lexical::{Analyser, SparseTerms};
@@ -77,6 +77,7 @@ on_both_backends!(
     scan_pages_through_every_document_once,
     a_filtered_scan_pages_through_the_matching_documents_only,
     generations_switch_whole_and_refuse_another_model,
+    ranking_candidates_carry_current_facts_and_records_are_read_apart,
 );
 
 fn model(name: &str, dimension: usize) -> StoredModel {
@@ -440,6 +441,88 @@ fn generations_switch_whole_and_refuse_another_model(backend: Backend) {
         Err(other) => panic!("expected FAILED_PRECONDITION, got {other:?}"),
         Ok(_) => panic!("a store of another model must be refused"),
     }
+}
+
+/// A recommendation's candidates come with their ranking facts only (no record), facts follow
+/// every write (the embedded store keeps them in memory), and the returned results' whole
+/// records are read apart.
+fn ranking_candidates_carry_current_facts_and_records_are_read_apart(backend: Backend) {
+    let store = backend.store();
+    let mut docs = corpus();
+    for doc in &mut docs {
+        doc.payload.insert(
+            fields::RECORD.into(),
+            json!({ "max_commute_km": 12.5, "resume": "긴 이력서 ".repeat(100) }),
+        );
+        doc.payload
+            .insert(fields::SKILL_KEYS.into(), json!(["welding", doc.id]));
+    }
+    store.upsert(Collection::Seekers, docs.clone()).unwrap();
+    let mut ranking = query(vec![], SparseTerms::default(), 50);
+    ranking.near_km = None;
+    ranking.payload = CandidatePayload::Ranking;
+    let facts_of = |store: &Arc<dyn VectorStore>| -> HashMap<String, CandidateFacts> {
+        let found = store.candidates(Collection::Seekers, &ranking).unwrap();
+        found
+            .into_iter()
+            .map(|c| {
+                assert!(
+                    c.doc.payload.is_empty(),
+                    "{}: a record came with it",
+                    c.doc.id
+                );
+                assert_eq!(c.doc.vector.len(), 3);
+                let facts = c.facts.expect("ranking facts").as_ref().clone();
+                assert_eq!(facts.id, c.doc.id);
+                (c.doc.id, facts)
+            })
+            .collect()
+    };
+    let facts = facts_of(&store);
+    assert_eq!(facts.len(), docs.len());
+    for doc in &docs {
+        let got = &facts[&doc.id];
+        assert!((got.point.lat - doc.payload[fields::GEO]["lat"].as_f64().unwrap()).abs() < 1e-9);
+        assert_eq!(
+            got.sido_code,
+            doc.payload[fields::SIDO_CODE].as_str().unwrap()
+        );
+        assert_eq!(
+            got.certified_company,
+            doc.payload[fields::CERTIFIED].as_bool().unwrap()
+        );
+        assert_eq!(got.max_commute_km, Some(12.5));
+        assert_eq!(got.skill_keys, vec!["welding".to_string(), doc.id.clone()]);
+    }
+    // Twice, so the embedded store answers the second from memory; then a write moves "aaa".
+    assert_eq!(facts_of(&store), facts);
+    let mut moved = docs[0].clone();
+    moved
+        .payload
+        .insert(fields::GEO.into(), json!({ "lat": 35.1, "lon": 129.0 }));
+    moved.payload.insert(fields::SIDO_CODE.into(), json!("26"));
+    store
+        .upsert(Collection::Seekers, vec![moved.clone()])
+        .unwrap();
+    store.delete(Collection::Seekers, &docs[1].id).unwrap();
+    let after = facts_of(&store);
+    assert_eq!(after[&moved.id].sido_code, "26");
+    assert!((after[&moved.id].point.lat - 35.1).abs() < 1e-9);
+    assert!(
+        !after.contains_key(&docs[1].id),
+        "a deleted record is still a candidate"
+    );
+
+    let records = store
+        .get_records(
+            Collection::Seekers,
+            &[moved.id.clone(), docs[1].id.clone(), "nobody".into()],
+        )
+        .unwrap();
+    assert_eq!(records.len(), 1, "only the stored record comes back");
+    assert_eq!(records[0].id, moved.id);
+    assert_eq!(records[0].payload["headline"], moved.payload["headline"]);
+    assert_eq!(records[0].payload[fields::SIDO_CODE], json!("26"));
 }
 
 /// The same data and queries on both backends give the same candidates, word scores and query words.

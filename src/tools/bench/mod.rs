@@ -452,7 +452,6 @@ fn rank_one(
     analyser: crate::lexical::Analyser,
     top_k: usize,
 ) -> Result<Vec<String>> {
-    use crate::domain::{fields, GeoPoint};
     use crate::ranking::{cosine, haversine_km, rank, Signals};
     use crate::store::{CandidatePayload, CandidateQuery, Collection, FieldFilter};
     let origin = query.origin;
@@ -475,8 +474,7 @@ fn rank_one(
     let signals: Vec<Signals> = found
         .iter()
         .map(|c| {
-            let home: GeoPoint =
-                serde_json::from_value(c.doc.payload[fields::GEO].clone()).unwrap_or(origin);
+            let home = c.facts.as_ref().map_or(origin, |facts| facts.point);
             Signals {
                 cosine: cosine(query.vector, &c.doc.vector),
                 bm25: c.lexical_score,

@@ -1,4 +1,6 @@
-//! The one place that calls `gemm`: row-major f32 matrices, optional accumulation.
+//! The encoder's matrix products: the one place that calls `gemm` (row-major f32 matrices,
+//! optional accumulation) for batches, and the few-rows kernels of short inputs (portable, and
+//! one written for AVX2's 16 registers).
 
 use gemm::Parallelism;
 

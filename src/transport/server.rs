@@ -9,7 +9,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tokio_stream::StreamExt;
 use tonic::transport::{Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::api::pb;
 use crate::auth::Authenticator;
@@ -139,7 +139,7 @@ async fn maintenance_loop(
         }
         let started = std::time::Instant::now();
         match tokio::task::spawn_blocking(move || matcher.optimize()).await {
-            Ok(Ok(false)) => {}
+            Ok(Ok(false)) => debug!("store maintenance: nothing to optimise"),
             Ok(Ok(true)) => info!(
                 seconds = started.elapsed().as_secs_f64(),
                 "store optimised (vector index, segment merges)"

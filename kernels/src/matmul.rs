@@ -575,7 +575,11 @@ mod avx2 {
         to: usize,
         out: &mut [f32],
     ) {
-        assert!(from % COLUMN_BLOCK == 0 && (to - from) % COLUMN_BLOCK == 0 && to <= columns);
+        assert!(
+            from.is_multiple_of(COLUMN_BLOCK)
+                && (to - from).is_multiple_of(COLUMN_BLOCK)
+                && to <= columns
+        );
         assert!(x.len() >= rows * inputs && out.len() >= rows * columns);
         assert!(blocked.len() >= to * inputs && (scales.is_empty() || scales.len() >= to));
         // Groups of at most ROWS rows, as even as possible; each group's inputs transposed

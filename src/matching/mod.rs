@@ -299,8 +299,6 @@ fn with_skill_keys(
     payload
 }
 
-/// The skill keys stored with a record (none for records written before keys were stored).
-
 pub struct Matcher {
     /// The serving engine; read on every request, replaced by a re-index's switch.
     active: RwLock<Arc<Engine>>,

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tracing::instrument;
 
-use crate::domain::CandidateFacts;
-use crate::domain::{commute_bucket, fields, from_payload, GeoPoint, Place, Posting, Seeker};
+use crate::domain::{
+    commute_bucket, fields, from_payload, CandidateFacts, GeoPoint, Place, Posting, Seeker,
+};
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
@@ -319,8 +320,8 @@ pub struct Matcher {
     programmes: Arc<Programmes>,
 }
 
-/// The posting and the seeker of a recommendation's origin and one of its candidates, whichever
-/// side each is on: borrowed, because a request scores thousands of candidates.
+/// The posting and the seeker of a recommendation's origin and one of its returned results,
+/// whichever side each is on (borrowed). Scoring needs less: see [`Origin`].
 pub(crate) trait Pair<T>: Origin {
     fn pair<'a>(&'a self, other: &'a T) -> (&'a Posting, &'a Seeker);
 }

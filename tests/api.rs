@@ -629,7 +629,7 @@ async fn a_restart_on_the_same_data_directory_keeps_everything() {
 async fn a_second_process_cannot_open_a_data_directory_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await;
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+    let output = common::jobmatch_command()
         .args(["ingest", "--postings"])
         .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/postings.jsonl"))
         .arg("--data-dir")
@@ -651,7 +651,7 @@ async fn a_second_process_cannot_open_a_data_directory_in_use() {
 async fn the_demo_data_ingests_through_the_cli_and_recommends() {
     let dir = tempfile::tempdir().unwrap();
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+    let output = common::jobmatch_command()
         .arg("ingest")
         .arg("--postings")
         .arg(demo.join("postings.jsonl"))
@@ -735,7 +735,7 @@ fn an_ingest_file_with_invalid_utf8_is_refused_with_its_line_and_nothing_is_writ
     bytes.extend_from_slice(b"\n{\"id\": \"p\xff\"}\n");
     std::fs::write(&file, bytes).unwrap();
     let data_dir = dir.path().join("data");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+    let output = common::jobmatch_command()
         .args(["ingest", "--postings"])
         .arg(&file)
         .arg("--data-dir")

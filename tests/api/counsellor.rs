@@ -411,7 +411,7 @@ async fn outcomes_are_recorded_durably_and_stats_and_exports_read_them() {
     assert!(no_reason.message().contains("reason"));
 
     let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        let output = crate::common::jobmatch_command()
             .args(args)
             .output()
             .unwrap();

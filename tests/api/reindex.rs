@@ -395,7 +395,7 @@ fn eval_refuses_qrels_with_unknown_ids_naming_the_line() {
     let out = tempfile::tempdir().unwrap();
     let qrels = out.path().join("q.tsv");
     std::fs::write(&qrels, "e-s001\te-p001\t3\ne-s001\tnope\t2\n").unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+    let output = crate::common::jobmatch_command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("eval")
         .arg("--model")

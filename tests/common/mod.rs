@@ -508,11 +508,24 @@ fn strip_ansi(line: &str) -> String {
     out
 }
 
+/// The `jobmatch` binary as a command, without the caller's `JOBMATCH_*` settings: every flag
+/// has one (`JOBMATCH_CONSOLE_LISTEN`, `JOBMATCH_DATA_DIR`, …), and a shell that exported one for
+/// `scripts/demo.sh` must not change what a test starts (several servers on one console port).
+pub fn jobmatch_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("JOBMATCH_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 impl ChildServer {
     /// Starts the server binary and waits until it reports SERVING.
     pub async fn start(data_dir: &Path, model: &Path) -> Self {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+        let mut child = jobmatch_command()
             .args([
                 "serve",
                 "--no-auth",
@@ -630,7 +643,7 @@ pub fn ids(matches: &[pb::CandidateMatch]) -> Vec<&str> {
 pub fn run_eval(args: &[&std::ffi::OsStr]) -> (String, serde_json::Value) {
     let out = tempfile::tempdir().unwrap();
     let json = out.path().join("eval.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_jobmatch"))
+    let output = jobmatch_command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("eval")
         .args(args)

@@ -3,7 +3,7 @@
 //! Qdrant reads a payload by decompressing and parsing the whole stored JSON, the record with
 //! its résumé included, even when only a few fields are asked for: that was a third of a
 //! recommendation's CPU time. The embedded store is the only writer of its data directory, so
-//! it can keep each point's [`CandidateFacts`] (about 150 bytes) once read, and forget them
+//! it can keep each point's [`CandidateFacts`] (a few hundred bytes) once read, and forget them
 //! when the point is written or deleted.
 //!
 //! A read that began before a write must not put what it read back after the write forgot it:

@@ -20,6 +20,8 @@ pub struct StoreConfig {
     pub outcome_retention_days: u32,
     /// A Qdrant server to keep the vectors in (None: embedded in `data_dir`).
     pub qdrant: Option<crate::store::server::QdrantOptions>,
+    /// A crash point for recovery tests (see [`crate::failpoint`]); `None` in production.
+    pub failpoint: Option<String>,
 }
 
 /// How callers prove who they are.

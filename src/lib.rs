@@ -37,7 +37,8 @@
 //!   codes → coordinates, vendored gazetteer); [`domain::programmes`] (the public support
 //!   programmes a record or pair meets, pure, with its data file).
 //! - Cross-cutting: [`error`] (the one error enum and its one mapping to `tonic::Status`),
-//!   [`config`] (typed settings), [`rng`] (the crate's one seedable generator).
+//!   [`config`] (typed settings), [`rng`] (the crate's one seedable generator), [`failpoint`]
+//!   (crash points for recovery tests).
 //! - [`tools`]: the command line's other jobs: [`tools::cli`] (flags), [`tools::client`] and
 //!   [`tools::client_advice`] (client commands), [`tools::eval`] (offline evaluation: nDCG@10,
 //!   Recall@10/50, MRR, bootstrap intervals, weight tuning), [`tools::bench`] (the benchmarks and the
@@ -51,6 +52,7 @@ pub mod config;
 pub mod domain;
 pub mod embed;
 pub mod error;
+pub mod failpoint;
 pub mod matching;
 pub mod ranking;
 pub mod rng;

@@ -22,6 +22,8 @@ mod qdrant;
 mod reindex;
 #[path = "api/relevance.rs"]
 mod relevance;
+#[path = "api/replicas.rs"]
+mod replicas;
 #[path = "api/security.rs"]
 mod security;
 #[path = "api/store.rs"]

@@ -526,7 +526,9 @@ impl Advisor {
                 continue; // a draft of a stored posting is not its own neighbour
             }
             similar.push(SimilarPosting {
-                similarity: cosine(vector, &candidate.doc.vector),
+                similarity: candidate
+                    .similarity
+                    .unwrap_or_else(|| cosine(vector, &candidate.doc.vector)),
                 distance_km: haversine_km(posting.place.point, stored.place.point),
                 posting: stored,
             });

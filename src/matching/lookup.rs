@@ -6,7 +6,7 @@ use crate::domain::{fields, from_payload, Place, Posting, Seeker};
 use crate::error::{Error, Result};
 use crate::geo::{Gazetteer, Region};
 use crate::matching::{blocking, Matcher};
-use crate::outcomes::{centre_figures, read_events, CentreFigures, FiguresScope};
+use crate::outcomes::{centre_figures, CentreFigures, FiguresScope};
 use crate::store::plan::point_uuid;
 use crate::store::{Collection, FieldFilter, ScanCursor};
 
@@ -183,7 +183,7 @@ pub async fn figures(
     }
     let log = matcher.require_outcome_log()?;
     blocking(move || {
-        let events = read_events(log.path())?;
+        let events = log.events()?;
         Ok(centre_figures(
             &events,
             FiguresScope {

@@ -19,7 +19,7 @@ use crate::domain::{
 use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
-use crate::outcomes::{OutcomeEvent, Stage};
+use crate::outcomes::{OutcomeEvent, OutcomeLog, Stage, Subject};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
     applied_boosts, cosine, haversine_km, offer_order, rank, strength_over, CommutePolicy,
@@ -313,9 +313,14 @@ pub struct Matcher {
     /// write straddles a change of engine.
     write_gate: tokio::sync::RwLock<()>,
     reindexing: AtomicBool,
-    outcomes: Option<Arc<crate::outcomes::OutcomeLog>>,
-    /// The outcome log is another replica's (see [`Matcher::with_outcome_log_elsewhere`]).
-    outcome_log_elsewhere: bool,
+    outcomes: Option<Arc<dyn OutcomeLog>>,
+    /// Held across "check the records exist, then append" and across "delete the record, then
+    /// erase it from the log", so on this replica no event of a deleted record is appended
+    /// after its erasure. Other replicas are covered by the check after the append (see
+    /// [`Matcher::record_outcome`]).
+    outcome_writes: tokio::sync::Mutex<()>,
+    /// A crash point for recovery tests (see [`crate::failpoint`]).
+    failpoint: Option<String>,
     /// The support programmes every recommended pair is checked against.
     programmes: Arc<Programmes>,
 }
@@ -399,7 +404,9 @@ impl<O: Record + Origin> Scoring<'_, O> {
             } else {
                 shared_share(&facts.skill_keys, &origin_keys)
             };
-            let cosine = cosine(self.origin_vector, &candidate.doc.vector);
+            let cosine = candidate
+                .similarity
+                .unwrap_or_else(|| cosine(self.origin_vector, &candidate.doc.vector));
             let beyond_commute = commute_applies
                 && pair
                     .commute_km
@@ -630,7 +637,8 @@ impl Matcher {
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
-            outcome_log_elsewhere: false,
+            outcome_writes: tokio::sync::Mutex::new(()),
+            failpoint: None,
             programmes: Arc::new(Programmes::builtin()),
         }
     }
@@ -651,34 +659,26 @@ impl Matcher {
         &self.programmes
     }
 
-    /// Keeps RecordOutcome events in `log`.
-    /// Another replica keeps the outcome log (a shared Qdrant store, `--outcome-log-writer`
-    /// elsewhere): outcomes and deletes are refused here, so no delete misses its erasure.
-    pub fn with_outcome_log_elsewhere(mut self) -> Self {
-        self.outcome_log_elsewhere = true;
+    /// Keeps RecordOutcome events in `log`, and erases deleted records from it.
+    pub fn with_outcome_log(mut self, log: Arc<dyn OutcomeLog>) -> Self {
+        self.outcomes = Some(log);
         self
     }
 
-    pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
-        self.outcomes = Some(Arc::new(log));
+    /// Aborts the process at the crash point `name` (see [`crate::failpoint`]).
+    pub fn with_failpoint(mut self, name: Option<String>) -> Self {
+        self.failpoint = name;
         self
     }
 
-    pub(crate) fn outcome_log(&self) -> Option<Arc<crate::outcomes::OutcomeLog>> {
+    pub(crate) fn outcome_log(&self) -> Option<Arc<dyn OutcomeLog>> {
         self.outcomes.clone()
     }
 
-    /// The outcome log, or FAILED_PRECONDITION saying where it is kept.
-    pub(crate) fn require_outcome_log(&self) -> Result<Arc<crate::outcomes::OutcomeLog>> {
-        self.outcome_log().ok_or_else(|| {
-            Error::FailedPrecondition(if self.outcome_log_elsewhere {
-                "this replica keeps no outcome log: send outcomes and figures requests to the \
-                 replica started with --outcome-log-writer"
-                    .into()
-            } else {
-                "this server keeps no outcome log".into()
-            })
-        })
+    /// The outcome log, or FAILED_PRECONDITION.
+    pub(crate) fn require_outcome_log(&self) -> Result<Arc<dyn OutcomeLog>> {
+        self.outcome_log()
+            .ok_or_else(|| Error::FailedPrecondition("this server keeps no outcome log".into()))
     }
 
     /// Runs the serving store's optimisers (blocking: building a vector index takes a while);
@@ -781,23 +781,13 @@ impl Matcher {
     }
 
     /// Deletes a record with its vector (during a re-index, from the generation being built
-    /// too); `NotFound` when there is none. Deletes a record from the store, then erases it from the outcome log. The log is erased
-    /// even when the store no longer has the record: a delete retried after a crash between the
-    /// two steps must still reach it.
+    /// too), then erases it from the outcome log; `NotFound` when neither held it. The log is
+    /// erased even when the store no longer has the record, so a delete retried after a crash
+    /// between the two steps completes: deleting is idempotent, and any replica may take it.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
-        if self.outcome_log_elsewhere {
-            return Err(Error::FailedPrecondition(format!(
-                "this replica keeps no outcome log, and a delete must erase the {}'s outcome \
-                 events too: send deletes to the replica started with --outcome-log-writer",
-                collection.noun()
-            )));
-        }
         let _gate = self.write_gate.read().await;
         let log = self.outcome_log();
-        let _log_writes = match &log {
-            Some(log) => Some(log.writes.lock().await),
-            None => None,
-        };
+        let _log_writes = self.outcome_writes.lock().await;
         let engine = self.engine();
         let store = engine.store.clone();
         let key = id.to_string();
@@ -806,13 +796,14 @@ impl Matcher {
         if let Some(mirror) = self.current_mirror() {
             mirror.delete(collection, id).await;
         }
+        crate::failpoint::crash_at(self.failpoint.as_deref(), "delete.between_steps");
         let mut erased = 0;
         if let Some(log) = log.clone() {
             let key = id.to_string();
             erased = blocking(move || {
                 log.erase(match collection {
-                    Collection::Seekers => crate::outcomes::Subject::Seeker(&key),
-                    Collection::Postings => crate::outcomes::Subject::Posting(&key),
+                    Collection::Seekers => Subject::Seeker(&key),
+                    Collection::Postings => Subject::Posting(&key),
                 })
             })
             .await?;
@@ -1014,9 +1005,9 @@ impl Matcher {
             }
             None => chrono::Utc::now().date_naive().to_string(),
         };
-        // Held until the event is written: a delete of either record waits, so its erasure
-        // always comes after this event and reaches it.
-        let _writes = log.writes.lock().await;
+        // Held until the event is written: a delete of either record on this replica waits, so
+        // its erasure comes after this event and reaches it.
+        let _writes = self.outcome_writes.lock().await;
         let posting = self.read_posting(posting_id, scope).await?;
         let seeker = self.read_seeker(seeker_id, scope).await?;
         let event = OutcomeEvent {
@@ -1035,7 +1026,35 @@ impl Matcher {
             sido_code: posting.place.sido_code.clone(),
         };
         let appender = log.clone();
-        blocking(move || appender.append(event)).await
+        let sequence = blocking(move || appender.append(event)).await?;
+        // A delete on another replica may have removed either record after the reads above and
+        // erased the log before this event was in it. A delete removes the record before it
+        // erases, so if both records are still there now, any such erasure is yet to come and
+        // will reach the event; if one is gone, this erases it here and answers as its delete did.
+        for (collection, id) in [
+            (Collection::Postings, &posting.id),
+            (Collection::Seekers, &seeker.id),
+        ] {
+            match self.fetch(collection, id).await {
+                Ok(_) => {}
+                Err(Error::NotFound { .. }) => {
+                    let (log, key) = (log.clone(), id.clone());
+                    blocking(move || {
+                        log.erase(match collection {
+                            Collection::Seekers => Subject::Seeker(&key),
+                            Collection::Postings => Subject::Posting(&key),
+                        })
+                    })
+                    .await?;
+                    return Err(Error::NotFound {
+                        kind: collection.noun(),
+                        id: id.clone(),
+                    });
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(sequence)
     }
 }
 

@@ -17,6 +17,7 @@ mod facts_cache;
 pub(crate) mod files;
 pub mod frequencies;
 pub mod layout;
+pub mod outcome_log;
 pub mod plan;
 pub mod purge;
 pub mod sample;
@@ -150,6 +151,10 @@ pub struct Candidate {
     pub doc: StoredDoc,
     /// BM25 · IDF score of the shared words (0: none).
     pub lexical_score: f64,
+    /// Cosine similarity to the query's dense vector as the store scored it; `None`: compute it
+    /// from `doc.vector`. A backend that sets it may leave `doc.vector` empty (the server
+    /// backend does, to keep vectors off the wire).
+    pub similarity: Option<f64>,
     /// What ranking reads of it, when the query asked for [`CandidatePayload::Ranking`].
     pub facts: Option<Arc<CandidateFacts>>,
 }

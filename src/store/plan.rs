@@ -277,11 +277,12 @@ pub fn candidate_lists(query: &CandidateQuery) -> Vec<ListQuery> {
 }
 
 /// The points a ranked search found, each once in the order first found, with the word scores
-/// the word list gave.
+/// the word list gave and the similarities the meaning lists gave.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Found {
     pub points: Vec<Uuid>,
     pub word_scores: HashMap<Uuid, f64>,
+    pub similarities: HashMap<Uuid, f64>,
 }
 
 impl Found {
@@ -291,9 +292,10 @@ impl Found {
         let mut seen = HashSet::new();
         for (list, answer) in lists.iter().zip(answers) {
             for (point, score) in answer {
-                if list.signal == Signal::Words {
-                    found.word_scores.insert(point, f64::from(score));
-                }
+                match list.signal {
+                    Signal::Words => found.word_scores.insert(point, f64::from(score)),
+                    Signal::Meaning => found.similarities.insert(point, f64::from(score)),
+                };
                 if seen.insert(point) {
                     found.points.push(point);
                 }
@@ -311,6 +313,7 @@ impl Found {
     ) -> super::Candidate {
         super::Candidate {
             lexical_score: self.word_scores.get(&point).copied().unwrap_or(0.0),
+            similarity: self.similarities.get(&point).copied(),
             doc,
             facts,
         }
@@ -322,6 +325,16 @@ impl Found {
             .iter()
             .copied()
             .filter(|p| !self.word_scores.contains_key(p))
+            .collect()
+    }
+
+    /// The points found by words only: their similarities are still to be read (or computed
+    /// from their vectors).
+    pub fn without_similarity(&self) -> Vec<Uuid> {
+        self.points
+            .iter()
+            .copied()
+            .filter(|p| !self.similarities.contains_key(p))
             .collect()
     }
 }

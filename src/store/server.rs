@@ -21,6 +21,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,12 +34,14 @@ use qdrant_client::qdrant::{
     PointStruct, PointsIdsList, QueryBatchPointsBuilder, QueryPoints, QueryPointsBuilder, Range,
     ScrollPointsBuilder, SparseVectorParamsBuilder, SparseVectorsConfigBuilder,
     UpsertPointsBuilder, Vector, VectorInput, VectorParamsBuilder, VectorsConfigBuilder,
-    VectorsOutput, VectorsSelector, WriteOrdering, WriteOrderingType,
+    VectorsOutput, WriteOrdering, WriteOrderingType,
 };
 use qdrant_client::qdrant::{with_payload_selector::SelectorOptions, PayloadIncludeSelector};
 use qdrant_client::{Payload, Qdrant, QdrantError};
 use serde_json::{Map, Value};
 use uuid::Uuid;
+
+pub mod outcomes;
 
 use super::plan::{
     candidate_lists, indexed_fields, lower_filters, point_uuid, weightiest_by, Clause, Found,
@@ -66,8 +69,9 @@ const COUNTS_IN_FLIGHT: usize = 16;
 /// How to reach and lay out the Qdrant server (see `jobmatch serve --help`).
 #[derive(Clone)]
 pub struct QdrantOptions {
-    /// gRPC address, `http://HOST:6334` or `https://…` (TLS).
-    pub url: String,
+    /// gRPC addresses, `http://HOST:6334` or `https://…` (TLS): one server, or nodes of one
+    /// cluster used in turn when the current one stops answering.
+    pub urls: Vec<String>,
     /// Never logged or printed.
     pub api_key: Option<String>,
     /// A file holding the API key (read at connect), instead of `api_key`.
@@ -79,14 +83,12 @@ pub struct QdrantOptions {
     pub write_consistency_factor: u32,
     /// Deadline of each Qdrant call.
     pub timeout: Duration,
-    /// This replica keeps the outcome log (the single writer; see `--outcome-log-writer`).
-    pub outcome_log_writer: bool,
 }
 
 impl Default for QdrantOptions {
     fn default() -> Self {
         Self {
-            url: "http://127.0.0.1:6334".into(),
+            urls: vec!["http://127.0.0.1:6334".into()],
             api_key: None,
             collection_prefix: "jobmatch_".into(),
             shard_number: 1,
@@ -94,7 +96,6 @@ impl Default for QdrantOptions {
             write_consistency_factor: 1,
             timeout: Duration::from_secs(10),
             api_key_file: None,
-            outcome_log_writer: true,
         }
     }
 }
@@ -102,7 +103,7 @@ impl Default for QdrantOptions {
 impl std::fmt::Debug for QdrantOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QdrantOptions")
-            .field("url", &self.url)
+            .field("urls", &self.urls)
             .field("api_key", &self.api_key.as_ref().map(|_| "<set>"))
             .field("collection_prefix", &self.collection_prefix)
             .field("shard_number", &self.shard_number)
@@ -110,7 +111,6 @@ impl std::fmt::Debug for QdrantOptions {
             .field("write_consistency_factor", &self.write_consistency_factor)
             .field("timeout", &self.timeout)
             .field("api_key_file", &self.api_key_file)
-            .field("outcome_log_writer", &self.outcome_log_writer)
             .finish()
     }
 }
@@ -130,7 +130,10 @@ impl Drop for Background {
 /// A connection to a Qdrant server: its generations (see the module docs).
 #[derive(Clone)]
 pub struct QdrantServer {
-    client: Qdrant,
+    /// One client per address of `options.urls`, in that order.
+    clients: Arc<Vec<Qdrant>>,
+    /// The address calls go to first: the last one that answered.
+    current: Arc<AtomicUsize>,
     runtime: Arc<Background>,
     options: QdrantOptions,
     /// The server's version, as it reports it.
@@ -206,24 +209,34 @@ impl QdrantServer {
             .build()
             .map_err(|e| Error::Io(format!("cannot start the Qdrant client's runtime: {e}")))?;
         let runtime = Arc::new(Background(Some(runtime)));
-        let client = Qdrant::from_url(&options.url)
-            .api_key(options.api_key.clone())
-            .timeout(options.timeout)
-            .connect_timeout(options.timeout)
-            .skip_compatibility_check()
-            .build()
-            .map_err(|e| {
-                Error::FailedPrecondition(format!("--qdrant-url '{}': {e}", options.url))
-            })?;
+        if options.urls.is_empty() {
+            return Err(Error::FailedPrecondition(
+                "--qdrant-url: no address given".into(),
+            ));
+        }
+        let clients = options
+            .urls
+            .iter()
+            .map(|url| {
+                Qdrant::from_url(url)
+                    .api_key(options.api_key.clone())
+                    .timeout(options.timeout)
+                    .connect_timeout(options.timeout)
+                    .skip_compatibility_check()
+                    .build()
+                    .map_err(|e| Error::FailedPrecondition(format!("--qdrant-url '{url}': {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let mut server = Self {
-            client,
+            clients: Arc::new(clients),
+            current: Arc::new(AtomicUsize::new(0)),
             runtime,
             options,
             version: String::new(),
         };
-        let url = server.options.url.clone();
+        let url = server.options.urls.join(", ");
         let health = server
-            .run(|client| async move { client.health_check().await })
+            .run((), |client, ()| async move { client.health_check().await })
             .map_err(|e| match e {
                 Error::Store(message) => {
                     Error::Unavailable(format!("cannot reach Qdrant at {url}: {message}"))
@@ -248,15 +261,50 @@ impl QdrantServer {
         &self.version
     }
 
-    /// Runs one client call on the store's runtime and waits for it (from any thread).
-    fn run<T, F, Fut>(&self, call: F) -> Result<T>
+    /// Runs one client call with `request` on the store's runtime and waits for it (from any
+    /// thread). When the address in use is unreachable, the same request goes to the next
+    /// address, and the first that answers is used from then on. Every request jobmatch sends
+    /// is safe to repeat: points have fixed ids, and creations check what exists.
+    fn run<R, T, F, Fut>(&self, request: R, call: F) -> Result<T>
     where
+        R: Clone + Send + 'static,
         T: Send + 'static,
-        F: FnOnce(Qdrant) -> Fut,
+        F: Fn(Qdrant, R) -> Fut + Send + 'static,
         Fut: Future<Output = std::result::Result<T, QdrantError>> + Send + 'static,
     {
-        self.run_async(call(self.client.clone()))?
-            .map_err(server_err("Qdrant call failed"))
+        let clients = self.clients.clone();
+        let current = self.current.clone();
+        let urls = self.options.urls.clone();
+        self.run_async(async move {
+            let first = current.load(Ordering::Relaxed);
+            let mut unreachable = Vec::new();
+            for step in 0..clients.len() {
+                let at = (first + step) % clients.len();
+                match call(clients[at].clone(), request.clone())
+                    .await
+                    .map_err(server_err("Qdrant call failed"))
+                {
+                    Err(Error::Unavailable(message)) => unreachable.push(message),
+                    answer => {
+                        if step > 0 {
+                            current.store(at, Ordering::Relaxed);
+                            tracing::warn!(
+                                url = %urls[at],
+                                unreachable = %urls[first],
+                                "Qdrant: failed over to another address"
+                            );
+                        }
+                        return answer;
+                    }
+                }
+            }
+            Err(Error::Unavailable(unreachable.join("; ")))
+        })?
+    }
+
+    /// The address calls go to first.
+    fn current_url(&self) -> &str {
+        &self.options.urls[self.current.load(Ordering::Relaxed) % self.options.urls.len()]
     }
 
     /// Runs `future` on the store's runtime and waits for its output.
@@ -288,7 +336,7 @@ impl QdrantServer {
 
     /// The generation both aliases point at, if they exist (and agree).
     fn serving_generation(&self) -> Result<Option<String>> {
-        let aliases = self.run(|client| async move { client.list_aliases().await })?;
+        let aliases = self.run((), |client, ()| async move { client.list_aliases().await })?;
         let mut found = Vec::new();
         for collection in [Collection::Postings, Collection::Seekers] {
             let alias = self.alias(collection);
@@ -323,7 +371,9 @@ impl QdrantServer {
         let name = self.collection_name(Collection::Postings, generation);
         let info = {
             let name = name.clone();
-            self.run(|client| async move { client.collection_info(name).await })?
+            self.run(name, |client, name| async move {
+                client.collection_info(name).await
+            })?
         };
         let metadata = info
             .result
@@ -350,7 +400,9 @@ impl QdrantServer {
             let name = self.collection_name(collection, generation);
             let exists = {
                 let name = name.clone();
-                self.run(|client| async move { client.collection_exists(name).await })?
+                self.run(name, |client, name| async move {
+                    client.collection_exists(name).await
+                })?
             };
             if !exists {
                 let mut vectors = VectorsConfigBuilder::default();
@@ -372,13 +424,16 @@ impl QdrantServer {
                     .replication_factor(self.options.replication_factor)
                     .write_consistency_factor(self.options.write_consistency_factor)
                     .metadata(metadata);
-                let created =
-                    self.run(|client| async move { client.create_collection(create).await });
+                let created = self.run(create, |client, create| async move {
+                    client.create_collection(create).await
+                });
                 // Another replica may have created it first; its indexes are made below either way.
                 if let Err(e) = created {
                     let exists_now = {
                         let name = name.clone();
-                        self.run(|client| async move { client.collection_exists(name).await })?
+                        self.run(name, |client, name| async move {
+                            client.collection_exists(name).await
+                        })?
                     };
                     if !exists_now {
                         return Err(e);
@@ -391,7 +446,9 @@ impl QdrantServer {
                 let index =
                     CreateFieldIndexCollectionBuilder::new(name.clone(), field, field_type(kind))
                         .wait(true);
-                self.run(|client| async move { client.create_field_index(index).await })?;
+                self.run(index, |client, index| async move {
+                    client.create_field_index(index).await
+                })?;
             }
         }
         Ok(())
@@ -417,7 +474,7 @@ impl QdrantServer {
                 })),
             });
         }
-        let url = self.options.url.clone();
+        let url = self.current_url().to_string();
         let api_key = self.options.api_key.clone();
         let timeout = self.options.timeout;
         let change = ChangeAliases {
@@ -484,7 +541,9 @@ impl QdrantServer {
             loop {
                 let info = {
                     let name = name.clone();
-                    self.run(|client| async move { client.collection_info(name).await })?
+                    self.run(name, |client, name| async move {
+                        client.collection_info(name).await
+                    })?
                 };
                 let status = info.result.map(|r| r.status).unwrap_or_default();
                 if status == qdrant_client::qdrant::CollectionStatus::Green as i32 {
@@ -525,7 +584,7 @@ impl Generations for QdrantServer {
         let generation = match self.serving_generation()? {
             Some(generation) => {
                 let stored = self.generation_model(&generation)?;
-                let place = format!("Qdrant at {}, generation {generation}", self.options.url);
+                let place = format!("Qdrant at {}, generation {generation}", self.current_url());
                 stored.check_serves(model, &place)?;
                 generation
             }
@@ -534,7 +593,7 @@ impl Generations for QdrantServer {
                 // Qdrant create the same collections and point the aliases at the same place.
                 let generation = FIRST_GENERATION.to_string();
                 self.create_collections(&generation, model)?;
-                let place = format!("Qdrant at {}, generation {generation}", self.options.url);
+                let place = format!("Qdrant at {}, generation {generation}", self.current_url());
                 self.generation_model(&generation)?
                     .check_serves(model, &place)?;
                 self.point_aliases_at(&generation)?;
@@ -549,7 +608,8 @@ impl Generations for QdrantServer {
         let generation = self.serving_generation()?.ok_or_else(|| {
             Error::FailedPrecondition(format!(
                 "Qdrant at {} holds no jobmatch collections (prefix '{}') yet",
-                self.options.url, self.options.collection_prefix
+                self.current_url(),
+                self.options.collection_prefix
             ))
         })?;
         let model = self.generation_model(&generation)?;
@@ -575,7 +635,7 @@ impl Generations for QdrantServer {
         }
         for collection in [Collection::Postings, Collection::Seekers] {
             let name = self.collection_name(collection, &generation.0);
-            self.run(|client| async move {
+            self.run(name, |client, name| async move {
                 client
                     .delete_collection(DeleteCollectionBuilder::new(name))
                     .await
@@ -678,6 +738,16 @@ fn payload_without_words() -> qdrant_client::qdrant::with_payload_selector::Sele
     )
 }
 
+/// The query vector of `signal`: the dense vector for meaning, the sparse terms for words.
+fn signal_input(signal: Signal, query: &CandidateQuery) -> VectorInput {
+    match signal {
+        Signal::Meaning => VectorInput::new_dense(query.vector.clone()),
+        Signal::Words => {
+            VectorInput::new_sparse(query.lexical.indices.clone(), query.lexical.values.clone())
+        }
+    }
+}
+
 /// Acknowledged only once applied; ordered through the shard's leader, so replicas agree on the
 /// order of concurrent writes to one record.
 fn write_ordering() -> WriteOrdering {
@@ -691,42 +761,14 @@ impl ServerStore {
         self.names[&collection].clone()
     }
 
-    fn run<T, F, Fut>(&self, call: F) -> Result<T>
+    fn run<R, T, F, Fut>(&self, request: R, call: F) -> Result<T>
     where
+        R: Clone + Send + 'static,
         T: Send + 'static,
-        F: FnOnce(Qdrant) -> Fut,
+        F: Fn(Qdrant, R) -> Fut + Send + 'static,
         Fut: Future<Output = std::result::Result<T, QdrantError>> + Send + 'static,
     {
-        self.server.run(call)
-    }
-
-    /// BM25 · IDF scores of `points` for `terms` (points sharing no term are absent).
-    fn word_scores(
-        &self,
-        collection: Collection,
-        terms: &SparseTerms,
-        points: Vec<Uuid>,
-    ) -> Result<HashMap<Uuid, f64>> {
-        if terms.is_empty() || points.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let limit = points.len() as u64;
-        let request = QueryPointsBuilder::new(self.name(collection))
-            .query(VectorInput::new_sparse(
-                terms.indices.clone(),
-                terms.values.clone(),
-            ))
-            .using(LEXICAL)
-            .filter(Filter::must([Condition::has_id(
-                points.into_iter().map(to_point_id),
-            )]))
-            .limit(limit);
-        let answer = self.run(|client| async move { client.query(request).await })?;
-        answer
-            .result
-            .into_iter()
-            .map(|p| Ok((uuid_of(p.id)?, f64::from(p.score))))
-            .collect()
+        self.server.run(request, call)
     }
 }
 
@@ -763,7 +805,9 @@ impl VectorStore for ServerStore {
         let request = UpsertPointsBuilder::new(self.name(collection), points)
             .wait(true)
             .ordering(write_ordering());
-        self.run(|client| async move { client.upsert_points(request).await })?;
+        self.run(request, |client, request| async move {
+            client.upsert_points(request).await
+        })?;
         Ok(())
     }
 
@@ -774,7 +818,9 @@ impl VectorStore for ServerStore {
         )
         .with_payload(payload_without_words())
         .with_vectors(true);
-        let answer = self.run(|client| async move { client.get_points(request).await })?;
+        let answer = self.run(request, |client, request| async move {
+            client.get_points(request).await
+        })?;
         answer
             .result
             .into_iter()
@@ -794,7 +840,9 @@ impl VectorStore for ServerStore {
         let request = GetPointsBuilder::new(self.name(collection), points)
             .with_payload(payload_without_words())
             .with_vectors(false);
-        let answer = self.run(|client| async move { client.get_points(request).await })?;
+        let answer = self.run(request, |client, request| async move {
+            client.get_points(request).await
+        })?;
         answer
             .result
             .into_iter()
@@ -808,7 +856,9 @@ impl VectorStore for ServerStore {
             .with_payload(false)
             .with_vectors(false);
         let existed = !self
-            .run(|client| async move { client.get_points(check).await })?
+            .run(check, |client, check| async move {
+                client.get_points(check).await
+            })?
             .result
             .is_empty();
         if existed {
@@ -816,7 +866,9 @@ impl VectorStore for ServerStore {
                 .points(PointsIdsList { ids: vec![point] })
                 .wait(true)
                 .ordering(write_ordering());
-            self.run(|client| async move { client.delete_points(request).await })?;
+            self.run(request, |client, request| async move {
+                client.delete_points(request).await
+            })?;
         }
         Ok(existed)
     }
@@ -833,92 +885,126 @@ impl VectorStore for ServerStore {
 
     fn count(&self, collection: Collection) -> Result<usize> {
         let request = CountPointsBuilder::new(self.name(collection)).exact(true);
-        let answer = self.run(|client| async move { client.count(request).await })?;
+        let answer = self.run(request, |client, request| async move {
+            client.count(request).await
+        })?;
         Ok(answer.result.map(|r| r.count as usize).unwrap_or(0))
     }
 
+    /// Two round trips, and no vectors on the wire: the lists come back with their scores and
+    /// the payload fields the ranking reads (the whole payload only for
+    /// [`CandidatePayload::Full`]); then one batch scores the candidates one signal missed (the
+    /// words of those found by meaning only, the meaning of those found by words only) by
+    /// restricting the query to their ids.
     fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>> {
         let name = self.name(collection);
         let lists = candidate_lists(query);
+        let payload = match query.payload {
+            CandidatePayload::Full => payload_without_words(),
+            CandidatePayload::Ranking => SelectorOptions::Include(PayloadIncludeSelector {
+                fields: RANKING_FIELDS.iter().map(|f| f.to_string()).collect(),
+            }),
+        };
         let requests: Vec<QueryPoints> = lists
             .iter()
             .map(|list| {
-                let vector = match list.signal {
-                    Signal::Meaning => VectorInput::new_dense(query.vector.clone()),
-                    Signal::Words => VectorInput::new_sparse(
-                        query.lexical.indices.clone(),
-                        query.lexical.values.clone(),
-                    ),
-                };
                 let mut request = QueryPointsBuilder::new(name.clone())
-                    .query(vector)
+                    .query(signal_input(list.signal, query))
                     .using(list.signal.vector_name())
-                    .limit(list.limit as u64);
+                    .limit(list.limit as u64)
+                    .with_payload(payload.clone())
+                    .with_vectors(false);
                 if let Some(filter) = to_filter(&list.clauses) {
                     request = request.filter(filter);
                 }
                 request.build()
             })
             .collect();
-        // Every list in one round trip.
         let batch = QueryBatchPointsBuilder::new(name.clone(), requests);
-        let answer = self.run(|client| async move { client.query_batch(batch).await })?;
+        let answer = self.run(batch, |client, batch| async move {
+            client.query_batch(batch).await
+        })?;
+        let mut payloads = HashMap::new();
         let answers = answer
             .result
             .into_iter()
             .map(|list| {
                 list.result
                     .into_iter()
-                    .map(|p| Ok((uuid_of(p.id)?, p.score)))
+                    .map(|p| {
+                        let point = uuid_of(p.id)?;
+                        payloads.entry(point).or_insert(p.payload);
+                        Ok((point, p.score))
+                    })
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<Vec<_>>>()?;
         let mut found = Found::merge(&lists, answers);
-        let unscored = found.unscored();
-        if !query.lexical.is_empty() && !unscored.is_empty() {
-            found
-                .word_scores
-                .extend(self.word_scores(collection, &query.lexical, unscored)?);
-        }
         if found.points.is_empty() {
             return Ok(Vec::new());
         }
-        let request = GetPointsBuilder::new(
-            name,
-            found
-                .points
-                .iter()
-                .copied()
-                .map(to_point_id)
-                .collect::<Vec<_>>(),
-        )
-        .with_payload(match query.payload {
-            CandidatePayload::Full => payload_without_words(),
-            CandidatePayload::Ranking => SelectorOptions::Include(PayloadIncludeSelector {
-                fields: RANKING_FIELDS.iter().map(|f| f.to_string()).collect(),
-            }),
-        })
-        .with_vectors(VectorsSelector {
-            names: vec![DENSE.to_string()],
-        });
-        let records = self.run(|client| async move { client.get_points(request).await })?;
-        records
-            .result
+        let missing = [
+            (Signal::Words, found.unscored()),
+            (Signal::Meaning, found.without_similarity()),
+        ];
+        let missing: Vec<(Signal, Vec<Uuid>)> = missing
             .into_iter()
-            .map(|p| {
-                let mut doc = to_doc(p.payload, p.vectors)?;
-                let facts = match query.payload {
-                    CandidatePayload::Full => None,
-                    CandidatePayload::Ranking => {
-                        let facts = CandidateFacts::of(&doc.payload)?;
-                        // As on the embedded store: the facts, not the fields they came from.
-                        doc.payload = Map::new();
-                        Some(Arc::new(facts))
-                    }
-                };
-                Ok(found.candidate(uuid_of(p.id)?, doc, facts))
+            .filter(|(signal, points)| {
+                !points.is_empty() && (*signal == Signal::Meaning || !query.lexical.is_empty())
             })
-            .collect()
+            .collect();
+        if !missing.is_empty() {
+            let requests: Vec<QueryPoints> = missing
+                .iter()
+                .map(|(signal, points)| {
+                    QueryPointsBuilder::new(name.clone())
+                        .query(signal_input(*signal, query))
+                        .using(signal.vector_name())
+                        .filter(Filter::must([Condition::has_id(
+                            points.iter().copied().map(to_point_id),
+                        )]))
+                        .limit(points.len() as u64)
+                        .with_payload(false)
+                        .with_vectors(false)
+                        .build()
+                })
+                .collect();
+            let batch = QueryBatchPointsBuilder::new(name, requests);
+            let answer = self.run(batch, |client, batch| async move {
+                client.query_batch(batch).await
+            })?;
+            for ((signal, _), list) in missing.iter().zip(answer.result) {
+                let scores = match signal {
+                    Signal::Words => &mut found.word_scores,
+                    Signal::Meaning => &mut found.similarities,
+                };
+                for p in list.result {
+                    scores.insert(uuid_of(p.id)?, f64::from(p.score));
+                }
+            }
+        }
+        let mut candidates = Vec::with_capacity(found.points.len());
+        for point in &found.points {
+            // A point deleted between the two round trips has no similarity: left out.
+            let (Some(payload), true) = (
+                payloads.remove(point),
+                found.similarities.contains_key(point),
+            ) else {
+                continue;
+            };
+            let mut doc = to_doc(payload, None)?;
+            let facts = match query.payload {
+                CandidatePayload::Full => None,
+                CandidatePayload::Ranking => {
+                    let facts = CandidateFacts::of(&doc.payload)?;
+                    // As on the embedded store: the facts, not the fields they came from.
+                    doc.payload = Map::new();
+                    Some(Arc::new(facts))
+                }
+            };
+            candidates.push(found.candidate(*point, doc, facts));
+        }
+        Ok(candidates)
     }
 
     /// Counts, in Qdrant, the documents holding each query term (the indexed `words` field),
@@ -934,32 +1020,32 @@ impl VectorStore for ServerStore {
         }
         let documents = self.count(collection)?;
         let name = self.name(collection);
-        let client = self.server.client.clone();
-        let wanted = terms.indices.clone();
-        let counts = self.server.run_async(async move {
-            let mut counts = HashMap::new();
-            for chunk in wanted.chunks(COUNTS_IN_FLIGHT) {
-                let calls = chunk.iter().map(|&term| {
-                    let request = CountPointsBuilder::new(name.clone())
-                        .filter(Filter::must([Condition::matches(
-                            WORDS_FIELD,
-                            i64::from(term),
-                        )]))
-                        // A single condition on an indexed field: Qdrant's "estimate" is the
-                        // index's posting count, exact and O(1); an exact count scans the points
-                        // (160 ms a query at 100,000 seekers). The conformance suite checks the
-                        // counts against the documents after replaces and deletes.
-                        .exact(false);
-                    let client = client.clone();
-                    async move { (term, client.count(request).await) }
-                });
-                for (term, answer) in futures_join_all(calls).await {
-                    let count = answer.map_err(server_err("counting a word failed"))?;
-                    counts.insert(term, count.result.map(|r| r.count as u32).unwrap_or(0));
+        let counts = self.server.run(
+            (name, terms.indices.clone()),
+            |client, (name, wanted)| async move {
+                let mut counts = HashMap::new();
+                for chunk in wanted.chunks(COUNTS_IN_FLIGHT) {
+                    let calls = chunk.iter().map(|&term| {
+                        let request = CountPointsBuilder::new(name.clone())
+                            .filter(Filter::must([Condition::matches(
+                                WORDS_FIELD,
+                                i64::from(term),
+                            )]))
+                            // A single condition on an indexed field: Qdrant's "estimate" is the
+                            // index's posting count, exact and O(1); an exact count scans the
+                            // points (160 ms a query at 100,000 seekers). The conformance suite
+                            // checks the counts against the documents after replaces and deletes.
+                            .exact(false);
+                        let client = client.clone();
+                        async move { (term, client.count(request).await) }
+                    });
+                    for (term, answer) in futures_join_all(calls).await {
+                        counts.insert(term, answer?.result.map(|r| r.count as u32).unwrap_or(0));
+                    }
                 }
-            }
-            Ok::<_, Error>(counts)
-        })??;
+                Ok(counts)
+            },
+        )?;
         Ok(weightiest_by(terms, max, documents, |term| {
             counts.get(&term).copied().unwrap_or(0)
         }))
@@ -984,7 +1070,9 @@ impl VectorStore for ServerStore {
         if let Some(filter) = to_filter(&lower_filters(filters)) {
             request = request.filter(filter);
         }
-        let answer = self.run(|client| async move { client.scroll(request).await })?;
+        let answer = self.run(request, |client, request| async move {
+            client.scroll(request).await
+        })?;
         let docs = answer
             .result
             .into_iter()

@@ -607,24 +607,31 @@ pub struct StoreArgs {
     #[arg(long, env = "JOBMATCH_ANALYSER", default_value_t = crate::lexical::Analyser::default())]
     pub analyser: crate::lexical::Analyser,
 
-    /// Days an outcome event is kept in the data directory's outcome log (by its date); older
-    /// ones are dropped at start and at each maintenance pass. 0 keeps them for ever. Three years
-    /// by default: enough for a centre's year-on-year figures.
+    /// Days an outcome event is kept in the outcome log (the data directory's file, or the
+    /// Qdrant server's collection), by its date; older ones are dropped at start and at each
+    /// maintenance pass. 0 keeps them for ever. Three years by default: enough for a centre's
+    /// year-on-year figures.
     #[arg(long, env = "JOBMATCH_OUTCOME_RETENTION_DAYS", default_value_t = 1095)]
     pub outcome_retention_days: u32,
 
     #[command(flatten)]
     pub qdrant: QdrantArgs,
+
+    /// Crash point for recovery tests: abort the process when it reaches this point (see
+    /// src/failpoint.rs). Never set in production.
+    #[arg(long, env = "JOBMATCH_FAILPOINT", hide = true)]
+    pub failpoint: Option<String>,
 }
 
 /// The Qdrant server backend; without --qdrant-url the store is embedded in --data-dir.
 #[derive(Debug, Clone, Args)]
 pub struct QdrantArgs {
     /// gRPC address of a Qdrant server or cluster node (http://HOST:6334, or https:// for TLS)
-    /// to keep vectors and records in instead of the embedded store; several jobmatch replicas
-    /// may share it. --data-dir then holds only the outcome log (see --outcome-log-writer).
-    #[arg(long, env = "JOBMATCH_QDRANT_URL")]
-    pub qdrant_url: Option<String>,
+    /// to keep vectors, records and outcome events in instead of the embedded store; any number
+    /// of jobmatch replicas may share it. Several addresses (comma-separated, or the flag
+    /// repeated): the nodes of one cluster, used in turn when the current one stops answering.
+    #[arg(long, env = "JOBMATCH_QDRANT_URL", value_delimiter = ',')]
+    pub qdrant_url: Vec<String>,
 
     /// Qdrant API key (prefer the environment variable or --qdrant-api-key-file: a flag's value
     /// shows in the process list). Never logged.
@@ -664,19 +671,32 @@ pub struct QdrantArgs {
     #[arg(long, env = "JOBMATCH_QDRANT_TIMEOUT_SECS", default_value_t = 10)]
     pub qdrant_timeout_secs: u64,
 
-    /// With --qdrant-url: this replica keeps the outcome log (in --data-dir) and is the one that
-    /// takes RecordOutcome and deletes (a delete erases the record's outcome events too). Start
-    /// exactly one replica with it; the others answer those calls with FAILED_PRECONDITION.
-    #[arg(long, env = "JOBMATCH_OUTCOME_LOG_WRITER")]
+    /// Deprecated, no effect (kept so old start scripts still start): with --qdrant-url every
+    /// replica keeps the outcome log in the Qdrant server and takes outcomes and deletes.
+    #[arg(long, env = "JOBMATCH_OUTCOME_LOG_WRITER", hide = true)]
     pub outcome_log_writer: bool,
 }
 
 impl QdrantArgs {
     /// The server backend's options, when --qdrant-url is set.
     pub fn to_options(&self) -> Option<crate::store::server::QdrantOptions> {
-        let url = self.qdrant_url.clone()?;
+        let urls: Vec<String> = self
+            .qdrant_url
+            .iter()
+            .map(|url| url.trim().to_string())
+            .filter(|url| !url.is_empty())
+            .collect();
+        if urls.is_empty() {
+            return None;
+        }
+        if self.outcome_log_writer {
+            tracing::warn!(
+                "--outcome-log-writer is deprecated and has no effect: every replica keeps the \
+                 outcome log in the Qdrant server"
+            );
+        }
         Some(crate::store::server::QdrantOptions {
-            url,
+            urls,
             api_key: self.qdrant_api_key.clone(),
             api_key_file: self.qdrant_api_key_file.clone(),
             collection_prefix: self.qdrant_collection_prefix.clone(),
@@ -684,7 +704,6 @@ impl QdrantArgs {
             replication_factor: self.qdrant_replication_factor,
             write_consistency_factor: self.qdrant_write_consistency,
             timeout: std::time::Duration::from_secs(self.qdrant_timeout_secs.max(1)),
-            outcome_log_writer: self.outcome_log_writer,
         })
     }
 }
@@ -942,6 +961,7 @@ impl StoreArgs {
             analyser: self.analyser,
             outcome_retention_days: self.outcome_retention_days,
             qdrant: self.qdrant.to_options(),
+            failpoint: self.failpoint.clone(),
         }
     }
 }

@@ -479,6 +479,7 @@ pub async fn index(
         analyser,
         outcome_retention_days: 0,
         qdrant: None,
+        failpoint: None,
     };
     // The request carries every fusion setting, so the model's own band does not apply.
     let ranking = RankingSettings {

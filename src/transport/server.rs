@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::grpc::MatchingApi;
 use crate::matching::{Engine, Matcher, RankingSettings};
 use crate::metrics::RpcMetrics;
+use crate::outcomes::{FileOutcomeLog, OutcomeLog};
 use crate::store::layout::DataDir;
 use crate::store::plan::StoredModel;
 use crate::store::server::QdrantServer;
@@ -41,26 +42,24 @@ pub async fn open_matcher(
     let analyser = store.analyser;
     let config = store.clone();
     let (generations, generation, opened, outcomes) = tokio::task::spawn_blocking(move || {
-        let generations: Arc<dyn Generations> = match &config.qdrant {
-            None => Arc::new(DataDir::open(&config.data_dir)?),
-            Some(options) => {
-                let server = QdrantServer::connect(options.clone())?;
-                info!(url = %options.url, version = server.version(), "store: Qdrant server");
-                Arc::new(server)
-            }
-        };
+        // The outcome log lives where the records do: in the data directory, or in a
+        // collection of the Qdrant server that every replica shares.
+        let (generations, outcomes): (Arc<dyn Generations>, Arc<dyn OutcomeLog>) =
+            match &config.qdrant {
+                None => {
+                    let data_dir = DataDir::open(&config.data_dir)?;
+                    let log =
+                        FileOutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
+                    (Arc::new(data_dir), Arc::new(log))
+                }
+                Some(options) => {
+                    let server = QdrantServer::connect(options.clone())?;
+                    info!(url = %options.urls.join(", "), version = server.version(), "store: Qdrant server");
+                    let log = server.outcome_log(config.outcome_retention_days)?;
+                    (Arc::new(server), Arc::new(log))
+                }
+            };
         let (generation, opened) = generations.open_serving(&model)?;
-        let keeps_log = config.qdrant.as_ref().is_none_or(|o| o.outcome_log_writer);
-        let outcomes = if keeps_log {
-            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-                Error::Io(format!("cannot create {}: {e}", config.data_dir.display()))
-            })?;
-            let log =
-                crate::outcomes::OutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
-            Some(log)
-        } else {
-            None
-        };
         Ok::<_, Error>((generations, generation, opened, outcomes))
     })
     .await
@@ -73,11 +72,9 @@ pub async fn open_matcher(
         generation: Some(generation),
         samples: Default::default(),
     };
-    let matcher = Matcher::new(engine, ranking, Some(generations));
-    Ok(match outcomes {
-        Some(log) => matcher.with_outcome_log(log),
-        None => matcher.with_outcome_log_elsewhere(),
-    })
+    Ok(Matcher::new(engine, ranking, Some(generations))
+        .with_outcome_log(outcomes)
+        .with_failpoint(store.failpoint.clone()))
 }
 
 /// Locks every page the process has touched or will touch in RAM (`mlockall` with

@@ -64,6 +64,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             analyser: Default::default(),
             outcome_retention_days: 0,
             qdrant: None,
+            failpoint: None,
         },
         ranking: RankingSettings {
             defaults: FusionParams::default(),
@@ -524,6 +525,11 @@ pub fn jobmatch_command() -> std::process::Command {
 impl ChildServer {
     /// Starts the server binary and waits until it reports SERVING.
     pub async fn start(data_dir: &Path, model: &Path) -> Self {
+        Self::start_with_args(data_dir, model, &[]).await
+    }
+
+    /// As [`ChildServer::start`], with more `serve` flags.
+    pub async fn start_with_args(data_dir: &Path, model: &Path, more: &[String]) -> Self {
         use std::io::BufRead;
         let mut child = jobmatch_command()
             .args([
@@ -536,6 +542,7 @@ impl ChildServer {
             .arg(data_dir)
             .arg("--model")
             .arg(model)
+            .args(more)
             .env("JOBMATCH_LOG", "info")
             .stderr(std::process::Stdio::piped())
             .spawn()

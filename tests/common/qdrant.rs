@@ -166,6 +166,41 @@ impl QdrantNode {
         Some((status, body))
     }
 
+    /// One HTTP/1.0 POST of JSON on the node's REST port (1.0: the body comes whole, never in
+    /// chunks, so a text search in it cannot miss a string cut at a chunk's edge): (status, body).
+    pub fn http_post(&self, path: &str, json: &str) -> (u16, String) {
+        let mut socket =
+            TcpStream::connect(("127.0.0.1", self.http_port)).expect("Qdrant's REST port");
+        socket
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            socket,
+            "POST {path} HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+            json.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        socket.read_to_string(&mut response).unwrap();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+        (status, body)
+    }
+
+    /// Every point of `collection` (a name or an alias) with its payload, as Qdrant's JSON.
+    pub fn points_json(&self, collection: &str) -> String {
+        let (status, body) = self.http_post(
+            &format!("/collections/{collection}/points/scroll"),
+            r#"{"limit": 100000, "with_payload": true}"#,
+        );
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
@@ -183,7 +218,7 @@ impl QdrantNode {
     /// Options for jobmatch on this node, with a collection prefix of the test's own.
     pub fn options(&self) -> QdrantOptions {
         QdrantOptions {
-            url: self.grpc_url.clone(),
+            urls: vec![self.grpc_url.clone()],
             collection_prefix: unique_prefix(),
             timeout: Duration::from_secs(10),
             ..QdrantOptions::default()

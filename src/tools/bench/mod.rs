@@ -476,7 +476,9 @@ fn rank_one(
         .map(|c| {
             let home = c.facts.as_ref().map_or(origin, |facts| facts.point);
             Signals {
-                cosine: cosine(query.vector, &c.doc.vector),
+                cosine: c
+                    .similarity
+                    .unwrap_or_else(|| cosine(query.vector, &c.doc.vector)),
                 bm25: c.lexical_score,
                 distance_km: haversine_km(origin, home),
                 commute_km: None,

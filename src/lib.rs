@@ -18,7 +18,7 @@
 //! - Use cases, transport-free:
 //!   - [`matching`]: upsert, get, delete, recommend, explain; with its own use cases as children:
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
-//!     outcome log and the placement figures), [`matching::shortlists`] (MatchRegion),
+//!     placement figures over the outcome log), [`matching::shortlists`] (MatchRegion),
 //!     [`matching::lookup`] (FindRecords, CentreFigures).
 //!   - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to
 //!     a seeker (skill gaps, interview questions).
@@ -32,7 +32,8 @@
 //!     tokenised requests.
 //!   - [`store`]: the `VectorStore` and `Generations` traits, the backend-neutral query plan, and two
 //!     backends lowering it: embedded Qdrant (`qdrant-edge`, the default) and a Qdrant server or
-//!     cluster (`qdrant-client`, `--qdrant-url`).
+//!     cluster (`qdrant-client`, `--qdrant-url`); the `OutcomeLog` contract with the same two
+//!     homes ([`store::outcome_log`]: a file in the data directory, or a Qdrant collection).
 //! - [`domain`]: validated records, limits, payload layout; [`domain::geo`] (Korean region names and
 //!   codes → coordinates, vendored gazetteer); [`domain::programmes`] (the public support
 //!   programmes a record or pair meets, pure, with its data file).

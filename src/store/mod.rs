@@ -3,7 +3,9 @@
 //! - [`edge`]: Qdrant embedded in-process through `qdrant-edge` (the default), one shard per
 //!   collection under the data directory.
 //! - [`server`]: a Qdrant server or cluster through `qdrant-client` (`serve --qdrant-url`), which
-//!   several replicas share.
+//!   several replicas share (failing over between the addresses of a cluster's nodes).
+//! - [`outcome_log`]: the [`outcome_log::OutcomeLog`] contract (what happened to proposed pairs)
+//!   and its file lowering; [`server::outcomes`] lowers it to a Qdrant collection.
 //! - [`plan`]: what both backends share: schema, filters, the candidate plan, query-word choice.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).

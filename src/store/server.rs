@@ -42,6 +42,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 pub mod outcomes;
+mod word_counts;
 
 use super::plan::{
     candidate_lists, indexed_fields, lower_filters, point_uuid, weightiest_by, Clause, Found,
@@ -83,6 +84,8 @@ pub struct QdrantOptions {
     pub write_consistency_factor: u32,
     /// Deadline of each Qdrant call.
     pub timeout: Duration,
+    /// How long word counts read from Qdrant are used again (see `word_counts`; zero: never).
+    pub word_count_max_age: Duration,
 }
 
 impl Default for QdrantOptions {
@@ -96,6 +99,7 @@ impl Default for QdrantOptions {
             write_consistency_factor: 1,
             timeout: Duration::from_secs(10),
             api_key_file: None,
+            word_count_max_age: Duration::from_secs(30),
         }
     }
 }
@@ -110,6 +114,7 @@ impl std::fmt::Debug for QdrantOptions {
             .field("replication_factor", &self.replication_factor)
             .field("write_consistency_factor", &self.write_consistency_factor)
             .field("timeout", &self.timeout)
+            .field("word_count_max_age", &self.word_count_max_age)
             .field("api_key_file", &self.api_key_file)
             .finish()
     }
@@ -238,7 +243,7 @@ impl QdrantServer {
         let health = server
             .run((), |client, ()| async move { client.health_check().await })
             .map_err(|e| match e {
-                Error::Store(message) => {
+                Error::Store(message) | Error::Unavailable(message) => {
                     Error::Unavailable(format!("cannot reach Qdrant at {url}: {message}"))
                 }
                 other => other,
@@ -521,6 +526,7 @@ impl QdrantServer {
                 .into_iter()
                 .map(|c| (c, self.collection_name(c, generation)))
                 .collect(),
+            word_counts: word_counts::WordCounts::new(self.options.word_count_max_age),
         }
     }
 
@@ -649,6 +655,8 @@ impl Generations for QdrantServer {
 pub struct ServerStore {
     server: QdrantServer,
     names: HashMap<Collection, String>,
+    /// Word counts recently read from Qdrant (see [`word_counts`]).
+    word_counts: word_counts::WordCounts,
 }
 
 fn to_point_id(uuid: Uuid) -> PointId {
@@ -808,6 +816,7 @@ impl VectorStore for ServerStore {
         self.run(request, |client, request| async move {
             client.upsert_points(request).await
         })?;
+        self.word_counts.forget(collection);
         Ok(())
     }
 
@@ -869,6 +878,7 @@ impl VectorStore for ServerStore {
             self.run(request, |client, request| async move {
                 client.delete_points(request).await
             })?;
+            self.word_counts.forget(collection);
         }
         Ok(existed)
     }
@@ -1018,10 +1028,19 @@ impl VectorStore for ServerStore {
         if max == 0 || terms.indices.len() <= max {
             return Ok(terms.clone());
         }
-        let documents = self.count(collection)?;
+        // Counts read within the last seconds are used again (see [`word_counts`]).
+        let asked_at = std::time::Instant::now();
+        let remembered = self
+            .word_counts
+            .recall(collection, &terms.indices, asked_at);
+        let fresh_documents = match remembered.documents {
+            Some(_) => None,
+            None => Some(self.count(collection)?),
+        };
+        let documents = remembered.documents.or(fresh_documents).unwrap_or(0);
         let name = self.name(collection);
-        let counts = self.server.run(
-            (name, terms.indices.clone()),
+        let read = self.server.run(
+            (name, remembered.missing),
             |client, (name, wanted)| async move {
                 let mut counts = HashMap::new();
                 for chunk in wanted.chunks(COUNTS_IN_FLIGHT) {
@@ -1046,6 +1065,10 @@ impl VectorStore for ServerStore {
                 Ok(counts)
             },
         )?;
+        self.word_counts
+            .remember(collection, fresh_documents, &read, asked_at);
+        let mut counts = remembered.known;
+        counts.extend(read);
         Ok(weightiest_by(terms, max, documents, |term| {
             counts.get(&term).copied().unwrap_or(0)
         }))

@@ -309,6 +309,10 @@ pub struct StatsArgs {
     /// Print JSON instead of a table.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,
+    /// With --qdrant-url: the outcome log the replicas share on that Qdrant server, not the
+    /// data directory's.
+    #[command(flatten)]
+    pub qdrant: QdrantArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -362,6 +366,11 @@ pub struct BenchHybridArgs {
     /// collections, dropped at the end), timed beside the embedded store.
     #[command(flatten)]
     pub qdrant: QdrantArgs,
+    /// With --qdrant-url: also load the data into collections of this many shards on the same
+    /// server, and report how its word scores (Qdrant computes the IDF per shard) and rankings
+    /// differ from the one-shard collections'. 0: not compared.
+    #[arg(long, env = "JOBMATCH_BENCH_COMPARE_SHARDS", default_value_t = 0)]
+    pub compare_shards: u32,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -671,6 +680,16 @@ pub struct QdrantArgs {
     #[arg(long, env = "JOBMATCH_QDRANT_TIMEOUT_SECS", default_value_t = 10)]
     pub qdrant_timeout_secs: u64,
 
+    /// Seconds a replica uses the word counts it read from Qdrant (to choose a query's words)
+    /// before asking again: two round trips saved per query. Its own writes forget them at once;
+    /// other replicas' writes count after at most this long. 0: ask on every query.
+    #[arg(
+        long,
+        env = "JOBMATCH_QDRANT_WORD_COUNT_MAX_AGE_SECS",
+        default_value_t = 30
+    )]
+    pub qdrant_word_count_max_age_secs: u64,
+
     /// Deprecated, no effect (kept so old start scripts still start): with --qdrant-url every
     /// replica keeps the outcome log in the Qdrant server and takes outcomes and deletes.
     #[arg(long, env = "JOBMATCH_OUTCOME_LOG_WRITER", hide = true)]
@@ -704,6 +723,7 @@ impl QdrantArgs {
             replication_factor: self.qdrant_replication_factor,
             write_consistency_factor: self.qdrant_write_consistency,
             timeout: std::time::Duration::from_secs(self.qdrant_timeout_secs.max(1)),
+            word_count_max_age: std::time::Duration::from_secs(self.qdrant_word_count_max_age_secs),
         })
     }
 }

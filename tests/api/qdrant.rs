@@ -284,6 +284,19 @@ async fn two_replicas_on_one_qdrant_see_each_others_writes_at_once_and_take_ever
     for id in &kept {
         assert!(outcomes.contains(id.as_str()), "{id}'s event is kept");
     }
+    // `jobmatch stats` reads the same shared log.
+    let stats = jobmatch_command()
+        .args(["stats", "--json", "--qdrant-url", &node.grpc_url])
+        .args(["--qdrant-collection-prefix", &options.collection_prefix])
+        .output()
+        .unwrap();
+    assert!(
+        stats.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stats.stderr)
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats["events"], 8, "{stats}");
     let [a, b] = replicas;
     drop((a, b));
     writer.stop().await;

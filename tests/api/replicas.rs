@@ -252,3 +252,39 @@ fn qdrant_options(node: &QdrantNode, prefix: &str) -> jobmatch::store::server::Q
         ..node.options()
     }
 }
+
+#[test]
+fn a_replica_given_several_addresses_goes_on_through_the_one_that_answers() {
+    if !qdrant::available("a_replica_given_several_addresses_goes_on_through_the_one_that_answers")
+    {
+        return;
+    }
+    let node = QdrantNode::start();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let mut options = node.options();
+    options.urls = vec![dead.clone(), node.grpc_url.clone()];
+    options.timeout = Duration::from_secs(2);
+    let log = QdrantServer::connect(options.clone())
+        .expect("the second address answers")
+        .outcome_log(0)
+        .unwrap();
+    log.append(event("p1", "s1", Stage::Hired, "2026-05-01"))
+        .unwrap();
+    assert_eq!(log.events().unwrap().len(), 1);
+    // Only dead addresses: UNAVAILABLE, naming them.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let also_dead = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    options.urls = vec![dead.clone(), also_dead.clone()];
+    match QdrantServer::connect(options) {
+        Err(jobmatch::Error::Unavailable(message)) => {
+            assert!(
+                message.contains(&dead) && message.contains(&also_dead),
+                "{message}"
+            )
+        }
+        other => panic!("expected UNAVAILABLE, got {:?}", other.map(|_| ())),
+    }
+}

@@ -101,6 +101,27 @@ impl QdrantServer {
     }
 }
 
+impl QdrantServer {
+    /// Every event of the deployment's outcome log, read without creating anything (for
+    /// `jobmatch stats`); FAILED_PRECONDITION when the prefix has none.
+    pub fn outcome_events(&self) -> Result<Vec<OutcomeEvent>> {
+        let alias = format!("{}outcomes", self.options.collection_prefix);
+        let aliases = self.run((), |client, ()| async move { client.list_aliases().await })?;
+        if !aliases.aliases.iter().any(|a| a.alias_name == alias) {
+            return Err(Error::FailedPrecondition(format!(
+                "Qdrant at {} has no outcome log '{alias}' (check --qdrant-collection-prefix)",
+                self.current_url()
+            )));
+        }
+        QdrantOutcomeLog {
+            server: self.clone(),
+            alias,
+            retention_days: 0,
+        }
+        .events()
+    }
+}
+
 /// A sequence that orders events across replicas: microseconds since the epoch × 1,024 plus 10
 /// random bits (about 1.8 × 10¹⁸ today, within Qdrant's signed 64-bit integers).
 fn time_sequence() -> u64 {

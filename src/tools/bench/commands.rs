@@ -60,6 +60,7 @@ pub async fn hybrid(args: BenchHybridArgs) -> Result<()> {
         near_radius: args.near_radius.clone(),
         seed: args.seed,
         qdrant: args.qdrant.to_options(),
+        compare_shards: args.compare_shards,
     };
     let report = tokio::task::spawn_blocking(move || super::hybrid_benchmark(&settings))
         .await
@@ -91,6 +92,31 @@ pub async fn hybrid(args: BenchHybridArgs) -> Result<()> {
         println!(
             "{:<60} p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  mean {:>6.2} ms{overlap}",
             row.variant, row.p50_ms, row.p95_ms, row.p99_ms, row.mean_ms
+        );
+    }
+    if !report.shard_agreement.is_empty() {
+        println!(
+            "{} shards against 1 (the same data and queries on the same Qdrant server):",
+            args.compare_shards
+        );
+    }
+    for row in &report.shard_agreement {
+        let words = if row.word_scores_compared == 0 {
+            "no word scores".to_string()
+        } else {
+            format!(
+                "word scores: mean relative difference {:.4}, largest {:.4} ({} results compared)",
+                row.word_score_mean_difference,
+                row.word_score_max_difference,
+                row.word_scores_compared
+            )
+        };
+        println!(
+            "{:<60} top-{k} shared {:.3}  identical lists {:.3}  {words}",
+            row.variant,
+            row.shared,
+            row.identical,
+            k = report.top_k,
         );
     }
     Ok(())

@@ -153,6 +153,23 @@ pub struct HybridBenchSettings {
     pub seed: u64,
     /// Also time a Qdrant server (same data, same queries, interleaved with the embedded store).
     pub qdrant: Option<crate::store::server::QdrantOptions>,
+    /// With `qdrant`: also collections of this many shards, compared with the one-shard ones
+    /// (0: none).
+    pub compare_shards: u32,
+}
+
+/// How a variant's answers on the sharded collections differ from the one-shard ones'.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShardAgreement {
+    pub variant: String,
+    /// Mean share of the one-shard top results the sharded collections also return.
+    pub shared: f64,
+    /// Share of queries whose top results are the same, in the same order.
+    pub identical: f64,
+    /// Over results both return with a word score: mean and largest |sharded − one| / one.
+    pub word_score_mean_difference: f64,
+    pub word_score_max_difference: f64,
+    pub word_scores_compared: usize,
 }
 
 /// Latency of one ranking variant over the queries, in milliseconds.
@@ -214,6 +231,8 @@ pub struct HybridBenchReport {
     /// With a server: the queries on which both backends chose the same query words, of all.
     pub query_words_agreed: (usize, usize),
     pub rows: Vec<LatencyRow>,
+    /// With `compare_shards`: per variant, the sharded collections against the one-shard ones.
+    pub shard_agreement: Vec<ShardAgreement>,
 }
 
 use crate::rng::SplitMix;
@@ -380,8 +399,9 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
     let variants = hybrid_variants(settings, &names);
     let mut timings: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     let (mut words_compared, mut words_agreed) = (0usize, 0usize);
-    // Per variant, per counted query: the ids returned.
+    // Per variant, per counted query: the ids returned, and their word scores.
     let mut results: Vec<Vec<Vec<String>>> = vec![Vec::new(); variants.len()];
+    let mut word_scores: Vec<Vec<Vec<f64>>> = vec![Vec::new(); variants.len()];
     // Per counted query (the first EXACT_QUERIES): the exact dense-only top results.
     let mut exact: Vec<Vec<String>> = Vec::new();
     for q in 0..settings.queries + 5 {
@@ -419,12 +439,20 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
             if q >= 5 {
                 // The first few queries warm caches and are not counted.
                 timings[v].push(start.elapsed().as_secs_f64() * 1000.0);
-                results[v].push(hits);
+                let (ids, scores) = hits.into_iter().unzip();
+                results[v].push(ids);
+                word_scores[v].push(scores);
             }
         }
     }
     let rows = latency_rows(&variants, timings, &results, &exact);
+    let shard_agreement = names
+        .iter()
+        .position(|name| *name == SHARDED)
+        .map(|sharded| shard_agreement(&variants, sharded, &results, &word_scores))
+        .unwrap_or_default();
     Ok(HybridBenchReport {
+        shard_agreement,
         seekers: settings.seekers,
         queries: settings.queries,
         top_k: settings.top_k,
@@ -433,6 +461,59 @@ pub fn hybrid_benchmark(settings: &HybridBenchSettings) -> Result<HybridBenchRep
         query_words_agreed: (words_agreed, words_compared),
         rows,
     })
+}
+
+/// The store name of the sharded collections (`compare_shards`); the one-shard ones are
+/// [`SERVER`].
+const SHARDED: &str = "qdrant server, sharded";
+const SERVER: &str = "qdrant server";
+
+/// Each variant on the sharded collections (store `sharded`) against the same variant on the
+/// one-shard ones (the store before it).
+fn shard_agreement(
+    variants: &[HybridVariant],
+    sharded: usize,
+    results: &[Vec<Vec<String>>],
+    word_scores: &[Vec<Vec<f64>>],
+) -> Vec<ShardAgreement> {
+    let mut rows = Vec::new();
+    for (s, on_shards) in variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.store == sharded)
+    {
+        let Some(o) = variants.iter().position(|v| {
+            v.store == sharded - 1 && v.kind % 1_000_000_000 == on_shards.kind % 1_000_000_000
+        }) else {
+            continue;
+        };
+        let (mut shared, mut identical, mut differences) = (0.0, 0usize, Vec::new());
+        let queries = results[o].len().min(results[s].len());
+        for q in 0..queries {
+            let (one, many) = (&results[o][q], &results[s][q]);
+            identical += usize::from(one == many);
+            if !one.is_empty() {
+                shared +=
+                    one.iter().filter(|id| many.contains(id)).count() as f64 / one.len() as f64;
+            }
+            for (i, id) in one.iter().enumerate() {
+                let base = word_scores[o][q][i];
+                if let Some(j) = many.iter().position(|m| m == id).filter(|_| base > 0.0) {
+                    differences.push((word_scores[s][q][j] - base).abs() / base);
+                }
+            }
+        }
+        rows.push(ShardAgreement {
+            variant: on_shards.name.clone(),
+            shared: shared / queries.max(1) as f64,
+            identical: identical as f64 / queries.max(1) as f64,
+            word_score_mean_difference: differences.iter().sum::<f64>()
+                / differences.len().max(1) as f64,
+            word_score_max_difference: differences.iter().copied().fold(0.0, f64::max),
+            word_scores_compared: differences.len(),
+        });
+    }
+    rows
 }
 
 /// A query of `bench-hybrid`: its text, vector and place.
@@ -444,14 +525,14 @@ struct SyntheticQuery<'a> {
 
 /// The store side of one recommendation, as the server does it: the weightiest words of the text,
 /// the candidate lists under the commute filter, then the pure ranking over them. Returns the top
-/// `top_k` ids.
+/// `top_k` ids, each with its word score.
 fn rank_one(
     store: &dyn crate::store::VectorStore,
     variant: &HybridVariant,
     query: &SyntheticQuery<'_>,
     analyser: crate::lexical::Analyser,
     top_k: usize,
-) -> Result<Vec<String>> {
+) -> Result<Vec<(String, f64)>> {
     use crate::ranking::{cosine, haversine_km, rank, Signals};
     use crate::store::{CandidatePayload, CandidateQuery, Collection, FieldFilter};
     let origin = query.origin;
@@ -493,7 +574,10 @@ fn rank_one(
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| scores[b].final_score.total_cmp(&scores[a].final_score));
     order.truncate(top_k);
-    Ok(order.iter().map(|&i| found[i].doc.id.clone()).collect())
+    Ok(order
+        .iter()
+        .map(|&i| (found[i].doc.id.clone(), found[i].lexical_score))
+        .collect())
 }
 
 /// The latency rows: per variant its percentiles, the share of its results the same variant with
@@ -716,7 +800,8 @@ fn synthetic_seeker(
 /// URL, scratch collections on that server (dropped with it, also on failure).
 struct BenchStores {
     stores: Vec<(&'static str, std::sync::Arc<dyn crate::store::VectorStore>)>,
-    server: Option<ScratchGeneration>,
+    /// The server's scratch generations, by store name.
+    servers: Vec<(&'static str, ScratchGeneration)>,
     _scratch: tempfile::TempDir,
 }
 
@@ -741,19 +826,25 @@ impl BenchStores {
         let edge = crate::store::edge::EdgeStore::open(scratch.path(), model, analyser)?;
         let mut stores: Vec<(&'static str, std::sync::Arc<dyn crate::store::VectorStore>)> =
             vec![("embedded", std::sync::Arc::new(edge))];
-        let server = match &settings.qdrant {
-            Some(options) => {
-                let server = QdrantServer::connect(options.clone())?;
+        let mut servers = Vec::new();
+        if let Some(options) = &settings.qdrant {
+            let mut layouts = vec![(SERVER, options.clone())];
+            if settings.compare_shards > 0 {
+                let mut sharded = options.clone();
+                sharded.shard_number = settings.compare_shards;
+                layouts.push((SHARDED, sharded));
+            }
+            for (name, options) in layouts {
+                let server = QdrantServer::connect(options)?;
                 let (generation, store) =
                     server.create_unaliased(&StoredModel::of(model, analyser))?;
-                stores.push(("qdrant server", std::sync::Arc::new(store)));
-                Some(ScratchGeneration { server, generation })
+                stores.push((name, std::sync::Arc::new(store)));
+                servers.push((name, ScratchGeneration { server, generation }));
             }
-            None => None,
-        };
+        }
         Ok(Self {
             stores,
-            server,
+            servers,
             _scratch: scratch,
         })
     }
@@ -796,7 +887,7 @@ impl BenchStores {
             let started = Instant::now();
             if settings.optimize {
                 store.optimize()?;
-                if let Some(scratch) = self.server.as_ref().filter(|_| *name == "qdrant server") {
+                if let Some((_, scratch)) = self.servers.iter().find(|(n, _)| n == name) {
                     let limit = std::time::Duration::from_secs(3600);
                     scratch.server.wait_optimised(&scratch.generation, limit)?;
                 }

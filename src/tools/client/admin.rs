@@ -104,8 +104,10 @@ pub async fn reindex(args: ReindexArgs, client: &ClientOptions) -> Result<()> {
 
 /// `jobmatch stats`: the placement figures of the outcome log.
 pub fn stats(args: StatsArgs) -> Result<()> {
-    let path = args.data_dir.join(crate::outcomes::FILE_NAME);
-    let events = crate::outcomes::read_events(&path)?;
+    let events = match args.qdrant.to_options() {
+        Some(options) => crate::store::server::QdrantServer::connect(options)?.outcome_events()?,
+        None => crate::outcomes::read_events(&args.data_dir.join(crate::outcomes::FILE_NAME))?,
+    };
     let stats = crate::outcomes::placement_stats(&events);
     if args.json {
         println!("{}", to_json(&stats)?);

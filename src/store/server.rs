@@ -1033,15 +1033,17 @@ impl VectorStore for ServerStore {
         let remembered = self
             .word_counts
             .recall(collection, &terms.indices, asked_at);
-        let fresh_documents = match remembered.documents {
-            Some(_) => None,
-            None => Some(self.count(collection)?),
-        };
-        let documents = remembered.documents.or(fresh_documents).unwrap_or(0);
         let name = self.name(collection);
-        let read = self.server.run(
-            (name, remembered.missing),
-            |client, (name, wanted)| async move {
+        let need_documents = remembered.documents.is_none();
+        let (fresh_documents, read) = self.server.run(
+            (name, remembered.missing, need_documents),
+            |client, (name, wanted, need_documents)| async move {
+                // The collection's size is asked beside the terms' counts, not before them.
+                let documents = need_documents.then(|| {
+                    let request = CountPointsBuilder::new(name.clone()).exact(true);
+                    let client = client.clone();
+                    tokio::spawn(async move { client.count(request).await })
+                });
                 let mut counts = HashMap::new();
                 for chunk in wanted.chunks(COUNTS_IN_FLIGHT) {
                     let calls = chunk.iter().map(|&term| {
@@ -1062,9 +1064,20 @@ impl VectorStore for ServerStore {
                         counts.insert(term, answer?.result.map(|r| r.count as u32).unwrap_or(0));
                     }
                 }
-                Ok(counts)
+                let documents = match documents {
+                    Some(task) => {
+                        let answer = match task.await {
+                            Ok(answer) => answer?,
+                            Err(e) => std::panic::resume_unwind(e.into_panic()),
+                        };
+                        Some(answer.result.map(|r| r.count as usize).unwrap_or(0))
+                    }
+                    None => None,
+                };
+                Ok((documents, counts))
             },
         )?;
+        let documents = remembered.documents.or(fresh_documents).unwrap_or(0);
         self.word_counts
             .remember(collection, fresh_documents, &read, asked_at);
         let mut counts = remembered.known;

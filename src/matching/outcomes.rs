@@ -149,24 +149,8 @@ pub fn centre_figures(events: &[OutcomeEvent], scope: FiguresScope) -> CentreFig
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::outcome_log::test_event as event;
 
-    fn event(seq: u64, posting: &str, seeker: &str, stage: Stage) -> OutcomeEvent {
-        OutcomeEvent {
-            sequence: seq,
-            posting_id: posting.into(),
-            seeker_id: seeker.into(),
-            stage,
-            reason: String::new(),
-            date: "2026-05-01".into(),
-            company_id: format!("c-{posting}"),
-            seeker_birth_year: Some(2000),
-            aged_34_or_younger: None,
-            manufacturing: true,
-            certified_company: false,
-            distance_km: 10.0,
-            sido_code: "41".into(),
-        }
-    }
 
     #[test]
     fn centre_figures_count_the_range_and_the_regions_only() {

@@ -320,27 +320,32 @@ impl OutcomeLog for FileOutcomeLog {
     }
 }
 
+/// A made-up event for unit tests: posting `posting` of company `c-{posting}` in 경기 (41),
+/// dated 2026-05-01, a seeker born in 2000, 10 km, in manufacturing.
+#[cfg(test)]
+pub(crate) fn test_event(seq: u64, posting: &str, seeker: &str, stage: Stage) -> OutcomeEvent {
+    OutcomeEvent {
+        sequence: seq,
+        posting_id: posting.into(),
+        seeker_id: seeker.into(),
+        stage,
+        reason: String::new(),
+        date: "2026-05-01".into(),
+        company_id: format!("c-{posting}"),
+        seeker_birth_year: Some(2000),
+        aged_34_or_younger: None,
+        manufacturing: true,
+        certified_company: false,
+        distance_km: 10.0,
+        sido_code: "41".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_event as event;
     use super::*;
 
-    fn event(seq: u64, posting: &str, seeker: &str, stage: Stage) -> OutcomeEvent {
-        OutcomeEvent {
-            sequence: seq,
-            posting_id: posting.into(),
-            seeker_id: seeker.into(),
-            stage,
-            reason: String::new(),
-            date: "2026-05-01".into(),
-            company_id: format!("c-{posting}"),
-            seeker_birth_year: Some(2000),
-            aged_34_or_younger: None,
-            manufacturing: true,
-            certified_company: false,
-            distance_km: 10.0,
-            sido_code: "41".into(),
-        }
-    }
 
     #[test]
     fn the_log_survives_reopening_and_a_torn_last_line() {

@@ -398,18 +398,32 @@ impl QdrantServer {
         })
     }
 
+    /// Creates the collection `create` describes unless `name` exists; another replica may
+    /// create it at the same moment, so a failed creation is fine when the collection is there.
+    fn create_collection_once(&self, name: &str, create: CreateCollectionBuilder) -> Result<()> {
+        let exists = |server: &Self| {
+            server.run(name.to_string(), |client, name| async move {
+                client.collection_exists(name).await
+            })
+        };
+        if exists(self)? {
+            return Ok(());
+        }
+        match self.run(create, |client, create| async move {
+            client.create_collection(create).await
+        }) {
+            Err(e) if !exists(self)? => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     /// Creates one generation's collections (if missing) with their indexes.
     fn create_collections(&self, generation: &str, model: &StoredModel) -> Result<()> {
         let model_json = serde_json::to_string(model).map_err(|e| Error::Store(e.to_string()))?;
         for collection in [Collection::Postings, Collection::Seekers] {
             let name = self.collection_name(collection, generation);
-            let exists = {
-                let name = name.clone();
-                self.run(name, |client, name| async move {
-                    client.collection_exists(name).await
-                })?
-            };
-            if !exists {
+            // The indexes below are made either way (idempotent), whoever created it.
+            self.create_collection_once(&name, {
                 let mut vectors = VectorsConfigBuilder::default();
                 vectors.add_named_vector_params(
                     DENSE,
@@ -422,29 +436,14 @@ impl QdrantServer {
                 );
                 let metadata =
                     HashMap::from([(MODEL_KEY.to_string(), Value::String(model_json.clone()))]);
-                let create = CreateCollectionBuilder::new(name.clone())
+                CreateCollectionBuilder::new(name.clone())
                     .vectors_config(vectors)
                     .sparse_vectors_config(sparse)
                     .shard_number(self.options.shard_number)
                     .replication_factor(self.options.replication_factor)
                     .write_consistency_factor(self.options.write_consistency_factor)
-                    .metadata(metadata);
-                let created = self.run(create, |client, create| async move {
-                    client.create_collection(create).await
-                });
-                // Another replica may have created it first; its indexes are made below either way.
-                if let Err(e) = created {
-                    let exists_now = {
-                        let name = name.clone();
-                        self.run(name, |client, name| async move {
-                            client.collection_exists(name).await
-                        })?
-                    };
-                    if !exists_now {
-                        return Err(e);
-                    }
-                }
-            }
+                    .metadata(metadata)
+            })?;
             let mut indexes = indexed_fields(collection);
             indexes.push((WORDS_FIELD, IndexKind::Integer));
             for (field, kind) in indexes {

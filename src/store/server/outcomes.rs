@@ -47,28 +47,13 @@ impl QdrantServer {
     pub fn outcome_log(&self, retention_days: u32) -> Result<QdrantOutcomeLog> {
         let alias = format!("{}outcomes", self.options.collection_prefix);
         let collection = format!("{alias}_{LAYOUT}");
-        let exists = {
-            let name = collection.clone();
-            self.run(name, |client, name| async move {
-                client.collection_exists(name).await
-            })?
-        };
-        if !exists {
-            let create = CreateCollectionBuilder::new(collection.clone())
+        self.create_collection_once(
+            &collection,
+            CreateCollectionBuilder::new(collection.clone())
                 .shard_number(self.options.shard_number)
                 .replication_factor(self.options.replication_factor)
-                .write_consistency_factor(self.options.write_consistency_factor);
-            if let Err(e) = self.run(create, |client, create| async move {
-                client.create_collection(create).await
-            }) {
-                let name = collection.clone();
-                if !self.run(name, |client, name| async move {
-                    client.collection_exists(name).await
-                })? {
-                    return Err(e);
-                }
-            }
-        }
+                .write_consistency_factor(self.options.write_consistency_factor),
+        )?;
         for field in ["seeker_id", "posting_id"] {
             let index = CreateFieldIndexCollectionBuilder::new(
                 collection.clone(),

@@ -151,7 +151,6 @@ mod tests {
     use super::*;
     use crate::store::outcome_log::test_event as event;
 
-
     #[test]
     fn centre_figures_count_the_range_and_the_regions_only() {
         let mut log = vec![

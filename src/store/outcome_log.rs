@@ -346,7 +346,6 @@ mod tests {
     use super::test_event as event;
     use super::*;
 
-
     #[test]
     fn the_log_survives_reopening_and_a_torn_last_line() {
         let dir = tempfile::tempdir().unwrap();

@@ -18,6 +18,8 @@ pub struct StoreConfig {
     pub analyser: crate::lexical::Analyser,
     /// Outcome events older than this many days are dropped from the log (0: kept for ever).
     pub outcome_retention_days: u32,
+    /// Access records older than this many days are dropped (0: kept for ever).
+    pub access_retention_days: u32,
     /// A Qdrant server to keep the vectors in (None: embedded in `data_dir`).
     pub qdrant: Option<crate::store::server::QdrantOptions>,
     /// A crash point for recovery tests (see [`crate::failpoint`]); `None` in production.

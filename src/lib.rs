@@ -62,9 +62,9 @@ pub mod tools;
 pub mod transport;
 
 pub use domain::{geo, programmes};
-pub use matching::{lookup, outcomes, reindex, shortlists};
+pub use matching::{audit, lookup, outcomes, reindex, shortlists};
 pub use ranking::{lexical, region_match, skills};
 pub use tools::{bench, cli, client, client_advice, eval, loadtest};
-pub use transport::{api, auth, console, export, grpc, metrics, server};
+pub use transport::{access, api, auth, console, export, grpc, metrics, server};
 
 pub use error::{Error, Result};

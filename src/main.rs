@@ -59,6 +59,8 @@ async fn run(command: Command, client: &jobmatch::client::ClientOptions) -> anyh
         Command::AdviseSeeker(args) => jobmatch::client_advice::advise_seeker(args, client).await?,
         Command::Programmes(args) => jobmatch::client_advice::programmes(args, client).await?,
         Command::Stats(args) => jobmatch::client::stats(args)?,
+        Command::Audit(args) => jobmatch::client::audit(args, client).await?,
+        Command::AccessLog(args) => jobmatch::client::access_log(args, client).await?,
         Command::Loadtest(args) => jobmatch::loadtest::run(args, client).await?,
         Command::Auth(AuthCommand::HashToken) => {
             let mut token = String::new();

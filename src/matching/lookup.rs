@@ -6,7 +6,7 @@ use crate::domain::{fields, from_payload, Place, Posting, Seeker};
 use crate::error::{Error, Result};
 use crate::geo::{Gazetteer, Region};
 use crate::matching::{blocking, Matcher};
-use crate::outcomes::{centre_figures, CentreFigures, FiguresScope};
+use crate::outcomes::{centre_figures, people_activity, CentreFigures, FiguresScope};
 use crate::store::plan::point_uuid;
 use crate::store::{Collection, FieldFilter, ScanCursor};
 
@@ -63,7 +63,7 @@ pub struct FoundPage {
 
 /// The sido codes to scan: the requested regions' within `scope` (a counsellor's), or the whole
 /// scope when none is requested. `Some(empty)`: nothing the caller may see was asked for.
-fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<String>> {
+pub(crate) fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<String>> {
     let requested: Option<Vec<String>> =
         (!regions.is_empty()).then(|| regions.iter().map(|r| r.sido_code.clone()).collect());
     match (requested, scope) {
@@ -77,7 +77,7 @@ fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<St
 }
 
 /// In one of `regions` (none asked: anywhere).
-fn in_any(place: &Place, regions: &[&Region]) -> bool {
+pub(crate) fn in_any(place: &Place, regions: &[&Region]) -> bool {
     regions.is_empty() || regions.iter().any(|r| r.contains(place))
 }
 
@@ -162,12 +162,14 @@ pub fn parse_page_token(token: &str) -> Result<Option<ScanCursor>> {
         .map_err(|_| Error::invalid("page_token", "is not a token this server gave"))
 }
 
-/// The centre's figures over `from..=to` (ISO dates; `None`: open) within `scope`.
+/// The centre's figures over `from..=to` (ISO dates; `None`: open) within `scope`; the people's
+/// lines only `person`'s when given (a counsellor's own).
 pub async fn figures(
     matcher: &Matcher,
     from: Option<String>,
     to: Option<String>,
     scope: Option<Vec<String>>,
+    person: Option<String>,
 ) -> Result<CentreFigures> {
     for (field, date) in [("from", &from), ("to", &to)] {
         if let Some(d) = date {
@@ -182,16 +184,22 @@ pub async fn figures(
         }
     }
     let log = matcher.require_outcome_log()?;
+    let access = matcher.access_records(None, from.clone(), to.clone()).await;
+    let access = match access {
+        Ok(records) => records,
+        Err(Error::FailedPrecondition(_)) => Vec::new(), // no access log kept
+        Err(other) => return Err(other),
+    };
     blocking(move || {
         let events = log.events()?;
-        Ok(centre_figures(
-            &events,
-            FiguresScope {
-                from: from.as_deref(),
-                to: to.as_deref(),
-                regions: scope.as_deref(),
-            },
-        ))
+        let scope = FiguresScope {
+            from: from.as_deref(),
+            to: to.as_deref(),
+            regions: scope.as_deref(),
+        };
+        let mut figures = centre_figures(&events, scope);
+        figures.people = people_activity(&events, &access, scope, person.as_deref());
+        Ok(figures)
     })
     .await
 }

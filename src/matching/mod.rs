@@ -2,6 +2,7 @@
 //! and the command line both call these.
 
 mod facts;
+pub mod audit;
 pub mod lookup;
 pub mod outcomes;
 pub mod reindex;
@@ -20,6 +21,7 @@ use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::outcomes::{OutcomeEvent, OutcomeLog, Stage, Subject};
+use crate::store::access_log::{AccessLog, AccessRecord};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
     applied_boosts, cosine, haversine_km, offer_order, rank, strength_over, CommutePolicy,
@@ -314,6 +316,8 @@ pub struct Matcher {
     write_gate: tokio::sync::RwLock<()>,
     reindexing: AtomicBool,
     outcomes: Option<Arc<dyn OutcomeLog>>,
+    /// Who read or changed whose personal data (see [`crate::store::access_log`]).
+    access: Option<Arc<dyn AccessLog>>,
     /// Held across "check the records exist, then append" and across "delete the record, then
     /// erase it from the log", so on this replica no event of a deleted record is appended
     /// after its erasure. Other replicas are covered by the check after the append (see
@@ -637,6 +641,7 @@ impl Matcher {
             write_gate: tokio::sync::RwLock::new(()),
             reindexing: AtomicBool::new(false),
             outcomes: None,
+            access: None,
             outcome_writes: tokio::sync::Mutex::new(()),
             failpoint: None,
             programmes: Arc::new(Programmes::builtin()),
@@ -663,6 +668,76 @@ impl Matcher {
     pub fn with_outcome_log(mut self, log: Arc<dyn OutcomeLog>) -> Self {
         self.outcomes = Some(log);
         self
+    }
+
+    /// Keeps the access records of personal-data calls in `log`, and erases deleted seekers from it.
+    pub fn with_access_log(mut self, log: Arc<dyn AccessLog>) -> Self {
+        self.access = Some(log);
+        self
+    }
+
+    /// Appends an access record durably; a server without an access log keeps none.
+    ///
+    /// A delete (on this replica or another) may have removed a named seeker after the call read
+    /// them and erased the log before this record was in it. A delete removes the record before
+    /// it erases, so the named seekers still stored after the append will be reached by any
+    /// erasure to come; those gone are erased here.
+    pub async fn record_access(&self, record: AccessRecord) -> Result<()> {
+        let Some(log) = self.access.clone() else {
+            return Ok(());
+        };
+        let named = record.seeker_ids.clone();
+        let checks_erasure = record.action != crate::store::access_log::Action::Delete;
+        let appender = log.clone();
+        blocking(move || appender.append(record)).await?;
+        if !checks_erasure || named.is_empty() {
+            return Ok(());
+        }
+        let store = self.engine().store.clone();
+        let asked = named.clone();
+        let stored = blocking(move || store.get_records(Collection::Seekers, &asked)).await?;
+        let stored: std::collections::HashSet<&str> =
+            stored.iter().map(|doc| doc.id.as_str()).collect();
+        let gone: Vec<String> = named
+            .into_iter()
+            .filter(|id| !stored.contains(id.as_str()))
+            .collect();
+        if !gone.is_empty() {
+            blocking(move || {
+                for id in &gone {
+                    log.erase(Subject::Seeker(id))?;
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The access records naming `seeker_id` (every record: `None`), oldest first, within the
+    /// dates `from..=to` (ISO, inclusive; `None`: open).
+    pub async fn access_records(
+        &self,
+        seeker_id: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<Vec<AccessRecord>> {
+        let log = self
+            .access
+            .clone()
+            .ok_or_else(|| Error::FailedPrecondition("this server keeps no access log".into()))?;
+        blocking(move || {
+            Ok(log
+                .events()?
+                .into_iter()
+                .filter(|r| seeker_id.as_deref().is_none_or(|id| r.names(id)))
+                .filter(|r| {
+                    let day = r.at.get(..10).unwrap_or_default();
+                    from.as_deref().is_none_or(|f| day >= f) && to.as_deref().is_none_or(|t| day <= t)
+                })
+                .collect())
+        })
+        .await
     }
 
     /// Aborts the process at the crash point `name` (see [`crate::failpoint`]).
@@ -807,6 +882,12 @@ impl Matcher {
                 })
             })
             .await?;
+        }
+        // Not counted in `erased`: the delete's own access record names the id even when no
+        // seeker had it.
+        if let (Some(access), Collection::Seekers) = (self.access.clone(), collection) {
+            let key = id.to_string();
+            blocking(move || access.erase(Subject::Seeker(&key))).await?;
         }
         if existed || erased > 0 {
             Ok(())
@@ -973,16 +1054,60 @@ impl Matcher {
 
 /// The outcome use cases: the log itself ([`crate::outcomes`]) knows nothing of the store.
 impl Matcher {
-    /// Drops the outcome events past the retention (blocking: it may rewrite the log).
+    /// Drops the outcome events and access records past their retentions (blocking: it may
+    /// rewrite the logs); returns how many.
     pub fn expire_outcomes(&self) -> Result<usize> {
-        match self.outcome_log() {
-            Some(log) => log.expire(chrono::Utc::now().date_naive()),
-            None => Ok(0),
-        }
+        let today = chrono::Utc::now().date_naive();
+        let outcomes = match self.outcome_log() {
+            Some(log) => log.expire(today)?,
+            None => 0,
+        };
+        let access = match &self.access {
+            Some(log) => log.expire(today)?,
+            None => 0,
+        };
+        Ok(outcomes + access)
     }
 
-    /// Records an event for a stored posting–seeker pair; `NOT_FOUND` when either is unknown or
-    /// outside `scope` (a counsellor's regions).
+    /// A posting's outcome events, newest first, each with its seeker's display name when the
+    /// seeker is still stored and within `scope` (a pseudonymised seeker has none);
+    /// `NOT_FOUND` when the posting is unknown or outside `scope`.
+    pub async fn posting_outcomes(
+        &self,
+        posting_id: &str,
+        scope: Option<&[String]>,
+    ) -> Result<Vec<(OutcomeEvent, Option<String>)>> {
+        let posting = self.read_posting(posting_id, scope).await?;
+        let log = self.require_outcome_log()?;
+        let mut events: Vec<OutcomeEvent> = blocking(move || log.events())
+            .await?
+            .into_iter()
+            .filter(|e| e.posting_id == posting.id)
+            .collect();
+        events.reverse();
+        let mut named = Vec::with_capacity(events.len());
+        let mut names: HashMap<String, Option<String>> = HashMap::new();
+        for event in events {
+            let name = match names.get(&event.seeker_id) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = match self.read_seeker(&event.seeker_id, scope).await {
+                        Ok(seeker) => Some(seeker.display_name),
+                        Err(Error::NotFound { .. }) => None,
+                        Err(other) => return Err(other),
+                    };
+                    names.insert(event.seeker_id.clone(), name.clone());
+                    name
+                }
+            };
+            named.push((event, name));
+        }
+        Ok(named)
+    }
+
+    /// Records an event for a stored posting–seeker pair, by `recorder` (token name and role);
+    /// `NOT_FOUND` when either record is unknown or outside `scope` (a counsellor's regions).
+    #[allow(clippy::too_many_arguments)] // each is one fact of the event
     pub async fn record_outcome(
         &self,
         posting_id: &str,
@@ -990,6 +1115,7 @@ impl Matcher {
         stage: Stage,
         reason: &str,
         date: Option<&str>,
+        recorder: (&str, &str),
         scope: Option<&[String]>,
     ) -> Result<u64> {
         let log = self.require_outcome_log()?;
@@ -1024,6 +1150,8 @@ impl Matcher {
             certified_company: posting.certified_company,
             distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
             sido_code: posting.place.sido_code.clone(),
+            recorded_by: recorder.0.to_string(),
+            recorded_by_role: recorder.1.to_string(),
         };
         let appender = log.clone();
         let sequence = blocking(move || appender.append(event)).await?;

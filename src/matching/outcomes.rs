@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 pub use crate::store::outcome_log::{
-    read_events, FileOutcomeLog, OutcomeEvent, OutcomeLog, Stage, Subject, ERASED_PREFIX, FILE_NAME,
+    read_events, EventLog, FileOutcomeLog, OutcomeEvent, OutcomeLog, Stage, Subject, ERASED_PREFIX,
+    FILE_NAME,
 };
 
 /// The centres' yearly figures, over pairs whose latest event is "hired".
@@ -45,7 +46,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Each posting–seeker pair's latest event (by sequence), in pair order.
-fn latest_per_pair(events: &[OutcomeEvent]) -> Vec<&OutcomeEvent> {
+pub(crate) fn latest_per_pair(events: &[OutcomeEvent]) -> Vec<&OutcomeEvent> {
     let mut latest: BTreeMap<(&str, &str), &OutcomeEvent> = BTreeMap::new();
     for event in events {
         let key = (event.posting_id.as_str(), event.seeker_id.as_str());
@@ -117,6 +118,71 @@ pub struct CentreFigures {
     pub stages: Vec<(Stage, usize)>,
     /// ("YYYY-MM", placements) for each month with a hiring, in order.
     pub placements_by_month: Vec<(String, usize)>,
+    /// Per person: rankings viewed beside proposals made (see [`people_activity`]).
+    pub people: Vec<PersonActivity>,
+}
+
+/// What one person did in a range: the rankings they viewed (from the access log) and the
+/// seekers they proposed (outcome events of stage "proposed" they recorded). A proposal is a
+/// person's decision; a ranking only viewed is not one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PersonActivity {
+    pub name: String,
+    pub role: String,
+    pub rankings_viewed: usize,
+    pub seekers_shown: usize,
+    pub proposals: usize,
+}
+
+/// Each person's activity: proposals among the events `scope` covers, rankings among the
+/// `access` records dated within its range; only `person`'s line when given (a counsellor sees
+/// their own). By name.
+pub fn people_activity(
+    events: &[OutcomeEvent],
+    access: &[crate::store::access_log::AccessRecord],
+    scope: FiguresScope,
+    person: Option<&str>,
+) -> Vec<PersonActivity> {
+    let mut people: BTreeMap<(String, String), PersonActivity> = BTreeMap::new();
+    fn line<'a>(
+        people: &'a mut BTreeMap<(String, String), PersonActivity>,
+        person: Option<&str>,
+        name: &str,
+        role: &str,
+    ) -> Option<&'a mut PersonActivity> {
+        if name.is_empty() || person.is_some_and(|p| p != name) {
+            return None;
+        }
+        Some(
+            people
+                .entry((name.to_string(), role.to_string()))
+                .or_insert_with(|| PersonActivity {
+                    name: name.to_string(),
+                    role: role.to_string(),
+                    ..Default::default()
+                }),
+        )
+    }
+    for event in events
+        .iter()
+        .filter(|e| e.stage == Stage::Proposed && scope.covers(e))
+    {
+        if let Some(p) = line(&mut people, person, &event.recorded_by, &event.recorded_by_role) {
+            p.proposals += 1;
+        }
+    }
+    for record in access.iter().filter(|r| {
+        let day = r.at.get(..10).unwrap_or_default();
+        r.is_ranking()
+            && scope.from.is_none_or(|f| day >= f)
+            && scope.to.is_none_or(|t| day <= t)
+    }) {
+        if let Some(p) = line(&mut people, person, &record.caller, &record.role) {
+            p.rankings_viewed += 1;
+            p.seekers_shown += record.seeker_ids.len();
+        }
+    }
+    people.into_values().collect()
 }
 
 /// The figures over the events `scope` covers (a pair's latest event within the range counts).
@@ -143,6 +209,7 @@ pub fn centre_figures(events: &[OutcomeEvent], scope: FiguresScope) -> CentreFig
         placements: placement_stats(&covered),
         stages,
         placements_by_month: months.into_iter().collect(),
+        people: Vec::new(),
     }
 }
 

@@ -44,6 +44,11 @@ pub struct RegionPlan {
     pub greedy: PlanStats,
 }
 
+/// Seekers per opening a plan proposes when nobody says (`jobmatch match-region --k`'s default).
+pub const DEFAULT_K: usize = 3;
+/// Lists one seeker may be on when nobody says (`--max-lists-per-seeker`'s default).
+pub const DEFAULT_MAX_LISTS: usize = 2;
+
 /// Candidates weighed per posting when the request leaves it 0: 5 × `k` (at least 50), within the
 /// server's `max_top_k`.
 pub fn default_candidates(k: usize, max_top_k: usize) -> usize {

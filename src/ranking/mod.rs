@@ -33,6 +33,7 @@
 //! records as they grow ([`SimilarityReference`]). Results below `relevance_floor` are not
 //! offered as matches, from the first stored record on.
 
+pub mod exposure;
 pub mod lexical;
 pub mod region_match;
 pub mod skills;

@@ -4,8 +4,10 @@
 //!   collection under the data directory.
 //! - [`server`]: a Qdrant server or cluster through `qdrant-client` (`serve --qdrant-url`), which
 //!   several replicas share (failing over between the addresses of a cluster's nodes).
-//! - [`outcome_log`]: the [`outcome_log::OutcomeLog`] contract (what happened to proposed pairs)
-//!   and its file lowering; [`server::outcomes`] lowers it to a Qdrant collection.
+//! - [`event_log`]: the [`event_log::EventLog`] contract (append-only logs about people, erased
+//!   with them) and its file lowering; [`server::logs`] lowers it to Qdrant collections. Two logs
+//!   use it: [`outcome_log`] (what happened to proposed pairs) and [`access_log`] (who read whose
+//!   personal data).
 //! - [`plan`]: what both backends share: schema, filters, the candidate plan, query-word choice.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
@@ -14,7 +16,9 @@
 //! The store finds candidates (dense, sparse and near-origin lists, with the filters inside the
 //! query); [`crate::ranking`] scores them.
 
+pub mod access_log;
 pub mod edge;
+pub mod event_log;
 mod facts_cache;
 pub(crate) mod files;
 pub mod frequencies;

@@ -1,49 +1,29 @@
 //! The outcome log: what happened to proposed pairs (proposed → contacted → interviewed →
-//! hired / rejected), one [`OutcomeEvent`] each, behind one contract ([`OutcomeLog`]) with two
-//! lowerings, as the records have:
-//!
-//! - [`FileOutcomeLog`]: the embedded store's, an append-only JSON-lines file beside the data
-//!   (`DATA_DIR/outcomes.jsonl`, fsynced per event). One process owns the data directory, so a
-//!   file it can fsync is all the durability it needs, and an auditor can read it with `jq`.
-//! - [`super::server::outcomes::QdrantOutcomeLog`]: on a Qdrant server, a collection of its own
-//!   that every replica writes and reads, so any replica takes outcomes and deletes.
+//! hired / rejected), one [`OutcomeEvent`] each, kept in an [`EventLog`] (a file in the data
+//! directory, or a Qdrant collection: see [`super::event_log`]).
 //!
 //! Each event carries the facts the figures need (company, birth year, sector, certification,
-//! distance) as they were when it was recorded, so later edits do not rewrite history.
+//! distance) as they were when it was recorded, so later edits do not rewrite history, and who
+//! recorded it: a proposal is a counsellor's act, and the figures tell proposals apart from
+//! rankings only viewed.
 //!
-//! Deletes do: deleting a seeker or a posting [erases](OutcomeLog::erase) it from the log. Its id
-//! becomes a random pseudonym (the same one for all its events, so counts of distinct seekers and
-//! postings stay right), a seeker's birth year becomes only the "aged 34 or younger" flag the
-//! figures need, and the free-text reasons of those events are dropped. The file is rewritten to
-//! a new file and renamed over the old one, so a crash leaves either the old log or the erased
-//! one. Events older than the retention (`--outcome-retention-days`) are dropped the same way.
-
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+//! Deletes do rewrite it: deleting a seeker or a posting [erases](EventLog::erase) it. Its id
+//! becomes a random pseudonym, a seeker's birth year becomes only the "aged 34 or younger" flag
+//! the figures need, and the free-text reasons of those events are dropped. Events older than the
+//! retention (`--outcome-retention-days`) are dropped.
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::store::files::{io_err, sync_dir};
+pub use crate::store::event_log::{
+    read_events, EventLog, FileLog, LogEvent, Subject, ERASED_PREFIX,
+};
 
-/// Where outcome events are kept: appended durably, read whole, erased and expired in place.
-/// Both lowerings pass one conformance suite (`tests/api/outcome_log.rs`).
-pub trait OutcomeLog: Send + Sync + 'static {
-    /// Appends `event` durably before returning (its `sequence` is assigned here) and returns its
-    /// sequence: later events of a pair have larger ones.
-    fn append(&self, event: OutcomeEvent) -> Result<u64>;
-    /// Every event, by sequence.
-    fn events(&self) -> Result<Vec<OutcomeEvent>>;
-    /// Pseudonymises every event of `subject` (see the module notes), durably; returns how many
-    /// events it changed. Idempotent: a second call finds none.
-    fn erase(&self, subject: Subject) -> Result<usize>;
-    /// Drops the events dated more than the retention before `today`; returns how many.
-    fn expire(&self, today: chrono::NaiveDate) -> Result<usize>;
-    /// Where the events are kept, for messages.
-    fn location(&self) -> String;
-}
+/// The outcome log's contract: an [`EventLog`] of [`OutcomeEvent`]s.
+pub trait OutcomeLog: EventLog<OutcomeEvent> {}
+impl<T: EventLog<OutcomeEvent>> OutcomeLog for T {}
+
+/// The embedded store's outcome log, `DATA_DIR/outcomes.jsonl`.
+pub type FileOutcomeLog = FileLog<OutcomeEvent>;
 
 pub const FILE_NAME: &str = "outcomes.jsonl";
 
@@ -81,39 +61,13 @@ pub struct OutcomeEvent {
     /// region limit).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sido_code: String,
-}
-
-/// Whose events [`OutcomeLog::erase`] pseudonymises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject<'a> {
-    Seeker(&'a str),
-    Posting(&'a str),
-}
-
-/// Prefix of the pseudonyms that replace erased ids: the prefix and 128 random bits, derived from
-/// nothing, so nothing leads back to the record.
-pub const ERASED_PREFIX: &str = "erased:";
-
-/// The file lowering, opened for appending.
-pub struct FileOutcomeLog {
-    path: PathBuf,
-    /// The file and the next sequence number; one writer at a time.
-    state: Mutex<(File, u64)>,
-    /// Events older than this many days are dropped (0: kept for ever).
-    retention_days: u32,
-}
-
-/// A fresh pseudonym for an erased id: the prefix and 128 random bits.
-pub(crate) fn new_pseudonym() -> String {
-    format!("{ERASED_PREFIX}{}", uuid::Uuid::new_v4().simple())
-}
-
-/// The first date still kept `retention_days` after `today` (`None`: events are kept for ever).
-pub(crate) fn retention_cutoff(
-    today: chrono::NaiveDate,
-    retention_days: u32,
-) -> Option<chrono::NaiveDate> {
-    (retention_days > 0).then(|| today - chrono::Days::new(u64::from(retention_days)))
+    /// Who recorded it: the caller's token name ("anonymous" without authentication; empty in
+    /// events recorded before it was kept).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recorded_by: String,
+    /// The recorder's role ("counsellor", "platform"); empty as `recorded_by`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recorded_by_role: String,
 }
 
 /// Whether someone born in `birth_year` was 34 or younger in the year of `date` (ISO).
@@ -122,22 +76,38 @@ fn aged_34_or_younger(date: &str, birth_year: Option<u32>) -> Option<bool> {
     Some(year - i64::from(birth_year?) <= 34)
 }
 
-impl OutcomeEvent {
-    /// Whether the event is dated before `cutoff` (an unreadable date never is: kept, not lost).
-    pub(crate) fn dated_before(&self, cutoff: chrono::NaiveDate) -> bool {
-        chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").is_ok_and(|d| d < cutoff)
+impl LogEvent for OutcomeEvent {
+    const NOUN: &'static str = "outcome event";
+    const FILE_NAME: &'static str = FILE_NAME;
+    const COLLECTION: &'static str = "outcomes";
+
+    fn sequence(&self) -> u64 {
+        self.sequence
     }
 
-    /// Whether the event is about `subject`.
-    pub(crate) fn concerns(&self, subject: Subject) -> bool {
+    fn set_sequence(&mut self, sequence: u64) {
+        self.sequence = sequence;
+    }
+
+    fn date(&self) -> &str {
+        &self.date
+    }
+
+    fn subject_field(subject: Subject) -> Option<&'static str> {
+        Some(match subject {
+            Subject::Seeker(_) => "seeker_id",
+            Subject::Posting(_) => "posting_id",
+        })
+    }
+
+    fn concerns(&self, subject: Subject) -> bool {
         match subject {
             Subject::Seeker(id) => self.seeker_id == id,
             Subject::Posting(id) => self.posting_id == id,
         }
     }
 
-    /// Replaces what identifies `subject` in this event by `pseudonym`.
-    pub(crate) fn pseudonymise(&mut self, subject: Subject, pseudonym: &str) {
+    fn pseudonymise(&mut self, subject: Subject, pseudonym: &str) {
         match subject {
             Subject::Seeker(_) => {
                 self.aged_34_or_younger = self
@@ -150,173 +120,14 @@ impl OutcomeEvent {
         }
         self.reason.clear();
     }
+}
 
+impl OutcomeEvent {
     /// Whether the event was 34 or younger, from the birth year or, once erased, the flag.
     pub(crate) fn youth(&self) -> bool {
         aged_34_or_younger(&self.date, self.seeker_birth_year)
             .or(self.aged_34_or_younger)
             .unwrap_or(false)
-    }
-}
-
-/// Reads every complete event. A last line cut short by a crash (no newline) is ignored: its
-/// event was never acknowledged.
-pub fn read_events(path: &Path) -> Result<Vec<OutcomeEvent>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::Io(format!("{}: {e}", path.display()))),
-    };
-    let complete = match text.rfind('\n') {
-        Some(end) => &text[..=end],
-        None => "",
-    };
-    complete
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            serde_json::from_str(line).map_err(|e| {
-                Error::Io(format!(
-                    "{}:{} is not an outcome event: {e}",
-                    path.display(),
-                    n + 1
-                ))
-            })
-        })
-        .collect()
-}
-
-impl FileOutcomeLog {
-    /// Opens (or creates) the log in `dir`, dropping a torn last line left by a crash and the
-    /// events older than `retention_days` (0: none).
-    pub fn open(dir: &Path, retention_days: u32) -> Result<Self> {
-        let log = Self::open_file(dir, retention_days)?;
-        log.expire(chrono::Utc::now().date_naive())?;
-        Ok(log)
-    }
-
-    fn open_file(dir: &Path, retention_days: u32) -> Result<Self> {
-        let path = dir.join(FILE_NAME);
-        let events = read_events(&path)?;
-        let complete_len: u64 = match std::fs::read(&path) {
-            Ok(bytes) => bytes
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i as u64 + 1),
-            Err(_) => 0,
-        };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(io_err("open", &path))?;
-        file.set_len(complete_len)
-            .map_err(io_err("truncate", &path))?;
-        let next = events.last().map_or(1, |e| e.sequence + 1);
-        Ok(Self {
-            path,
-            state: Mutex::new((file, next)),
-            retention_days,
-        })
-    }
-
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, (File, u64)>> {
-        self.state
-            .lock()
-            .map_err(|_| Error::Store("outcome log lock poisoned".into()))
-    }
-
-    /// Writes `events` to a new file, syncs it, renames it over the log and syncs the directory;
-    /// returns the new file opened for appending. A crash leaves the old log or the new one whole.
-    fn replace_with(&self, events: &[OutcomeEvent]) -> Result<File> {
-        let path = &self.path;
-        let partial = path.with_extension("jsonl.partial");
-        let mut text = String::new();
-        for event in events {
-            text.push_str(&serde_json::to_string(event).map_err(|e| Error::Io(e.to_string()))?);
-            text.push('\n');
-        }
-        let mut file = File::create(&partial).map_err(io_err("create", &partial))?;
-        file.write_all(text.as_bytes())
-            .map_err(io_err("write", &partial))?;
-        file.sync_all().map_err(io_err("sync", &partial))?;
-        drop(file);
-        std::fs::rename(&partial, path).map_err(io_err("rename to", path))?;
-        if let Some(dir) = path.parent() {
-            sync_dir(dir)?;
-        }
-        OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map_err(io_err("open", path))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl OutcomeLog for FileOutcomeLog {
-    /// Appends an event (its `sequence` is assigned here) and syncs it to disk before returning.
-    fn append(&self, mut event: OutcomeEvent) -> Result<u64> {
-        let mut state = self.lock()?;
-        event.sequence = state.1;
-        let mut line = serde_json::to_string(&event).map_err(|e| Error::Io(e.to_string()))?;
-        line.push('\n');
-        let path = self.path.clone();
-        state
-            .0
-            .write_all(line.as_bytes())
-            .map_err(io_err("append to", &path))?;
-        state.0.sync_data().map_err(io_err("sync", &path))?;
-        state.1 += 1;
-        Ok(event.sequence)
-    }
-
-    fn events(&self) -> Result<Vec<OutcomeEvent>> {
-        let _state = self.lock()?;
-        read_events(&self.path)
-    }
-
-    /// Pseudonymises every event of `subject` (see the module notes), durably; returns how many
-    /// events it changed. Nothing is rewritten when there are none.
-    fn erase(&self, subject: Subject) -> Result<usize> {
-        let mut state = self.lock()?;
-        let mut events = read_events(&self.path)?;
-        let pseudonym = new_pseudonym();
-        let mut changed = 0;
-        for event in events.iter_mut().filter(|e| e.concerns(subject)) {
-            event.pseudonymise(subject, &pseudonym);
-            changed += 1;
-        }
-        if changed > 0 {
-            state.0 = self.replace_with(&events)?;
-        }
-        Ok(changed)
-    }
-
-    /// Drops the events dated more than the retention before `today`; returns how many.
-    fn expire(&self, today: chrono::NaiveDate) -> Result<usize> {
-        let Some(cutoff) = retention_cutoff(today, self.retention_days) else {
-            return Ok(0);
-        };
-        let mut state = self.lock()?;
-        let events = read_events(&self.path)?;
-        let before = events.len();
-        let kept: Vec<OutcomeEvent> = events
-            .into_iter()
-            .filter(|e| !e.dated_before(cutoff))
-            .collect();
-        let dropped = before - kept.len();
-        if dropped > 0 {
-            state.0 = self.replace_with(&kept)?;
-        }
-        Ok(dropped)
-    }
-
-    fn location(&self) -> String {
-        self.path.display().to_string()
     }
 }
 
@@ -338,6 +149,8 @@ pub(crate) fn test_event(seq: u64, posting: &str, seeker: &str, stage: Stage) ->
         certified_company: false,
         distance_km: 10.0,
         sido_code: "41".into(),
+        recorded_by: "gyeonggi-centre".into(),
+        recorded_by_role: "counsellor".into(),
     }
 }
 
@@ -345,6 +158,12 @@ pub(crate) fn test_event(seq: u64, posting: &str, seeker: &str, stage: Stage) ->
 mod tests {
     use super::test_event as event;
     use super::*;
+    use std::fs::OpenOptions;
+    use std::io::Write;
+
+    fn read(path: &std::path::Path) -> Vec<OutcomeEvent> {
+        read_events(path).unwrap()
+    }
 
     #[test]
     fn the_log_survives_reopening_and_a_torn_last_line() {
@@ -362,10 +181,10 @@ mod tests {
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"{\"sequence\":3,\"posting").unwrap();
         drop(file);
-        assert_eq!(read_events(&path).unwrap().len(), 2);
+        assert_eq!(read(&path).len(), 2);
         let log = FileOutcomeLog::open(dir.path(), 0).unwrap();
         assert_eq!(log.append(event(0, "p2", "s2", Stage::Hired)).unwrap(), 3);
-        let events = read_events(&path).unwrap();
+        let events = read(&path);
         assert_eq!(
             events.iter().map(|e| e.sequence).collect::<Vec<_>>(),
             vec![1, 2, 3]
@@ -389,8 +208,7 @@ mod tests {
         let log = FileOutcomeLog::open_file(dir.path(), 365).unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(log.expire(today).unwrap(), 1);
-        let dates: Vec<String> = read_events(&path)
-            .unwrap()
+        let dates: Vec<String> = read(&path)
             .into_iter()
             .map(|e| e.date)
             .collect();

@@ -41,7 +41,7 @@ use qdrant_client::{Payload, Qdrant, QdrantError};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-pub mod outcomes;
+pub mod logs;
 mod word_counts;
 
 use super::plan::{

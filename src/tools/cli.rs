@@ -99,6 +99,12 @@ pub enum Command {
     Shortlist(ShortlistArgs),
     /// Placement figures from the outcome log (seekers placed, companies, youth and manufacturing shares).
     Stats(StatsArgs),
+    /// Exposure audit: per group of seekers (age band, education track, military status, capital
+    /// region, commute stated), how often qualified ones reach the top k, with impact ratios and
+    /// the four-fifths flag.
+    Audit(AuditArgs),
+    /// Admin: who read or changed a seeker's personal data, when, and what (the access log).
+    AccessLog(AccessLogArgs),
     /// Authentication helpers.
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -297,6 +303,59 @@ pub struct ProgrammesArgs {
     )]
     pub server: String,
     /// Print JSON instead of text.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Server to ask.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// A region (name or code, sido or sigungu) to audit; repeatable. None: every region the
+    /// token may see.
+    #[arg(long = "region", env = "JOBMATCH_AUDIT_REGIONS", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Shortlist length audited (each posting's top k).
+    #[arg(long, env = "JOBMATCH_AUDIT_K", default_value_t = 10)]
+    pub k: u32,
+    /// Postings audited at most (a uniform sample beyond it).
+    #[arg(long, env = "JOBMATCH_AUDIT_MAX_POSTINGS", default_value_t = 1000)]
+    pub max_postings: u32,
+    /// Seed of the sample and of the bootstrap intervals.
+    #[arg(long, env = "JOBMATCH_AUDIT_SEED", default_value_t = 2026)]
+    pub seed: u64,
+    /// Also audit a MatchRegion plan over the audited postings.
+    #[arg(long, env = "JOBMATCH_AUDIT_PLAN")]
+    pub plan: bool,
+    /// Print the response as proto-JSON.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AccessLogArgs {
+    /// Server to ask (with an admin token).
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// The seeker whose access records to list.
+    #[arg(long, env = "JOBMATCH_ACCESS_LOG_SEEKER")]
+    pub seeker: String,
+    /// First ISO date to list (inclusive).
+    #[arg(long, env = "JOBMATCH_ACCESS_LOG_FROM")]
+    pub from: Option<String>,
+    /// Last ISO date to list (inclusive).
+    #[arg(long, env = "JOBMATCH_ACCESS_LOG_TO")]
+    pub to: Option<String>,
+    /// Print the response as proto-JSON.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,
 }
@@ -622,6 +681,14 @@ pub struct StoreArgs {
     /// year-on-year figures.
     #[arg(long, env = "JOBMATCH_OUTCOME_RETENTION_DAYS", default_value_t = 1095)]
     pub outcome_retention_days: u32,
+
+    /// Days an access record (who read or changed whose personal data) is kept, by its date;
+    /// older ones are dropped at start and at each maintenance pass. Two years by default, the
+    /// Personal Information Protection Act's period for large systems; at least 365 (its floor),
+    /// or 0 to keep them for ever.
+    #[arg(long, env = "JOBMATCH_ACCESS_LOG_RETENTION_DAYS", default_value_t = 730,
+          value_parser = parse_access_retention)]
+    pub access_log_retention_days: u32,
 
     #[command(flatten)]
     pub qdrant: QdrantArgs,
@@ -980,6 +1047,7 @@ impl StoreArgs {
             skills_vocabulary: self.skills_vocabulary.clone(),
             analyser: self.analyser,
             outcome_retention_days: self.outcome_retention_days,
+            access_retention_days: self.access_log_retention_days,
             qdrant: self.qdrant.to_options(),
             failpoint: self.failpoint.clone(),
         }
@@ -1125,4 +1193,19 @@ pub struct HealthArgs {
     /// Keep asking for up to this many seconds until the server reports SERVING.
     #[arg(long, env = "JOBMATCH_HEALTH_WAIT_SECS", default_value_t = 0)]
     pub wait_secs: u64,
+}
+
+/// `--access-log-retention-days`: 0 (for ever) or at least the law's year.
+fn parse_access_retention(text: &str) -> std::result::Result<u32, String> {
+    let days: u32 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of days"))?;
+    let floor = crate::store::access_log::MIN_RETENTION_DAYS;
+    if days != 0 && days < floor {
+        return Err(format!(
+            "{days} days is under the {floor} the Personal Information Protection Act asks access \
+             records to be kept (0 keeps them for ever)"
+        ));
+    }
+    Ok(days)
 }

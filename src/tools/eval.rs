@@ -478,6 +478,7 @@ pub async fn index(
         skills_vocabulary: None,
         analyser,
         outcome_retention_days: 0,
+        access_retention_days: 0,
         qdrant: None,
         failpoint: None,
     };

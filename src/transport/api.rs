@@ -214,6 +214,62 @@ fn field_advice_to_proto(f: &crate::advice::FieldAdvice) -> pb::FieldAdvice {
     }
 }
 
+/// An exposure audit as the wire carries it.
+pub fn audit_to_proto(a: &crate::audit::ExposureAudit) -> pb::ExposureAuditResponse {
+    pb::ExposureAuditResponse {
+        postings_audited: a.postings_audited as u32,
+        postings_total: a.postings_total as u32,
+        seekers: a.seekers as u32,
+        k: a.k as u32,
+        qualified: crate::audit::QUALIFIED.to_string(),
+        min_group_seekers: crate::audit::MIN_GROUP_SEEKERS as u32,
+        tables: a
+            .tables
+            .iter()
+            .map(|t| pb::ExposureTable {
+                source: t.source.to_string(),
+                postings: t.postings as u32,
+                groups: t
+                    .groups
+                    .iter()
+                    .map(|g| pb::GroupExposure {
+                        dimension: g.dimension.to_string(),
+                        group: g.group.clone(),
+                        seekers: g.seekers as u32,
+                        pairs: g.pairs as u32,
+                        exposed: g.exposed as u32,
+                        rate: g.rate,
+                        rate_low: g.rate_interval.0,
+                        rate_high: g.rate_interval.1,
+                        impact_ratio: g.impact_ratio,
+                        impact_ratio_low: g.ratio_interval.0,
+                        impact_ratio_high: g.ratio_interval.1,
+                        flagged: g.flagged,
+                        suppressed: g.suppressed,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        notes: a.notes.clone(),
+    }
+}
+
+/// An access record as the wire carries it.
+pub fn access_record_to_proto(r: &crate::store::access_log::AccessRecord) -> pb::AccessRecord {
+    pb::AccessRecord {
+        at: r.at.clone(),
+        caller: r.caller.clone(),
+        role: r.role.clone(),
+        rpc: r.rpc.clone(),
+        action: r.action.name().to_string(),
+        seeker_ids: r.seeker_ids.clone(),
+        fields: r.fields.clone(),
+        resume: r.resume,
+        request_id: r.request_id.clone(),
+        via: r.via.clone(),
+    }
+}
+
 pub fn posting_advice_to_proto(a: &crate::advice::PostingAdvice) -> pb::AdvisePostingResponse {
     pb::AdvisePostingResponse {
         similar: a

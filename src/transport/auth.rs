@@ -3,9 +3,9 @@
 //!
 //! | role | may call |
 //! |---|---|
-//! | `platform` | upserts, deletes, gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures |
-//! | `counsellor` | gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures, within its sido codes |
-//! | `admin` | Reindex, ModelInfo, Embed |
+//! | `platform` | upserts, deletes, gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures, ExposureAudit, ListOutcomes |
+//! | `counsellor` | gets, recommendations, MatchRegion, RecordOutcome, advice, FindRecords, CentreFigures, ExposureAudit, ListOutcomes, within its sido codes |
+//! | `admin` | Reindex, ModelInfo, Embed, ExposureAudit, ListAccessRecords |
 //!
 //! Every role may call WhoAmI.
 //!
@@ -69,10 +69,13 @@ pub enum Rpc {
     WhoAmI,
     FindRecords,
     CentreFigures,
+    ExposureAudit,
+    ListAccessRecords,
+    ListOutcomes,
 }
 
 impl Rpc {
-    pub const ALL: [Rpc; 18] = [
+    pub const ALL: [Rpc; 21] = [
         Rpc::UpsertPostings,
         Rpc::UpsertSeekers,
         Rpc::GetPosting,
@@ -91,6 +94,9 @@ impl Rpc {
         Rpc::WhoAmI,
         Rpc::FindRecords,
         Rpc::CentreFigures,
+        Rpc::ExposureAudit,
+        Rpc::ListAccessRecords,
+        Rpc::ListOutcomes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -113,6 +119,9 @@ impl Rpc {
             Rpc::WhoAmI => "WhoAmI",
             Rpc::FindRecords => "FindRecords",
             Rpc::CentreFigures => "CentreFigures",
+            Rpc::ExposureAudit => "ExposureAudit",
+            Rpc::ListAccessRecords => "ListAccessRecords",
+            Rpc::ListOutcomes => "ListOutcomes",
         }
     }
 }
@@ -138,6 +147,8 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | WhoAmI
                 | FindRecords
                 | CentreFigures
+                | ExposureAudit
+                | ListOutcomes
         ),
         Role::Counsellor => matches!(
             rpc,
@@ -152,8 +163,13 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
                 | WhoAmI
                 | FindRecords
                 | CentreFigures
+                | ExposureAudit
+                | ListOutcomes
         ),
-        Role::Admin => matches!(rpc, Embed | ModelInfo | Reindex | WhoAmI),
+        Role::Admin => matches!(
+            rpc,
+            Embed | ModelInfo | Reindex | WhoAmI | ExposureAudit | ListAccessRecords
+        ),
     }
 }
 
@@ -404,6 +420,8 @@ sha256 = "{}"
                 WhoAmI,
                 FindRecords,
                 CentreFigures,
+                ExposureAudit,
+                ListOutcomes,
             ],
         );
         expect(
@@ -420,9 +438,21 @@ sha256 = "{}"
                 WhoAmI,
                 FindRecords,
                 CentreFigures,
+                ExposureAudit,
+                ListOutcomes,
             ],
         );
-        expect(Admin, &[Embed, ModelInfo, Reindex, WhoAmI]);
+        expect(
+            Admin,
+            &[
+                Embed,
+                ModelInfo,
+                Reindex,
+                WhoAmI,
+                ExposureAudit,
+                ListAccessRecords,
+            ],
+        );
     }
 
     #[test]

@@ -132,6 +132,8 @@ async fn call(
         "CentreFigures" => relay(h, &body, |r| api.centre_figures(r)).await,
         "AdvisePosting" => relay(h, &body, |r| api.advise_posting(r)).await,
         "AdviseSeeker" => relay(h, &body, |r| api.advise_seeker(r)).await,
+        "ExposureAudit" => relay(h, &body, |r| api.exposure_audit(r)).await,
+        "ListOutcomes" => relay(h, &body, |r| api.list_outcomes(r)).await,
         _ => error_body(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
@@ -189,6 +191,12 @@ fn grpc_request<T>(headers: &HeaderMap, message: T) -> tonic::Request<T> {
             request.metadata_mut().insert(name, value);
         }
     }
+    // Set here, never taken from the browser: the access log says the call came through the
+    // console.
+    request.metadata_mut().insert(
+        crate::grpc::VIA_HEADER,
+        AsciiMetadataValue::from_static("console"),
+    );
     request
 }
 

@@ -11,9 +11,11 @@ use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
+use crate::access::{distinct_ids, personal_data, NamesSeekers};
 use crate::advice::Advisor;
 use crate::api::{self, pb};
 use crate::auth::{Authenticator, Caller, Rpc};
+use crate::store::access_log::{now_stamp, AccessRecord, Action};
 use crate::config::ServeConfig;
 use crate::domain::this_year;
 use crate::domain::{Limits, Posting, Seeker};
@@ -51,12 +53,33 @@ pub struct MatchingApi {
 struct Call {
     rpc: Rpc,
     caller: Caller,
+    request_id: String,
     span: tracing::Span,
     started: Instant,
     _permit: OwnedSemaphorePermit,
 }
 
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// What the envelope will record of a call on personal data once it is answered.
+struct PendingAccess {
+    action: Action,
+    fields: &'static [&'static str],
+    /// The seekers the request names.
+    asked: Vec<String>,
+    via: &'static str,
+}
+
+/// The metadata the console's gateway adds to the calls it relays.
+pub const VIA_HEADER: &str = "x-jobmatch-via";
+
+/// How a call came, for the access log: "console" when the console's gateway relayed it.
+fn via(metadata: &MetadataMap) -> &'static str {
+    match metadata.get(VIA_HEADER).and_then(|v| v.to_str().ok()) {
+        Some("console") => "console",
+        _ => "grpc",
+    }
+}
 
 /// The client's `x-request-id` (if printable and short), else a process-unique one.
 fn request_id(metadata: &MetadataMap) -> String {
@@ -108,6 +131,7 @@ impl MatchingApi {
             Ok((permit, caller)) => Ok(Call {
                 rpc,
                 caller,
+                request_id: id,
                 span,
                 started,
                 _permit: permit,
@@ -121,7 +145,10 @@ impl MatchingApi {
     }
 
     /// The envelope of every RPC: admission and authentication, the log span, the server's time
-    /// limit (`DEADLINE_EXCEEDED` past it), then the outcome counted and logged.
+    /// limit (`DEADLINE_EXCEEDED` past it), the access record of a call on personal data (see
+    /// [`crate::access`]: a delete's before it runs, so its erasure reaches it; any other's once
+    /// answered, and an answer whose record cannot be written is not given), then the outcome
+    /// counted and logged.
     async fn serve<Req, Resp, Answer>(
         &self,
         rpc: Rpc,
@@ -129,9 +156,22 @@ impl MatchingApi {
         handler: impl FnOnce(Caller, Request<Req>) -> Answer,
     ) -> Result<Response<Resp>, Status>
     where
+        Req: NamesSeekers,
+        Resp: NamesSeekers,
         Answer: Future<Output = Result<Response<Resp>, Status>>,
     {
         let call = self.begin(rpc, request.metadata())?;
+        let access = personal_data(rpc).map(|(action, fields)| PendingAccess {
+            action,
+            fields,
+            asked: request.get_ref().seeker_ids(),
+            via: via(request.metadata()),
+        });
+        if let Some(pending) = access.as_ref().filter(|a| a.action == Action::Delete) {
+            if let Err(e) = self.record_access(&call, pending, Vec::new()).await {
+                return self.finish(call, Err(e.into()));
+            }
+        }
         let answer = handler(call.caller.clone(), request).instrument(call.span.clone());
         let result = match self.request_timeout {
             Some(limit) => tokio::time::timeout(limit, answer)
@@ -146,7 +186,45 @@ impl MatchingApi {
                 }),
             None => answer.await,
         };
+        let result = match (result, access) {
+            (Ok(response), Some(pending)) if pending.action != Action::Delete => {
+                let answered = response.get_ref().seeker_ids();
+                match self.record_access(&call, &pending, answered).await {
+                    Ok(()) => Ok(response),
+                    Err(e) => Err(Status::from(e)),
+                }
+            }
+            (result, _) => result,
+        };
         self.finish(call, result)
+    }
+
+    /// Appends the access record of `call` naming the seekers it asked about and `answered`;
+    /// nothing when it names nobody.
+    async fn record_access(
+        &self,
+        call: &Call,
+        pending: &PendingAccess,
+        answered: Vec<String>,
+    ) -> Result<()> {
+        let seeker_ids = distinct_ids(pending.asked.iter().cloned().chain(answered));
+        if seeker_ids.is_empty() {
+            return Ok(());
+        }
+        let record = AccessRecord {
+            sequence: 0,
+            at: now_stamp(),
+            caller: call.caller.name.clone(),
+            role: call.caller.role.name().to_string(),
+            rpc: call.rpc.name().to_string(),
+            action: pending.action,
+            seeker_ids,
+            fields: pending.fields.iter().map(|f| f.to_string()).collect(),
+            resume: pending.fields.contains(&"resume"),
+            request_id: call.request_id.clone(),
+            via: pending.via.to_string(),
+        };
+        self.matcher()?.record_access(record).await
     }
 
     /// Counts and logs the outcome (code and latency; never request content).
@@ -329,7 +407,7 @@ fn progress_to_proto(p: ReindexProgress) -> pb::ReindexProgress {
     }
 }
 
-type ProgressStream =
+pub type ProgressStream =
     std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>>;
 
 fn plan_summary(stats: &PlanStats) -> pb::PlanSummary {
@@ -421,6 +499,7 @@ impl MatchingApi {
                 stage,
                 &r.reason,
                 Some(&r.date),
+                (&caller.name, caller.role.name()),
                 caller.regions.as_deref(),
             )
             .await?;
@@ -723,6 +802,7 @@ impl MatchingApi {
         Ok(Response::new(pb::FindRecordsResponse {
             records: page.records.iter().map(summary_to_proto).collect(),
             next_page_token: page.next.map(|c| c.0).unwrap_or_default(),
+            kind: r.kind,
         }))
     }
 
@@ -732,11 +812,13 @@ impl MatchingApi {
         request: Request<pb::CentreFiguresRequest>,
     ) -> Result<Response<pb::CentreFiguresResponse>, Status> {
         let r = request.into_inner();
+        let person = (caller.role == crate::auth::Role::Counsellor).then(|| caller.name.clone());
         let figures = crate::lookup::figures(
             self.matcher()?,
             optional_date(r.from),
             optional_date(r.to),
             caller.regions.clone(),
+            person,
         )
         .await?;
         let p = &figures.placements;
@@ -763,6 +845,124 @@ impl MatchingApi {
                 .map(|(month, placements)| pb::MonthCount {
                     month: month.clone(),
                     placements: *placements as u32,
+                })
+                .collect(),
+            people: figures
+                .people
+                .iter()
+                .map(|p| pb::PersonActivity {
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                    rankings_viewed: p.rankings_viewed as u32,
+                    seekers_shown: p.seekers_shown as u32,
+                    proposals: p.proposals as u32,
+                })
+                .collect(),
+        }))
+    }
+}
+
+/// Postings an audit ranks when the request leaves it 0, and at most.
+const DEFAULT_AUDIT_POSTINGS: u32 = 1_000;
+const MAX_AUDIT_POSTINGS: u32 = 20_000;
+
+/// The accountability RPCs: the exposure audit, the access log, a posting's outcomes.
+impl MatchingApi {
+    async fn exposure_audit_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::ExposureAuditRequest>,
+    ) -> Result<Response<pb::ExposureAuditResponse>, Status> {
+        let r = request.into_inner();
+        let k = if r.k == 0 { 10 } else { r.k };
+        let max_postings = match r.max_postings {
+            0 => DEFAULT_AUDIT_POSTINGS,
+            n if n > MAX_AUDIT_POSTINGS => {
+                return Err(Error::invalid(
+                    "max_postings",
+                    format!("{n} is over the limit of {MAX_AUDIT_POSTINGS}"),
+                )
+                .into())
+            }
+            n => n,
+        };
+        let ranking = self.ranking(
+            caller,
+            Some(pb::RankingOptions {
+                top_k: k,
+                ..Default::default()
+            }),
+        )?;
+        let plan_k = crate::shortlists::DEFAULT_K;
+        let request = crate::audit::AuditRequest {
+            regions: r.regions,
+            k: k as usize,
+            max_postings: max_postings as usize,
+            seed: if r.seed == 0 { 2026 } else { r.seed },
+            ranking,
+            plan: r.include_plan.then_some(crate::audit::PlanSettings {
+                k: plan_k,
+                max_lists_per_seeker: crate::shortlists::DEFAULT_MAX_LISTS,
+                candidates: crate::shortlists::default_candidates(plan_k, self.limits.max_top_k),
+                max_postings: self.limits.max_region_postings,
+            }),
+        };
+        let audit = crate::audit::exposure_audit(
+            self.matcher()?.clone(),
+            &request,
+            caller.regions.as_deref(),
+        )
+        .await?;
+        Ok(Response::new(api::audit_to_proto(&audit)))
+    }
+
+    async fn list_access_records_inner(
+        &self,
+        _caller: &Caller,
+        request: Request<pb::ListAccessRecordsRequest>,
+    ) -> Result<Response<pb::ListAccessRecordsResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.seeker_id, "seeker_id", &self.limits)?;
+        let (from, to) = (optional_date(r.from), optional_date(r.to));
+        for (field, date) in [("from", &from), ("to", &to)] {
+            if let Some(d) = date {
+                crate::domain::date_key(d).map_err(|_| {
+                    Error::invalid(field, format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
+                })?;
+            }
+        }
+        let records = self
+            .matcher()?
+            .access_records(Some(r.seeker_id), from, to)
+            .await?;
+        Ok(Response::new(pb::ListAccessRecordsResponse {
+            records: records.iter().map(api::access_record_to_proto).collect(),
+        }))
+    }
+
+    async fn list_outcomes_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::ListOutcomesRequest>,
+    ) -> Result<Response<pb::ListOutcomesResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.posting_id, "posting_id", &self.limits)?;
+        let outcomes = self
+            .matcher()?
+            .posting_outcomes(&r.posting_id, caller.regions.as_deref())
+            .await?;
+        Ok(Response::new(pb::ListOutcomesResponse {
+            outcomes: outcomes
+                .iter()
+                .map(|(event, name)| pb::OutcomeRecord {
+                    seeker_id: event.seeker_id.clone(),
+                    display_name: name.clone().unwrap_or_default(),
+                    stage: stage_to_proto(event.stage) as i32,
+                    date: event.date.clone(),
+                    recorded_by: event.recorded_by.clone(),
+                    recorded_by_role: event.recorded_by_role.clone(),
+                    reason: event.reason.clone(),
+                    sequence: event.sequence,
                 })
                 .collect(),
         }))
@@ -954,6 +1154,36 @@ impl pb::matching_server::Matching for MatchingApi {
     ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
         self.serve(Rpc::RecommendPostings, request, |caller, r| async move {
             self.recommend_postings_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn exposure_audit(
+        &self,
+        request: Request<pb::ExposureAuditRequest>,
+    ) -> Result<Response<pb::ExposureAuditResponse>, Status> {
+        self.serve(Rpc::ExposureAudit, request, |caller, r| async move {
+            self.exposure_audit_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn list_access_records(
+        &self,
+        request: Request<pb::ListAccessRecordsRequest>,
+    ) -> Result<Response<pb::ListAccessRecordsResponse>, Status> {
+        self.serve(Rpc::ListAccessRecords, request, |caller, r| async move {
+            self.list_access_records_inner(&caller, r).await
+        })
+        .await
+    }
+
+    async fn list_outcomes(
+        &self,
+        request: Request<pb::ListOutcomesRequest>,
+    ) -> Result<Response<pb::ListOutcomesResponse>, Status> {
+        self.serve(Rpc::ListOutcomes, request, |caller, r| async move {
+            self.list_outcomes_inner(&caller, r).await
         })
         .await
     }

@@ -21,6 +21,7 @@ use crate::grpc::MatchingApi;
 use crate::matching::{Engine, Matcher, RankingSettings};
 use crate::metrics::RpcMetrics;
 use crate::outcomes::{FileOutcomeLog, OutcomeLog};
+use crate::store::access_log::{AccessLog, FileAccessLog};
 use crate::store::layout::DataDir;
 use crate::store::plan::StoredModel;
 use crate::store::server::QdrantServer;
@@ -41,26 +42,28 @@ pub async fn open_matcher(
     let model = StoredModel::of(embedder.info(), store.analyser);
     let analyser = store.analyser;
     let config = store.clone();
-    let (generations, generation, opened, outcomes) = tokio::task::spawn_blocking(move || {
-        // The outcome log lives where the records do: in the data directory, or in a
-        // collection of the Qdrant server that every replica shares.
-        let (generations, outcomes): (Arc<dyn Generations>, Arc<dyn OutcomeLog>) =
-            match &config.qdrant {
-                None => {
-                    let data_dir = DataDir::open(&config.data_dir)?;
-                    let log =
-                        FileOutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
-                    (Arc::new(data_dir), Arc::new(log))
-                }
-                Some(options) => {
-                    let server = QdrantServer::connect(options.clone())?;
-                    info!(url = %options.urls.join(", "), version = server.version(), "store: Qdrant server");
-                    let log = server.outcome_log(config.outcome_retention_days)?;
-                    (Arc::new(server), Arc::new(log))
-                }
-            };
+    let (generations, generation, opened, (outcomes, access)) = tokio::task::spawn_blocking(move || {
+        // The outcome and access logs live where the records do: in the data directory, or in
+        // collections of the Qdrant server that every replica shares.
+        type Logs = (Arc<dyn OutcomeLog>, Arc<dyn AccessLog>);
+        let (generations, logs): (Arc<dyn Generations>, Logs) = match &config.qdrant {
+            None => {
+                let data_dir = DataDir::open(&config.data_dir)?;
+                let outcomes =
+                    FileOutcomeLog::open(&config.data_dir, config.outcome_retention_days)?;
+                let access = FileAccessLog::open(&config.data_dir, config.access_retention_days)?;
+                (Arc::new(data_dir), (Arc::new(outcomes), Arc::new(access)))
+            }
+            Some(options) => {
+                let server = QdrantServer::connect(options.clone())?;
+                info!(url = %options.urls.join(", "), version = server.version(), "store: Qdrant server");
+                let outcomes = server.outcome_log(config.outcome_retention_days)?;
+                let access = server.access_log(config.access_retention_days)?;
+                (Arc::new(server), (Arc::new(outcomes), Arc::new(access)))
+            }
+        };
         let (generation, opened) = generations.open_serving(&model)?;
-        Ok::<_, Error>((generations, generation, opened, outcomes))
+        Ok::<_, Error>((generations, generation, opened, logs))
     })
     .await
     .map_err(|e| Error::Store(format!("store opening panicked: {e}")))??;
@@ -74,6 +77,7 @@ pub async fn open_matcher(
     };
     Ok(Matcher::new(engine, ranking, Some(generations))
         .with_outcome_log(outcomes)
+        .with_access_log(access)
         .with_failpoint(store.failpoint.clone()))
 }
 
@@ -121,7 +125,7 @@ async fn maintenance_loop(
         let expirer = matcher.clone();
         match tokio::task::spawn_blocking(move || expirer.expire_outcomes()).await {
             Ok(Ok(0)) => {}
-            Ok(Ok(events)) => info!(events, "outcome events past the retention dropped"),
+            Ok(Ok(events)) => info!(events, "outcome events and access records past their retention dropped"),
             Ok(Err(e)) => warn!(error = %e, "dropping old outcome events failed; retried later"),
             Err(e) => warn!(error = %e, "the outcome retention task failed"),
         }

@@ -29,7 +29,7 @@ fn tokens_file(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// A minimal valid call of `rpc`; only its status code matters here.
-async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
+pub(crate) async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
     match rpc {
         Rpc::UpsertPostings => client
             .upsert_postings(pb::UpsertPostingsRequest {
@@ -154,6 +154,26 @@ async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Status> {
             .map(drop),
         Rpc::CentreFigures => client
             .centre_figures(pb::CentreFiguresRequest::default())
+            .await
+            .map(drop),
+        Rpc::ExposureAudit => client
+            .exposure_audit(pb::ExposureAuditRequest {
+                k: 3,
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+        Rpc::ListAccessRecords => client
+            .list_access_records(pb::ListAccessRecordsRequest {
+                seeker_id: "s-gg".into(),
+                ..Default::default()
+            })
+            .await
+            .map(drop),
+        Rpc::ListOutcomes => client
+            .list_outcomes(pb::ListOutcomesRequest {
+                posting_id: "p-gg".into(),
+            })
             .await
             .map(drop),
     }

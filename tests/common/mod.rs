@@ -63,6 +63,7 @@ pub fn config(data_dir: &Path) -> ServeConfig {
             skills_vocabulary: None,
             analyser: Default::default(),
             outcome_retention_days: 0,
+            access_retention_days: 0,
             qdrant: None,
             failpoint: None,
         },

@@ -2,11 +2,13 @@
 //! (`recommend`, `match-region`, `shortlist`), the operator's (`health`, `reindex`, `stats`) and
 //! `eval`. Here: how they reach a server ([`ClientOptions`]) and the readers they share.
 
+mod accountability;
 mod admin;
 mod evaluate;
 mod ingest;
 mod recommend;
 
+pub use accountability::{access_log, audit, print_audit};
 pub use admin::{health, reindex, stats};
 pub use evaluate::eval;
 pub use ingest::ingest;

@@ -1,7 +1,8 @@
-//! The outcome log on a Qdrant server: one point per event, without vectors, in a collection of
-//! its own (`{prefix}outcomes_v1`) behind the alias `{prefix}outcomes`, laid out (shards,
-//! copies, write consistency) as the records are. Every replica appends, reads and erases it, so
-//! any replica takes RecordOutcome, CentreFigures and deletes.
+//! The event logs on a Qdrant server (the outcome log and the access log): one point per event,
+//! without vectors, in a collection per log (`{prefix}outcomes_v1`, `{prefix}access_v1`) behind
+//! an alias (`{prefix}outcomes`, `{prefix}access`), laid out (shards, copies, write consistency)
+//! as the records are. Every replica appends, reads and erases them, so any replica takes
+//! RecordOutcome, CentreFigures, the personal-data calls and deletes.
 //!
 //! - **Ids and order.** An event's point id is a random UUID, so two replicas recording the
 //!   same pair at once write two points and lose neither. Its sequence is the time of recording
@@ -25,27 +26,45 @@ use serde_json::{Map, Value};
 
 use super::{to_point_id, uuid_of, write_ordering, QdrantServer};
 use crate::error::{Error, Result};
-use crate::store::outcome_log::{
-    new_pseudonym, retention_cutoff, OutcomeEvent, OutcomeLog, Subject,
+use crate::store::access_log::AccessRecord;
+use crate::store::event_log::{
+    new_pseudonym, retention_cutoff, EventLog, LogEvent, Subject,
 };
+use crate::store::outcome_log::OutcomeEvent;
 
 /// Version of the collection's layout, in its name: a later layout gets a new collection.
 const LAYOUT: &str = "v1";
 /// Points read per scroll page.
 const PAGE: u32 = 1024;
 
-/// The outcome events of one deployment (collection prefix) on a Qdrant server.
-pub struct QdrantOutcomeLog {
+/// The events of one kind of one deployment (collection prefix) on a Qdrant server.
+pub struct QdrantLog<E> {
     server: QdrantServer,
     alias: String,
     retention_days: u32,
+    kind: std::marker::PhantomData<fn() -> E>,
 }
 
+/// The outcome log on a Qdrant server.
+pub type QdrantOutcomeLog = QdrantLog<OutcomeEvent>;
+/// The access log on a Qdrant server.
+pub type QdrantAccessLog = QdrantLog<AccessRecord>;
+
 impl QdrantServer {
-    /// The deployment's outcome log, its collection and alias created when absent (by whichever
-    /// replica comes first; the others find them). Blocking.
+    /// The deployment's outcome log (see [`QdrantServer::event_log`]). Blocking.
     pub fn outcome_log(&self, retention_days: u32) -> Result<QdrantOutcomeLog> {
-        let alias = format!("{}outcomes", self.options.collection_prefix);
+        self.event_log(retention_days)
+    }
+
+    /// The deployment's access log (see [`QdrantServer::event_log`]). Blocking.
+    pub fn access_log(&self, retention_days: u32) -> Result<QdrantAccessLog> {
+        self.event_log(retention_days)
+    }
+
+    /// The deployment's log of `E`, its collection, indexes and alias created when absent (by
+    /// whichever replica comes first; the others find them). Blocking.
+    pub fn event_log<E: LogEvent>(&self, retention_days: u32) -> Result<QdrantLog<E>> {
+        let alias = format!("{}{}", self.options.collection_prefix, E::COLLECTION);
         let collection = format!("{alias}_{LAYOUT}");
         self.create_collection_once(
             &collection,
@@ -54,7 +73,10 @@ impl QdrantServer {
                 .replication_factor(self.options.replication_factor)
                 .write_consistency_factor(self.options.write_consistency_factor),
         )?;
-        for field in ["seeker_id", "posting_id"] {
+        let fields = [Subject::Seeker(""), Subject::Posting("")]
+            .into_iter()
+            .filter_map(E::subject_field);
+        for field in fields {
             let index = CreateFieldIndexCollectionBuilder::new(
                 collection.clone(),
                 field,
@@ -78,10 +100,11 @@ impl QdrantServer {
                 }
             }
         }
-        Ok(QdrantOutcomeLog {
+        Ok(QdrantLog {
             server: self.clone(),
             alias,
             retention_days,
+            kind: std::marker::PhantomData,
         })
     }
 }
@@ -90,18 +113,26 @@ impl QdrantServer {
     /// Every event of the deployment's outcome log, read without creating anything (for
     /// `jobmatch stats`); FAILED_PRECONDITION when the prefix has none.
     pub fn outcome_events(&self) -> Result<Vec<OutcomeEvent>> {
-        let alias = format!("{}outcomes", self.options.collection_prefix);
+        self.events_of()
+    }
+
+    /// Every event of the deployment's log of `E`, read without creating anything;
+    /// FAILED_PRECONDITION when the prefix has none.
+    pub fn events_of<E: LogEvent>(&self) -> Result<Vec<E>> {
+        let alias = format!("{}{}", self.options.collection_prefix, E::COLLECTION);
         let aliases = self.run((), |client, ()| async move { client.list_aliases().await })?;
         if !aliases.aliases.iter().any(|a| a.alias_name == alias) {
             return Err(Error::FailedPrecondition(format!(
-                "Qdrant at {} has no outcome log '{alias}' (check --qdrant-collection-prefix)",
-                self.current_url()
+                "Qdrant at {} has no {} log '{alias}' (check --qdrant-collection-prefix)",
+                self.current_url(),
+                E::NOUN
             )));
         }
-        QdrantOutcomeLog {
+        QdrantLog {
             server: self.clone(),
             alias,
             retention_days: 0,
+            kind: std::marker::PhantomData,
         }
         .events()
     }
@@ -114,29 +145,25 @@ fn time_sequence() -> u64 {
     micros * 1024 + (uuid::Uuid::new_v4().as_u128() % 1024) as u64
 }
 
-fn to_payload(event: &OutcomeEvent) -> Result<Payload> {
+fn to_payload<E: LogEvent>(event: &E) -> Result<Payload> {
     match serde_json::to_value(event) {
         Ok(Value::Object(map)) => Ok(Payload::from(map)),
-        Ok(other) => Err(Error::Store(format!(
-            "an outcome event serialised as {other}"
-        ))),
-        Err(e) => Err(Error::Store(format!(
-            "cannot serialise an outcome event: {e}"
-        ))),
+        Ok(other) => Err(Error::Store(format!("an {} serialised as {other}", E::NOUN))),
+        Err(e) => Err(Error::Store(format!("cannot serialise an {}: {e}", E::NOUN))),
     }
 }
 
-fn to_event(point: RetrievedPoint) -> Result<(uuid::Uuid, OutcomeEvent)> {
+fn to_event<E: LogEvent>(point: RetrievedPoint) -> Result<(uuid::Uuid, E)> {
     let id = uuid_of(point.id)?;
     let payload: Map<String, Value> = Payload::from(point.payload).into();
     let event = serde_json::from_value(Value::Object(payload))
-        .map_err(|e| Error::Store(format!("outcome event {id} is unreadable: {e}")))?;
+        .map_err(|e| Error::Store(format!("{} {id} is unreadable: {e}", E::NOUN)))?;
     Ok((id, event))
 }
 
-impl QdrantOutcomeLog {
+impl<E: LogEvent> QdrantLog<E> {
     /// Every event matching `filter` (all: `None`), with its point id, in no set order.
-    fn scroll(&self, filter: Option<Filter>) -> Result<Vec<(uuid::Uuid, OutcomeEvent)>> {
+    fn scroll(&self, filter: Option<Filter>) -> Result<Vec<(uuid::Uuid, E)>> {
         let mut found = Vec::new();
         let mut offset = None;
         loop {
@@ -164,7 +191,7 @@ impl QdrantOutcomeLog {
     }
 
     /// Writes `events` (new or replacing their points) in one request, acknowledged once applied.
-    fn put(&self, events: &[(uuid::Uuid, OutcomeEvent)]) -> Result<()> {
+    fn put(&self, events: &[(uuid::Uuid, E)]) -> Result<()> {
         let points = events
             .iter()
             .map(|(id, event)| {
@@ -185,24 +212,26 @@ impl QdrantOutcomeLog {
     }
 }
 
-impl OutcomeLog for QdrantOutcomeLog {
-    fn append(&self, mut event: OutcomeEvent) -> Result<u64> {
-        event.sequence = time_sequence();
-        self.put(&[(uuid::Uuid::new_v4(), event.clone())])?;
-        Ok(event.sequence)
+impl<E: LogEvent> EventLog<E> for QdrantLog<E> {
+    fn append(&self, mut event: E) -> Result<u64> {
+        let sequence = time_sequence();
+        event.set_sequence(sequence);
+        self.put(&[(uuid::Uuid::new_v4(), event)])?;
+        Ok(sequence)
     }
 
-    fn events(&self) -> Result<Vec<OutcomeEvent>> {
-        let mut events: Vec<OutcomeEvent> =
-            self.scroll(None)?.into_iter().map(|(_, e)| e).collect();
-        events.sort_by_key(|e| e.sequence);
+    fn events(&self) -> Result<Vec<E>> {
+        let mut events: Vec<E> = self.scroll(None)?.into_iter().map(|(_, e)| e).collect();
+        events.sort_by_key(|e| e.sequence());
         Ok(events)
     }
 
     fn erase(&self, subject: Subject) -> Result<usize> {
-        let (field, id) = match subject {
-            Subject::Seeker(id) => ("seeker_id", id),
-            Subject::Posting(id) => ("posting_id", id),
+        let Some(field) = E::subject_field(subject) else {
+            return Ok(0);
+        };
+        let id = match subject {
+            Subject::Seeker(id) | Subject::Posting(id) => id,
         };
         let mut events = self.scroll(Some(Filter::must([Condition::matches(
             field,
@@ -248,9 +277,9 @@ impl OutcomeLog for QdrantOutcomeLog {
     }
 }
 
-impl std::fmt::Debug for QdrantOutcomeLog {
+impl<E: LogEvent> std::fmt::Debug for QdrantLog<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QdrantOutcomeLog")
+        f.debug_struct("QdrantLog")
             .field("alias", &self.alias)
             .field("retention_days", &self.retention_days)
             .finish()

@@ -1,6 +1,8 @@
 //! End-to-end tests over a real gRPC channel on 127.0.0.1:0, with the real model and the
 //! embedded Qdrant store in a temporary data directory.
 
+#[path = "api/accountability.rs"]
+mod accountability;
 #[path = "api/advice.rs"]
 mod advice;
 mod common;

@@ -103,6 +103,7 @@ const STRINGS = {
     nothingMatched: "조건에 맞는 후보가 없습니다. 필터를 완화하거나 최대 거리를 늘려 보세요.",
     nothingWithinReach: "통근 거리 안에는 맞는 후보가 없습니다. 표시된 후보는 모두 통근 거리 밖입니다.",
     nothingWithinReachPostings: "통근 거리 안에는 맞는 공고가 없습니다. 표시된 공고는 모두 통근 거리 밖입니다.",
+    outcome_proposed: "제안함",
     outcome_contacted: "연락함",
     outcome_interviewed: "면접",
     outcome_hired: "채용",
@@ -115,6 +116,14 @@ const STRINGS = {
     exportResume: "이력서 포함",
     exportCsv: "CSV 내려받기",
     exported: "CSV 파일을 내려받았습니다.",
+    outcomesTitle: "제안·결과 기록",
+    outcomesNone: "이 공고에는 아직 기록된 제안이나 결과가 없습니다.",
+    outcomesFailed: "제안·결과 기록을 불러오지 못했습니다.",
+    colSeeker: "구직자",
+    colStage: "단계",
+    colDate: "날짜",
+    colRecordedBy: "기록한 사람",
+    erasedSeeker: "(삭제된 구직자)",
     // seeker page
     seekerTitle: "구직자",
     headline: "한 줄 소개",
@@ -218,6 +227,62 @@ const STRINGS = {
     stage_OUTCOME_STAGE_INTERVIEWED: "면접",
     stage_OUTCOME_STAGE_HIRED: "채용",
     stage_OUTCOME_STAGE_REJECTED: "불합격",
+    // figures: people
+    peopleTitle: "사람별 활동: 본 순위와 한 제안",
+    peopleOwnOnly: "상담사 토큰으로는 자신의 활동만 보입니다.",
+    peopleNone: "이 기간에 기록된 활동이 없습니다.",
+    colRole: "역할",
+    colRankingsViewed: "본 순위",
+    colSeekersShown: "표시된 구직자",
+    colProposals: "제안",
+    // figures: exposure audit
+    auditTitle: "노출 감사",
+    auditIntro: "자격을 갖춘 구직자가 집단별로 얼마나 자주 상위 k에 오르는지 봅니다. 집계만 보이며 개인은 보이지 않습니다. 영향 비율이 0.8 미만이면 표시됩니다 (4/5 규칙).",
+    auditK: "상위 k",
+    auditPlan: "MatchRegion 계획도 감사",
+    auditRun: "감사 실행",
+    auditSummary: "감사한 공고 {audited} / {total}건 · 구직자 {seekers}명 · 상위 {k}",
+    auditQualified: "자격 기준 (서버 정의): {text}",
+    auditMinGroup: "구직자가 {n}명 미만인 집단은 건수만 보이고 비율은 보이지 않습니다.",
+    auditPostings: "공고 {n}건",
+    audit_ranking: "순위 상위 k 노출",
+    audit_plan: "MatchRegion 계획",
+    audit_outcomes: "기록된 결과: 채용률",
+    auditNoGroups: "자격을 갖춘 구직자–공고 쌍이 없습니다.",
+    colDimension: "기준",
+    colGroup: "집단",
+    colSeekers: "구직자",
+    colPairs_ranking: "자격 쌍",
+    colPairs_plan: "자격 쌍",
+    colPairs_outcomes: "결과 기록 쌍",
+    colExposed_ranking: "상위 k 노출",
+    colExposed_plan: "명단 배정",
+    colExposed_outcomes: "채용",
+    colRate: "비율 [95% 신뢰구간]",
+    colImpactRatio: "영향 비율 [95% 신뢰구간]",
+    auditFlag: "⚑ 0.8 미만",
+    auditSuppressed: "표본 부족",
+    dim_age_band: "연령대",
+    dim_education_track: "교육 과정",
+    dim_military_status: "병역",
+    dim_home_region: "거주 지역",
+    dim_commute: "통근 거리",
+    grp_34_or_younger: "34세 이하",
+    grp_35_or_older: "35세 이상",
+    grp_unknown: "미상",
+    grp_specialised_high_school: "특성화고",
+    grp_junior_college: "전문대",
+    grp_vocational_school: "직업학교(폴리텍)",
+    grp_university: "대학",
+    grp_military_service: "군 복무",
+    grp_unspecified: "미지정",
+    grp_serving: "복무 중",
+    grp_discharged: "전역",
+    grp_none: "해당 없음",
+    grp_capital_region: "수도권",
+    grp_elsewhere: "비수도권",
+    grp_stated: "밝힘",
+    grp_not_stated: "밝히지 않음",
     // tracks
     track_EDUCATION_TRACK_UNSPECIFIED: "미기재",
     track_EDUCATION_TRACK_SPECIALISED_HIGH_SCHOOL: "특성화고",
@@ -337,6 +402,7 @@ const STRINGS = {
     nothingMatched: "No candidate matched: relax the filters or allow a longer distance.",
     nothingWithinReach: "No candidate within the seekers' commutes matched: everyone listed lives beyond their commute.",
     nothingWithinReachPostings: "No posting within the seeker's commute matched: every posting listed lies beyond it.",
+    outcome_proposed: "Proposed",
     outcome_contacted: "Contacted",
     outcome_interviewed: "Interviewed",
     outcome_hired: "Hired",
@@ -349,6 +415,14 @@ const STRINGS = {
     exportResume: "include resume text",
     exportCsv: "Download CSV",
     exported: "CSV file downloaded.",
+    outcomesTitle: "Proposals and outcomes",
+    outcomesNone: "No proposal or outcome recorded for this posting yet.",
+    outcomesFailed: "Could not load the proposals and outcomes.",
+    colSeeker: "Seeker",
+    colStage: "Stage",
+    colDate: "Date",
+    colRecordedBy: "Recorded by",
+    erasedSeeker: "(erased seeker)",
     seekerTitle: "Seeker",
     headline: "Headline",
     seekerSkills: "Skills",
@@ -448,6 +522,60 @@ const STRINGS = {
     stage_OUTCOME_STAGE_INTERVIEWED: "Interviewed",
     stage_OUTCOME_STAGE_HIRED: "Hired",
     stage_OUTCOME_STAGE_REJECTED: "Rejected",
+    peopleTitle: "People: rankings viewed and proposals made",
+    peopleOwnOnly: "A counsellor's token shows its own activity only.",
+    peopleNone: "No activity recorded in this period.",
+    colRole: "Role",
+    colRankingsViewed: "Rankings viewed",
+    colSeekersShown: "Seekers shown",
+    colProposals: "Proposals",
+    auditTitle: "Exposure audit",
+    auditIntro: "How often qualified seekers of each group reach the top k. Aggregates only: no individual is shown. An impact ratio below 0.8 is flagged (the four-fifths rule).",
+    auditK: "Top k",
+    auditPlan: "Also audit a MatchRegion plan",
+    auditRun: "Run audit",
+    auditSummary: "{audited} of {total} postings audited · {seekers} seekers · top {k}",
+    auditQualified: "Qualified (the server's definition): {text}",
+    auditMinGroup: "Groups of fewer than {n} seekers show counts only, no rates.",
+    auditPostings: "postings: {n}",
+    audit_ranking: "Top-k exposure in rankings",
+    audit_plan: "MatchRegion plan",
+    audit_outcomes: "Recorded outcomes: placement rate",
+    auditNoGroups: "No qualified seeker–posting pair.",
+    colDimension: "Dimension",
+    colGroup: "Group",
+    colSeekers: "Seekers",
+    colPairs_ranking: "Qualified pairs",
+    colPairs_plan: "Qualified pairs",
+    colPairs_outcomes: "Pairs with an outcome",
+    colExposed_ranking: "In the top k",
+    colExposed_plan: "On a shortlist",
+    colExposed_outcomes: "Hired",
+    colRate: "Rate [95% CI]",
+    colImpactRatio: "Impact ratio [95% CI]",
+    auditFlag: "⚑ below 0.8",
+    auditSuppressed: "too few",
+    dim_age_band: "Age band",
+    dim_education_track: "Education track",
+    dim_military_status: "Military service",
+    dim_home_region: "Home region",
+    dim_commute: "Commute",
+    grp_34_or_younger: "34 or younger",
+    grp_35_or_older: "35 or older",
+    grp_unknown: "unknown",
+    grp_specialised_high_school: "Specialised high school",
+    grp_junior_college: "Junior college",
+    grp_vocational_school: "Vocational school (Polytechnic)",
+    grp_university: "University",
+    grp_military_service: "Military service",
+    grp_unspecified: "unspecified",
+    grp_serving: "Serving",
+    grp_discharged: "Discharged",
+    grp_none: "Not applicable",
+    grp_capital_region: "Capital region",
+    grp_elsewhere: "Elsewhere",
+    grp_stated: "Stated",
+    grp_not_stated: "Not stated",
     track_EDUCATION_TRACK_UNSPECIFIED: "not stated",
     track_EDUCATION_TRACK_SPECIALISED_HIGH_SCHOOL: "Specialised high school",
     track_EDUCATION_TRACK_JUNIOR_COLLEGE: "Junior college",
@@ -483,7 +611,7 @@ const TRACKS = [
   "EDUCATION_TRACK_UNIVERSITY",
   "EDUCATION_TRACK_MILITARY_SERVICE",
 ];
-const OUTCOMES = ["contacted", "interviewed", "hired", "rejected"];
+const OUTCOMES = ["proposed", "contacted", "interviewed", "hired", "rejected"];
 const TOKEN_KEY = "jobmatch.token";
 const LANG_KEY = "jobmatch.lang";
 const DEBOUNCE_MS = 300;
@@ -1382,16 +1510,18 @@ function renderPosting(postingId) {
   ], t("shortlist"));
   const mapWrap = el("div", { class: "map-wrap" });
   const advice = postingAdvicePanel();
+  const outcomesCard = postingOutcomesCard();
   // Controls sit above the list in the left column so the map stays beside both on wide screens.
   body.append(header,
     el("div", { class: "split" },
       el("div", { class: "split-main" }, controls.form,
         el("section", { "aria-label": t("shortlist") }, el("div", { class: "list-head" }, el("h2", { text: t("shortlist") }), exportBox),
-          notice, el("div", { class: "table-wrap" }, table)), advice),
+          notice, el("div", { class: "table-wrap" }, table)), outcomesCard.section, advice),
       mapWrap));
   wireHighlight(table, mapWrap, "data-seeker-id");
 
   const recorded = new Map(); // seekerId → "채용 기록됨 #12", kept across re-ranks
+  const outcomes = makeOutcomesLoader(gen, postingId, outcomesCard);
   let posting = null; // as GetPosting returned it: the advice's draft
   let adviceLoaded = false;
   const ranker = makeRanker(gen, "rank",
@@ -1402,7 +1532,7 @@ function renderPosting(postingId) {
       return { resp, req, regions };
     },
     ({ resp, req, regions }) => {
-      renderShortlist(gen, postingId, resp, table, notice, recorded);
+      renderShortlist(gen, postingId, resp, table, notice, recorded, outcomes.recorded);
       controls.showDefaults(list(resp.candidates)[0]);
       updatePostingRegion(facts, resp);
       drawCandidatesMap(mapWrap, resp, req, regions);
@@ -1414,8 +1544,9 @@ function renderPosting(postingId) {
   loadPostingHeader(gen, postingId, { h1, company, facts, skills }).then((p) => {
     if (!isCurrent(gen)) return;
     posting = p;
-    // Start the ranking before dropping the "render" key so the view never looks ready between.
-    if (p) ranker.now(); else { controls.form.hidden = true; advice.hidden = true; }
+    // Start the ranking and the outcomes before dropping the "render" key so the view never
+    // looks ready between.
+    if (p) { ranker.now(); outcomes.load(); } else { controls.form.hidden = true; advice.hidden = true; outcomesCard.section.hidden = true; }
     setBusy("render", false);
   });
 }
@@ -1534,13 +1665,14 @@ function candidatesRequest(postingId, c) {
   return { postingId, options, filter };
 }
 
-function renderShortlist(gen, postingId, resp, table, notice, recorded) {
+// `onRecorded(event)` is called after each outcome recorded from a row (the outcomes card reloads).
+function renderShortlist(gen, postingId, resp, table, notice, recorded, onRecorded) {
   const candidates = list(resp.candidates);
   notice.replaceChildren();
   if (resp.nothingWithinReach) notice.append(el("p", { class: "notice", text: t("nothingWithinReach") }));
   if (!candidates.length) notice.append(el("p", { class: "empty", text: t("nothingMatched") }));
   const tbody = $("tbody", table);
-  tbody.replaceChildren(...candidates.map((c, i) => candidateRow(gen, postingId, c, i + 1, recorded)));
+  tbody.replaceChildren(...candidates.map((c, i) => candidateRow(gen, postingId, c, i + 1, recorded, onRecorded)));
 }
 
 function breakdown(score) {
@@ -1565,7 +1697,7 @@ function skillsAndReason(ex) {
   ];
 }
 
-function candidateRow(gen, postingId, c, rank, recorded) {
+function candidateRow(gen, postingId, c, rank, recorded, onRecorded) {
   const id = str(c.seekerId);
   const score = c.score || {};
   const tr = el("tr", { dataset: { seekerId: id } },
@@ -1578,11 +1710,11 @@ function candidateRow(gen, postingId, c, rank, recorded) {
     el("td", { class: "num distance", text: fixed(score.distanceKm, 1) }),
     el("td", { class: "num score" }, el("strong", { class: "final-score", text: fixed(score.finalScore, 3) }), breakdown(score)),
     el("td", { class: "skills" }, skillsAndReason(c.explanation), programmeToggle(c.programmes, `row-programmes-${rank}`)),
-    el("td", { class: "outcome" }, outcomeCell(gen, postingId, id, recorded)));
+    el("td", { class: "outcome" }, outcomeCell(gen, postingId, id, recorded, onRecorded)));
   return tr;
 }
 
-function outcomeCell(gen, postingId, seekerId, recorded) {
+function outcomeCell(gen, postingId, seekerId, recorded, onRecorded) {
   const buttons = el("div", { class: "outcomes" },
     OUTCOMES.map((o) => el("button", { type: "button", class: "secondary small-btn", dataset: { outcome: o }, text: t(`outcome_${o}`) })));
   const done = el("span", { class: "outcome-recorded", role: "status", text: recorded.get(seekerId) || "" });
@@ -1591,13 +1723,13 @@ function outcomeCell(gen, postingId, seekerId, recorded) {
   buttons.addEventListener("click", (e) => {
     const b = e.target.closest("button[data-outcome]");
     if (!b) return;
-    if (b.dataset.outcome === "rejected") openRejectForm(gen, postingId, seekerId, cell, recorded);
-    else recordOutcome(gen, postingId, seekerId, b.dataset.outcome, "", cell, recorded);
+    if (b.dataset.outcome === "rejected") openRejectForm(gen, postingId, seekerId, cell, recorded, onRecorded);
+    else recordOutcome(gen, postingId, seekerId, b.dataset.outcome, "", cell, recorded, onRecorded);
   });
   return cell;
 }
 
-function openRejectForm(gen, postingId, seekerId, cell, recorded) {
+function openRejectForm(gen, postingId, seekerId, cell, recorded, onRecorded) {
   const existing = $(".reject-form", cell);
   if (existing) { $(".reject-reason", existing).focus(); return; }
   const inputId = `reject-reason-${seekerId.replace(/[^\w-]/g, "_")}`;
@@ -1620,15 +1752,16 @@ function openRejectForm(gen, postingId, seekerId, cell, recorded) {
       input.focus();
       return;
     }
-    recordOutcome(gen, postingId, seekerId, "rejected", reason, cell, recorded);
+    recordOutcome(gen, postingId, seekerId, "rejected", reason, cell, recorded, onRecorded);
   });
   $(".reject-cancel", form).addEventListener("click", () => { form.remove(); $('button[data-outcome="rejected"]', cell).focus(); });
   cell.append(form);
   input.focus();
 }
 
-// Records one event; the list is not re-ranked, only this row changes.
-async function recordOutcome(gen, postingId, seekerId, outcome, reason, cell, recorded) {
+// Records one event; the list is not re-ranked, only this row changes (and the outcomes card,
+// through `onRecorded`, reloads).
+async function recordOutcome(gen, postingId, seekerId, outcome, reason, cell, recorded, onRecorded) {
   const key = `record-${seekerId}`;
   const buttons = $$("button", cell);
   clearError();
@@ -1647,12 +1780,98 @@ async function recordOutcome(gen, postingId, seekerId, outcome, reason, cell, re
     if (target) { target.textContent = text; target.hidden = false; }
     const form = row ? $(".reject-form", row) : $(".reject-form", cell);
     if (form) form.remove();
+    // Before this row's busy key drops, so the view stays not-ready until the card shows it.
+    if (onRecorded) {
+      const link = $("th a", row || cell.closest("tr") || cell);
+      onRecorded({
+        seekerId, stage: req.stage, reason, date: todayIso(), sequence: str(resp.sequence) || "0",
+        displayName: link ? link.textContent : "",
+        recordedBy: str(state.me && state.me.name), recordedByRole: str(state.me && state.me.role),
+      });
+    }
   } catch (err) {
     if (isCurrent(gen)) handleError(err);
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
     if (isCurrent(gen)) setBusy(key, false);
   }
+}
+
+/* ------------------------------------------------------------------ a posting's proposals and outcomes */
+
+const ERASED_PREFIX = "erased:";
+
+const roleLabel = (role) => {
+  const r = str(role);
+  return r && `role_${r}` in STRINGS.ko ? t(`role_${r}`) : r;
+};
+
+function postingOutcomesCard() {
+  const table = el("table", { id: "posting-outcomes", "aria-labelledby": "posting-outcomes-h" },
+    el("thead", {}, el("tr", {},
+      [t("colSeeker"), t("colStage"), t("colDate"), t("colRecordedBy")].map((text) => el("th", { scope: "col", text })))),
+    el("tbody"));
+  const wrap = el("div", { class: "table-wrap" }, table);
+  const empty = el("p", { id: "posting-outcomes-empty", class: "muted small", text: t("outcomesNone"), hidden: true });
+  const failure = el("p", { id: "posting-outcomes-error", class: "advice-error muted small", hidden: true });
+  const section = el("section", { id: "posting-outcomes-card", class: "card outcomes-card", "aria-labelledby": "posting-outcomes-h" },
+    el("h2", { id: "posting-outcomes-h", text: t("outcomesTitle") }), failure, empty, wrap);
+  return { section, table, wrap, empty, failure };
+}
+
+function postingOutcomeRow(o) {
+  const id = str(o.seekerId);
+  const stage = str(o.stage) || "OUTCOME_STAGE_UNSPECIFIED";
+  const name = str(o.displayName);
+  // A deleted seeker's events keep only a pseudonym: no name, no page to link to.
+  const seeker = id.startsWith(ERASED_PREFIX)
+    ? el("span", { class: "erased muted", text: t("erasedSeeker") })
+    : el("a", { href: hrefSeeker(id), text: name || id });
+  const role = roleLabel(o.recordedByRole);
+  return el("tr", { dataset: { seekerId: id, stage } },
+    el("th", { scope: "row", class: "seeker" }, seeker),
+    el("td", { class: "stage" }, t(`stage_${stage}`), o.reason ? el("div", { class: "reason", text: str(o.reason) }) : null),
+    el("td", { class: "date", text: str(o.date) }),
+    el("td", { class: "recorded-by", text: [str(o.recordedBy), role ? `(${role})` : ""].filter(Boolean).join(" ") }));
+}
+
+function renderPostingOutcomes(card, outcomes, failed) {
+  $("tbody", card.table).replaceChildren(...outcomes.map(postingOutcomeRow));
+  card.wrap.hidden = outcomes.length === 0;
+  card.empty.hidden = outcomes.length > 0 || failed;
+}
+
+// Loads the posting's outcomes (ListOutcomes, newest first) into its card; an answer to an
+// older load is dropped. Events recorded on this page are shown until an answer lists them, so a
+// proposal just made appears even when the log's answer lags behind. A failure stays in the card.
+function makeOutcomesLoader(gen, postingId, card) {
+  let seq = 0;
+  const pending = []; // recorded here, oldest first, not yet in an answer
+  const load = async () => {
+    const my = ++seq;
+    const stale = () => !isCurrent(gen) || my !== seq;
+    setBusy("outcomes", true);
+    try {
+      const resp = await api("ListOutcomes", { postingId });
+      if (stale()) return;
+      const outcomes = list(resp.outcomes);
+      const listed = new Set(outcomes.map((o) => str(o.sequence) || "0"));
+      for (let i = pending.length - 1; i >= 0; i -= 1) if (listed.has(pending[i].sequence)) pending.splice(i, 1);
+      card.failure.hidden = true;
+      renderPostingOutcomes(card, [...pending.slice().reverse(), ...outcomes], false);
+    } catch (err) {
+      if (stale()) return;
+      if (err instanceof ApiError && err.status === 401) { handleError(err); return; }
+      card.failure.textContent = `${t("outcomesFailed")} ${describeError(err)}`;
+      card.failure.hidden = false;
+      renderPostingOutcomes(card, pending.slice().reverse(), true);
+    }
+    if (!stale()) setBusy("outcomes", false);
+  };
+  return {
+    load,
+    recorded(event) { pending.push(event); return load(); },
+  };
 }
 
 function exportControls(gen, postingId, requestBody) {
@@ -1981,7 +2200,9 @@ function renderFigures() {
       el("div", { class: "label", text: t(`fig_${key}`) }), el("div", { class: "value", text: "–" }))));
   const months = el("div", { class: "chart card" }, el("h2", { text: t("figMonths") }));
   const stages = el("div", { class: "chart card" }, el("h2", { text: t("figStages") }));
-  body.append(pageHeading(t("figuresTitle")), form, cards, el("div", { class: "charts" }, months, stages));
+  const people = peopleCard();
+  body.append(pageHeading(t("figuresTitle")), form, cards, el("div", { class: "charts" }, months, stages),
+    people.section, auditCard(gen));
 
   const ranker = makeRanker(gen, "figures",
     () => api("CentreFigures", { from: from.value || "", to: to.value || "" }),
@@ -1991,10 +2212,134 @@ function renderFigures() {
         list(resp.placementsByMonth).map((m) => ({ label: str(m.month), value: num(m.placements) }))));
       replaceChart(stages, barChart("fig-stages", t("figStages"),
         list(resp.stages).map((s) => ({ label: t(`stage_${s.stage || "OUTCOME_STAGE_UNSPECIFIED"}`), value: num(s.pairs) }))));
+      renderPeople(people, list(resp.people));
     });
   form.addEventListener("submit", (e) => { e.preventDefault(); ranker.now(); });
   ranker.now();
   setBusy("render", false);
+}
+
+/* ------------------------------------------------------------------ figures: people */
+
+// Per person: the rankings they viewed beside the seekers they proposed (a counsellor: own line).
+function peopleCard() {
+  const cols = [[t("colName")], [t("colRole")], [t("colRankingsViewed"), "num"], [t("colSeekersShown"), "num"], [t("colProposals"), "num"]];
+  const table = el("table", { id: "fig-people", "aria-labelledby": "fig-people-h" },
+    el("thead", {}, el("tr", {}, cols.map(([text, cls]) => el("th", { scope: "col", class: cls, text })))),
+    el("tbody"));
+  const wrap = el("div", { class: "table-wrap" }, table);
+  const empty = el("p", { id: "fig-people-empty", class: "muted small", text: t("peopleNone"), hidden: true });
+  const ownOnly = state.me && state.me.role === "counsellor"
+    ? el("p", { class: "muted small", text: t("peopleOwnOnly") }) : null;
+  const section = el("section", { id: "fig-people-card", class: "card people-card", "aria-labelledby": "fig-people-h" },
+    el("h2", { id: "fig-people-h", text: t("peopleTitle") }), ownOnly, empty, wrap);
+  return { section, table, wrap, empty };
+}
+
+function renderPeople(card, people) {
+  $("tbody", card.table).replaceChildren(...people.map((p) => el("tr", { dataset: { person: str(p.name) } },
+    el("th", { scope: "row", class: "name", text: str(p.name) }),
+    el("td", { class: "role", text: roleLabel(p.role) }),
+    el("td", { class: "num rankings-viewed", text: String(num(p.rankingsViewed)) }),
+    el("td", { class: "num seekers-shown", text: String(num(p.seekersShown)) }),
+    el("td", { class: "num proposals", text: String(num(p.proposals)) }))));
+  card.wrap.hidden = people.length === 0;
+  card.empty.hidden = people.length > 0;
+}
+
+/* ------------------------------------------------------------------ figures: exposure audit */
+
+// Aggregates per group of seekers only: nothing here names or links to a person.
+const AUDIT_SOURCES = ["ranking", "plan", "outcomes"];
+const AUDIT_DIMENSIONS = ["age_band", "education_track", "military_status", "home_region", "commute"];
+
+// A translated label when the key is known, else the server's word as it is.
+const labelOr = (key, raw) => (key in STRINGS.ko ? t(key) : raw);
+
+function auditCard(gen) {
+  const k = el("input", { id: "audit-k", type: "number", min: "1", max: "100", step: "1", value: "10", inputmode: "numeric" });
+  const plan = checkbox("audit-plan", false);
+  const run = el("button", { id: "audit-run", type: "submit", text: t("auditRun") });
+  const form = el("form", { id: "audit-form", novalidate: true },
+    el("div", { class: "row" }, field(t("auditK"), k), field(t("auditPlan"), plan, { inline: true }),
+      el("div", { class: "field" }, run)));
+  const result = el("div", { id: "audit-result", "aria-live": "polite" });
+  let seq = 0;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clearError();
+    const kv = parseInt(k.value, 10);
+    const req = { k: Number.isFinite(kv) ? Math.min(100, Math.max(1, kv)) : 10, includePlan: plan.checked };
+    k.value = String(req.k);
+    const my = ++seq;
+    const stale = () => !isCurrent(gen) || my !== seq;
+    setBusy("audit", true);
+    try {
+      const resp = await api("ExposureAudit", req);
+      if (stale()) return;
+      renderAudit(result, resp);
+    } catch (err) {
+      if (stale()) return;
+      handleError(err);
+    }
+    if (!stale()) setBusy("audit", false);
+  });
+  return el("section", { id: "audit", class: "card audit", "aria-labelledby": "audit-h" },
+    el("h2", { id: "audit-h", text: t("auditTitle") }),
+    el("p", { class: "muted small", text: t("auditIntro") }), form, result);
+}
+
+function renderAudit(box, resp) {
+  const minGroup = num(resp.minGroupSeekers);
+  box.replaceChildren();
+  appendAll(box, [
+    el("p", { class: "audit-summary", text: t("auditSummary", {
+      audited: num(resp.postingsAudited), total: num(resp.postingsTotal), seekers: num(resp.seekers), k: num(resp.k) }) }),
+    resp.qualified ? el("p", { class: "audit-qualified muted small", text: t("auditQualified", { text: str(resp.qualified) }) }) : null,
+    minGroup ? el("p", { class: "audit-min-group muted small", text: t("auditMinGroup", { n: minGroup }) }) : null,
+    list(resp.tables).map(auditTable),
+    list(resp.notes).map((n) => el("p", { class: "audit-note muted small", text: str(n) }))]);
+}
+
+const pct = (v) => (num(v) * 100).toFixed(1);
+
+function auditTable(table) {
+  const source = str(table.source);
+  const ofSource = (key) => labelOr(`${key}_${source}`, t(`${key}_ranking`));
+  const order = (g) => { const i = AUDIT_DIMENSIONS.indexOf(str(g.dimension)); return i < 0 ? AUDIT_DIMENSIONS.length : i; };
+  // Dimensions in a fixed order; within one, the server's order.
+  const groups = list(table.groups).map((g, i) => [g, i]).sort(([a, i], [b, j]) => order(a) - order(b) || i - j).map(([g]) => g);
+  const cols = [[t("colDimension")], [t("colGroup")], [t("colSeekers"), "num"], [ofSource("colPairs"), "num"],
+    [ofSource("colExposed"), "num"], [t("colRate"), "num"], [t("colImpactRatio"), "num"]];
+  const caption = `${AUDIT_SOURCES.includes(source) ? t(`audit_${source}`) : source} · ${t("auditPostings", { n: num(table.postings) })}`;
+  return el("div", { class: "table-wrap audit-table-wrap" },
+    el("table", { id: `audit-${source}`, class: "audit-table", dataset: { source } },
+      el("caption", { text: caption }),
+      el("thead", {}, el("tr", {}, cols.map(([text, cls]) => el("th", { scope: "col", class: cls, text })))),
+      el("tbody", {}, groups.map(auditRow))),
+    groups.length ? null : el("p", { class: "muted small", text: t("auditNoGroups") }));
+}
+
+// Rates as percentages (one decimal), impact ratios as numbers (two decimals), each with its 95 % interval.
+function auditRow(g) {
+  const dimension = str(g.dimension), group = str(g.group);
+  const suppressed = !!g.suppressed;
+  const flagged = !!g.flagged && !suppressed;
+  const tooFew = () => el("span", { class: "suppressed", text: t("auditSuppressed") });
+  const rate = suppressed ? tooFew() : `${pct(g.rate)} % [${pct(g.rateLow)}–${pct(g.rateHigh)}]`;
+  // No ratio when every rate of the dimension is 0 (nothing to compare with): the server sends 0, unflagged.
+  const noRatio = !flagged && num(g.impactRatio) === 0 && num(g.impactRatioHigh) === 0;
+  const ratio = suppressed ? tooFew()
+    : [noRatio ? "–" : `${fixed(g.impactRatio, 2)} [${fixed(g.impactRatioLow, 2)}–${fixed(g.impactRatioHigh, 2)}]`,
+      flagged ? el("span", { class: "flag", text: t("auditFlag") }) : null];
+  return el("tr", { class: flagged ? "flagged" : undefined, dataset: { dimension, group } },
+    el("td", { class: "dimension", text: labelOr(`dim_${dimension}`, dimension) }),
+    el("th", { scope: "row", class: "group", text: labelOr(`grp_${group}`, group) }),
+    el("td", { class: "num seekers", text: String(num(g.seekers)) }),
+    el("td", { class: "num pairs", text: String(num(g.pairs)) }),
+    el("td", { class: "num exposed", text: String(num(g.exposed)) }),
+    el("td", { class: "num rate" }, rate),
+    el("td", { class: "num impact-ratio" }, ratio));
 }
 
 function replaceChart(box, svg) {

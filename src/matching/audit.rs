@@ -129,7 +129,12 @@ struct Audited {
 
 impl Audited {
     /// Whether the pair is qualified (see [`QUALIFIED`]); `posting_keys` are the posting's.
-    fn qualifies_for(&self, posting: &Posting, posting_keys: &[String], default_reach_km: f64) -> bool {
+    fn qualifies_for(
+        &self,
+        posting: &Posting,
+        posting_keys: &[String],
+        default_reach_km: f64,
+    ) -> bool {
         let reach = self.seeker.max_commute_km.unwrap_or(default_reach_km);
         posting_keys
             .iter()
@@ -262,26 +267,36 @@ pub async fn exposure_audit(
         }
     }
     let sidos = sidos_to_scan(&regions, scope);
-    let postings: Vec<Posting> =
-        records_in(&matcher, Collection::Postings, &sidos, &regions, |p: &Posting| &p.place)
-            .await?
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
+    let postings: Vec<Posting> = records_in(
+        &matcher,
+        Collection::Postings,
+        &sidos,
+        &regions,
+        |p: &Posting| &p.place,
+    )
+    .await?
+    .into_iter()
+    .map(|(p, _)| p)
+    .collect();
     let postings_total = postings.len();
     let postings = sample(postings, request.max_postings, request.seed);
     let today = chrono::Utc::now().date_naive().to_string();
     let year = crate::domain::this_year();
-    let seekers: Vec<Audited> =
-        records_in(&matcher, Collection::Seekers, &sidos, &regions, |s: &Seeker| &s.home)
-            .await?
-            .into_iter()
-            .map(|(seeker, payload)| Audited {
-                groups: groups_of(&seeker, year, &today),
-                skill_keys: stored_skill_keys(&payload),
-                seeker,
-            })
-            .collect();
+    let seekers: Vec<Audited> = records_in(
+        &matcher,
+        Collection::Seekers,
+        &sidos,
+        &regions,
+        |s: &Seeker| &s.home,
+    )
+    .await?
+    .into_iter()
+    .map(|(seeker, payload)| Audited {
+        groups: groups_of(&seeker, year, &today),
+        skill_keys: stored_skill_keys(&payload),
+        seeker,
+    })
+    .collect();
     let default_reach_km = matcher.default_fusion().decay_scale_km;
     let vocabulary = matcher.engine().vocabulary.clone();
     let qualified: Vec<(String, Vec<usize>)> = postings
@@ -339,7 +354,13 @@ pub async fn exposure_audit(
     match matcher.outcome_log() {
         Some(log) => {
             let events = blocking(move || log.events()).await?;
-            tables.push(outcome_table(&events, &postings_in(&sidos), &seekers, year, request.seed));
+            tables.push(outcome_table(
+                &events,
+                &postings_in(&sidos),
+                &seekers,
+                year,
+                request.seed,
+            ));
         }
         None => notes.push("outcomes: this server keeps no outcome log".into()),
     }
@@ -378,8 +399,19 @@ fn outcome_table(
         let groups: Vec<GroupKey> = match by_id.get(event.seeker_id.as_str()) {
             Some(audited) => audited.groups.to_vec(),
             None if event.seeker_id.starts_with(ERASED_PREFIX) => {
-                let young = event.youth() || event.seeker_birth_year.is_some_and(|b| year - b as i32 <= 34);
-                vec![("age_band", if young { "34_or_younger" } else { "35_or_older" }.to_string())]
+                let young = event.youth()
+                    || event
+                        .seeker_birth_year
+                        .is_some_and(|b| year - b as i32 <= 34);
+                vec![(
+                    "age_band",
+                    if young {
+                        "34_or_younger"
+                    } else {
+                        "35_or_older"
+                    }
+                    .to_string(),
+                )]
             }
             None => continue, // a seeker outside the audited regions
         };
@@ -389,7 +421,10 @@ fn outcome_table(
             let entry = cluster.entry(key.clone()).or_default();
             entry.0 += 1;
             entry.1 += hired;
-            members.entry(key).or_default().insert(event.seeker_id.as_str());
+            members
+                .entry(key)
+                .or_default()
+                .insert(event.seeker_id.as_str());
         }
     }
     let seekers_per_group = members.into_iter().map(|(k, v)| (k, v.len())).collect();
@@ -397,7 +432,13 @@ fn outcome_table(
     AuditTable {
         source: "outcomes",
         postings: clusters.len(),
-        groups: group_figures(&clusters, &seekers_per_group, MIN_GROUP_SEEKERS, RESAMPLES, seed),
+        groups: group_figures(
+            &clusters,
+            &seekers_per_group,
+            MIN_GROUP_SEEKERS,
+            RESAMPLES,
+            seed,
+        ),
     }
 }
 
@@ -414,7 +455,9 @@ async fn top_k_of_each(
         for posting in chunk {
             let (matcher, ranking, id) = (matcher.clone(), ranking.clone(), posting.id.clone());
             tasks.spawn(async move {
-                let answer = matcher.recommend_candidates(&id, &ranking, Vec::new()).await;
+                let answer = matcher
+                    .recommend_candidates(&id, &ranking, Vec::new())
+                    .await;
                 (id, answer)
             });
         }
@@ -477,7 +520,10 @@ mod tests {
             skills: Vec::new(),
             home: crate::domain::Place {
                 input: crate::domain::LocationInput::Region("경기도 평택시".into()),
-                point: crate::domain::GeoPoint { lat: 37.0, lon: 127.0 },
+                point: crate::domain::GeoPoint {
+                    lat: 37.0,
+                    lon: 127.0,
+                },
                 region_code: "41220".into(),
                 sido_code: "41".into(),
                 region_name: "경기도 평택시".into(),
@@ -496,7 +542,13 @@ mod tests {
         };
         assert_eq!(
             names(&seeker),
-            ["35_or_older", "military_service", "serving", "capital_region", "not_stated"]
+            [
+                "35_or_older",
+                "military_service",
+                "serving",
+                "capital_region",
+                "not_stated"
+            ]
         );
         seeker.birth_year = Some(1992); // 34 in 2026
         seeker.discharge_date = Some("2026-01-31".into());
@@ -504,7 +556,13 @@ mod tests {
         seeker.max_commute_km = Some(20.0);
         assert_eq!(
             names(&seeker),
-            ["34_or_younger", "military_service", "discharged", "elsewhere", "stated"]
+            [
+                "34_or_younger",
+                "military_service",
+                "discharged",
+                "elsewhere",
+                "stated"
+            ]
         );
         seeker.birth_year = None;
         seeker.discharge_date = None;
@@ -521,7 +579,10 @@ mod tests {
         let a = sample(items.clone(), 10, 7);
         assert_eq!(a, sample(items.clone(), 10, 7));
         assert_eq!(a.len(), 10);
-        assert!(a.windows(2).all(|w| w[0] < w[1]), "stored order, no repeats");
+        assert!(
+            a.windows(2).all(|w| w[0] < w[1]),
+            "stored order, no repeats"
+        );
         assert_eq!(sample(items.clone(), 200, 7), items);
     }
 }

@@ -1,8 +1,8 @@
 //! The use cases: ingest, read, delete and recommend. No transport types here: the gRPC adapter
 //! and the command line both call these.
 
-mod facts;
 pub mod audit;
+mod facts;
 pub mod lookup;
 pub mod outcomes;
 pub mod reindex;
@@ -21,13 +21,13 @@ use crate::embed::{EmbeddingService, TextKind};
 use crate::error::{Error, Result};
 use crate::lexical::Analyser;
 use crate::outcomes::{OutcomeEvent, OutcomeLog, Stage, Subject};
-use crate::store::access_log::{AccessLog, AccessRecord};
 use crate::programmes::{ProgrammeFit, Programmes, Today};
 use crate::ranking::{
     applied_boosts, cosine, haversine_km, offer_order, rank, strength_over, CommutePolicy,
     FusionParams, ScoreBreakdown, Signals, SimilarityReference,
 };
 use crate::skills::{shared_share, SkillMatch, Vocabulary};
+use crate::store::access_log::{AccessLog, AccessRecord};
 use crate::store::sample::CorpusSamples;
 use crate::store::{
     Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
@@ -733,7 +733,8 @@ impl Matcher {
                 .filter(|r| seeker_id.as_deref().is_none_or(|id| r.names(id)))
                 .filter(|r| {
                     let day = r.at.get(..10).unwrap_or_default();
-                    from.as_deref().is_none_or(|f| day >= f) && to.as_deref().is_none_or(|t| day <= t)
+                    from.as_deref().is_none_or(|f| day >= f)
+                        && to.as_deref().is_none_or(|t| day <= t)
                 })
                 .collect())
         })

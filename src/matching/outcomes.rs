@@ -167,15 +167,18 @@ pub fn people_activity(
         .iter()
         .filter(|e| e.stage == Stage::Proposed && scope.covers(e))
     {
-        if let Some(p) = line(&mut people, person, &event.recorded_by, &event.recorded_by_role) {
+        if let Some(p) = line(
+            &mut people,
+            person,
+            &event.recorded_by,
+            &event.recorded_by_role,
+        ) {
             p.proposals += 1;
         }
     }
     for record in access.iter().filter(|r| {
         let day = r.at.get(..10).unwrap_or_default();
-        r.is_ranking()
-            && scope.from.is_none_or(|f| day >= f)
-            && scope.to.is_none_or(|t| day <= t)
+        r.is_ranking() && scope.from.is_none_or(|f| day >= f) && scope.to.is_none_or(|t| day <= t)
     }) {
         if let Some(p) = line(&mut people, person, &record.caller, &record.role) {
             p.rankings_viewed += 1;

@@ -208,10 +208,7 @@ mod tests {
         let log = FileOutcomeLog::open_file(dir.path(), 365).unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         assert_eq!(log.expire(today).unwrap(), 1);
-        let dates: Vec<String> = read(&path)
-            .into_iter()
-            .map(|e| e.date)
-            .collect();
+        let dates: Vec<String> = read(&path).into_iter().map(|e| e.date).collect();
         assert_eq!(dates, ["2026-01-10", "2026-11-30"]);
         let later = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
         assert_eq!(log.expire(later).unwrap(), 1);

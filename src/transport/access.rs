@@ -118,7 +118,10 @@ impl NamesSeekers for pb::ListAccessRecordsRequest {
 
 impl NamesSeekers for pb::RecommendCandidatesResponse {
     fn seeker_ids(&self) -> Vec<String> {
-        self.candidates.iter().map(|c| c.seeker_id.clone()).collect()
+        self.candidates
+            .iter()
+            .map(|c| c.seeker_id.clone())
+            .collect()
     }
 }
 
@@ -186,7 +189,10 @@ mod tests {
                 "ListOutcomes",
             ]
         );
-        assert_eq!(personal_data(Rpc::GetSeeker).unwrap().1, ["profile", "resume"]);
+        assert_eq!(
+            personal_data(Rpc::GetSeeker).unwrap().1,
+            ["profile", "resume"]
+        );
         assert_eq!(personal_data(Rpc::DeleteSeeker).unwrap().0, Action::Delete);
     }
 

@@ -15,7 +15,6 @@ use crate::access::{distinct_ids, personal_data, NamesSeekers};
 use crate::advice::Advisor;
 use crate::api::{self, pb};
 use crate::auth::{Authenticator, Caller, Rpc};
-use crate::store::access_log::{now_stamp, AccessRecord, Action};
 use crate::config::ServeConfig;
 use crate::domain::this_year;
 use crate::domain::{Limits, Posting, Seeker};
@@ -30,6 +29,7 @@ use crate::ranking::FusionParams;
 use crate::region_match::PlanStats;
 use crate::reindex::ReindexProgress;
 use crate::shortlists::RegionRequest;
+use crate::store::access_log::{now_stamp, AccessRecord, Action};
 use crate::store::Collection;
 
 /// The `jobmatch.v1.Matching` service. Answers `UNAVAILABLE` until the model and store are ready.

@@ -125,7 +125,10 @@ async fn maintenance_loop(
         let expirer = matcher.clone();
         match tokio::task::spawn_blocking(move || expirer.expire_outcomes()).await {
             Ok(Ok(0)) => {}
-            Ok(Ok(events)) => info!(events, "outcome events and access records past their retention dropped"),
+            Ok(Ok(events)) => info!(
+                events,
+                "outcome events and access records past their retention dropped"
+            ),
             Ok(Err(e)) => warn!(error = %e, "dropping old outcome events failed; retried later"),
             Err(e) => warn!(error = %e, "the outcome retention task failed"),
         }

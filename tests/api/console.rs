@@ -74,6 +74,8 @@ fn console_calls() -> Vec<(&'static str, Value)> {
                                "location": { "region": "경기도 화성시" } } }),
         ),
         ("AdviseSeeker", json!({ "seekerId": "s001" })),
+        ("ListOutcomes", json!({ "postingId": "p001" })),
+        ("ExposureAudit", json!({ "k": 5, "maxPostings": 20 })),
     ]
 }
 
@@ -106,7 +108,12 @@ async fn the_console_gateway_checks_every_call_as_grpc_does_and_answers_the_same
             assert!(!answer.text().contains("not-a-token"), "never echo a token");
         }
         let admin = rpc(&base, method, Some(ADMIN), &body).await;
-        let expected = if method == "WhoAmI" { 200 } else { 403 };
+        // The admin may audit (an auditor's task) and ask who they are; nothing else here.
+        let expected = if matches!(method, "WhoAmI" | "ExposureAudit") {
+            200
+        } else {
+            403
+        };
         assert_eq!(admin.status, expected, "admin {method}: {}", admin.text());
         let counsellor = rpc(&base, method, Some(COUNSELLOR), &body).await;
         assert_eq!(
@@ -816,6 +823,165 @@ impl Console {
         );
         self.shot(shots, "region.png");
     }
+}
+
+const KIM: &str = "console-gyeonggi-kim-token";
+const KIM_NAME: &str = "gyeonggi-kim";
+
+impl Console {
+    /// Signs in with `token` and waits until the header names `name`.
+    fn sign_in_as(&mut self, token: &str, name: &str) {
+        self.browser
+            .wait_for("document.querySelector('#token')", "the sign-in form", WAIT);
+        self.eval(&format!(
+            "document.querySelector('#token').value = {}",
+            json!(token)
+        ));
+        self.click("#sign-in");
+        self.browser.wait_for(
+            &format!(
+                "!document.querySelector('#whoami').hidden && document.querySelector('#whoami').textContent.includes({})",
+                json!(name)
+            ),
+            "the counsellor's name in the header",
+            WAIT,
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_counsellor_proposal_shows_their_name_on_the_posting_page_and_the_audit_table_renders() {
+    let Some(chromium) = browser::available(
+        "console::a_counsellor_proposal_shows_their_name_on_the_posting_page_and_the_audit_table_renders",
+    ) else {
+        return;
+    };
+    // A platform token and one counsellor of 경기 (41), named as the outcome log will record them.
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.toml");
+    std::fs::write(
+        &tokens,
+        format!(
+            "[[tokens]]\nname = \"web\"\nrole = \"platform\"\nsha256 = \"{}\"\n\n\
+             [[tokens]]\nname = \"{}\"\nrole = \"counsellor\"\nregions = [\"41\"]\n\
+             sha256 = \"{}\"\n",
+            hash_token(PLATFORM),
+            KIM_NAME,
+            hash_token(KIM)
+        ),
+    )
+    .unwrap();
+    let mut config = plain_config(&dir.path().join("data"));
+    config.auth = AuthConfig::TokensFile(tokens);
+    let server = TestServer::start_with_console(config).await;
+
+    // One welding posting and five qualified seekers, all in 경기도 화성시.
+    let mut platform = authed(&server, Some(PLATFORM)).await;
+    let mut weld = posting(
+        "p-gg-weld",
+        "용접 생산직 사원 모집",
+        "철 구조물 TIG 용접. 용접기능사 우대.",
+        region("경기도 화성시"),
+    );
+    weld.skills = vec!["용접기능사".into()];
+    platform
+        .upsert_postings(pb::UpsertPostingsRequest {
+            postings: vec![weld],
+        })
+        .await
+        .unwrap();
+    let seekers: Vec<pb::Seeker> = ["s-gg-1", "s-gg-2", "s-gg-3", "s-gg-4", "s-gg-5"]
+        .into_iter()
+        .map(|id| {
+            let mut s = seeker(
+                id,
+                "용접기능사 보유",
+                "특성화고 용접과를 졸업하고 TIG 용접을 실습했습니다.",
+                region("경기도 화성시"),
+            );
+            s.skills = vec!["용접기능사".into()];
+            s.max_commute_km = 30.0;
+            s
+        })
+        .collect();
+    platform
+        .upsert_seekers(pb::UpsertSeekersRequest { seekers })
+        .await
+        .unwrap();
+
+    let base = server.console_url.clone().unwrap();
+    let shots = browser::screenshots_dir();
+    // The browser blocks: it runs beside the runtime that serves the console.
+    tokio::task::spawn_blocking(move || {
+        let mut page = Console::open(&chromium, &base);
+        page.sign_in_as(KIM, KIM_NAME);
+
+        // The posting page: nothing recorded yet; then a proposal from the first row.
+        page.route("#/posting/p-gg-weld");
+        let rows = page.shortlist_rows();
+        assert!(!rows.is_empty(), "the posting's shortlist");
+        assert_eq!(
+            page.eval("document.querySelectorAll('#posting-outcomes tbody tr').length"),
+            json!(0),
+            "no outcome recorded yet"
+        );
+        assert_eq!(
+            page.eval("document.querySelector('#posting-outcomes-empty').hidden"),
+            json!(false),
+            "the empty state is said"
+        );
+        let first = rows[0].0.clone();
+        page.click(&format!(
+            "#shortlist tr[data-seeker-id=\"{first}\"] button[data-outcome=\"proposed\"]"
+        ));
+        let recorded_by = format!(
+            "#posting-outcomes tbody tr[data-seeker-id=\"{first}\"][data-stage=\"OUTCOME_STAGE_PROPOSED\"] .recorded-by"
+        );
+        page.browser.wait_for(
+            &format!(
+                "((document.querySelector({}) || {{}}).textContent || '').includes({})",
+                json!(recorded_by),
+                json!(KIM_NAME)
+            ),
+            "the proposal among the posting's outcomes, with who made it",
+            WAIT,
+        );
+        page.ready("the posting's outcomes");
+        page.shot(&shots, "posting-outcomes.png");
+
+        // The figures: the counsellor's own line counts the proposal.
+        page.route("#/figures");
+        let proposals = page.text(&format!(
+            "#fig-people tr[data-person=\"{KIM_NAME}\"] .proposals"
+        ));
+        assert!(
+            proposals.parse::<u64>().is_ok_and(|n| n >= 1),
+            "the counsellor's proposals in #fig-people: {proposals:?}"
+        );
+
+        // The exposure audit: a table of groups, and no one in it by name or link.
+        page.eval("document.querySelector('#view').dataset.ready = 'stale'");
+        page.click("#audit-run");
+        page.browser.wait_for(
+            "document.querySelectorAll('#audit-ranking tbody tr[data-dimension]').length > 0",
+            "the ranking's exposure table",
+            WAIT * 4,
+        );
+        page.ready("the exposure audit");
+        let audit = page.text("#audit-result");
+        assert!(
+            !audit.contains("s-gg-") && !audit.contains("Seeker "),
+            "the audit shows aggregates only: {audit}"
+        );
+        assert_eq!(
+            page.eval("document.querySelectorAll('#audit-result a').length"),
+            json!(0)
+        );
+        page.shot(&shots, "figures-audit.png");
+    })
+    .await
+    .unwrap();
+    server.stop().await;
 }
 
 /// `GET path` over TLS, trusting only `ca_pem`.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use jobmatch::api::pb;
 use jobmatch::config::ServeConfig;
-use jobmatch::outcomes::OutcomeLog;
+use jobmatch::outcomes::EventLog;
 use tonic::Code;
 
 use crate::common::qdrant::{self, Cluster, QdrantNode};

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use jobmatch::api::pb;
 use jobmatch::outcomes::{
-    placement_stats, FileOutcomeLog, OutcomeEvent, OutcomeLog, Stage, Subject, ERASED_PREFIX,
+    placement_stats, EventLog, FileOutcomeLog, OutcomeEvent, OutcomeLog, Stage, Subject,
+    ERASED_PREFIX,
 };
+use jobmatch::store::access_log::{AccessLog, AccessRecord, Action, FileAccessLog};
 use jobmatch::store::server::QdrantServer;
 use tonic::Code;
 
@@ -29,6 +31,8 @@ fn event(posting: &str, seeker: &str, stage: Stage, date: &str) -> OutcomeEvent 
         certified_company: false,
         distance_km: 10.0,
         sido_code: "41".into(),
+        recorded_by: "gyeonggi".into(),
+        recorded_by_role: "counsellor".into(),
     }
 }
 
@@ -139,6 +143,93 @@ fn the_outcome_log_contract_holds_on_a_qdrant_server_shared_by_two_replicas() {
         .unwrap();
     let raw = || node.points_json(&format!("{prefix}outcomes"));
     outcome_log_contract(&a, &b, &raw);
+}
+
+fn access(at: &str, ids: &[&str]) -> AccessRecord {
+    AccessRecord {
+        sequence: 0,
+        at: at.into(),
+        caller: "gyeonggi".into(),
+        role: "counsellor".into(),
+        rpc: "RecommendCandidates".into(),
+        action: Action::Read,
+        seeker_ids: ids.iter().map(|id| id.to_string()).collect(),
+        fields: vec!["profile".into()],
+        resume: false,
+        request_id: "r-1".into(),
+        via: "grpc".into(),
+    }
+}
+
+/// The access log keeps the same contract (two handles, erasure inside lists of ids, expiry by
+/// the records' timestamps).
+fn access_log_contract(log: &dyn AccessLog, other: &dyn AccessLog, raw: &dyn Fn() -> String) {
+    log.append(access("2026-05-01T09:00:00.000Z", &["s-kim", "s-lee"]))
+        .unwrap();
+    std::thread::scope(|scope| {
+        let a = scope.spawn(|| log.append(access("2026-05-02T09:00:00.000Z", &["s-kim"])));
+        let b = scope.spawn(|| other.append(access("2026-05-02T09:00:00.001Z", &["s-park"])));
+        a.join().unwrap().unwrap();
+        b.join().unwrap().unwrap();
+    });
+    assert_eq!(other.events().unwrap().len(), 3);
+    assert_eq!(other.erase(Subject::Seeker("s-kim")).unwrap(), 2);
+    assert_eq!(
+        log.erase(Subject::Seeker("s-kim")).unwrap(),
+        0,
+        "erased twice"
+    );
+    assert_eq!(
+        log.erase(Subject::Posting("s-lee")).unwrap(),
+        0,
+        "no postings here"
+    );
+    let text = raw();
+    assert!(!text.contains("s-kim"), "{text}");
+    assert!(text.contains("s-lee") && text.contains("s-park"), "{text}");
+    let records = log.events().unwrap();
+    let kim: Vec<&String> = records
+        .iter()
+        .flat_map(|r| &r.seeker_ids)
+        .filter(|id| id.starts_with(ERASED_PREFIX))
+        .collect();
+    assert_eq!(kim.len(), 2);
+    assert_eq!(kim[0], kim[1], "one pseudonym per erasure");
+    log.append(access("2024-01-01T00:00:00.000Z", &["s-old"]))
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert_eq!(other.expire(today).unwrap(), 1);
+    assert!(!raw().contains("s-old"));
+    assert_eq!(log.events().unwrap().len(), 3);
+}
+
+#[test]
+fn the_access_log_contract_holds_on_the_data_directory_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = FileAccessLog::open(dir.path(), 365).unwrap();
+    let path = log.path().to_path_buf();
+    access_log_contract(&log, &log, &|| std::fs::read_to_string(&path).unwrap());
+}
+
+#[test]
+fn the_access_log_contract_holds_on_a_qdrant_server_shared_by_two_replicas() {
+    if !qdrant::available("the_access_log_contract_holds_on_a_qdrant_server_shared_by_two_replicas")
+    {
+        return;
+    }
+    let node = QdrantNode::start();
+    let options = node.options();
+    let prefix = options.collection_prefix.clone();
+    let a = QdrantServer::connect(options.clone())
+        .unwrap()
+        .access_log(365)
+        .unwrap();
+    let b = QdrantServer::connect(options)
+        .unwrap()
+        .access_log(365)
+        .unwrap();
+    let raw = || node.points_json(&format!("{prefix}access"));
+    access_log_contract(&a, &b, &raw);
 }
 
 /// A replica on `node` as a child process, optionally crashing at `failpoint`.

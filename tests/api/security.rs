@@ -179,14 +179,9 @@ pub(crate) async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Sta
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = plain_config(&dir.path().join("data"));
-    config.auth = jobmatch::config::AuthConfig::TokensFile(tokens_file(dir.path()));
-    let server = TestServer::start_with(config).await;
-
-    let mut platform = authed(&server, Some(PLATFORM)).await;
+/// The records [`call`] works on: postings p-gg (경기) and p-bs (부산), seekers s-gg, s-gg2 (경기)
+/// and s-bs (부산).
+pub(crate) async fn store_the_table_records(platform: &mut Authed) {
     platform
         .upsert_postings(pb::UpsertPostingsRequest {
             postings: vec![
@@ -221,6 +216,17 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
         })
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = plain_config(&dir.path().join("data"));
+    config.auth = jobmatch::config::AuthConfig::TokensFile(tokens_file(dir.path()));
+    let server = TestServer::start_with(config).await;
+
+    let mut platform = authed(&server, Some(PLATFORM)).await;
+    store_the_table_records(&mut platform).await;
 
     // The table: each role, each RPC.
     for (role, token) in [

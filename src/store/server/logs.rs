@@ -27,9 +27,7 @@ use serde_json::{Map, Value};
 use super::{to_point_id, uuid_of, write_ordering, QdrantServer};
 use crate::error::{Error, Result};
 use crate::store::access_log::AccessRecord;
-use crate::store::event_log::{
-    new_pseudonym, retention_cutoff, EventLog, LogEvent, Subject,
-};
+use crate::store::event_log::{new_pseudonym, retention_cutoff, EventLog, LogEvent, Subject};
 use crate::store::outcome_log::OutcomeEvent;
 
 /// Version of the collection's layout, in its name: a later layout gets a new collection.
@@ -148,8 +146,14 @@ fn time_sequence() -> u64 {
 fn to_payload<E: LogEvent>(event: &E) -> Result<Payload> {
     match serde_json::to_value(event) {
         Ok(Value::Object(map)) => Ok(Payload::from(map)),
-        Ok(other) => Err(Error::Store(format!("an {} serialised as {other}", E::NOUN))),
-        Err(e) => Err(Error::Store(format!("cannot serialise an {}: {e}", E::NOUN))),
+        Ok(other) => Err(Error::Store(format!(
+            "an {} serialised as {other}",
+            E::NOUN
+        ))),
+        Err(e) => Err(Error::Store(format!(
+            "cannot serialise an {}: {e}",
+            E::NOUN
+        ))),
     }
 }
 

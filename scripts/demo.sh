@@ -76,6 +76,12 @@ echo
 "$bin" advise-seeker --server "$server" --seeker s001
 echo
 "$bin" programmes --server "$server" --seeker s001 --posting p001
+echo
+# Accountability (see README): who read s001's data so far (admin only), then the exposure audit:
+# per group of seekers, how often the qualified ones reach each posting's top 5.
+JOBMATCH_TOKEN="$admin_token" "$bin" access-log --server "$server" --seeker s001
+echo
+"$bin" audit --server "$server" --k 5
 cat <<MSG
 
 The server is still running on $listen (data in $data_dir), with authentication on.

@@ -3,11 +3,18 @@
 //!
 //! The unit is a posting (a *cluster*): for each group of seekers it holds how many qualified
 //! pairs the posting has with that group and how many of those the ranking exposed. A group's
-//! rate is exposed / pairs over every posting; its impact ratio is its rate over the best rate
-//! of its dimension (the four-fifths rule flags a ratio under 0.8, as New York City's Local
-//! Law 144 bias audits report). Rates get Wilson 95 % intervals; ratios get percentile bootstrap
-//! intervals with postings resampled, because one seeker's pairs with several postings, and one
-//! posting's pairs with several seekers, are not independent draws.
+//! rate is exposed / pairs over every posting, with a Wilson 95 % interval.
+//!
+//! Its impact ratio compares groups *competing for the same postings*: a posting with 40
+//! qualified seekers and a top 10 exposes a quarter of them, one with 10 exposes all, so pooled
+//! rates would flag whoever lives where qualified seekers are many (Simpson's paradox). Each
+//! group's exposures are set against the exposures it would get if every posting shared its own
+//! exposures equally among its qualified seekers (`expected` = Σ pairs × the posting's rate), and
+//! the ratio observed / expected of each group is divided by the best of its dimension. The
+//! four-fifths rule flags an impact ratio under 0.8, as New York City's Local Law 144 bias
+//! audits report. Ratios get percentile bootstrap intervals with postings resampled, because one
+//! seeker's pairs with several postings, and one posting's pairs with several seekers, are not
+//! independent draws.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +40,8 @@ pub struct GroupFigure {
     pub seekers: usize,
     pub pairs: u64,
     pub exposed: u64,
+    /// Exposures an equal share within each posting would have given the group.
+    pub expected: f64,
     pub rate: f64,
     pub rate_interval: (f64, f64),
     pub impact_ratio: f64,
@@ -55,32 +64,48 @@ pub fn wilson(successes: u64, trials: u64) -> (f64, f64) {
     ((centre - half).max(0.0), (centre + half).min(1.0))
 }
 
-/// Pairs and exposed per group, summed over `clusters` taken with `weights` (how many times each
-/// cluster is drawn).
+/// Per group: pairs, exposed, and the exposures an equal share within each posting would give,
+/// summed over `clusters` taken with `weights` (how many times each cluster is drawn).
 fn totals<'a>(
     clusters: impl Iterator<Item = (&'a Cluster, u32)>,
-) -> BTreeMap<&'a GroupKey, (u64, u64)> {
-    let mut sums: BTreeMap<&GroupKey, (u64, u64)> = BTreeMap::new();
+) -> BTreeMap<&'a GroupKey, (u64, u64, f64)> {
+    let mut sums: BTreeMap<&GroupKey, (u64, u64, f64)> = BTreeMap::new();
     for (cluster, weight) in clusters {
+        // The posting's own rate within each dimension (its groups partition its pairs).
+        let mut posting: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        for ((dimension, _), &(pairs, exposed)) in cluster {
+            let entry = posting.entry(dimension).or_default();
+            entry.0 += pairs;
+            entry.1 += exposed;
+        }
         for (key, &(pairs, exposed)) in cluster {
+            let (all, shown) = posting[key.0];
+            let share = if all == 0 {
+                0.0
+            } else {
+                f64::from(shown) / f64::from(all)
+            };
             let entry = sums.entry(key).or_default();
             entry.0 += u64::from(pairs) * u64::from(weight);
             entry.1 += u64::from(exposed) * u64::from(weight);
+            entry.2 += f64::from(pairs) * share * f64::from(weight);
         }
     }
     sums
 }
 
-/// Each shown group's impact ratio: its rate over the best rate among the shown groups of its
-/// dimension (`None` where the group has no pairs or the best rate is 0).
+/// Each shown group's impact ratio: its observed / expected exposures over the best of the shown
+/// groups of its dimension (`None` where the group was expected no exposure, or the best is 0).
 fn impact_ratios<'a>(
-    sums: &BTreeMap<&'a GroupKey, (u64, u64)>,
+    sums: &BTreeMap<&'a GroupKey, (u64, u64, f64)>,
     shown: &BTreeSet<&GroupKey>,
 ) -> BTreeMap<&'a GroupKey, f64> {
-    let rate = |&(pairs, exposed): &(u64, u64)| (pairs > 0).then(|| exposed as f64 / pairs as f64);
+    let standing = |&(_, exposed, expected): &(u64, u64, f64)| {
+        (expected > 0.0).then(|| exposed as f64 / expected)
+    };
     let mut best: BTreeMap<&str, f64> = BTreeMap::new();
     for (key, counts) in sums.iter().filter(|(k, _)| shown.contains(*k)) {
-        if let Some(r) = rate(counts) {
+        if let Some(r) = standing(counts) {
             let b = best.entry(key.0).or_insert(0.0);
             *b = b.max(r);
         }
@@ -89,7 +114,7 @@ fn impact_ratios<'a>(
         .filter(|(k, _)| shown.contains(*k))
         .filter_map(|(key, counts)| {
             let best = *best.get(key.0)?;
-            let r = rate(counts)?;
+            let r = standing(counts)?;
             (best > 0.0).then_some((*key, r / best))
         })
         .collect()
@@ -128,7 +153,7 @@ pub fn group_figures(
         }
     }
     sums.iter()
-        .map(|(key, &(pairs, exposed))| {
+        .map(|(key, &(pairs, exposed, expected))| {
             let suppressed = !shown.contains(*key);
             let rate = if pairs == 0 || suppressed {
                 0.0
@@ -151,6 +176,7 @@ pub fn group_figures(
                 seekers: seekers.get(*key).copied().unwrap_or(0),
                 pairs,
                 exposed,
+                expected,
                 rate,
                 rate_interval: if suppressed {
                     (0.0, 0.0)
@@ -222,6 +248,30 @@ mod tests {
         assert_eq!(t.pairs, 20, "counts are still shown");
     }
 
+    /// Groups that never compete for the same postings, each exposed as often as its postings
+    /// allow, are not flagged, though their pooled rates differ fourfold.
+    #[test]
+    fn exposure_is_compared_within_postings_not_pooled() {
+        let dense = key("home_region", "capital_region");
+        let sparse = key("home_region", "elsewhere");
+        let mut clusters: Vec<Cluster> = Vec::new();
+        for _ in 0..10 {
+            clusters.push(Cluster::from([(dense.clone(), (40, 10))]));
+            clusters.push(Cluster::from([(sparse.clone(), (10, 10))]));
+        }
+        let seekers = BTreeMap::from([(dense.clone(), 400), (sparse.clone(), 100)]);
+        let figures = group_figures(&clusters, &seekers, 5, 100, 3);
+        let (d, s) = (&figures[0], &figures[1]);
+        assert_eq!(
+            (d.group.as_str(), s.group.as_str()),
+            ("capital_region", "elsewhere")
+        );
+        assert!((d.rate - 0.25).abs() < 1e-12 && (s.rate - 1.0).abs() < 1e-12);
+        assert!((d.impact_ratio - 1.0).abs() < 1e-12 && (s.impact_ratio - 1.0).abs() < 1e-12);
+        assert!(!d.flagged && !s.flagged);
+        assert!((d.expected - 100.0).abs() < 1e-9);
+    }
+
     fn clusters_strategy() -> impl Strategy<Value = Vec<Cluster>> {
         let groups = ["a", "b", "c"];
         prop::collection::vec(
@@ -244,15 +294,19 @@ mod tests {
             let seekers: BTreeMap<GroupKey, usize> =
                 ["a", "b", "c"].iter().map(|g| (("dim", g.to_string()), 10)).collect();
             let figures = group_figures(&clusters, &seekers, 5, 50, seed);
-            let rated: Vec<&GroupFigure> = figures.iter().filter(|f| f.pairs > 0).collect();
             for f in &figures {
                 prop_assert!(f.impact_ratio <= 1.0 + 1e-12);
                 prop_assert!(f.rate_interval.0 <= f.rate + 1e-12 && f.rate <= f.rate_interval.1 + 1e-12);
                 prop_assert!(f.exposed <= f.pairs);
-                prop_assert_eq!(f.flagged, f.pairs > 0 && f.impact_ratio < FOUR_FIFTHS && rated.iter().any(|g| g.rate > 0.0));
+                prop_assert!(f.expected <= f.pairs as f64 + 1e-9);
+                prop_assert!(!f.flagged || (f.expected > 0.0 && f.impact_ratio < FOUR_FIFTHS));
             }
-            if rated.iter().any(|f| f.rate > 0.0) {
-                prop_assert!(rated.iter().any(|f| (f.impact_ratio - 1.0).abs() < 1e-12));
+            // Exposures are shared, never made: observed and expected totals agree.
+            let observed: u64 = figures.iter().map(|f| f.exposed).sum();
+            let expected: f64 = figures.iter().map(|f| f.expected).sum();
+            prop_assert!((observed as f64 - expected).abs() < 1e-6 * (1.0 + expected));
+            if figures.iter().any(|f| f.exposed > 0) {
+                prop_assert!(figures.iter().any(|f| (f.impact_ratio - 1.0).abs() < 1e-12));
             }
         }
 

@@ -238,6 +238,7 @@ pub fn audit_to_proto(a: &crate::audit::ExposureAudit) -> pb::ExposureAuditRespo
                         seekers: g.seekers as u32,
                         pairs: g.pairs as u32,
                         exposed: g.exposed as u32,
+                        expected: g.expected,
                         rate: g.rate,
                         rate_low: g.rate_interval.0,
                         rate_high: g.rate_interval.1,

@@ -31,8 +31,9 @@ pub fn print_audit(audit: &pb::ExposureAuditResponse) -> String {
     let mut out = format!(
         "exposure audit: {} of {} postings, {} seekers, top {}\n\
          qualified: {}\n\
-         impact ratio: a group's rate over the best group's of its dimension; \
-         ⚑ under 0.8 (four-fifths rule); groups under {} seekers: counts only\n",
+         impact ratio: a group's exposures over an equal share of each of its postings' \
+         exposures, against the best group of its dimension; ⚑ under 0.8 (four-fifths rule); \
+         groups under {} seekers: counts only\n",
         audit.postings_audited,
         audit.postings_total,
         audit.seekers,
@@ -58,12 +59,20 @@ pub fn print_audit(audit: &pb::ExposureAuditResponse) -> String {
             "rate [95% CI]",
             "ratio [95% CI]"
         ));
+        if table.groups.is_empty() {
+            out.push_str("  (no pairs)\n");
+        }
         for g in &table.groups {
             let (rate, ratio) = if g.suppressed {
                 ("(too few)".to_string(), String::new())
             } else {
                 (
-                    format!("{:.2} [{:.2},{:.2}]", g.rate, g.rate_low, g.rate_high),
+                    format!(
+                        "{:.1}% [{:.1},{:.1}]",
+                        100.0 * g.rate,
+                        100.0 * g.rate_low,
+                        100.0 * g.rate_high
+                    ),
                     format!(
                         "{:.2} [{:.2},{:.2}]{}",
                         g.impact_ratio,

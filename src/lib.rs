@@ -12,19 +12,22 @@
 //!   - [`transport::console`]: the counsellors' web console: its page and a JSON gateway handing each
 //!     call to the gRPC service (same tokens, checks and limits), on `--console-listen`.
 //!   - [`transport::auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission
-//!     table. [`transport::metrics`]: Prometheus text metrics on their own port.
+//!     table. [`transport::access`]: what each RPC does with seekers' personal data (the envelope
+//!     writes an access record for each such call). [`transport::metrics`]: Prometheus text metrics on their own port.
 //!     [`transport::export`]: a shortlist as CSV or JSON rows (the console's download and
 //!     `jobmatch shortlist`).
 //! - Use cases, transport-free:
 //!   - [`matching`]: upsert, get, delete, recommend, explain; with its own use cases as children:
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
 //!     placement figures over the outcome log), [`matching::shortlists`] (MatchRegion),
-//!     [`matching::lookup`] (FindRecords, CentreFigures).
+//!     [`matching::lookup`] (FindRecords, CentreFigures), [`matching::audit`] (the exposure audit
+//!     by group).
 //!   - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to
 //!     a seeker (skill gaps, interview questions).
 //! - The engines under the use cases:
 //!   - [`ranking`]: pure maths (haversine, gaussian decay, fusion of meaning, words and distance),
-//!     property-tested; [`ranking::lexical`] (the Korean-aware analyser and BM25 sparse vectors),
+//!     property-tested; [`ranking::exposure`] (exposure by group: rates, within-posting impact
+//!     ratios, intervals); [`ranking::lexical`] (the Korean-aware analyser and BM25 sparse vectors),
 //!     [`ranking::skills`] (skill normalisation and synonyms), [`ranking::region_match`]
 //!     (capacity-aware shortlists, an integral LP solved with good_lp).
 //!   - [`embed`]: the `Embedder` trait, the BERT backend (jobmatch's fused encoder from the
@@ -32,8 +35,9 @@
 //!     tokenised requests.
 //!   - [`store`]: the `VectorStore` and `Generations` traits, the backend-neutral query plan, and two
 //!     backends lowering it: embedded Qdrant (`qdrant-edge`, the default) and a Qdrant server or
-//!     cluster (`qdrant-client`, `--qdrant-url`); the `OutcomeLog` contract with the same two
-//!     homes ([`store::outcome_log`]: a file in the data directory, or a Qdrant collection).
+//!     cluster (`qdrant-client`, `--qdrant-url`); the [`store::event_log`] contract with the same
+//!     two homes (a file in the data directory, or a Qdrant collection) for the outcome log
+//!     ([`store::outcome_log`]) and the access log ([`store::access_log`]).
 //! - [`domain`]: validated records, limits, payload layout; [`domain::geo`] (Korean region names and
 //!   codes → coordinates, vendored gazetteer); [`domain::programmes`] (the public support
 //!   programmes a record or pair meets, pure, with its data file).

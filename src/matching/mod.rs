@@ -318,6 +318,12 @@ pub struct Matcher {
     outcomes: Option<Arc<dyn OutcomeLog>>,
     /// Who read or changed whose personal data (see [`crate::store::access_log`]).
     access: Option<Arc<dyn AccessLog>>,
+    /// Seeker deletes begun and finished on this replica: an access record need not be checked
+    /// against deletes when none ran while its call did (see [`Matcher::record_access`]).
+    seeker_deletes: DeleteCounts,
+    /// Whether other processes write the same store (a Qdrant server): their deletes are not
+    /// counted here, so every access record is checked.
+    shared_store: bool,
     /// Held across "check the records exist, then append" and across "delete the record, then
     /// erase it from the log", so on this replica no event of a deleted record is appended
     /// after its erasure. Other replicas are covered by the check after the append (see
@@ -642,6 +648,8 @@ impl Matcher {
             reindexing: AtomicBool::new(false),
             outcomes: None,
             access: None,
+            seeker_deletes: DeleteCounts::default(),
+            shared_store: false,
             outcome_writes: tokio::sync::Mutex::new(()),
             failpoint: None,
             programmes: Arc::new(Programmes::builtin()),
@@ -676,13 +684,26 @@ impl Matcher {
         self
     }
 
+    /// Says that other processes write the same store (replicas on a Qdrant server).
+    pub fn with_shared_store(mut self, shared: bool) -> Self {
+        self.shared_store = shared;
+        self
+    }
+
+    /// Marks what an access record must be checked against: call it before the call reads.
+    pub fn access_mark(&self) -> DeleteMark {
+        self.seeker_deletes.mark()
+    }
+
     /// Appends an access record durably; a server without an access log keeps none.
     ///
     /// A delete (on this replica or another) may have removed a named seeker after the call read
     /// them and erased the log before this record was in it. A delete removes the record before
     /// it erases, so the named seekers still stored after the append will be reached by any
-    /// erasure to come; those gone are erased here.
-    pub async fn record_access(&self, record: AccessRecord) -> Result<()> {
+    /// erasure to come; those gone are erased here. The check reads the named records, so it is
+    /// skipped when no seeker delete ran on this replica since `since` (taken before the call
+    /// read) and no other process writes the store.
+    pub async fn record_access(&self, record: AccessRecord, since: DeleteMark) -> Result<()> {
         let Some(log) = self.access.clone() else {
             return Ok(());
         };
@@ -691,6 +712,9 @@ impl Matcher {
         let appender = log.clone();
         blocking(move || appender.append(record)).await?;
         if !checks_erasure || named.is_empty() {
+            return Ok(());
+        }
+        if !self.shared_store && self.seeker_deletes.none_since(since) {
             return Ok(());
         }
         let store = self.engine().store.clone();
@@ -862,6 +886,7 @@ impl Matcher {
     /// between the two steps completes: deleting is idempotent, and any replica may take it.
     pub async fn delete(&self, collection: Collection, id: &str) -> Result<()> {
         let _gate = self.write_gate.read().await;
+        let _counted = (collection == Collection::Seekers).then(|| self.seeker_deletes.begin());
         let log = self.outcome_log();
         let _log_writes = self.outcome_writes.lock().await;
         let engine = self.engine();
@@ -1184,6 +1209,46 @@ impl Matcher {
             }
         }
         Ok(sequence)
+    }
+}
+
+/// Seeker deletes begun and finished, counted like a sequence lock: a call that saw both equal
+/// before it read, and sees "begun" unchanged after it wrote its access record, overlapped no
+/// delete.
+#[derive(Debug, Default)]
+pub struct DeleteCounts {
+    begun: std::sync::atomic::AtomicU64,
+    finished: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// [`DeleteCounts`] as a call saw them before it read: `None` when a delete was running.
+#[derive(Debug, Clone, Copy)]
+pub struct DeleteMark(Option<u64>);
+
+/// Counts a delete as finished when dropped, however it ended.
+pub struct DeleteRunning(Arc<std::sync::atomic::AtomicU64>);
+
+impl Drop for DeleteRunning {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl DeleteCounts {
+    fn begin(&self) -> DeleteRunning {
+        self.begun.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        DeleteRunning(self.finished.clone())
+    }
+
+    fn mark(&self) -> DeleteMark {
+        use std::sync::atomic::Ordering::SeqCst;
+        let finished = self.finished.load(SeqCst);
+        let begun = self.begun.load(SeqCst);
+        DeleteMark((begun == finished).then_some(begun))
+    }
+
+    fn none_since(&self, mark: DeleteMark) -> bool {
+        mark.0 == Some(self.begun.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

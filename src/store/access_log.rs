@@ -179,6 +179,33 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_appends_share_fsyncs_and_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = FileAccessLog::open(dir.path(), 0).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let log = &log;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        let id = format!("s{t}-{i}");
+                        log.append(record("2026-12-01T10:00:00.000Z", &[&id]))
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        // An erasure in between replaces the file; appends go on into the new one.
+        log.erase(Subject::Seeker("s3-7")).unwrap();
+        log.append(record("2026-12-01T10:00:01.000Z", &["last"]))
+            .unwrap();
+        let records: Vec<AccessRecord> = read_events(&dir.path().join(FILE_NAME)).unwrap();
+        let mut sequences: Vec<u64> = records.iter().map(|r| r.sequence).collect();
+        sequences.sort_unstable();
+        assert_eq!(sequences, (1..=401).collect::<Vec<u64>>());
+        assert_eq!(records.last().unwrap().seeker_ids, ["last"]);
+    }
+
+    #[test]
     fn records_past_the_retention_are_dropped_by_the_date_of_their_timestamp() {
         let dir = tempfile::tempdir().unwrap();
         let log = FileAccessLog::open_file(dir.path(), 730).unwrap();

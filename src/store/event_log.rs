@@ -20,7 +20,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -129,10 +129,16 @@ pub fn read_events<E: LogEvent>(path: &Path) -> Result<Vec<E>> {
 }
 
 /// The file lowering, opened for appending.
+///
+/// Appends are group-committed: each writes its line under the lock, then waits for an fsync
+/// that covers it; one fsync covers every line written before it, so concurrent appends share
+/// one instead of queueing one each behind the lock.
 pub struct FileLog<E> {
     path: PathBuf,
     /// The file and the next sequence number; one writer at a time.
-    state: Mutex<(File, u64)>,
+    state: Mutex<(Arc<File>, u64)>,
+    /// The last sequence known to be on disk.
+    synced: Mutex<u64>,
     /// Events older than this many days are dropped (0: kept for ever).
     retention_days: u32,
     kind: PhantomData<fn() -> E>,
@@ -167,13 +173,14 @@ impl<E: LogEvent> FileLog<E> {
         let next = events.last().map_or(1, |e| e.sequence() + 1);
         Ok(Self {
             path,
-            state: Mutex::new((file, next)),
+            state: Mutex::new((Arc::new(file), next)),
+            synced: Mutex::new(next - 1),
             retention_days,
             kind: PhantomData,
         })
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, (File, u64)>> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, (Arc<File>, u64)>> {
         self.state
             .lock()
             .map_err(|_| Error::Store(format!("{} log lock poisoned", E::NOUN)))
@@ -210,20 +217,36 @@ impl<E: LogEvent> FileLog<E> {
 }
 
 impl<E: LogEvent> EventLog<E> for FileLog<E> {
-    /// Appends an event (its sequence is assigned here) and syncs it to disk before returning.
+    /// Appends an event (its sequence is assigned here) and returns once it is on disk.
     fn append(&self, mut event: E) -> Result<u64> {
-        let mut state = self.lock()?;
-        let sequence = state.1;
-        event.set_sequence(sequence);
-        let mut line = serde_json::to_string(&event).map_err(|e| Error::Io(e.to_string()))?;
-        line.push('\n');
-        let path = self.path.clone();
-        state
-            .0
-            .write_all(line.as_bytes())
-            .map_err(io_err("append to", &path))?;
-        state.0.sync_data().map_err(io_err("sync", &path))?;
-        state.1 += 1;
+        let path = &self.path;
+        let (file, sequence) = {
+            let mut state = self.lock()?;
+            let sequence = state.1;
+            event.set_sequence(sequence);
+            let mut line = serde_json::to_string(&event).map_err(|e| Error::Io(e.to_string()))?;
+            line.push('\n');
+            (&*state.0)
+                .write_all(line.as_bytes())
+                .map_err(io_err("append to", path))?;
+            state.1 += 1;
+            (state.0.clone(), sequence)
+        };
+        let mut synced = self
+            .synced
+            .lock()
+            .map_err(|_| Error::Store(format!("{} log sync lock poisoned", E::NOUN)))?;
+        if *synced < sequence {
+            let state = self.lock()?;
+            // A file replaced since the line was written holds it already synced (see
+            // `replace_with`); otherwise one fsync covers every line written so far.
+            if Arc::ptr_eq(&state.0, &file) {
+                let written = state.1 - 1;
+                drop(state);
+                file.sync_data().map_err(io_err("sync", path))?;
+                *synced = written;
+            }
+        }
         Ok(sequence)
     }
 
@@ -247,7 +270,7 @@ impl<E: LogEvent> EventLog<E> for FileLog<E> {
             changed += 1;
         }
         if changed > 0 {
-            state.0 = self.replace_with(&events)?;
+            state.0 = Arc::new(self.replace_with(&events)?);
         }
         Ok(changed)
     }
@@ -266,7 +289,7 @@ impl<E: LogEvent> EventLog<E> for FileLog<E> {
             .collect();
         let dropped = before - kept.len();
         if dropped > 0 {
-            state.0 = self.replace_with(&kept)?;
+            state.0 = Arc::new(self.replace_with(&kept)?);
         }
         Ok(dropped)
     }

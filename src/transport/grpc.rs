@@ -63,6 +63,8 @@ static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// What the envelope will record of a call on personal data once it is answered.
 struct PendingAccess {
+    /// Seeker deletes as they stood before the call read (see [`Matcher::record_access`]).
+    since: Option<crate::matching::DeleteMark>,
     action: Action,
     fields: &'static [&'static str],
     /// The seekers the request names.
@@ -162,6 +164,7 @@ impl MatchingApi {
     {
         let call = self.begin(rpc, request.metadata())?;
         let access = personal_data(rpc).map(|(action, fields)| PendingAccess {
+            since: self.matcher.get().map(|m| m.access_mark()),
             action,
             fields,
             asked: request.get_ref().seeker_ids(),
@@ -224,7 +227,10 @@ impl MatchingApi {
             request_id: call.request_id.clone(),
             via: pending.via.to_string(),
         };
-        self.matcher()?.record_access(record).await
+        let matcher = self.matcher()?;
+        // A call admitted before the matcher was ready read nothing: it failed with UNAVAILABLE.
+        let since = pending.since.unwrap_or_else(|| matcher.access_mark());
+        matcher.record_access(record, since).await
     }
 
     /// Counts and logs the outcome (code and latency; never request content).

@@ -78,6 +78,7 @@ pub async fn open_matcher(
     Ok(Matcher::new(engine, ranking, Some(generations))
         .with_outcome_log(outcomes)
         .with_access_log(access)
+        .with_shared_store(store.qdrant.is_some())
         .with_failpoint(store.failpoint.clone()))
 }
 

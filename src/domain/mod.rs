@@ -316,6 +316,24 @@ pub fn normalise_key(value: &str) -> String {
         .to_lowercase()
 }
 
+/// Checks a request's date range: each bound an ISO date (naming `from` or `to`), `from` not
+/// after `to`.
+pub fn check_date_range(from: Option<&str>, to: Option<&str>) -> Result<()> {
+    for (field, date) in [("from", from), ("to", to)] {
+        if let Some(d) = date {
+            date_key(d).map_err(|_| {
+                Error::invalid(field, format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
+            })?;
+        }
+    }
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(Error::invalid("to", format!("{t} is before from ({f})")));
+        }
+    }
+    Ok(())
+}
+
 /// Parses an ISO date (YYYY-MM-DD) into the integer YYYYMMDD used for range filters.
 pub fn date_key(date: &str) -> Result<i64> {
     let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")

@@ -171,18 +171,7 @@ pub async fn figures(
     scope: Option<Vec<String>>,
     person: Option<String>,
 ) -> Result<CentreFigures> {
-    for (field, date) in [("from", &from), ("to", &to)] {
-        if let Some(d) = date {
-            crate::domain::date_key(d).map_err(|_| {
-                Error::invalid(field, format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
-            })?;
-        }
-    }
-    if let (Some(f), Some(t)) = (&from, &to) {
-        if f > t {
-            return Err(Error::invalid("to", format!("{t} is before from ({f})")));
-        }
-    }
+    crate::domain::check_date_range(from.as_deref(), to.as_deref())?;
     let log = matcher.require_outcome_log()?;
     let access = matcher.access_records(None, from.clone(), to.clone()).await;
     let access = match access {

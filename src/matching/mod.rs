@@ -746,6 +746,7 @@ impl Matcher {
         from: Option<String>,
         to: Option<String>,
     ) -> Result<Vec<AccessRecord>> {
+        crate::domain::check_date_range(from.as_deref(), to.as_deref())?;
         let log = self
             .access
             .clone()

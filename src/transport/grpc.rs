@@ -930,13 +930,6 @@ impl MatchingApi {
         let r = request.into_inner();
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         let (from, to) = (optional_date(r.from), optional_date(r.to));
-        for (field, date) in [("from", &from), ("to", &to)] {
-            if let Some(d) = date {
-                crate::domain::date_key(d).map_err(|_| {
-                    Error::invalid(field, format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
-                })?;
-            }
-        }
         let records = self
             .matcher()?
             .access_records(Some(r.seeker_id), from, to)

@@ -3,32 +3,12 @@
 //! disk, and proposals that name the counsellor who made them.
 
 use jobmatch::api::pb;
-use jobmatch::auth::{allowed, hash_token, Role, Rpc};
+use jobmatch::auth::{allowed, Role, Rpc};
 use jobmatch::store::access_log::{AccessRecord, FILE_NAME as ACCESS_FILE};
 use tonic::Code;
 
 use crate::common::*;
-
-const PLATFORM: &str = "platform-token-a";
-const COUNSELLOR: &str = "counsellor-token-a";
-const ADMIN: &str = "admin-token-a";
-
-fn tokens_file(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("tokens.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[[tokens]]\nname = \"web\"\nrole = \"platform\"\nsha256 = \"{}\"\n\n\
-             [[tokens]]\nname = \"gyeonggi-kim\"\nrole = \"counsellor\"\nregions = [\"41\"]\nsha256 = \"{}\"\n\n\
-             [[tokens]]\nname = \"ops\"\nrole = \"admin\"\nsha256 = \"{}\"\n",
-            hash_token(PLATFORM),
-            hash_token(COUNSELLOR),
-            hash_token(ADMIN)
-        ),
-    )
-    .unwrap();
-    path
-}
+use crate::security::{tokens_file, ADMIN, COUNSELLOR, PLATFORM};
 
 async fn server_with_tokens(dir: &std::path::Path) -> TestServer {
     let mut config = plain_config(&dir.join("data"));
@@ -459,7 +439,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
             proposal.recorded_by.as_str(),
             proposal.recorded_by_role.as_str()
         ),
-        ("s2", "Seeker s2", "gyeonggi-kim", "counsellor")
+        ("s2", "Seeker s2", "gyeonggi", "counsellor")
     );
 
     let mine = counsellor
@@ -475,7 +455,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
             mine[0].rankings_viewed,
             mine[0].proposals
         ),
-        ("gyeonggi-kim", 2, 1)
+        ("gyeonggi", 2, 1)
     );
     assert_eq!(
         mine[0].seekers_shown, 4,
@@ -489,7 +469,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
         .people;
     assert_eq!(
         everyone.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-        ["gyeonggi-kim"],
+        ["gyeonggi"],
         "the platform only recorded a contact: contacting is not proposing"
     );
 
@@ -517,6 +497,6 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
     assert!(after
         .iter()
         .all(|o| o.seeker_id.starts_with("erased:") && o.display_name.is_empty()));
-    assert_eq!(after[1].recorded_by, "gyeonggi-kim", "who proposed stays");
+    assert_eq!(after[1].recorded_by, "gyeonggi", "who proposed stays");
     server.stop().await;
 }

@@ -10,6 +10,8 @@ use jobmatch::outcomes::{
     ERASED_PREFIX,
 };
 use jobmatch::store::access_log::{AccessLog, AccessRecord, Action, FileAccessLog};
+use jobmatch::store::event_log::LogEvent;
+use jobmatch::store::server::logs::QdrantLog;
 use jobmatch::store::server::QdrantServer;
 use tonic::Code;
 
@@ -131,18 +133,24 @@ fn the_outcome_log_contract_holds_on_a_qdrant_server_shared_by_two_replicas() {
         return;
     }
     let node = QdrantNode::start();
-    let options = node.options();
-    let prefix = options.collection_prefix.clone();
-    let a = QdrantServer::connect(options.clone())
-        .unwrap()
-        .outcome_log(365)
-        .unwrap();
-    let b = QdrantServer::connect(options)
-        .unwrap()
-        .outcome_log(365)
-        .unwrap();
-    let raw = || node.points_json(&format!("{prefix}outcomes"));
+    let (a, b, raw) = two_replicas_of::<OutcomeEvent>(&node);
     outcome_log_contract(&a, &b, &raw);
+}
+
+/// Two handles on one node's log of `E`, as two replicas hold them (retention 365 days), and
+/// a reader of its raw points.
+fn two_replicas_of<E: LogEvent>(
+    node: &QdrantNode,
+) -> (QdrantLog<E>, QdrantLog<E>, impl Fn() -> String + '_) {
+    let options = node.options();
+    let alias = format!("{}{}", options.collection_prefix, E::COLLECTION);
+    let open = || {
+        QdrantServer::connect(options.clone())
+            .unwrap()
+            .event_log::<E>(365)
+            .unwrap()
+    };
+    (open(), open(), move || node.points_json(&alias))
 }
 
 fn access(at: &str, ids: &[&str]) -> AccessRecord {
@@ -218,17 +226,7 @@ fn the_access_log_contract_holds_on_a_qdrant_server_shared_by_two_replicas() {
         return;
     }
     let node = QdrantNode::start();
-    let options = node.options();
-    let prefix = options.collection_prefix.clone();
-    let a = QdrantServer::connect(options.clone())
-        .unwrap()
-        .access_log(365)
-        .unwrap();
-    let b = QdrantServer::connect(options)
-        .unwrap()
-        .access_log(365)
-        .unwrap();
-    let raw = || node.points_json(&format!("{prefix}access"));
+    let (a, b, raw) = two_replicas_of::<AccessRecord>(&node);
     access_log_contract(&a, &b, &raw);
 }
 

@@ -7,11 +7,12 @@ use tonic::Code;
 
 use crate::common::*;
 
-const PLATFORM: &str = "platform-token-1";
-const COUNSELLOR: &str = "counsellor-token-1";
-const ADMIN: &str = "admin-token-1";
+pub(crate) const PLATFORM: &str = "platform-token-1";
+pub(crate) const COUNSELLOR: &str = "counsellor-token-1";
+pub(crate) const ADMIN: &str = "admin-token-1";
 
-fn tokens_file(dir: &std::path::Path) -> std::path::PathBuf {
+/// Tokens of a platform ("web"), a 경기 counsellor ("gyeonggi", sido 41) and an admin ("ops").
+pub(crate) fn tokens_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("tokens.toml");
     std::fs::write(
         &path,

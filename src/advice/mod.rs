@@ -425,13 +425,12 @@ impl Advisor {
     ) -> Result<PostingAdvice> {
         let engine = matcher.engine();
         let posting = &draft.posting;
-        if let (Some(scope), true) = (&request.region_scope, draft.has_location) {
-            if !scope.contains(&posting.place.sido_code) {
-                return Err(Error::PermissionDenied(format!(
-                    "the draft's workplace ({}) is outside your regions",
-                    posting.place.region_name
-                )));
-            }
+        // A draft is not stored: refusing it reveals nothing, so it is refused plainly.
+        if draft.has_location && !request.scope.allows(&posting.place.sido_code) {
+            return Err(Error::PermissionDenied(format!(
+                "the draft's workplace ({}) is outside your regions",
+                posting.place.region_name
+            )));
         }
         let today = today();
         let programmes = matcher
@@ -502,12 +501,7 @@ impl Advisor {
                 values: vec![posting.place.sido_code.clone()],
             });
         }
-        if let Some(scope) = &request.region_scope {
-            filters.push(FieldFilter::AnyOf {
-                field: fields::SIDO_CODE,
-                values: scope.clone(),
-            });
-        }
+        filters.extend(request.scope.filter());
         let plan = CandidateQuery {
             vector: vector.to_vec(),
             origin: posting.place.point,

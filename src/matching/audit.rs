@@ -17,8 +17,8 @@ use std::sync::Arc;
 use crate::domain::{fields, from_payload, EducationTrack, Posting, Seeker};
 use crate::error::{Error, Result};
 use crate::geo::{Gazetteer, Region};
-use crate::lookup::{in_any, sidos_to_scan};
-use crate::matching::{blocking, Matcher, RankingRequest};
+use crate::lookup::in_any;
+use crate::matching::{blocking, Matcher, RankingRequest, Scope};
 use crate::outcomes::{latest_per_pair, Stage, ERASED_PREFIX};
 use crate::ranking::exposure::{group_figures, Cluster, GroupFigure, GroupKey};
 use crate::ranking::haversine_km;
@@ -245,28 +245,17 @@ fn clusters(
     (out, counts)
 }
 
-/// Runs the audit for a caller bound to `scope` (a counsellor's sido codes): PERMISSION_DENIED
-/// when a requested region lies outside it.
+/// Runs the audit for a caller bound to `scope`: PERMISSION_DENIED when a requested region lies
+/// outside it.
 pub async fn exposure_audit(
     matcher: Arc<Matcher>,
     request: &AuditRequest,
-    scope: Option<&[String]>,
+    scope: &Scope,
 ) -> Result<ExposureAudit> {
     let gazetteer = Gazetteer::builtin();
     let regions = gazetteer.lookup_all(&request.regions)?;
-    if let Some(scope) = scope {
-        if let Some((i, outside)) = regions
-            .iter()
-            .enumerate()
-            .find(|(_, r)| !scope.contains(&r.sido_code))
-        {
-            return Err(Error::PermissionDenied(format!(
-                "regions[{i}]: {} is outside the regions this caller may audit",
-                outside.full_name
-            )));
-        }
-    }
-    let sidos = sidos_to_scan(&regions, scope);
+    scope.require(&regions, "regions")?;
+    let sidos = scope.narrow(&regions);
     let postings: Vec<Posting> = records_in(
         &matcher,
         Collection::Postings,

@@ -5,7 +5,7 @@
 use crate::domain::{fields, from_payload, Place, Posting, Seeker};
 use crate::error::{Error, Result};
 use crate::geo::{Gazetteer, Region};
-use crate::matching::{blocking, Matcher};
+use crate::matching::{blocking, Matcher, Scope};
 use crate::outcomes::{centre_figures, people_activity, CentreFigures, FiguresScope};
 use crate::store::plan::point_uuid;
 use crate::store::{Collection, FieldFilter, ScanCursor};
@@ -61,21 +61,6 @@ pub struct FoundPage {
     pub next: Option<ScanCursor>,
 }
 
-/// The sido codes to scan: the requested regions' within `scope` (a counsellor's), or the whole
-/// scope when none is requested. `Some(empty)`: nothing the caller may see was asked for.
-pub(crate) fn sidos_to_scan(regions: &[&Region], scope: Option<&[String]>) -> Option<Vec<String>> {
-    let requested: Option<Vec<String>> =
-        (!regions.is_empty()).then(|| regions.iter().map(|r| r.sido_code.clone()).collect());
-    match (requested, scope) {
-        (None, None) => None,
-        (None, Some(scope)) => Some(scope.to_vec()),
-        (Some(asked), None) => Some(asked),
-        (Some(asked), Some(scope)) => {
-            Some(asked.into_iter().filter(|s| scope.contains(s)).collect())
-        }
-    }
-}
-
 /// In one of `regions` (none asked: anywhere).
 pub(crate) fn in_any(place: &Place, regions: &[&Region]) -> bool {
     regions.is_empty() || regions.iter().any(|r| r.contains(place))
@@ -86,10 +71,10 @@ pub(crate) fn in_any(place: &Place, regions: &[&Region]) -> bool {
 pub async fn find_records(
     matcher: &Matcher,
     query: &FindQuery,
-    scope: Option<&[String]>,
+    scope: &Scope,
 ) -> Result<FoundPage> {
     let regions = Gazetteer::builtin().lookup_all(&query.regions)?;
-    let filters = match sidos_to_scan(&regions, scope) {
+    let filters = match scope.narrow(&regions) {
         Some(sidos) if sidos.is_empty() => {
             return Ok(FoundPage {
                 records: Vec::new(),
@@ -168,7 +153,7 @@ pub async fn figures(
     matcher: &Matcher,
     from: Option<String>,
     to: Option<String>,
-    scope: Option<Vec<String>>,
+    scope: &Scope,
     person: Option<String>,
 ) -> Result<CentreFigures> {
     crate::domain::check_date_range(from.as_deref(), to.as_deref())?;
@@ -179,12 +164,13 @@ pub async fn figures(
         Err(Error::FailedPrecondition(_)) => Vec::new(), // no access log kept
         Err(other) => return Err(other),
     };
+    let regions = scope.codes().map(<[String]>::to_vec);
     blocking(move || {
         let events = log.events()?;
         let scope = FiguresScope {
             from: from.as_deref(),
             to: to.as_deref(),
-            regions: scope.as_deref(),
+            regions: regions.as_deref(),
         };
         let mut figures = centre_figures(&events, scope);
         figures.people = people_activity(&events, &access, scope, person.as_deref());
@@ -196,22 +182,6 @@ pub async fn figures(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_counsellor_scans_only_the_asked_regions_they_may_see() {
-        let g = Gazetteer::builtin();
-        let hwaseong = g.lookup("경기도 화성시").unwrap();
-        let busan = g.lookup("부산광역시").unwrap();
-        let gyeonggi = vec!["41".to_string()];
-        assert_eq!(sidos_to_scan(&[], None), None);
-        assert_eq!(sidos_to_scan(&[], Some(&gyeonggi)), Some(gyeonggi.clone()));
-        assert_eq!(
-            sidos_to_scan(&[hwaseong, busan], Some(&gyeonggi)),
-            Some(gyeonggi.clone())
-        );
-        assert_eq!(sidos_to_scan(&[busan], Some(&gyeonggi)), Some(vec![]));
-        assert_eq!(sidos_to_scan(&[busan], None), Some(vec!["26".to_string()]));
-    }
 
     #[test]
     fn page_tokens_are_point_ids() {

@@ -6,6 +6,9 @@ mod facts;
 pub mod lookup;
 pub mod outcomes;
 pub mod reindex;
+pub mod scope;
+
+pub use scope::Scope;
 pub mod shortlists;
 
 use std::collections::{HashMap, HashSet};
@@ -141,8 +144,8 @@ pub struct RankingRequest {
     /// Propose seekers beyond their own stated max commute.
     pub ignore_seeker_commute: bool,
     pub boosts: crate::ranking::Boosts,
-    /// Sido codes both sides must lie in (a counsellor's regions); `None`: anywhere.
-    pub region_scope: Option<Vec<String>>,
+    /// Where both sides must lie (a counsellor's regions).
+    pub scope: Scope,
 }
 
 /// Defaults and bounds for ranking.
@@ -513,24 +516,6 @@ impl<O: Record + Origin> Scoring<'_, O> {
     }
 }
 
-/// The crate's one region check: `NotFound`, exactly as for an unknown id, unless `sido` is
-/// within `scope` (a counsellor's sido codes; `None`: anywhere), so a counsellor does not learn
-/// that a record elsewhere exists.
-pub fn check_scope(
-    scope: Option<&[String]>,
-    sido: &str,
-    kind: &'static str,
-    id: &str,
-) -> Result<()> {
-    match scope {
-        Some(regions) if !regions.iter().any(|r| r == sido) => Err(Error::NotFound {
-            kind,
-            id: id.to_string(),
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// Reads one record; `NotFound` when it is not stored.
 async fn fetch_from(
     store: Arc<dyn VectorStore>,
@@ -864,20 +849,20 @@ impl Matcher {
         from_payload(&self.fetch(Collection::Seekers, id).await?.payload)
     }
 
-    /// A posting or a seeker as a caller bound to `scope` may see it (see [`check_scope`]).
-    pub(crate) async fn read<R: Record>(&self, id: &str, scope: Option<&[String]>) -> Result<R> {
+    /// A posting or a seeker as a caller bound to `scope` may see it (see [`Scope::check`]).
+    pub(crate) async fn read<R: Record>(&self, id: &str, scope: &Scope) -> Result<R> {
         let record: R = from_payload(&self.fetch(R::COLLECTION, id).await?.payload)?;
-        check_scope(scope, &record.place().sido_code, R::COLLECTION.noun(), id)?;
+        scope.check(&record.place().sido_code, R::COLLECTION.noun(), id)?;
         Ok(record)
     }
 
     /// A posting as a caller bound to `scope` may see it.
-    pub async fn read_posting(&self, id: &str, scope: Option<&[String]>) -> Result<Posting> {
+    pub async fn read_posting(&self, id: &str, scope: &Scope) -> Result<Posting> {
         self.read(id, scope).await
     }
 
     /// A seeker as a caller bound to `scope` may see them.
-    pub async fn read_seeker(&self, id: &str, scope: Option<&[String]>) -> Result<Seeker> {
+    pub async fn read_seeker(&self, id: &str, scope: &Scope) -> Result<Seeker> {
         self.read(id, scope).await
     }
 
@@ -966,8 +951,7 @@ impl Matcher {
         let engine = self.engine();
         let origin_doc = fetch_from(engine.store.clone(), O::COLLECTION, origin_id).await?;
         let origin_record: O = from_payload(&origin_doc.payload)?;
-        check_scope(
-            request.region_scope.as_deref(),
+        request.scope.check(
             &origin_record.place().sido_code,
             O::COLLECTION.noun(),
             origin_id,
@@ -1096,13 +1080,13 @@ impl Matcher {
         Ok(outcomes + access)
     }
 
-    /// A posting's outcome events, newest first, each with its seeker's display name when the
-    /// seeker is still stored and within `scope` (a pseudonymised seeker has none);
-    /// `NOT_FOUND` when the posting is unknown or outside `scope`.
+    /// A posting's outcome events, newest first, each with its seeker's display name (none once
+    /// the seeker was erased); events of seekers outside `scope` are left out, so a counsellor
+    /// learns no id from another region. `NOT_FOUND` when the posting is unknown or outside it.
     pub async fn posting_outcomes(
         &self,
         posting_id: &str,
-        scope: Option<&[String]>,
+        scope: &Scope,
     ) -> Result<Vec<(OutcomeEvent, Option<String>)>> {
         let posting = self.read_posting(posting_id, scope).await?;
         let log = self.require_outcome_log()?;
@@ -1127,7 +1111,10 @@ impl Matcher {
                     name
                 }
             };
-            named.push((event, name));
+            let erased = event.seeker_id.starts_with(crate::outcomes::ERASED_PREFIX);
+            if name.is_some() || erased {
+                named.push((event, name));
+            }
         }
         Ok(named)
     }
@@ -1143,7 +1130,7 @@ impl Matcher {
         reason: &str,
         date: Option<&str>,
         recorder: (&str, &str),
-        scope: Option<&[String]>,
+        scope: &Scope,
     ) -> Result<u64> {
         let log = self.require_outcome_log()?;
         if stage == Stage::Rejected && reason.trim().is_empty() {
@@ -1256,36 +1243,9 @@ impl DeleteCounts {
 /// The hard filters a request adds to the caller's: the counsellor's regions and the maximum
 /// distance from the origin.
 fn request_filters(request: &RankingRequest, origin: GeoPoint) -> Vec<FieldFilter> {
-    let scope = request
-        .region_scope
-        .as_ref()
-        .map(|scope| FieldFilter::AnyOf {
-            field: fields::SIDO_CODE,
-            values: scope.clone(),
-        });
+    let scope = request.scope.filter();
     let distance = request
         .max_distance_km
         .map(|km| FieldFilter::WithinKm { center: origin, km });
     scope.into_iter().chain(distance).collect()
-}
-
-/// Best first. When the commute is a filter (`grouped`), the matches beyond it come only after
-/// all within it; penalised, they rank where their score puts them.
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_record_outside_the_scope_reads_as_an_unknown_id() {
-        let gyeonggi = vec!["41".to_string()];
-        assert!(check_scope(Some(&gyeonggi), "41", "posting", "p1").is_ok());
-        let outside = check_scope(Some(&gyeonggi), "26", "posting", "p1").unwrap_err();
-        let unknown = Error::NotFound {
-            kind: "posting",
-            id: "p1".into(),
-        };
-        assert_eq!(outside.to_string(), unknown.to_string());
-        assert!(matches!(outside, Error::NotFound { .. }));
-        assert!(check_scope(None, "26", "posting", "x").is_ok());
-    }
 }

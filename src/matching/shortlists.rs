@@ -78,8 +78,11 @@ impl Matcher {
 
     async fn region_postings(&self, request: &RegionRequest) -> Result<Vec<Posting>> {
         let mut chosen: Vec<Posting> = Vec::new();
+        // Within the caller's scope: a posting elsewhere answers as an unknown id, and a
+        // region's postings elsewhere are not there.
+        let scope = &request.ranking.scope;
         for (i, id) in request.posting_ids.iter().enumerate() {
-            match self.get_posting(id).await {
+            match self.read_posting(id, scope).await {
                 Ok(p) => chosen.push(p),
                 Err(Error::NotFound { .. }) => {
                     return Err(Error::invalid(
@@ -97,6 +100,7 @@ impl Matcher {
                 .await?
                 .into_iter()
                 .filter(|p| regions.iter().any(|r| r.contains(&p.place)))
+                .filter(|p| scope.allows(&p.place.sido_code))
                 .collect();
             if found.is_empty() {
                 return Err(Error::NotFound {
@@ -159,18 +163,6 @@ impl Matcher {
             ));
         }
         let postings = self.region_postings(request).await?;
-        if let Some(scope) = &request.ranking.region_scope {
-            if let Some(outside) = postings
-                .iter()
-                .find(|p| !scope.contains(&p.place.sido_code))
-            {
-                // As for an unknown id: a counsellor must not learn that it exists elsewhere.
-                return Err(Error::NotFound {
-                    kind: "posting",
-                    id: outside.id.clone(),
-                });
-            }
-        }
         if postings.len() > request.max_postings {
             return Err(Error::ResourceExhausted(format!(
                 "{} postings selected, over the limit of {} per request; split the region",

@@ -523,7 +523,7 @@ impl Indexed {
             max_distance_km: None,
             ignore_seeker_commute: self.ignore_seeker_commute,
             boosts: Default::default(),
-            region_scope: None,
+            scope: Default::default(),
         };
         let mut per_seeker = Vec::new();
         for (seeker, labels) in qrels.relevant_seekers() {

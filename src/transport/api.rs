@@ -546,7 +546,7 @@ pub fn ranking_from_proto(
         max_distance_km: positive("options.max_distance_km", o.max_distance_km)?,
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,
-        region_scope: None,
+        scope: Default::default(),
     })
 }
 

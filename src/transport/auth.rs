@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use tonic::metadata::MetadataMap;
 
 use crate::error::{Error, Result};
+use crate::matching::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -178,8 +179,8 @@ pub fn allowed(role: Role, rpc: Rpc) -> bool {
 pub struct Caller {
     pub name: String,
     pub role: Role,
-    /// Sido codes a counsellor is bound to; `None` for roles without a region limit.
-    pub regions: Option<Vec<String>>,
+    /// Where the caller may see records: a counsellor's sido codes, or everywhere.
+    pub scope: Scope,
 }
 
 impl Caller {
@@ -188,7 +189,7 @@ impl Caller {
         Self {
             name: "anonymous".into(),
             role: Role::Platform,
-            regions: None,
+            scope: Scope::everywhere(),
         }
     }
 }
@@ -289,7 +290,7 @@ impl Authenticator {
             let caller = Caller {
                 name: entry.name,
                 role: entry.role,
-                regions,
+                scope: regions.map_or_else(Scope::everywhere, Scope::regions),
             };
             if tokens.insert(hash, caller).is_some() {
                 return Err(Error::invalid(&at, "the same token hash appears twice"));
@@ -378,7 +379,7 @@ sha256 = "{}"
             .authorize(&metadata(Some("counsellor-secret")), Rpc::GetSeeker)
             .unwrap();
         assert_eq!(caller.role, Role::Counsellor);
-        assert_eq!(caller.regions, Some(vec!["41".to_string()]));
+        assert_eq!(caller.scope.codes(), Some(&["41".to_string()][..]));
         for bad in [None, Some("nope"), Some("")] {
             let err = auth.authorize(&metadata(bad), Rpc::GetSeeker).unwrap_err();
             assert!(matches!(err, Error::Unauthenticated(_)), "{err:?}");
@@ -481,7 +482,6 @@ sha256 = "{}"
 
     #[test]
     fn regions_accept_current_and_former_codes_and_names_and_scope_records_alike() {
-        use crate::matching::check_scope;
         let h = "0".repeat(64);
         let tokens = |regions: &str| {
             let file = format!(
@@ -512,12 +512,12 @@ sha256 = "{}"
                 (&gunwi, "gunwi"),
             ] {
                 assert!(
-                    check_scope(caller.regions.as_deref(), sido, "posting", id).is_ok(),
+                    caller.scope.check(sido, "posting", id).is_ok(),
                     "{regions} {id}"
                 );
             }
             assert!(
-                check_scope(caller.regions.as_deref(), "41", "posting", "gyeonggi").is_err(),
+                caller.scope.check("41", "posting", "gyeonggi").is_err(),
                 "{regions}"
             );
         }

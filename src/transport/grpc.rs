@@ -263,15 +263,14 @@ impl MatchingApi {
         });
     }
 
-    /// The request's ranking options, checked, within the caller's regions: the one place a
-    /// counsellor's scope reaches the ranking use cases.
+    /// The request's ranking options, checked, within the caller's scope.
     fn ranking(
         &self,
         caller: &Caller,
         options: Option<pb::RankingOptions>,
     ) -> Result<RankingRequest> {
         let mut ranking = api::ranking_from_proto(options, &self.limits)?;
-        ranking.region_scope = caller.regions.clone();
+        ranking.scope = caller.scope.clone();
         Ok(ranking)
     }
 
@@ -506,7 +505,7 @@ impl MatchingApi {
                 &r.reason,
                 Some(&r.date),
                 (&caller.name, caller.role.name()),
-                caller.regions.as_deref(),
+                &caller.scope,
             )
             .await?;
         Ok(Response::new(pb::RecordOutcomeResponse { sequence }))
@@ -604,7 +603,7 @@ impl MatchingApi {
     ) -> Result<Response<P>, Status> {
         let id = request.into_inner().id;
         id_field(&id, "id", &self.limits)?;
-        let record: R = self.matcher()?.read(&id, caller.regions.as_deref()).await?;
+        let record: R = self.matcher()?.read(&id, &caller.scope).await?;
         Ok(Response::new(to_proto(&record)))
     }
 
@@ -755,7 +754,11 @@ impl MatchingApi {
         caller: &Caller,
         _request: Request<pb::WhoAmIRequest>,
     ) -> Result<Response<pb::WhoAmIResponse>, Status> {
-        let regions = caller.regions.clone().unwrap_or_default();
+        let regions = caller
+            .scope
+            .codes()
+            .map(<[String]>::to_vec)
+            .unwrap_or_default();
         let gazetteer = Gazetteer::builtin();
         Ok(Response::new(pb::WhoAmIResponse {
             name: caller.name.clone(),
@@ -803,8 +806,7 @@ impl MatchingApi {
             } as usize,
             cursor: crate::lookup::parse_page_token(&r.page_token)?,
         };
-        let page =
-            crate::lookup::find_records(self.matcher()?, &query, caller.regions.as_deref()).await?;
+        let page = crate::lookup::find_records(self.matcher()?, &query, &caller.scope).await?;
         Ok(Response::new(pb::FindRecordsResponse {
             records: page.records.iter().map(summary_to_proto).collect(),
             next_page_token: page.next.map(|c| c.0).unwrap_or_default(),
@@ -823,7 +825,7 @@ impl MatchingApi {
             self.matcher()?,
             optional_date(r.from),
             optional_date(r.to),
-            caller.regions.clone(),
+            &caller.scope,
             person,
         )
         .await?;
@@ -913,12 +915,8 @@ impl MatchingApi {
                 max_postings: self.limits.max_region_postings,
             }),
         };
-        let audit = crate::audit::exposure_audit(
-            self.matcher()?.clone(),
-            &request,
-            caller.regions.as_deref(),
-        )
-        .await?;
+        let audit =
+            crate::audit::exposure_audit(self.matcher()?.clone(), &request, &caller.scope).await?;
         Ok(Response::new(api::audit_to_proto(&audit)))
     }
 
@@ -948,7 +946,7 @@ impl MatchingApi {
         id_field(&r.posting_id, "posting_id", &self.limits)?;
         let outcomes = self
             .matcher()?
-            .posting_outcomes(&r.posting_id, caller.regions.as_deref())
+            .posting_outcomes(&r.posting_id, &caller.scope)
             .await?;
         Ok(Response::new(pb::ListOutcomesResponse {
             outcomes: outcomes

@@ -369,7 +369,9 @@ async fn every_role_against_every_rpc_and_a_counsellor_stays_in_their_regions() 
                 .await
                 .map(drop)
         ),
-        Code::NotFound
+        // As for an id that is not stored (`posting_ids[0]`); it was NOT_FOUND, which told a
+        // Busan posting from an unknown one (the scope table below checks every RPC so).
+        Code::InvalidArgument
     );
     assert_eq!(
         denied(
@@ -449,4 +451,301 @@ async fn tls_handshakes_with_the_right_ca_and_fails_without_it() {
 
     let _ = stop.send(());
     served.await.unwrap().unwrap();
+}
+
+/// What one probe of the scope table saw: the answer's debug text, or the refusal.
+type Seen = Result<String, tonic::Status>;
+
+fn seen<T: std::fmt::Debug>(answer: Result<tonic::Response<T>, tonic::Status>) -> Seen {
+    answer.map(|r| format!("{:?}", r.into_inner()))
+}
+
+/// What a counsellor of 경기 sees of the Busan records: `Twin` probes ask for a Busan record
+/// (`target` "bs") and for an unknown one ("zz"), which must read alike; `Single` probes must
+/// be refused or answer without any Busan record.
+enum Probe {
+    Twin(Seen, Seen),
+    Single(Seen),
+}
+
+async fn probe(client: &mut Authed, rpc: Rpc) -> Probe {
+    macro_rules! twin {
+        (|$t:ident| $call:expr) => {{
+            let bs = {
+                let $t = "bs";
+                seen($call)
+            };
+            let zz = {
+                let $t = "zz";
+                seen($call)
+            };
+            Probe::Twin(bs, zz)
+        }};
+    }
+    match rpc {
+        Rpc::GetPosting => twin!(|t| client
+            .get_posting(pb::GetRequest {
+                id: format!("p-{t}")
+            })
+            .await),
+        Rpc::GetSeeker => twin!(|t| client
+            .get_seeker(pb::GetRequest {
+                id: format!("s-{t}")
+            })
+            .await),
+        Rpc::RecommendCandidates => twin!(|t| client
+            .recommend_candidates(pb::RecommendCandidatesRequest {
+                posting_id: format!("p-{t}"),
+                options: options(5),
+                filter: None,
+            })
+            .await),
+        Rpc::RecommendPostings => twin!(|t| client
+            .recommend_postings(pb::RecommendPostingsRequest {
+                seeker_id: format!("s-{t}"),
+                options: options(5),
+                filter: None,
+            })
+            .await),
+        Rpc::MatchRegion => twin!(|t| client
+            .match_region(pb::MatchRegionRequest {
+                posting_ids: vec![format!("p-{t}")],
+                k: 1,
+                max_lists_per_seeker: 1,
+                ..Default::default()
+            })
+            .await),
+        Rpc::RecordOutcome => twin!(|t| client
+            .record_outcome(pb::RecordOutcomeRequest {
+                posting_id: "p-gg".into(),
+                seeker_id: format!("s-{t}"),
+                stage: pb::OutcomeStage::Contacted as i32,
+                ..Default::default()
+            })
+            .await),
+        Rpc::AdviseSeeker => twin!(|t| client
+            .advise_seeker(pb::AdviseSeekerRequest {
+                seeker_id: format!("s-{t}"),
+                options: None,
+            })
+            .await),
+        Rpc::FindRecords => twin!(|t| client
+            .find_records(pb::FindRecordsRequest {
+                kind: pb::RecordKind::Seeker as i32,
+                text: format!("s-{t}"),
+                ..Default::default()
+            })
+            .await),
+        Rpc::ListOutcomes => twin!(|t| client
+            .list_outcomes(pb::ListOutcomesRequest {
+                posting_id: format!("p-{t}"),
+            })
+            .await),
+        // Requests that name a region or a draft there: refused, or answered without Busan.
+        Rpc::AdvisePosting => Probe::Single(seen(
+            client
+                .advise_posting(pb::AdvisePostingRequest {
+                    draft: Some(posting(
+                        "",
+                        "용접공",
+                        "용접 생산직",
+                        region("부산광역시 강서구"),
+                    )),
+                    options: None,
+                })
+                .await,
+        )),
+        Rpc::ExposureAudit => Probe::Single(seen(
+            client
+                .exposure_audit(pb::ExposureAuditRequest {
+                    regions: vec!["부산광역시".into()],
+                    ..Default::default()
+                })
+                .await,
+        )),
+        Rpc::CentreFigures => Probe::Single(seen(
+            client
+                .centre_figures(pb::CentreFiguresRequest::default())
+                .await,
+        )),
+        Rpc::WhoAmI => Probe::Single(seen(client.who_am_i(pb::WhoAmIRequest {}).await)),
+        // Not a counsellor's: the permission table refuses them (tested above).
+        Rpc::UpsertPostings
+        | Rpc::UpsertSeekers
+        | Rpc::DeletePosting
+        | Rpc::DeleteSeeker
+        | Rpc::Embed
+        | Rpc::ModelInfo
+        | Rpc::Reindex
+        | Rpc::ListAccessRecords => unreachable!("{rpc:?} is not a counsellor's"),
+    }
+}
+
+/// The Busan records' traces in an answer: their ids, names and region.
+fn busan_traces(text: &str) -> Vec<&'static str> {
+    ["p-bs", "s-bs", "Seeker s-bs", "부산광역시 강서구"]
+        .into_iter()
+        .filter(|trace| text.contains(trace))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counsellor_can_neither_read_nor_infer_another_regions_records_through_any_rpc() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = plain_config(&dir.path().join("data"));
+    config.auth = jobmatch::config::AuthConfig::TokensFile(tokens_file(dir.path()));
+    let server = TestServer::start_with(config).await;
+    let mut platform = authed(&server, Some(PLATFORM)).await;
+    store_the_table_records(&mut platform).await;
+    // Traces a careless answer could carry: a Busan placement, and a Busan seeker proposed for
+    // the 경기 posting.
+    for (posting, seeker, stage) in [
+        ("p-bs", "s-bs", pb::OutcomeStage::Hired),
+        ("p-gg", "s-bs", pb::OutcomeStage::Proposed),
+    ] {
+        platform
+            .record_outcome(pb::RecordOutcomeRequest {
+                posting_id: posting.into(),
+                seeker_id: seeker.into(),
+                stage: stage as i32,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+    }
+    let mut counsellor = authed(&server, Some(COUNSELLOR)).await;
+    for rpc in Rpc::ALL
+        .into_iter()
+        .filter(|rpc| allowed(Role::Counsellor, *rpc))
+    {
+        match probe(&mut counsellor, rpc).await {
+            Probe::Twin(Err(busan), Err(unknown)) => {
+                assert_eq!(busan.code(), unknown.code(), "{rpc:?}");
+                assert_eq!(
+                    busan.message().replace("bs", "ID"),
+                    unknown.message().replace("zz", "ID"),
+                    "{rpc:?}: a Busan record must read as an unknown one"
+                );
+            }
+            Probe::Twin(Ok(busan), Ok(unknown)) => {
+                assert_eq!(busan_traces(&busan), Vec::<&str>::new(), "{rpc:?}: {busan}");
+                assert_eq!(
+                    busan.replace("bs", "ID"),
+                    unknown.replace("zz", "ID"),
+                    "{rpc:?}: a Busan record must answer as an unknown one"
+                );
+            }
+            Probe::Twin(busan, unknown) => {
+                panic!("{rpc:?}: Busan {busan:?} against unknown {unknown:?}")
+            }
+            Probe::Single(Ok(answer)) => {
+                assert_eq!(
+                    busan_traces(&answer),
+                    Vec::<&str>::new(),
+                    "{rpc:?}: {answer}"
+                )
+            }
+            Probe::Single(Err(refused)) => {
+                assert_eq!(
+                    refused.code(),
+                    Code::PermissionDenied,
+                    "{rpc:?}: {refused:?}"
+                );
+            }
+        }
+    }
+    // Through its own records: no Busan record among the answers, and no Busan figure counted.
+    let answers = [
+        seen(
+            counsellor
+                .recommend_candidates(pb::RecommendCandidatesRequest {
+                    posting_id: "p-gg".into(),
+                    options: options(10),
+                    filter: None,
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .recommend_postings(pb::RecommendPostingsRequest {
+                    seeker_id: "s-gg".into(),
+                    options: options(10),
+                    filter: None,
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .match_region(pb::MatchRegionRequest {
+                    regions: vec!["경기도".into()],
+                    k: 3,
+                    max_lists_per_seeker: 1,
+                    ..Default::default()
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .find_records(pb::FindRecordsRequest {
+                    kind: pb::RecordKind::Seeker as i32,
+                    ..Default::default()
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .list_outcomes(pb::ListOutcomesRequest {
+                    posting_id: "p-gg".into(),
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .advise_seeker(pb::AdviseSeekerRequest {
+                    seeker_id: "s-gg".into(),
+                    options: None,
+                })
+                .await,
+        ),
+        seen(
+            counsellor
+                .exposure_audit(pb::ExposureAuditRequest::default())
+                .await,
+        ),
+    ];
+    for answer in answers {
+        let answer = answer.unwrap();
+        assert_eq!(busan_traces(&answer), Vec::<&str>::new(), "{answer}");
+    }
+    let figures = counsellor
+        .centre_figures(pb::CentreFiguresRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(figures.placements, 0, "the Busan hiring is not theirs");
+    let market = counsellor
+        .advise_posting(pb::AdvisePostingRequest {
+            draft: Some(posting(
+                "",
+                "용접공",
+                "용접 생산직",
+                region("경기도 평택시"),
+            )),
+            options: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(busan_traces(&format!("{market:?}")).is_empty());
+    let audit = counsellor
+        .exposure_audit(pb::ExposureAuditRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (audit.postings_total, audit.seekers),
+        (1, 2),
+        "경기's records only"
+    );
+    server.stop().await;
 }

@@ -1,9 +1,13 @@
 //! The placement figures the centres report each year, over the outcome log
 //! ([`crate::store::outcome_log`]: the events, their contract and its lowerings).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::matching::{blocking, Matcher, Scope};
+use crate::store::Collection;
 
 pub use crate::store::outcome_log::{
     read_events, EventLog, FileOutcomeLog, OutcomeEvent, OutcomeLog, Stage, Subject, ERASED_PREFIX,
@@ -213,6 +217,143 @@ pub fn centre_figures(events: &[OutcomeEvent], scope: FiguresScope) -> CentreFig
         stages,
         placements_by_month: months.into_iter().collect(),
         people: Vec::new(),
+    }
+}
+
+/// The outcome use cases: the log itself ([`crate::outcomes`]) knows nothing of the store.
+impl Matcher {
+    /// Drops the outcome events and access records past their retentions (blocking: it may
+    /// rewrite the logs); returns how many.
+    pub fn expire_outcomes(&self) -> Result<usize> {
+        let today = chrono::Utc::now().date_naive();
+        let outcomes = match self.outcome_log() {
+            Some(log) => log.expire(today)?,
+            None => 0,
+        };
+        let access = match &self.access {
+            Some(log) => log.expire(today)?,
+            None => 0,
+        };
+        Ok(outcomes + access)
+    }
+
+    /// A posting's outcome events, newest first, each with its seeker's display name (none once
+    /// the seeker was erased); events of seekers outside `scope` are left out, so a counsellor
+    /// learns no id from another region. `NOT_FOUND` when the posting is unknown or outside it.
+    pub async fn posting_outcomes(
+        &self,
+        posting_id: &str,
+        scope: &Scope,
+    ) -> Result<Vec<(OutcomeEvent, Option<String>)>> {
+        let posting = self.read_posting(posting_id, scope).await?;
+        let log = self.require_outcome_log()?;
+        let mut events: Vec<OutcomeEvent> = blocking(move || log.events())
+            .await?
+            .into_iter()
+            .filter(|e| e.posting_id == posting.id)
+            .collect();
+        events.reverse();
+        let mut named = Vec::with_capacity(events.len());
+        let mut names: HashMap<String, Option<String>> = HashMap::new();
+        for event in events {
+            let name = match names.get(&event.seeker_id) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = match self.read_seeker(&event.seeker_id, scope).await {
+                        Ok(seeker) => Some(seeker.display_name),
+                        Err(Error::NotFound { .. }) => None,
+                        Err(other) => return Err(other),
+                    };
+                    names.insert(event.seeker_id.clone(), name.clone());
+                    name
+                }
+            };
+            let erased = event.seeker_id.starts_with(crate::outcomes::ERASED_PREFIX);
+            if name.is_some() || erased {
+                named.push((event, name));
+            }
+        }
+        Ok(named)
+    }
+
+    /// Records an event for a stored posting–seeker pair, by `recorder` (token name and role);
+    /// `NOT_FOUND` when either record is unknown or outside `scope` (a counsellor's regions).
+    #[allow(clippy::too_many_arguments)] // each is one fact of the event
+    pub async fn record_outcome(
+        &self,
+        posting_id: &str,
+        seeker_id: &str,
+        stage: Stage,
+        reason: &str,
+        date: Option<&str>,
+        recorder: (&str, &str),
+        scope: &Scope,
+    ) -> Result<u64> {
+        let log = self.require_outcome_log()?;
+        if stage == Stage::Rejected && reason.trim().is_empty() {
+            return Err(Error::invalid("reason", "is required for a rejection"));
+        }
+        let date = match date.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => {
+                crate::domain::date_key(d).map_err(|_| {
+                    Error::invalid("date", format!("'{d}' is not an ISO date (YYYY-MM-DD)"))
+                })?;
+                d.to_string()
+            }
+            None => chrono::Utc::now().date_naive().to_string(),
+        };
+        // Held until the event is written: a delete of either record on this replica waits, so
+        // its erasure comes after this event and reaches it.
+        let _writes = self.outcome_writes.lock().await;
+        let posting = self.read_posting(posting_id, scope).await?;
+        let seeker = self.read_seeker(seeker_id, scope).await?;
+        let event = OutcomeEvent {
+            sequence: 0,
+            posting_id: posting.id.clone(),
+            seeker_id: seeker.id.clone(),
+            stage,
+            reason: reason.trim().to_string(),
+            date,
+            company_id: posting.company_id.clone(),
+            seeker_birth_year: seeker.birth_year,
+            aged_34_or_younger: None,
+            manufacturing: crate::domain::is_manufacturing(&posting.sector),
+            certified_company: posting.certified_company,
+            distance_km: crate::ranking::haversine_km(posting.place.point, seeker.home.point),
+            sido_code: posting.place.sido_code.clone(),
+            recorded_by: recorder.0.to_string(),
+            recorded_by_role: recorder.1.to_string(),
+        };
+        let appender = log.clone();
+        let sequence = blocking(move || appender.append(event)).await?;
+        // A delete on another replica may have removed either record after the reads above and
+        // erased the log before this event was in it. A delete removes the record before it
+        // erases, so if both records are still there now, any such erasure is yet to come and
+        // will reach the event; if one is gone, this erases it here and answers as its delete did.
+        for (collection, id) in [
+            (Collection::Postings, &posting.id),
+            (Collection::Seekers, &seeker.id),
+        ] {
+            match self.fetch(collection, id).await {
+                Ok(_) => {}
+                Err(Error::NotFound { .. }) => {
+                    let (log, key) = (log.clone(), id.clone());
+                    blocking(move || {
+                        log.erase(match collection {
+                            Collection::Seekers => Subject::Seeker(&key),
+                            Collection::Postings => Subject::Posting(&key),
+                        })
+                    })
+                    .await?;
+                    return Err(Error::NotFound {
+                        kind: collection.noun(),
+                        id: id.clone(),
+                    });
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(sequence)
     }
 }
 

@@ -73,6 +73,13 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// An `io::Error` mapper whose message says what was being done to which path
+/// ("cannot rename /data/gen-000002: …"): `.map_err(io_err("read", &path))`.
+pub fn io_err<'a>(what: &str, path: &'a std::path::Path) -> impl Fn(std::io::Error) -> Error + 'a {
+    let what = what.to_string();
+    move |e| Error::Io(format!("cannot {what} {}: {e}", path.display()))
+}
+
 impl From<Error> for Status {
     fn from(error: Error) -> Self {
         let code = match &error {

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::ranking::cosine;
 use crate::skills::Vocabulary;
 
@@ -51,8 +51,7 @@ impl QuestionBank {
 
     /// A centre's own bank instead of the shipped one.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
         Self::parse(&text, &path.display().to_string())
     }
 

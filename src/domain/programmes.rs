@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::domain::{EducationTrack, EmploymentType, Posting, Seeker};
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 
 const BUILTIN: &str = include_str!("../../assets/programmes.toml");
 
@@ -126,8 +126,7 @@ impl Programmes {
 
     /// A centre's own file instead of the shipped one.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
         Self::parse(&text, &path.display().to_string())
     }
 

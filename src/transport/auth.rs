@@ -28,7 +28,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tonic::metadata::MetadataMap;
 
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::matching::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -127,46 +127,35 @@ impl Rpc {
     }
 }
 
-/// The permission table (pure, so it is tested as a table).
+/// The permission table (pure, so it is tested as a table). A counsellor's RPCs are the reads
+/// and the centre's services; the platform has them too, with the writes.
 pub fn allowed(role: Role, rpc: Rpc) -> bool {
     use Rpc::*;
+    let counsellor = matches!(
+        rpc,
+        GetPosting
+            | GetSeeker
+            | RecommendCandidates
+            | RecommendPostings
+            | MatchRegion
+            | RecordOutcome
+            | AdvisePosting
+            | AdviseSeeker
+            | WhoAmI
+            | FindRecords
+            | CentreFigures
+            | ExposureAudit
+            | ListOutcomes
+    );
     match role {
-        Role::Platform => matches!(
-            rpc,
-            UpsertPostings
-                | UpsertSeekers
-                | GetPosting
-                | GetSeeker
-                | DeletePosting
-                | DeleteSeeker
-                | RecommendCandidates
-                | RecommendPostings
-                | MatchRegion
-                | RecordOutcome
-                | AdvisePosting
-                | AdviseSeeker
-                | WhoAmI
-                | FindRecords
-                | CentreFigures
-                | ExposureAudit
-                | ListOutcomes
-        ),
-        Role::Counsellor => matches!(
-            rpc,
-            GetPosting
-                | GetSeeker
-                | RecommendCandidates
-                | RecommendPostings
-                | MatchRegion
-                | RecordOutcome
-                | AdvisePosting
-                | AdviseSeeker
-                | WhoAmI
-                | FindRecords
-                | CentreFigures
-                | ExposureAudit
-                | ListOutcomes
-        ),
+        Role::Counsellor => counsellor,
+        Role::Platform => {
+            counsellor
+                || matches!(
+                    rpc,
+                    UpsertPostings | UpsertSeekers | DeletePosting | DeleteSeeker
+                )
+        }
         Role::Admin => matches!(
             rpc,
             Embed | ModelInfo | Reindex | WhoAmI | ExposureAudit | ListAccessRecords
@@ -241,8 +230,7 @@ fn parse_hex(hex: &str) -> Option<[u8; 32]> {
 impl Authenticator {
     /// Reads a tokens file; every entry is checked (role, regions, hash) with its position named.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
         Self::from_toml(&text, &path.display().to_string())
     }
 

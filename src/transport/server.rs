@@ -16,7 +16,7 @@ use crate::auth::Authenticator;
 use crate::config::{AuthConfig, ServeConfig, StoreConfig};
 use crate::embed::load_model;
 use crate::embed::BatchingConfig;
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::grpc::MatchingApi;
 use crate::matching::{Engine, Matcher, RankingSettings};
 use crate::metrics::RpcMetrics;
@@ -273,10 +273,7 @@ fn authenticator(config: &AuthConfig) -> Result<Authenticator> {
 fn grpc_server(config: &ServeConfig) -> Result<Server> {
     let mut builder = Server::builder();
     if let Some(tls) = &config.tls {
-        let read = |path: &std::path::Path| {
-            std::fs::read(path)
-                .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
-        };
+        let read = |path: &std::path::Path| std::fs::read(path).map_err(io_err("read", path));
         let identity = Identity::from_pem(read(&tls.cert)?, read(&tls.key)?);
         builder = builder
             .tls_config(ServerTlsConfig::new().identity(identity))

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::embed::bert::{BertEmbedder, EngineKind};
 use crate::embed::{Embedder, TextKind};
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 
 #[derive(Debug, serde::Serialize)]
 pub struct EmbedBenchReport {
@@ -31,8 +31,7 @@ pub struct EmbedBenchReport {
 }
 
 fn lines(path: &Path) -> Result<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
     Ok(text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -89,8 +88,7 @@ pub fn embed_benchmark(
                 .map(|q| Ok(embedder.embed(std::slice::from_ref(q), TextKind::Query)?.remove(0)))
                 .collect::<Result<Vec<_>>>()?,
         });
-        std::fs::write(path, vectors.to_string())
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, vectors.to_string()).map_err(io_err("write", path))?;
     }
 
     embedder.embed(&texts[..batch.min(texts.len())], TextKind::Passage)?; // warm-up

@@ -45,8 +45,7 @@ pub async fn eval(args: EvalArgs) -> Result<()> {
         let text =
             serde_json::to_string_pretty(&serde_json::json!({ "sets": reports, "tuning": tuning }))
                 .map_err(|e| Error::Io(e.to_string()))?;
-        std::fs::write(path, text)
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, text).map_err(io_err("write", path))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

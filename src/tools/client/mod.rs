@@ -35,7 +35,7 @@ use crate::cli::{
 };
 use crate::domain::this_year;
 use crate::domain::Limits;
-use crate::error::{Error, Result};
+use crate::error::{io_err, Error, Result};
 use crate::export::{write_csv, ShortlistRow};
 use crate::geo::Gazetteer;
 use crate::matching::{Matcher, RankingSettings};
@@ -61,9 +61,7 @@ impl ClientOptions {
             })
             .transpose()?;
         let tls_ca = tls_ca
-            .map(|p| {
-                std::fs::read(p).map_err(|e| Error::Io(format!("cannot read {}: {e}", p.display())))
-            })
+            .map(|p| std::fs::read(p).map_err(io_err("read", p)))
             .transpose()?;
         Ok(Self { token, tls_ca })
     }
@@ -127,8 +125,7 @@ pub(crate) fn status_error(status: tonic::Status) -> Error {
 
 /// Reads a JSON-lines file of proto-JSON messages; an error names the file and line.
 pub fn read_lines<T: for<'de> serde::Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
+    let file = std::fs::File::open(path).map_err(io_err("open", path))?;
     let mut records = Vec::new();
     for (n, line) in BufReader::new(file).split(b'\n').enumerate() {
         let bytes = line.map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;

@@ -7,7 +7,8 @@
 //!   - [`transport::server`]: `serve_all(listeners, config, shutdown)`; health (NOT_SERVING until
 //!     ready) and reflection.
 //!   - [`transport::grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call the
-//!     use cases; [`transport::api`]: the generated protobuf types and their conversion to the
+//!     use cases; its methods, the `Rpc` enum and roles, the console's routes and the access-log
+//!     table all come from one table of the RPCs (`transport/rpcs.rs`); [`transport::api`]: the generated protobuf types and their conversion to the
 //!     domain (shared with the CLI).
 //!   - [`transport::console`]: the counsellors' web console: its page and a JSON gateway handing each
 //!     call to the gRPC service (same tokens, checks and limits), on `--console-listen`.
@@ -17,7 +18,8 @@
 //!     [`transport::export`]: a shortlist as CSV or JSON rows (the console's download and
 //!     `jobmatch shortlist`).
 //! - Use cases, transport-free:
-//!   - [`matching`]: upsert, get, delete, recommend, explain; with its own use cases as children:
+//!   - [`matching`]: one file per use case (recommend, records, explain, outcomes, access), the
+//!     [`matching::Scope`] every one of them takes; with its own use cases as children:
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
 //!     placement figures over the outcome log), [`matching::shortlists`] (MatchRegion),
 //!     [`matching::lookup`] (FindRecords, CentreFigures), [`matching::audit`] (the exposure audit

@@ -26,6 +26,9 @@ use crate::skills::{text_words, Vocabulary};
 use crate::store::{CandidatePayload, CandidateQuery, Collection, FieldFilter};
 use interview::{ChosenQuestion, QuestionBank};
 
+/// Postings AdviseSeeker weighs (its ranking's top k) when the request leaves it 0.
+pub const DEFAULT_SEEKER_POSTINGS: u32 = 10;
+
 /// Stored postings compared with a draft.
 const SIMILAR_POSTINGS: usize = 10;
 /// Postings whose interview questions an advice prepares.

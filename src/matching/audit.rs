@@ -25,6 +25,14 @@ use crate::ranking::haversine_km;
 use crate::shortlists::RegionRequest;
 use crate::store::{Collection, FieldFilter, ScanCursor};
 
+/// The shortlist length audited when the request leaves it 0.
+pub const DEFAULT_K: u32 = 10;
+/// Postings audited when the request leaves it 0 (a uniform sample beyond), and at most.
+pub const DEFAULT_POSTINGS: u32 = 1_000;
+pub const MAX_POSTINGS: u32 = 20_000;
+/// The sample's and the bootstrap's seed when the request leaves it 0.
+pub const DEFAULT_SEED: u64 = 2026;
+
 /// Groups with fewer distinct seekers show counts only: a rate over two people is about them.
 pub const MIN_GROUP_SEEKERS: usize = 5;
 /// Bootstrap draws behind each impact ratio's interval.

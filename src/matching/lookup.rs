@@ -10,6 +10,10 @@ use crate::outcomes::{centre_figures, people_activity, CentreFigures, FiguresSco
 use crate::store::plan::point_uuid;
 use crate::store::{Collection, FieldFilter, ScanCursor};
 
+/// FindRecords' page size when the request leaves it 0, and its largest.
+pub const DEFAULT_PAGE: u32 = 20;
+pub const MAX_PAGE: u32 = 100;
+
 /// Records read per store page while looking.
 const PAGE: usize = 256;
 /// Records examined per call at most: a rare word over a large store answers a short page with

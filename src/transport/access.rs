@@ -9,25 +9,32 @@ use crate::api::pb;
 use crate::auth::Rpc;
 use crate::store::access_log::Action;
 
-/// What `rpc` does with seekers' data and which fields it returns or changes (`None`: nothing
-/// personal). The résumé is listed only where its text leaves the server or is written.
-pub fn personal_data(rpc: Rpc) -> Option<(Action, &'static [&'static str])> {
-    use Rpc::*;
-    Some(match rpc {
-        GetSeeker => (Action::Read, &["profile", "resume"]),
-        RecommendCandidates | RecommendPostings | MatchRegion | FindRecords => {
-            (Action::Read, &["profile"])
-        }
-        AdviseSeeker => (Action::Read, &["profile", "advice"]),
-        ListOutcomes => (Action::Read, &["outcomes"]),
-        ListAccessRecords => (Action::Read, &["access_records"]),
-        UpsertSeekers => (Action::Write, &["profile", "resume"]),
-        RecordOutcome => (Action::Write, &["outcomes"]),
-        DeleteSeeker => (Action::Delete, &["all"]),
-        UpsertPostings | GetPosting | DeletePosting | Embed | ModelInfo | Reindex
-        | AdvisePosting | WhoAmI | CentreFigures | ExposureAudit => return None,
-    })
+/// One row's personal-data column as `personal_data` returns it.
+macro_rules! personal_line {
+    () => {
+        None
+    };
+    ($action:ident: $($field:literal),+) => {
+        Some((Action::$action, &[$($field),+][..]))
+    };
 }
+
+/// Makes `personal_data` from the table's rows.
+macro_rules! personal_table {
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+        [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
+        /// What `rpc` does with seekers' data and which fields it returns or changes (`None`:
+        /// nothing personal). The résumé is listed only where its text leaves the server or is
+        /// written.
+        pub fn personal_data(rpc: Rpc) -> Option<(Action, &'static [&'static str])> {
+            match rpc {
+                $(Rpc::$name => personal_line!($($personal)*)),*
+            }
+        }
+    };
+}
+
+for_each_rpc!(personal_table);
 
 /// The seeker ids a request or an answer names (none by default).
 pub trait NamesSeekers {

@@ -5,6 +5,12 @@
 use crate::domain::{self, EducationTrack, EmploymentType, GeoPoint, Limits, LocationInput, Place};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
+use crate::lookup::FoundRecord;
+use crate::matching::{Explanation, Scored};
+use crate::outcomes::Stage;
+use crate::ranking::FusionParams;
+use crate::region_match::PlanStats;
+use crate::reindex::ReindexProgress;
 use crate::store::FieldFilter;
 
 /// Generated protobuf messages, gRPC stubs and proto-JSON (serde) impls.
@@ -673,4 +679,151 @@ pub fn posting_filter_from_proto(filter: Option<pb::PostingFilter>) -> Result<Ve
         });
     }
     Ok(out)
+}
+
+// The answers of the recommendation, plan, outcome and lookup RPCs.
+
+pub fn score_to_proto(
+    scored_breakdown: &crate::ranking::ScoreBreakdown,
+    fusion: &FusionParams,
+) -> pb::ScoreBreakdown {
+    pb::ScoreBreakdown {
+        final_score: scored_breakdown.final_score,
+        semantic_similarity: scored_breakdown.semantic_similarity,
+        lexical_score: scored_breakdown.lexical_score,
+        relevance: scored_breakdown.relevance,
+        geo_score: scored_breakdown.geo_score,
+        distance_km: scored_breakdown.distance_km,
+        semantic_weight: fusion.semantic_weight,
+        lexical_weight: fusion.lexical_weight,
+        geo_weight: fusion.geo_weight,
+        decay_scale_km: fusion.decay_scale_km,
+        fusion: fusion.mode.name().to_string(),
+        semantic_floor: fusion.semantic_floor,
+        semantic_ceiling: fusion.semantic_ceiling,
+        lexical_saturation: fusion.lexical_saturation,
+        skills_share: scored_breakdown.skills_share,
+        skills_weight: fusion.skills_weight,
+        skills_score: scored_breakdown.skills_score,
+        boost: scored_breakdown.boost,
+        boosts_applied: scored_breakdown
+            .boosts_applied
+            .iter()
+            .map(|name| name.to_string())
+            .collect(),
+        semantic_part: scored_breakdown.semantic_part,
+        lexical_part: scored_breakdown.lexical_part,
+        geo_scale_km: scored_breakdown.geo_scale_km,
+        match_strength: scored_breakdown.match_strength,
+        relevance_floor: fusion.relevance_floor,
+        distance_scale: fusion.distance_scale.name().to_string(),
+        seeker_commute: fusion.commute.name().to_string(),
+        distance_part: scored_breakdown.distance_part,
+    }
+}
+
+pub fn explanation_to_proto(e: &Explanation) -> pb::Explanation {
+    pb::Explanation {
+        skills_matched: e.skills.matched.clone(),
+        skills_missing: e.skills.missing.clone(),
+        posting_region_name: e.posting_region.clone(),
+        seeker_region_name: e.seeker_region.clone(),
+        reason: e.reason.clone(),
+    }
+}
+
+pub fn candidate_to_proto(s: &Scored<domain::Seeker>, fusion: &FusionParams) -> pb::CandidateMatch {
+    pb::CandidateMatch {
+        seeker_id: s.item.id.clone(),
+        display_name: s.item.display_name.clone(),
+        headline: s.item.headline.clone(),
+        region_name: s.item.home.region_name.clone(),
+        score: Some(score_to_proto(&s.breakdown, fusion)),
+        explanation: Some(explanation_to_proto(&s.explanation)),
+        beyond_commute: s.beyond_commute,
+        programmes: s.programmes.iter().map(programme_to_proto).collect(),
+        home: Some(lat_lon(&s.item.home)),
+        max_commute_km: s.item.max_commute_km.unwrap_or(0.0),
+    }
+}
+
+pub fn lat_lon(place: &crate::domain::Place) -> pb::LatLon {
+    pb::LatLon {
+        lat: place.point.lat,
+        lon: place.point.lon,
+    }
+}
+
+pub fn posting_match_to_proto(
+    p: &Scored<domain::Posting>,
+    fusion: &FusionParams,
+) -> pb::PostingMatch {
+    pb::PostingMatch {
+        posting_id: p.item.id.clone(),
+        title: p.item.title.clone(),
+        company_name: p.item.company_name.clone(),
+        region_name: p.item.place.region_name.clone(),
+        score: Some(score_to_proto(&p.breakdown, fusion)),
+        explanation: Some(explanation_to_proto(&p.explanation)),
+        beyond_commute: p.beyond_commute,
+        programmes: p.programmes.iter().map(programme_to_proto).collect(),
+        workplace: Some(lat_lon(&p.item.place)),
+    }
+}
+
+pub fn progress_to_proto(p: ReindexProgress) -> pb::ReindexProgress {
+    pb::ReindexProgress {
+        phase: p.phase.into(),
+        collection: p.collection.into(),
+        done: p.done,
+        total: p.total,
+        model: p.model,
+    }
+}
+
+pub fn plan_summary(stats: &PlanStats) -> pb::PlanSummary {
+    pb::PlanSummary {
+        total_score: stats.total_score,
+        distinct_seekers: stats.distinct_seekers as u32,
+        empty_lists: stats.empty_lists as u32,
+        short_lists: stats.short_lists as u32,
+    }
+}
+
+pub fn stage_from_proto(stage: i32) -> Result<Stage> {
+    use pb::OutcomeStage as S;
+    match S::try_from(stage) {
+        Ok(S::Proposed) => Ok(Stage::Proposed),
+        Ok(S::Contacted) => Ok(Stage::Contacted),
+        Ok(S::Interviewed) => Ok(Stage::Interviewed),
+        Ok(S::Hired) => Ok(Stage::Hired),
+        Ok(S::Rejected) => Ok(Stage::Rejected),
+        Ok(S::Unspecified) => Err(Error::invalid("stage", "is required")),
+        Err(_) => Err(Error::invalid("stage", format!("{stage} is not a stage"))),
+    }
+}
+
+pub fn summary_to_proto(record: &FoundRecord) -> pb::RecordSummary {
+    let (id, title, subtitle, place) = match record {
+        FoundRecord::Posting(p) => (&p.id, &p.title, &p.company_name, &p.place),
+        FoundRecord::Seeker(s) => (&s.id, &s.display_name, &s.headline, &s.home),
+    };
+    pb::RecordSummary {
+        id: id.clone(),
+        title: title.clone(),
+        subtitle: subtitle.clone(),
+        region_name: place.region_name.clone(),
+        location: Some(lat_lon(place)),
+    }
+}
+
+pub fn stage_to_proto(stage: Stage) -> pb::OutcomeStage {
+    use pb::OutcomeStage as S;
+    match stage {
+        Stage::Proposed => S::Proposed,
+        Stage::Contacted => S::Contacted,
+        Stage::Interviewed => S::Interviewed,
+        Stage::Hired => S::Hired,
+        Stage::Rejected => S::Rejected,
+    }
 }

@@ -49,118 +49,40 @@ impl Role {
     }
 }
 
-/// Every RPC of `jobmatch.v1.Matching`, for the permission table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rpc {
-    UpsertPostings,
-    UpsertSeekers,
-    GetPosting,
-    GetSeeker,
-    DeletePosting,
-    DeleteSeeker,
-    RecommendCandidates,
-    RecommendPostings,
-    Embed,
-    ModelInfo,
-    Reindex,
-    MatchRegion,
-    RecordOutcome,
-    AdvisePosting,
-    AdviseSeeker,
-    WhoAmI,
-    FindRecords,
-    CentreFigures,
-    ExposureAudit,
-    ListAccessRecords,
-    ListOutcomes,
-}
-
-impl Rpc {
-    pub const ALL: [Rpc; 21] = [
-        Rpc::UpsertPostings,
-        Rpc::UpsertSeekers,
-        Rpc::GetPosting,
-        Rpc::GetSeeker,
-        Rpc::DeletePosting,
-        Rpc::DeleteSeeker,
-        Rpc::RecommendCandidates,
-        Rpc::RecommendPostings,
-        Rpc::Embed,
-        Rpc::ModelInfo,
-        Rpc::Reindex,
-        Rpc::MatchRegion,
-        Rpc::RecordOutcome,
-        Rpc::AdvisePosting,
-        Rpc::AdviseSeeker,
-        Rpc::WhoAmI,
-        Rpc::FindRecords,
-        Rpc::CentreFigures,
-        Rpc::ExposureAudit,
-        Rpc::ListAccessRecords,
-        Rpc::ListOutcomes,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Rpc::UpsertPostings => "UpsertPostings",
-            Rpc::UpsertSeekers => "UpsertSeekers",
-            Rpc::GetPosting => "GetPosting",
-            Rpc::GetSeeker => "GetSeeker",
-            Rpc::DeletePosting => "DeletePosting",
-            Rpc::DeleteSeeker => "DeleteSeeker",
-            Rpc::RecommendCandidates => "RecommendCandidates",
-            Rpc::RecommendPostings => "RecommendPostings",
-            Rpc::Embed => "Embed",
-            Rpc::ModelInfo => "ModelInfo",
-            Rpc::Reindex => "Reindex",
-            Rpc::MatchRegion => "MatchRegion",
-            Rpc::RecordOutcome => "RecordOutcome",
-            Rpc::AdvisePosting => "AdvisePosting",
-            Rpc::AdviseSeeker => "AdviseSeeker",
-            Rpc::WhoAmI => "WhoAmI",
-            Rpc::FindRecords => "FindRecords",
-            Rpc::CentreFigures => "CentreFigures",
-            Rpc::ExposureAudit => "ExposureAudit",
-            Rpc::ListAccessRecords => "ListAccessRecords",
-            Rpc::ListOutcomes => "ListOutcomes",
+/// Makes the `Rpc` enum, its names and roles from the table's rows.
+macro_rules! rpc_enum {
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+        [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
+        /// Every RPC of `jobmatch.v1.Matching` (the table in `rpcs.rs`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Rpc {
+            $($name),*
         }
-    }
+
+        impl Rpc {
+            pub const ALL: [Rpc; [$(Rpc::$name),*].len()] = [$(Rpc::$name),*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Rpc::$name => stringify!($name)),*
+                }
+            }
+
+            /// The roles that may call it.
+            pub fn roles(self) -> &'static [Role] {
+                match self {
+                    $(Rpc::$name => &[$(Role::$role),*]),*
+                }
+            }
+        }
+    };
 }
 
-/// The permission table (pure, so it is tested as a table). A counsellor's RPCs are the reads
-/// and the centre's services; the platform has them too, with the writes.
+for_each_rpc!(rpc_enum);
+
+/// The permission table (pure, so it is tested as a table): the roles of the RPC's row.
 pub fn allowed(role: Role, rpc: Rpc) -> bool {
-    use Rpc::*;
-    let counsellor = matches!(
-        rpc,
-        GetPosting
-            | GetSeeker
-            | RecommendCandidates
-            | RecommendPostings
-            | MatchRegion
-            | RecordOutcome
-            | AdvisePosting
-            | AdviseSeeker
-            | WhoAmI
-            | FindRecords
-            | CentreFigures
-            | ExposureAudit
-            | ListOutcomes
-    );
-    match role {
-        Role::Counsellor => counsellor,
-        Role::Platform => {
-            counsellor
-                || matches!(
-                    rpc,
-                    UpsertPostings | UpsertSeekers | DeletePosting | DeleteSeeker
-                )
-        }
-        Role::Admin => matches!(
-            rpc,
-            Embed | ModelInfo | Reindex | WhoAmI | ExposureAudit | ListAccessRecords
-        ),
-    }
+    rpc.roles().contains(&role)
 }
 
 /// An authenticated caller.

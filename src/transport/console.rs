@@ -111,36 +111,40 @@ fn regions_json() -> &'static str {
     })
 }
 
-/// `POST /api/v1/{method}`: the RPCs the console uses, each handed to the gRPC service.
-async fn call(
-    State(api): State<MatchingApi>,
-    Path(method): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let api = &api;
-    let h = &headers;
-    match method.as_str() {
-        "WhoAmI" => relay(h, &body, |r| api.who_am_i(r)).await,
-        "FindRecords" => relay(h, &body, |r| api.find_records(r)).await,
-        "GetPosting" => relay(h, &body, |r| api.get_posting(r)).await,
-        "GetSeeker" => relay(h, &body, |r| api.get_seeker(r)).await,
-        "RecommendCandidates" => relay(h, &body, |r| api.recommend_candidates(r)).await,
-        "RecommendPostings" => relay(h, &body, |r| api.recommend_postings(r)).await,
-        "MatchRegion" => relay(h, &body, |r| api.match_region(r)).await,
-        "RecordOutcome" => relay(h, &body, |r| api.record_outcome(r)).await,
-        "CentreFigures" => relay(h, &body, |r| api.centre_figures(r)).await,
-        "AdvisePosting" => relay(h, &body, |r| api.advise_posting(r)).await,
-        "AdviseSeeker" => relay(h, &body, |r| api.advise_seeker(r)).await,
-        "ExposureAudit" => relay(h, &body, |r| api.exposure_audit(r)).await,
-        "ListOutcomes" => relay(h, &body, |r| api.list_outcomes(r)).await,
-        _ => error_body(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            format!("the console gateway has no method '{method}'"),
-        ),
-    }
+/// One row's route: relayed when the row says `console`.
+macro_rules! console_route {
+    (console $name:ident $method:ident, $api:ident, $headers:ident, $body:ident, $wanted:ident) => {
+        if $wanted == stringify!($name) {
+            return relay($headers, &$body, |r| $api.$method(r)).await;
+        }
+    };
+    (grpc $name:ident $method:ident, $api:ident, $headers:ident, $body:ident, $wanted:ident) => {};
 }
+
+/// Makes the gateway's `call` from the table's rows.
+macro_rules! console_routes {
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+        [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
+        /// `POST /api/v1/{method}`: the RPCs the table marks `console`, each handed to the gRPC
+        /// service.
+        async fn call(
+            State(api): State<MatchingApi>,
+            Path(method): Path<String>,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> Response {
+            let (api, headers, wanted) = (&api, &headers, method.as_str());
+            $(console_route!($via $name $method, api, headers, body, wanted);)*
+            error_body(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                format!("the console gateway has no method '{method}'"),
+            )
+        }
+    };
+}
+
+for_each_rpc!(console_routes);
 
 /// Decodes the JSON request, calls the RPC with the caller's headers, encodes its answer.
 async fn relay<Req, Resp, Answer>(

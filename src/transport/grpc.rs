@@ -13,21 +13,20 @@ use tracing::Instrument;
 
 use crate::access::{distinct_ids, personal_data, NamesSeekers};
 use crate::advice::Advisor;
-use crate::api::{self, pb};
+use crate::api::{
+    self, candidate_to_proto, lat_lon, pb, plan_summary, posting_match_to_proto, progress_to_proto,
+    stage_from_proto, stage_to_proto, summary_to_proto,
+};
 use crate::auth::{Authenticator, Caller, Rpc};
 use crate::config::ServeConfig;
 use crate::domain::this_year;
-use crate::domain::{Limits, Posting, Seeker};
+use crate::domain::Limits;
 use crate::embed::{BatchingConfig, Pooling, TextKind};
 use crate::error::{Error, Result};
 use crate::geo::Gazetteer;
-use crate::lookup::{FindQuery, FoundRecord};
-use crate::matching::{Explanation, Matcher, RankingRequest, Record, Scored};
+use crate::lookup::FindQuery;
+use crate::matching::{Matcher, RankingRequest, Record};
 use crate::metrics::RpcMetrics;
-use crate::outcomes::Stage;
-use crate::ranking::FusionParams;
-use crate::region_match::PlanStats;
-use crate::reindex::ReindexProgress;
 use crate::shortlists::RegionRequest;
 use crate::store::access_log::{now_stamp, AccessRecord, Action};
 use crate::store::Collection;
@@ -313,129 +312,12 @@ impl MatchingApi {
     }
 }
 
-fn score_to_proto(
-    scored_breakdown: &crate::ranking::ScoreBreakdown,
-    fusion: &FusionParams,
-) -> pb::ScoreBreakdown {
-    pb::ScoreBreakdown {
-        final_score: scored_breakdown.final_score,
-        semantic_similarity: scored_breakdown.semantic_similarity,
-        lexical_score: scored_breakdown.lexical_score,
-        relevance: scored_breakdown.relevance,
-        geo_score: scored_breakdown.geo_score,
-        distance_km: scored_breakdown.distance_km,
-        semantic_weight: fusion.semantic_weight,
-        lexical_weight: fusion.lexical_weight,
-        geo_weight: fusion.geo_weight,
-        decay_scale_km: fusion.decay_scale_km,
-        fusion: fusion.mode.name().to_string(),
-        semantic_floor: fusion.semantic_floor,
-        semantic_ceiling: fusion.semantic_ceiling,
-        lexical_saturation: fusion.lexical_saturation,
-        skills_share: scored_breakdown.skills_share,
-        skills_weight: fusion.skills_weight,
-        skills_score: scored_breakdown.skills_score,
-        boost: scored_breakdown.boost,
-        boosts_applied: scored_breakdown
-            .boosts_applied
-            .iter()
-            .map(|name| name.to_string())
-            .collect(),
-        semantic_part: scored_breakdown.semantic_part,
-        lexical_part: scored_breakdown.lexical_part,
-        geo_scale_km: scored_breakdown.geo_scale_km,
-        match_strength: scored_breakdown.match_strength,
-        relevance_floor: fusion.relevance_floor,
-        distance_scale: fusion.distance_scale.name().to_string(),
-        seeker_commute: fusion.commute.name().to_string(),
-        distance_part: scored_breakdown.distance_part,
-    }
-}
-
-fn explanation_to_proto(e: &Explanation) -> pb::Explanation {
-    pb::Explanation {
-        skills_matched: e.skills.matched.clone(),
-        skills_missing: e.skills.missing.clone(),
-        posting_region_name: e.posting_region.clone(),
-        seeker_region_name: e.seeker_region.clone(),
-        reason: e.reason.clone(),
-    }
-}
-
-fn candidate_to_proto(s: &Scored<Seeker>, fusion: &FusionParams) -> pb::CandidateMatch {
-    pb::CandidateMatch {
-        seeker_id: s.item.id.clone(),
-        display_name: s.item.display_name.clone(),
-        headline: s.item.headline.clone(),
-        region_name: s.item.home.region_name.clone(),
-        score: Some(score_to_proto(&s.breakdown, fusion)),
-        explanation: Some(explanation_to_proto(&s.explanation)),
-        beyond_commute: s.beyond_commute,
-        programmes: s.programmes.iter().map(api::programme_to_proto).collect(),
-        home: Some(lat_lon(&s.item.home)),
-        max_commute_km: s.item.max_commute_km.unwrap_or(0.0),
-    }
-}
-
-fn lat_lon(place: &crate::domain::Place) -> pb::LatLon {
-    pb::LatLon {
-        lat: place.point.lat,
-        lon: place.point.lon,
-    }
-}
-
-fn posting_match_to_proto(p: &Scored<Posting>, fusion: &FusionParams) -> pb::PostingMatch {
-    pb::PostingMatch {
-        posting_id: p.item.id.clone(),
-        title: p.item.title.clone(),
-        company_name: p.item.company_name.clone(),
-        region_name: p.item.place.region_name.clone(),
-        score: Some(score_to_proto(&p.breakdown, fusion)),
-        explanation: Some(explanation_to_proto(&p.explanation)),
-        beyond_commute: p.beyond_commute,
-        programmes: p.programmes.iter().map(api::programme_to_proto).collect(),
-        workplace: Some(lat_lon(&p.item.place)),
-    }
-}
-
 fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
     limits.id(field, value)
 }
 
-fn progress_to_proto(p: ReindexProgress) -> pb::ReindexProgress {
-    pb::ReindexProgress {
-        phase: p.phase.into(),
-        collection: p.collection.into(),
-        done: p.done,
-        total: p.total,
-        model: p.model,
-    }
-}
-
 pub type ProgressStream =
     std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>>;
-
-fn plan_summary(stats: &PlanStats) -> pb::PlanSummary {
-    pb::PlanSummary {
-        total_score: stats.total_score,
-        distinct_seekers: stats.distinct_seekers as u32,
-        empty_lists: stats.empty_lists as u32,
-        short_lists: stats.short_lists as u32,
-    }
-}
-
-fn stage_from_proto(stage: i32) -> Result<Stage> {
-    use pb::OutcomeStage as S;
-    match S::try_from(stage) {
-        Ok(S::Proposed) => Ok(Stage::Proposed),
-        Ok(S::Contacted) => Ok(Stage::Contacted),
-        Ok(S::Interviewed) => Ok(Stage::Interviewed),
-        Ok(S::Hired) => Ok(Stage::Hired),
-        Ok(S::Rejected) => Ok(Stage::Rejected),
-        Ok(S::Unspecified) => Err(Error::invalid("stage", "is required")),
-        Err(_) => Err(Error::invalid("stage", format!("{stage} is not a stage"))),
-    }
-}
 
 impl MatchingApi {
     async fn match_region_inner(
@@ -702,7 +584,7 @@ impl MatchingApi {
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         let mut options = r.options.unwrap_or_default();
         if options.top_k == 0 {
-            options.top_k = 10;
+            options.top_k = crate::advice::DEFAULT_SEEKER_POSTINGS;
         }
         let ranking = self.ranking(caller, Some(options))?;
         let advice = self
@@ -710,35 +592,6 @@ impl MatchingApi {
             .advise_seeker(self.matcher()?, &r.seeker_id, &ranking)
             .await?;
         Ok(Response::new(api::seeker_advice_to_proto(&advice)))
-    }
-}
-
-/// Records per FindRecords page at most, and when the request leaves it 0.
-const MAX_FIND_LIMIT: u32 = 100;
-const DEFAULT_FIND_LIMIT: u32 = 20;
-
-fn summary_to_proto(record: &FoundRecord) -> pb::RecordSummary {
-    let (id, title, subtitle, place) = match record {
-        FoundRecord::Posting(p) => (&p.id, &p.title, &p.company_name, &p.place),
-        FoundRecord::Seeker(s) => (&s.id, &s.display_name, &s.headline, &s.home),
-    };
-    pb::RecordSummary {
-        id: id.clone(),
-        title: title.clone(),
-        subtitle: subtitle.clone(),
-        region_name: place.region_name.clone(),
-        location: Some(lat_lon(place)),
-    }
-}
-
-fn stage_to_proto(stage: Stage) -> pb::OutcomeStage {
-    use pb::OutcomeStage as S;
-    match stage {
-        Stage::Proposed => S::Proposed,
-        Stage::Contacted => S::Contacted,
-        Stage::Interviewed => S::Interviewed,
-        Stage::Hired => S::Hired,
-        Stage::Rejected => S::Rejected,
     }
 }
 
@@ -788,10 +641,14 @@ impl MatchingApi {
             _ => return Err(Error::invalid("kind", "is required (posting or seeker)").into()),
         };
         self.limits.optional_text("text", &r.text)?;
-        if r.limit > MAX_FIND_LIMIT {
+        if r.limit > crate::lookup::MAX_PAGE {
             return Err(Error::invalid(
                 "limit",
-                format!("{} is over the limit of {MAX_FIND_LIMIT}", r.limit),
+                format!(
+                    "{} is over the limit of {}",
+                    r.limit,
+                    crate::lookup::MAX_PAGE
+                ),
             )
             .into());
         }
@@ -800,7 +657,7 @@ impl MatchingApi {
             text: r.text,
             regions: r.regions,
             limit: if r.limit == 0 {
-                DEFAULT_FIND_LIMIT
+                crate::lookup::DEFAULT_PAGE
             } else {
                 r.limit
             } as usize,
@@ -870,10 +727,6 @@ impl MatchingApi {
     }
 }
 
-/// Postings an audit ranks when the request leaves it 0, and at most.
-const DEFAULT_AUDIT_POSTINGS: u32 = 1_000;
-const MAX_AUDIT_POSTINGS: u32 = 20_000;
-
 /// The accountability RPCs: the exposure audit, the access log, a posting's outcomes.
 impl MatchingApi {
     async fn exposure_audit_inner(
@@ -882,13 +735,17 @@ impl MatchingApi {
         request: Request<pb::ExposureAuditRequest>,
     ) -> Result<Response<pb::ExposureAuditResponse>, Status> {
         let r = request.into_inner();
-        let k = if r.k == 0 { 10 } else { r.k };
+        let k = if r.k == 0 {
+            crate::audit::DEFAULT_K
+        } else {
+            r.k
+        };
         let max_postings = match r.max_postings {
-            0 => DEFAULT_AUDIT_POSTINGS,
-            n if n > MAX_AUDIT_POSTINGS => {
+            0 => crate::audit::DEFAULT_POSTINGS,
+            n if n > crate::audit::MAX_POSTINGS => {
                 return Err(Error::invalid(
                     "max_postings",
-                    format!("{n} is over the limit of {MAX_AUDIT_POSTINGS}"),
+                    format!("{n} is over the limit of {}", crate::audit::MAX_POSTINGS),
                 )
                 .into())
             }
@@ -906,7 +763,11 @@ impl MatchingApi {
             regions: r.regions,
             k: k as usize,
             max_postings: max_postings as usize,
-            seed: if r.seed == 0 { 2026 } else { r.seed },
+            seed: if r.seed == 0 {
+                crate::audit::DEFAULT_SEED
+            } else {
+                r.seed
+            },
             ranking,
             plan: r.include_plan.then_some(crate::audit::PlanSettings {
                 k: plan_k,
@@ -966,222 +827,83 @@ impl MatchingApi {
     }
 }
 
-#[tonic::async_trait]
-impl pb::matching_server::Matching for MatchingApi {
-    type ReindexStream = ProgressStream;
-
-    async fn match_region(
+/// The records RPCs whose handlers share one generic body each (upsert, get, delete).
+impl MatchingApi {
+    async fn upsert_postings_inner(
         &self,
-        request: Request<pb::MatchRegionRequest>,
-    ) -> Result<Response<pb::MatchRegionResponse>, Status> {
-        self.serve(Rpc::MatchRegion, request, |caller, r| async move {
-            self.match_region_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn record_outcome(
-        &self,
-        request: Request<pb::RecordOutcomeRequest>,
-    ) -> Result<Response<pb::RecordOutcomeResponse>, Status> {
-        self.serve(Rpc::RecordOutcome, request, |caller, r| async move {
-            self.record_outcome_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn reindex(
-        &self,
-        request: Request<pb::ReindexRequest>,
-    ) -> Result<Response<Self::ReindexStream>, Status> {
-        self.serve(Rpc::Reindex, request, |caller, r| async move {
-            self.reindex_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn embed(
-        &self,
-        request: Request<pb::EmbedRequest>,
-    ) -> Result<Response<pb::EmbedResponse>, Status> {
-        self.serve(Rpc::Embed, request, |caller, r| async move {
-            self.embed_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn model_info(
-        &self,
-        request: Request<pb::ModelInfoRequest>,
-    ) -> Result<Response<pb::ModelInfoResponse>, Status> {
-        self.serve(Rpc::ModelInfo, request, |caller, r| async move {
-            self.model_info_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn upsert_postings(
-        &self,
+        _caller: &Caller,
         request: Request<pb::UpsertPostingsRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        self.serve(Rpc::UpsertPostings, request, |_caller, r| async move {
-            let convert = |p| api::posting_from_proto(p, &self.limits, Gazetteer::builtin());
-            self.upsert_inner(r.into_inner().postings, "postings", convert)
-                .await
-        })
-        .await
+        let convert = |p| api::posting_from_proto(p, &self.limits, Gazetteer::builtin());
+        self.upsert_inner(request.into_inner().postings, "postings", convert)
+            .await
     }
 
-    async fn upsert_seekers(
+    async fn upsert_seekers_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::UpsertSeekersRequest>,
     ) -> Result<Response<pb::UpsertResponse>, Status> {
-        self.serve(Rpc::UpsertSeekers, request, |_caller, r| async move {
-            let year = this_year();
-            let convert = |s| api::seeker_from_proto(s, &self.limits, Gazetteer::builtin(), year);
-            self.upsert_inner(r.into_inner().seekers, "seekers", convert)
-                .await
-        })
-        .await
+        let year = this_year();
+        let convert = |s| api::seeker_from_proto(s, &self.limits, Gazetteer::builtin(), year);
+        self.upsert_inner(request.into_inner().seekers, "seekers", convert)
+            .await
     }
 
-    async fn get_posting(
+    async fn get_posting_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Posting>, Status> {
-        self.serve(Rpc::GetPosting, request, |caller, r| async move {
-            self.get_inner(&caller, r, api::posting_to_proto).await
-        })
-        .await
+        self.get_inner(caller, request, api::posting_to_proto).await
     }
 
-    async fn get_seeker(
+    async fn get_seeker_inner(
         &self,
+        caller: &Caller,
         request: Request<pb::GetRequest>,
     ) -> Result<Response<pb::Seeker>, Status> {
-        self.serve(Rpc::GetSeeker, request, |caller, r| async move {
-            self.get_inner(&caller, r, api::seeker_to_proto).await
-        })
-        .await
+        self.get_inner(caller, request, api::seeker_to_proto).await
     }
 
-    async fn delete_posting(
+    async fn delete_posting_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        self.serve(Rpc::DeletePosting, request, |_caller, r| async move {
-            self.delete_inner(Collection::Postings, r).await
-        })
-        .await
+        self.delete_inner(Collection::Postings, request).await
     }
 
-    async fn delete_seeker(
+    async fn delete_seeker_inner(
         &self,
+        _caller: &Caller,
         request: Request<pb::DeleteRequest>,
     ) -> Result<Response<pb::DeleteResponse>, Status> {
-        self.serve(Rpc::DeleteSeeker, request, |_caller, r| async move {
-            self.delete_inner(Collection::Seekers, r).await
-        })
-        .await
-    }
-
-    async fn recommend_candidates(
-        &self,
-        request: Request<pb::RecommendCandidatesRequest>,
-    ) -> Result<Response<pb::RecommendCandidatesResponse>, Status> {
-        self.serve(Rpc::RecommendCandidates, request, |caller, r| async move {
-            self.recommend_candidates_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn advise_posting(
-        &self,
-        request: Request<pb::AdvisePostingRequest>,
-    ) -> Result<Response<pb::AdvisePostingResponse>, Status> {
-        self.serve(Rpc::AdvisePosting, request, |caller, r| async move {
-            self.advise_posting_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn advise_seeker(
-        &self,
-        request: Request<pb::AdviseSeekerRequest>,
-    ) -> Result<Response<pb::AdviseSeekerResponse>, Status> {
-        self.serve(Rpc::AdviseSeeker, request, |caller, r| async move {
-            self.advise_seeker_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn who_am_i(
-        &self,
-        request: Request<pb::WhoAmIRequest>,
-    ) -> Result<Response<pb::WhoAmIResponse>, Status> {
-        self.serve(Rpc::WhoAmI, request, |caller, r| async move {
-            self.who_am_i_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn find_records(
-        &self,
-        request: Request<pb::FindRecordsRequest>,
-    ) -> Result<Response<pb::FindRecordsResponse>, Status> {
-        self.serve(Rpc::FindRecords, request, |caller, r| async move {
-            self.find_records_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn centre_figures(
-        &self,
-        request: Request<pb::CentreFiguresRequest>,
-    ) -> Result<Response<pb::CentreFiguresResponse>, Status> {
-        self.serve(Rpc::CentreFigures, request, |caller, r| async move {
-            self.centre_figures_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn recommend_postings(
-        &self,
-        request: Request<pb::RecommendPostingsRequest>,
-    ) -> Result<Response<pb::RecommendPostingsResponse>, Status> {
-        self.serve(Rpc::RecommendPostings, request, |caller, r| async move {
-            self.recommend_postings_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn exposure_audit(
-        &self,
-        request: Request<pb::ExposureAuditRequest>,
-    ) -> Result<Response<pb::ExposureAuditResponse>, Status> {
-        self.serve(Rpc::ExposureAudit, request, |caller, r| async move {
-            self.exposure_audit_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn list_access_records(
-        &self,
-        request: Request<pb::ListAccessRecordsRequest>,
-    ) -> Result<Response<pb::ListAccessRecordsResponse>, Status> {
-        self.serve(Rpc::ListAccessRecords, request, |caller, r| async move {
-            self.list_access_records_inner(&caller, r).await
-        })
-        .await
-    }
-
-    async fn list_outcomes(
-        &self,
-        request: Request<pb::ListOutcomesRequest>,
-    ) -> Result<Response<pb::ListOutcomesResponse>, Status> {
-        self.serve(Rpc::ListOutcomes, request, |caller, r| async move {
-            self.list_outcomes_inner(&caller, r).await
-        })
-        .await
+        self.delete_inner(Collection::Seekers, request).await
     }
 }
+
+/// Makes the service's methods from the table's rows: each is its handler inside the envelope.
+macro_rules! service_methods {
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+        [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
+        #[tonic::async_trait]
+        impl pb::matching_server::Matching for MatchingApi {
+            type ReindexStream = ProgressStream;
+
+            $(
+                async fn $method(
+                    &self,
+                    request: Request<$request>,
+                ) -> Result<Response<$answer>, Status> {
+                    self.serve(Rpc::$name, request, |caller, r| async move {
+                        self.$handler(&caller, r).await
+                    })
+                    .await
+                }
+            )*
+        }
+    };
+}
+
+for_each_rpc!(service_methods);

@@ -2,6 +2,8 @@
 //! metrics, the shortlist export both the console and the CLI write. Validates and converts, then calls the use cases ([`crate::matching`],
 //! [`crate::advice`]); no business rule lives here.
 
+#[macro_use]
+mod rpcs;
 pub mod access;
 pub mod api;
 pub mod auth;

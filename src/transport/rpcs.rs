@@ -1,0 +1,70 @@
+//! The one table of `jobmatch.v1.Matching`'s RPCs. Each row: the RPC, its method on the
+//! generated service trait, the adapter's handler (in `grpc.rs`), request and answer types, the
+//! roles that may call it, whether the console's gateway relays it, and what it does with
+//! seekers' personal data (the access log's line: action and fields, or nothing).
+//!
+//! The table is a macro that hands its rows to another: `auth.rs` makes the `Rpc` enum, its
+//! names and roles from it, `grpc.rs` the service's methods (each through the one envelope),
+//! `console.rs` the gateway's routes, `access.rs` the personal-data table. Adding an RPC is the
+//! proto, a row here, and its handler and use case (see CONTRIBUTING.md).
+
+/// Calls `$then!` with every row of the table.
+macro_rules! for_each_rpc {
+    ($then:ident) => {
+        $then! {
+            UpsertPostings upsert_postings upsert_postings_inner
+                (pb::UpsertPostingsRequest => pb::UpsertResponse) [Platform] grpc ();
+            UpsertSeekers upsert_seekers upsert_seekers_inner
+                (pb::UpsertSeekersRequest => pb::UpsertResponse) [Platform] grpc
+                (Write: "profile", "resume");
+            GetPosting get_posting get_posting_inner
+                (pb::GetRequest => pb::Posting) [Platform, Counsellor] console ();
+            GetSeeker get_seeker get_seeker_inner
+                (pb::GetRequest => pb::Seeker) [Platform, Counsellor] console
+                (Read: "profile", "resume");
+            DeletePosting delete_posting delete_posting_inner
+                (pb::DeleteRequest => pb::DeleteResponse) [Platform] grpc ();
+            DeleteSeeker delete_seeker delete_seeker_inner
+                (pb::DeleteRequest => pb::DeleteResponse) [Platform] grpc (Delete: "all");
+            RecommendCandidates recommend_candidates recommend_candidates_inner
+                (pb::RecommendCandidatesRequest => pb::RecommendCandidatesResponse)
+                [Platform, Counsellor] console (Read: "profile");
+            RecommendPostings recommend_postings recommend_postings_inner
+                (pb::RecommendPostingsRequest => pb::RecommendPostingsResponse)
+                [Platform, Counsellor] console (Read: "profile");
+            Embed embed embed_inner (pb::EmbedRequest => pb::EmbedResponse) [Admin] grpc ();
+            ModelInfo model_info model_info_inner
+                (pb::ModelInfoRequest => pb::ModelInfoResponse) [Admin] grpc ();
+            Reindex reindex reindex_inner (pb::ReindexRequest => ProgressStream) [Admin] grpc ();
+            MatchRegion match_region match_region_inner
+                (pb::MatchRegionRequest => pb::MatchRegionResponse) [Platform, Counsellor]
+                console (Read: "profile");
+            RecordOutcome record_outcome record_outcome_inner
+                (pb::RecordOutcomeRequest => pb::RecordOutcomeResponse) [Platform, Counsellor]
+                console (Write: "outcomes");
+            AdvisePosting advise_posting advise_posting_inner
+                (pb::AdvisePostingRequest => pb::AdvisePostingResponse) [Platform, Counsellor]
+                console ();
+            AdviseSeeker advise_seeker advise_seeker_inner
+                (pb::AdviseSeekerRequest => pb::AdviseSeekerResponse) [Platform, Counsellor]
+                console (Read: "profile", "advice");
+            WhoAmI who_am_i who_am_i_inner (pb::WhoAmIRequest => pb::WhoAmIResponse)
+                [Platform, Counsellor, Admin] console ();
+            FindRecords find_records find_records_inner
+                (pb::FindRecordsRequest => pb::FindRecordsResponse) [Platform, Counsellor]
+                console (Read: "profile");
+            CentreFigures centre_figures centre_figures_inner
+                (pb::CentreFiguresRequest => pb::CentreFiguresResponse) [Platform, Counsellor]
+                console ();
+            ExposureAudit exposure_audit exposure_audit_inner
+                (pb::ExposureAuditRequest => pb::ExposureAuditResponse)
+                [Platform, Counsellor, Admin] console ();
+            ListAccessRecords list_access_records list_access_records_inner
+                (pb::ListAccessRecordsRequest => pb::ListAccessRecordsResponse) [Admin] grpc
+                (Read: "access_records");
+            ListOutcomes list_outcomes list_outcomes_inner
+                (pb::ListOutcomesRequest => pb::ListOutcomesResponse) [Platform, Counsellor]
+                console (Read: "outcomes");
+        }
+    };
+}

@@ -1,6 +1,9 @@
 //! The one error type of the library and its one mapping to gRPC status codes.
 
+use std::collections::HashMap;
+
 use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
 /// Everything a use case can fail with. Each variant maps to exactly one gRPC code in
 /// [`From<Error> for Status`], so a new variant cannot silently become `INTERNAL`.
@@ -93,13 +96,59 @@ impl From<Error> for Status {
             Error::PermissionDenied(_) => Code::PermissionDenied,
             Error::Embedding(_) | Error::Store(_) | Error::Io(_) => Code::Internal,
         };
-        Status::new(code, error.to_string())
+        let message = error.to_string();
+        match error {
+            // google.rpc.BadRequest names the field a client must fix; ErrorInfo gives a stable
+            // reason, so a platform client need not parse the English message.
+            Error::InvalidArgument { field, reason } => {
+                let mut details = ErrorDetails::with_bad_request_violation(field.clone(), reason);
+                details.set_error_info(
+                    "INVALID_FIELD",
+                    ERROR_DOMAIN,
+                    HashMap::from([("field".to_string(), field)]),
+                );
+                Status::with_error_details(code, message, details)
+            }
+            Error::FailedPrecondition(_) => Status::with_error_details(
+                code,
+                message,
+                ErrorDetails::with_error_info("FAILED_PRECONDITION", ERROR_DOMAIN, HashMap::new()),
+            ),
+            _ => Status::new(code, message),
+        }
     }
 }
+
+/// The `domain` of the `google.rpc.ErrorInfo` details jobmatch attaches.
+pub const ERROR_DOMAIN: &str = "jobmatch.v1";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_input_and_failed_preconditions_carry_google_rpc_details() {
+        let status = Status::from(Error::invalid("seekers[2].home", "is required"));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let details = status.get_error_details();
+        let violation = &details.bad_request().unwrap().field_violations[0];
+        assert_eq!(
+            (violation.field.as_str(), violation.description.as_str()),
+            ("seekers[2].home", "is required")
+        );
+        let info = details.error_info().unwrap();
+        assert_eq!(info.reason, "INVALID_FIELD");
+        assert_eq!(info.metadata["field"], "seekers[2].home");
+
+        let status = Status::from(Error::FailedPrecondition("a re-index is running".into()));
+        let details = status.get_error_details();
+        assert_eq!(details.error_info().unwrap().reason, "FAILED_PRECONDITION");
+        assert!(details.bad_request().is_none());
+        assert!(Status::from(Error::Unavailable("loading".into()))
+            .get_error_details()
+            .error_info()
+            .is_none());
+    }
 
     #[test]
     fn field_paths_nest_and_map_to_invalid_argument() {

@@ -181,6 +181,20 @@ async fn an_audit_of_a_hand_made_store_flags_the_group_placed_far_from_the_posti
         .unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
     assert!(bad.message().contains("max_postings"), "{}", bad.message());
+    // The field and a stable reason come as google.rpc details too.
+    let details = tonic_types::StatusExt::get_error_details(&bad);
+    let violations = &details
+        .bad_request()
+        .expect("BadRequest details")
+        .field_violations;
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0].field, "max_postings");
+    assert!(violations[0].description.contains("over the limit"));
+    let info = details.error_info().expect("ErrorInfo details");
+    assert_eq!(
+        (info.reason.as_str(), info.domain.as_str()),
+        ("INVALID_FIELD", "jobmatch.v1")
+    );
     // The audit itself names nobody: no access record for it.
     assert!(access_records(dir.path())
         .iter()

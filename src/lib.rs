@@ -6,6 +6,7 @@
 //! - [`transport`]: the wire.
 //!   - [`transport::server`]: `serve_all(listeners, config, shutdown)`; health (NOT_SERVING until
 //!     ready) and reflection.
+//!   - [`transport::config`]: the server's typed, validated settings (from the command line).
 //!   - [`transport::grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call the
 //!     use cases; its methods, the `Rpc` enum and roles, the console's routes and the access-log
 //!     table all come from one table of the RPCs (`transport/rpcs.rs`); [`transport::api`]: the generated protobuf types and their conversion to the
@@ -44,7 +45,7 @@
 //!   codes → coordinates, vendored gazetteer); [`domain::programmes`] (the public support
 //!   programmes a record or pair meets, pure, with its data file).
 //! - Cross-cutting: [`error`] (the one error enum and its one mapping to `tonic::Status`),
-//!   [`config`] (typed settings), [`rng`] (the crate's one seedable generator), [`failpoint`]
+//!   [`rng`] (the crate's one seedable generator), [`failpoint`]
 //!   (crash points for recovery tests).
 //! - [`tools`]: the command line's other jobs: [`tools::cli`] (flags), [`tools::client`] and
 //!   [`tools::client_advice`] (client commands), [`tools::eval`] (offline evaluation: nDCG@10,
@@ -55,7 +56,6 @@
 //! kept so examples, tests and older callers read the same.
 
 pub mod advice;
-pub mod config;
 pub mod domain;
 pub mod embed;
 pub mod error;
@@ -71,6 +71,6 @@ pub use domain::{geo, programmes};
 pub use matching::{audit, lookup, outcomes, reindex, shortlists};
 pub use ranking::{lexical, region_match, skills};
 pub use tools::{bench, cli, client, client_advice, eval, loadtest};
-pub use transport::{access, api, auth, console, export, grpc, metrics, server};
+pub use transport::{access, api, auth, config, console, export, grpc, metrics, server};
 
 pub use error::{Error, Result};

@@ -7,6 +7,7 @@ mod rpcs;
 pub mod access;
 pub mod api;
 pub mod auth;
+pub mod config;
 pub mod console;
 pub mod export;
 pub mod grpc;

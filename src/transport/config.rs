@@ -1,4 +1,6 @@
-//! Typed, validated settings built from the command line (see `cli.rs`).
+//! Typed, validated settings of the server, built from the command line (`tools/cli.rs`) and
+//! read by the server (`transport/server.rs`): here, beside its users, not among the
+//! cross-cutting modules it would otherwise import from above.
 
 use std::path::PathBuf;
 

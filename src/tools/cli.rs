@@ -1209,3 +1209,34 @@ fn parse_access_retention(text: &str) -> std::result::Result<u32, String> {
     }
     Ok(days)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_access_log_retention_keeps_the_laws_year_or_for_ever() {
+        assert_eq!(parse_access_retention("730"), Ok(730));
+        assert_eq!(parse_access_retention("365"), Ok(365));
+        assert_eq!(parse_access_retention("0"), Ok(0));
+        let short = parse_access_retention("30").unwrap_err();
+        assert!(short.contains("365"), "{short}");
+        assert!(parse_access_retention("two years").is_err());
+        let serve = Cli::try_parse_from(["jobmatch", "serve", "--no-auth"]).unwrap();
+        match serve.command {
+            Command::Serve(args) => {
+                assert_eq!(args.to_config().store.access_retention_days, 730)
+            }
+            _ => panic!("not serve"),
+        }
+        let refused = Cli::try_parse_from([
+            "jobmatch",
+            "serve",
+            "--no-auth",
+            "--access-log-retention-days",
+            "90",
+        ]);
+        assert!(refused.is_err());
+    }
+}

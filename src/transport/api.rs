@@ -719,6 +719,9 @@ pub fn score_to_proto(
         distance_scale: fusion.distance_scale.name().to_string(),
         seeker_commute: fusion.commute.name().to_string(),
         distance_part: scored_breakdown.distance_part,
+        fusion_mode: fusion_to_proto(fusion.mode) as i32,
+        distance_scale_mode: distance_scale_to_proto(fusion.distance_scale) as i32,
+        seeker_commute_policy: commute_to_proto(fusion.commute) as i32,
     }
 }
 
@@ -825,5 +828,31 @@ pub fn stage_to_proto(stage: Stage) -> pb::OutcomeStage {
         Stage::Interviewed => S::Interviewed,
         Stage::Hired => S::Hired,
         Stage::Rejected => S::Rejected,
+    }
+}
+
+/// The ranking's enums as the answers carry them beside their names (the requests' enums).
+fn fusion_to_proto(mode: crate::ranking::FusionMode) -> pb::Fusion {
+    use crate::ranking::FusionMode as M;
+    match mode {
+        M::Scores => pb::Fusion::Scores,
+        M::Rrf => pb::Fusion::Rrf,
+        M::Band => pb::Fusion::Band,
+    }
+}
+
+fn distance_scale_to_proto(scale: crate::ranking::DistanceScale) -> pb::DistanceScale {
+    use crate::ranking::DistanceScale as D;
+    match scale {
+        D::Absolute => pb::DistanceScale::Absolute,
+        D::Commute => pb::DistanceScale::Commute,
+    }
+}
+
+fn commute_to_proto(policy: crate::ranking::CommutePolicy) -> pb::CommutePolicy {
+    use crate::ranking::CommutePolicy as C;
+    match policy {
+        C::Penalty => pb::CommutePolicy::Penalty,
+        C::Filter => pb::CommutePolicy::Filter,
     }
 }

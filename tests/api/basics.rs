@@ -186,6 +186,22 @@ async fn score_breakdown_matches_the_pure_formula() {
             (s.semantic_weight, s.geo_weight, s.decay_scale_km),
             (0.6, 0.4, 20.0)
         );
+        // The enums beside the names say the same (proto answers carry both).
+        let fusion = pb::Fusion::try_from(s.fusion_mode).unwrap();
+        assert_eq!(
+            fusion.as_str_name(),
+            format!("FUSION_{}", s.fusion.to_uppercase())
+        );
+        let scale = pb::DistanceScale::try_from(s.distance_scale_mode).unwrap();
+        assert_eq!(
+            scale.as_str_name(),
+            format!("DISTANCE_SCALE_{}", s.distance_scale.to_uppercase())
+        );
+        let commute = pb::CommutePolicy::try_from(s.seeker_commute_policy).unwrap();
+        assert_eq!(
+            commute.as_str_name(),
+            format!("COMMUTE_POLICY_{}", s.seeker_commute.to_uppercase())
+        );
         let expected = pure_fusion(&s);
         assert!((s.final_score - expected.final_score).abs() < 1e-4, "{c:?}");
         assert!((s.relevance - expected.relevance).abs() < 1e-4, "{c:?}");

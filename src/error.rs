@@ -52,6 +52,10 @@ pub enum Error {
     /// A model directory or data file could not be read.
     #[error("{0}")]
     Io(String),
+
+    /// Stored data or an answer the server cannot express (a bug, or data written outside it).
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -94,7 +98,9 @@ impl From<Error> for Status {
             Error::Unavailable(_) => Code::Unavailable,
             Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::PermissionDenied(_) => Code::PermissionDenied,
-            Error::Embedding(_) | Error::Store(_) | Error::Io(_) => Code::Internal,
+            Error::Embedding(_) | Error::Store(_) | Error::Io(_) | Error::Internal(_) => {
+                Code::Internal
+            }
         };
         let message = error.to_string();
         match error {

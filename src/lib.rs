@@ -9,8 +9,9 @@
 //!   - [`transport::config`]: the server's typed, validated settings (from the command line).
 //!   - [`transport::grpc`]: the thin adapter for `jobmatch.v1.Matching`: validate, convert, call the
 //!     use cases; its methods, the `Rpc` enum and roles, the console's routes and the access-log
-//!     table all come from one table of the RPCs (`transport/rpcs.rs`); [`transport::api`]: the generated protobuf types and their conversion to the
-//!     domain (shared with the CLI).
+//!     table all come from one table of the RPCs (`transport/rpcs.rs`); `grpc/v2.rs` serves
+//!     `jobmatch.v2.Matching` over the same handlers. [`transport::api`]: the generated protobuf
+//!     types of both versions and their conversion to the domain (shared with the CLI).
 //!   - [`transport::console`]: the counsellors' web console: its page and a JSON gateway handing each
 //!     call to the gRPC service (same tokens, checks and limits), on `--console-listen`.
 //!   - [`transport::auth`]: bearer tokens (hashed), roles and a counsellor's regions; the permission
@@ -24,7 +25,7 @@
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
 //!     placement figures over the outcome log), [`matching::shortlists`] (MatchRegion),
 //!     [`matching::lookup`] (FindRecords, CentreFigures), [`matching::audit`] (the exposure audit
-//!     by group).
+//!     by group), [`matching::paging`] (pages of the access and outcome logs).
 //!   - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to
 //!     a seeker (skill gaps, interview questions).
 //! - The engines under the use cases:
@@ -68,7 +69,7 @@ pub mod tools;
 pub mod transport;
 
 pub use domain::{geo, programmes};
-pub use matching::{audit, lookup, outcomes, reindex, shortlists};
+pub use matching::{audit, lookup, outcomes, paging, reindex, shortlists};
 pub use ranking::{lexical, region_match, skills};
 pub use tools::{bench, cli, client, client_advice, eval, loadtest};
 pub use transport::{access, api, auth, config, console, export, grpc, metrics, server};

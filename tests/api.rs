@@ -33,3 +33,5 @@ mod replicas;
 mod security;
 #[path = "api/store.rs"]
 mod store;
+#[path = "api/versions.rs"]
+mod versions;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Calls a running jobmatch server from Python: ModelInfo, Embed and RecommendCandidates.
+"""Calls a running jobmatch server from Python through jobmatch.v2: ModelInfo, Embed and RecommendCandidates.
 
     bash examples/python/setup.sh            # virtualenv + generated stubs; prints its python
     ~/.cache/jobmatch/venv-grpc/bin/python examples/python/example.py --addr 127.0.0.1:50051 --posting p001
@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "generated"))
 
 import grpc  # noqa: E402
-from jobmatch.v1 import jobmatch_pb2, jobmatch_pb2_grpc  # noqa: E402
+from jobmatch.v2 import jobmatch_pb2, jobmatch_pb2_grpc  # noqa: E402
 
 
 def cosine(a, b):
@@ -51,7 +51,7 @@ def main():
             metadata=platform,
         )
         try:
-            stub.GetPosting(jobmatch_pb2.GetRequest(id="no-such-posting"), metadata=platform)
+            stub.GetPosting(jobmatch_pb2.GetPostingRequest(id="no-such-posting"), metadata=platform)
             missing = "found"
         except grpc.RpcError as error:
             missing = error.code().name
@@ -72,6 +72,9 @@ def main():
             }
             for c in recommendation.candidates
         ],
+        # v2 gives the ranking parameters once per response.
+        "fusion": jobmatch_pb2.Fusion.Name(recommendation.parameters.fusion),
+        "semantic_weight": recommendation.parameters.semantic_weight,
         "unknown_posting": missing,
     }, ensure_ascii=False, indent=2))
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Generates the Python gRPC stubs from proto/ into examples/python/generated/ (not committed).
+# Generates the Python gRPC stubs of jobmatch.v2 (and of v1, still served for one release) from
+# proto/ into examples/python/generated/ (not committed). grpc_tools brings
+# google/protobuf/timestamp.proto; google/type/date.proto is in proto/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -8,5 +10,7 @@ rm -rf "$here/generated"
 mkdir -p "$here/generated"
 "$python" -m grpc_tools.protoc -I "$root/proto" \
   --python_out="$here/generated" --grpc_python_out="$here/generated" \
-  "$root/proto/jobmatch/v1/jobmatch.proto"
+  "$root/proto/google/type/date.proto" \
+  "$root/proto/jobmatch/v1/jobmatch.proto" \
+  "$root/proto/jobmatch/v2/jobmatch.proto"
 echo "generated stubs in $here/generated"

@@ -11,6 +11,7 @@ mod explain;
 mod facts;
 pub mod lookup;
 pub mod outcomes;
+pub mod paging;
 mod recommend;
 mod records;
 pub mod reindex;

@@ -244,7 +244,8 @@ impl Matcher {
         &self,
         posting_id: &str,
         scope: &Scope,
-    ) -> Result<Vec<(OutcomeEvent, Option<String>)>> {
+        page: &crate::paging::LogPage,
+    ) -> Result<(Vec<(OutcomeEvent, Option<String>)>, Option<String>)> {
         let posting = self.read_posting(posting_id, scope).await?;
         let log = self.require_outcome_log()?;
         let mut events: Vec<OutcomeEvent> = blocking(move || log.events())
@@ -253,7 +254,8 @@ impl Matcher {
             .filter(|e| e.posting_id == posting.id)
             .collect();
         events.reverse();
-        let mut named = Vec::with_capacity(events.len());
+        events.retain(|e| page.admits(e.sequence, true));
+        let mut named = Vec::with_capacity(events.len().min(page.size + 1));
         let mut names: HashMap<String, Option<String>> = HashMap::new();
         for event in events {
             let name = match names.get(&event.seeker_id) {
@@ -271,9 +273,13 @@ impl Matcher {
             let erased = event.seeker_id.starts_with(crate::outcomes::ERASED_PREFIX);
             if name.is_some() || erased {
                 named.push((event, name));
+                // One beyond the page says whether another page follows.
+                if named.len() > page.size {
+                    break;
+                }
             }
         }
-        Ok(named)
+        Ok(page.take(named, |(event, _)| event.sequence, true))
     }
 
     /// Records an event for a stored posting–seeker pair, by `recorder` (token name and role);

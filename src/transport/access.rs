@@ -21,7 +21,8 @@ macro_rules! personal_line {
 
 /// Makes `personal_data` from the table's rows.
 macro_rules! personal_table {
-    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty
+        | $request2:ty => $answer2:ty)
         [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
         /// What `rpc` does with seekers' data and which fields it returns or changes (`None`:
         /// nothing personal). The résumé is listed only where its text leaves the server or is

@@ -24,6 +24,27 @@ pub mod pb {
         include_bytes!(concat!(env!("OUT_DIR"), "/jobmatch_descriptor.bin"));
 }
 
+/// `jobmatch.v2`'s generated messages, stubs and proto-JSON impls, with the `google.type.Date`
+/// they use, nested by package as prost's generated paths expect (`super::super::google`).
+#[allow(clippy::all, missing_docs)]
+pub mod proto {
+    pub mod jobmatch {
+        pub mod v2 {
+            include!(concat!(env!("OUT_DIR"), "/jobmatch.v2.rs"));
+            include!(concat!(env!("OUT_DIR"), "/jobmatch.v2.serde.rs"));
+        }
+    }
+    pub mod google {
+        pub mod r#type {
+            include!(concat!(env!("OUT_DIR"), "/google.r#type.rs"));
+            include!(concat!(env!("OUT_DIR"), "/google.r#type.serde.rs"));
+        }
+    }
+}
+
+/// The v2 messages (see [`proto`]).
+pub use proto::jobmatch::v2 as pb2;
+
 fn location_from_proto(location: Option<pb::Location>, gazetteer: &Gazetteer) -> Result<Place> {
     let kind = location
         .and_then(|l| l.kind)
@@ -274,6 +295,23 @@ pub fn access_record_to_proto(r: &crate::store::access_log::AccessRecord) -> pb:
         resume: r.resume,
         request_id: r.request_id.clone(),
         via: r.via.clone(),
+        role_kind: role_to_proto(&r.role) as i32,
+        action_kind: match r.action {
+            crate::store::access_log::Action::Read => pb::AccessAction::Read,
+            crate::store::access_log::Action::Write => pb::AccessAction::Write,
+            crate::store::access_log::Action::Delete => pb::AccessAction::Delete,
+        } as i32,
+    }
+}
+
+/// A role as the logs keep it ("platform", …), as the enum; UNSPECIFIED for any other text
+/// (events recorded before roles were kept).
+pub fn role_to_proto(name: &str) -> pb::Role {
+    match name {
+        "platform" => pb::Role::Platform,
+        "counsellor" => pb::Role::Counsellor,
+        "admin" => pb::Role::Admin,
+        _ => pb::Role::Unspecified,
     }
 }
 
@@ -722,6 +760,24 @@ pub fn score_to_proto(
         fusion_mode: fusion_to_proto(fusion.mode) as i32,
         distance_scale_mode: distance_scale_to_proto(fusion.distance_scale) as i32,
         seeker_commute_policy: commute_to_proto(fusion.commute) as i32,
+    }
+}
+
+/// The parameters a response's scores were computed with, given once per response.
+pub fn parameters_to_proto(fusion: &FusionParams) -> pb::RankingParameters {
+    pb::RankingParameters {
+        semantic_weight: fusion.semantic_weight,
+        lexical_weight: fusion.lexical_weight,
+        geo_weight: fusion.geo_weight,
+        decay_scale_km: fusion.decay_scale_km,
+        fusion: fusion_to_proto(fusion.mode) as i32,
+        semantic_floor: fusion.semantic_floor,
+        semantic_ceiling: fusion.semantic_ceiling,
+        lexical_saturation: fusion.lexical_saturation,
+        skills_weight: fusion.skills_weight,
+        relevance_floor: fusion.relevance_floor,
+        distance_scale: distance_scale_to_proto(fusion.distance_scale) as i32,
+        seeker_commute: commute_to_proto(fusion.commute) as i32,
     }
 }
 

@@ -51,7 +51,8 @@ impl Role {
 
 /// Makes the `Rpc` enum, its names and roles from the table's rows.
 macro_rules! rpc_enum {
-    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty
+        | $request2:ty => $answer2:ty)
         [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
         /// Every RPC of `jobmatch.v1.Matching` (the table in `rpcs.rs`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,15 +24,59 @@ use tonic::Status;
 
 use crate::api::pb;
 use crate::api::pb::matching_server::Matching;
+use crate::api::pb2::matching_server::Matching as _;
 use crate::config::TlsFiles;
 use crate::error::{Error, Result};
 use crate::export::{write_csv, ShortlistRow};
 use crate::geo::Gazetteer;
-use crate::grpc::MatchingApi;
+use crate::grpc::{MatchingApi, MatchingApiV2};
 
-const INDEX_HTML: &str = include_str!("../../assets/console/index.html");
-const APP_JS: &str = include_str!("../../assets/console/app.js");
-const APP_CSS: &str = include_str!("../../assets/console/app.css");
+const HTML: &str = "text/html; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// One row of [`STATIC_FILES`]: `assets/console/{name}`, served at `/console/{name}`.
+macro_rules! console_file {
+    ($name:literal, $content_type:expr) => {
+        (
+            concat!("/console/", $name),
+            $content_type,
+            include_str!(concat!("../../assets/console/", $name)),
+        )
+    };
+}
+
+/// The console's files, compiled in: (path, content type, body), one route each. The script is
+/// ES modules (main.js imports the rest), so every module the page imports must be listed here
+/// (`node --test assets/console/tests/` checks this table against the imports). `types.js` holds
+/// JSDoc types only and is never fetched; `tests/` and `package.json` are for node.
+const STATIC_FILES: &[(&str, &str, &str)] = &[
+    ("/", HTML, include_str!("../../assets/console/index.html")),
+    console_file!("app.css", CSS),
+    console_file!("main.js", JS),
+    console_file!("app.js", JS),
+    console_file!("api.js", JS),
+    console_file!("dom.js", JS),
+    console_file!("format.js", JS),
+    console_file!("map.js", JS),
+    console_file!("requests.js", JS),
+    console_file!("router.js", JS),
+    console_file!("state.js", JS),
+    console_file!("storage.js", JS),
+    console_file!("view.js", JS),
+    console_file!("i18n/index.js", JS),
+    console_file!("i18n/ko.js", JS),
+    console_file!("i18n/en.js", JS),
+    console_file!("pages/advice.js", JS),
+    console_file!("pages/audit.js", JS),
+    console_file!("pages/common.js", JS),
+    console_file!("pages/figures.js", JS),
+    console_file!("pages/find.js", JS),
+    console_file!("pages/outcomes.js", JS),
+    console_file!("pages/posting.js", JS),
+    console_file!("pages/region.js", JS),
+    console_file!("pages/seeker.js", JS),
+];
 
 /// Request headers passed on to the service as gRPC metadata: the bearer token and the caller's
 /// request id (for the log line). Nothing else crosses.
@@ -40,22 +84,20 @@ const FORWARDED_HEADERS: [&str; 2] = ["authorization", "x-request-id"];
 
 /// The console's routes over `api`, accepting request bodies up to `max_body` bytes.
 pub fn router(api: MatchingApi, max_body: usize) -> Router {
-    Router::new()
-        .route("/", get(|| page("text/html; charset=utf-8", INDEX_HTML)))
-        .route(
-            "/console/app.js",
-            get(|| page("text/javascript; charset=utf-8", APP_JS)),
-        )
-        .route(
-            "/console/app.css",
-            get(|| page("text/css; charset=utf-8", APP_CSS)),
-        )
+    let mut router = Router::new();
+    for &(path, content_type, body) in STATIC_FILES {
+        router = router.route(path, get(move || page(content_type, body)));
+    }
+    router
         .route(
             "/console/regions.json",
             get(|| page("application/json", regions_json())),
         )
-        .route("/api/v1/export/shortlist.csv", post(export_shortlist))
-        .route("/api/v1/{method}", post(call))
+        .route(
+            "/api/{version}/export/shortlist.csv",
+            post(export_shortlist),
+        )
+        .route("/api/{version}/{method}", post(call))
         .fallback(|| async {
             error_body(StatusCode::NOT_FOUND, "NOT_FOUND", "no such page".into())
         })
@@ -123,22 +165,33 @@ macro_rules! console_route {
 
 /// Makes the gateway's `call` from the table's rows.
 macro_rules! console_routes {
-    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty
+        | $request2:ty => $answer2:ty)
         [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
-        /// `POST /api/v1/{method}`: the RPCs the table marks `console`, each handed to the gRPC
-        /// service.
+        /// `POST /api/{v1|v2}/{method}`: the RPCs the table marks `console`, each handed to
+        /// that version's gRPC service (the console itself speaks v2).
         async fn call(
             State(api): State<MatchingApi>,
-            Path(method): Path<String>,
+            Path((version, method)): Path<(String, String)>,
             headers: HeaderMap,
             body: Bytes,
         ) -> Response {
-            let (api, headers, wanted) = (&api, &headers, method.as_str());
-            $(console_route!($via $name $method, api, headers, body, wanted);)*
+            let (headers, wanted) = (&headers, method.as_str());
+            match version.as_str() {
+                "v1" => {
+                    let api = &api;
+                    $(console_route!($via $name $method, api, headers, body, wanted);)*
+                }
+                "v2" => {
+                    let api = &MatchingApiV2(api.clone());
+                    $(console_route!($via $name $method, api, headers, body, wanted);)*
+                }
+                _ => {}
+            }
             error_body(
                 StatusCode::NOT_FOUND,
                 "NOT_FOUND",
-                format!("the console gateway has no method '{method}'"),
+                format!("the console gateway has no method '{version}/{method}'"),
             )
         }
     };
@@ -241,10 +294,12 @@ fn error_body(status: StatusCode, code: &str, message: String) -> Response {
         .into_response()
 }
 
-/// `POST /api/v1/export/shortlist.csv?include_resume=BOOL`: a RecommendCandidates request
-/// answered as the CSV `jobmatch shortlist` writes, resumes included only when asked.
+/// `POST /api/{v1|v2}/export/shortlist.csv?include_resume=BOOL`: a RecommendCandidates
+/// request of that version answered as the CSV `jobmatch shortlist` writes, resumes included
+/// only when asked.
 async fn export_shortlist(
     State(api): State<MatchingApi>,
+    Path(version): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
@@ -259,7 +314,19 @@ async fn export_shortlist(
             )))
         }
     };
-    let request: pb::RecommendCandidatesRequest = match decode(&body) {
+    let request = match version.as_str() {
+        "v1" => decode::<pb::RecommendCandidatesRequest>(&body),
+        "v2" => decode::<crate::api::pb2::RecommendCandidatesRequest>(&body).and_then(|r| {
+            crate::grpc::recommend_candidates_request_to_v1(r)
+                .map_err(|e| status_body(&Status::from(e)))
+        }),
+        _ => Err(error_body(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("no API version '{version}'"),
+        )),
+    };
+    let request = match request {
         Ok(request) => request,
         Err(refused) => return refused,
     };

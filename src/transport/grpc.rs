@@ -27,11 +27,12 @@ use crate::geo::Gazetteer;
 use crate::lookup::FindQuery;
 use crate::matching::{Matcher, RankingRequest, Record};
 use crate::metrics::RpcMetrics;
+use crate::paging::LogPage;
 use crate::shortlists::RegionRequest;
 use crate::store::access_log::{now_stamp, AccessRecord, Action};
 use crate::store::Collection;
 
-/// The `jobmatch.v1.Matching` service. Answers `UNAVAILABLE` until the model and store are ready.
+/// The `jobmatch.v1.Matching` service (and, through [`v2`], `jobmatch.v2.Matching`). Answers `UNAVAILABLE` until the model and store are ready.
 #[derive(Clone)]
 pub struct MatchingApi {
     matcher: Arc<OnceLock<Arc<Matcher>>>,
@@ -316,6 +317,9 @@ fn id_field(value: &str, field: &str, limits: &Limits) -> Result<()> {
     limits.id(field, value)
 }
 
+mod v2;
+pub use v2::{recommend_candidates_request_to_v1, MatchingApiV2, ProgressStreamV2};
+
 pub type ProgressStream =
     std::pin::Pin<Box<dyn tokio_stream::Stream<Item = Result<pb::ReindexProgress, Status>> + Send>>;
 
@@ -365,6 +369,7 @@ impl MatchingApi {
                 .collect(),
             plan: Some(plan_summary(&plan.plan)),
             greedy: Some(plan_summary(&plan.greedy)),
+            parameters: Some(api::parameters_to_proto(&fusion)),
         }))
     }
 
@@ -523,6 +528,7 @@ impl MatchingApi {
             origin_region_name: rec.origin.place.region_name.clone(),
             nothing_within_reach: rec.nothing_within_reach,
             origin: Some(lat_lon(&rec.origin.place)),
+            parameters: Some(api::parameters_to_proto(&rec.fusion)),
         }))
     }
 
@@ -549,6 +555,7 @@ impl MatchingApi {
             nothing_within_reach: rec.nothing_within_reach,
             origin: Some(lat_lon(&rec.origin.home)),
             max_commute_km: rec.origin.max_commute_km.unwrap_or(0.0),
+            parameters: Some(api::parameters_to_proto(&rec.fusion)),
         }))
     }
 }
@@ -616,6 +623,7 @@ impl MatchingApi {
         Ok(Response::new(pb::WhoAmIResponse {
             name: caller.name.clone(),
             role: caller.role.name().into(),
+            role_kind: api::role_to_proto(caller.role.name()) as i32,
             region_names: regions
                 .iter()
                 .map(|code| {
@@ -718,6 +726,7 @@ impl MatchingApi {
                 .map(|p| pb::PersonActivity {
                     name: p.name.clone(),
                     role: p.role.clone(),
+                    role_kind: api::role_to_proto(&p.role) as i32,
                     rankings_viewed: p.rankings_viewed as u32,
                     seekers_shown: p.seekers_shown as u32,
                     proposals: p.proposals as u32,
@@ -789,12 +798,15 @@ impl MatchingApi {
         let r = request.into_inner();
         id_field(&r.seeker_id, "seeker_id", &self.limits)?;
         let (from, to) = (optional_date(r.from), optional_date(r.to));
+        let page = LogPage::parse(r.page_size, &r.page_token)?;
         let records = self
             .matcher()?
             .access_records(Some(r.seeker_id), from, to)
             .await?;
+        let (records, next) = page.take(records, |r| r.sequence, false);
         Ok(Response::new(pb::ListAccessRecordsResponse {
             records: records.iter().map(api::access_record_to_proto).collect(),
+            next_page_token: next.unwrap_or_default(),
         }))
     }
 
@@ -805,9 +817,10 @@ impl MatchingApi {
     ) -> Result<Response<pb::ListOutcomesResponse>, Status> {
         let r = request.into_inner();
         id_field(&r.posting_id, "posting_id", &self.limits)?;
-        let outcomes = self
+        let page = LogPage::parse(r.page_size, &r.page_token)?;
+        let (outcomes, next) = self
             .matcher()?
-            .posting_outcomes(&r.posting_id, &caller.scope)
+            .posting_outcomes(&r.posting_id, &caller.scope, &page)
             .await?;
         Ok(Response::new(pb::ListOutcomesResponse {
             outcomes: outcomes
@@ -821,8 +834,10 @@ impl MatchingApi {
                     recorded_by_role: event.recorded_by_role.clone(),
                     reason: event.reason.clone(),
                     sequence: event.sequence,
+                    recorded_by_role_kind: api::role_to_proto(&event.recorded_by_role) as i32,
                 })
                 .collect(),
+            next_page_token: next.unwrap_or_default(),
         }))
     }
 }
@@ -885,7 +900,8 @@ impl MatchingApi {
 
 /// Makes the service's methods from the table's rows: each is its handler inside the envelope.
 macro_rules! service_methods {
-    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty)
+    ($( $name:ident $method:ident $handler:ident ($request:ty => $answer:ty
+        | $request2:ty => $answer2:ty)
         [$($role:ident),*] $via:ident ($($personal:tt)*); )*) => {
         #[tonic::async_trait]
         impl pb::matching_server::Matching for MatchingApi {

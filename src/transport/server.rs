@@ -17,7 +17,7 @@ use crate::config::{AuthConfig, ServeConfig, StoreConfig};
 use crate::embed::load_model;
 use crate::embed::BatchingConfig;
 use crate::error::{io_err, Error, Result};
-use crate::grpc::MatchingApi;
+use crate::grpc::{MatchingApi, MatchingApiV2};
 use crate::matching::{Engine, Matcher, RankingSettings};
 use crate::metrics::RpcMetrics;
 use crate::outcomes::{FileOutcomeLog, OutcomeLog};
@@ -157,7 +157,7 @@ async fn maintenance_loop(
     }
 }
 
-/// Serves `jobmatch.v1.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
+/// Serves `jobmatch.v1.Matching` and `jobmatch.v2.Matching`, `grpc.health.v1` and reflection on `listener` until `shutdown`
 /// resolves. Health is NOT_SERVING until the model is loaded and warmed and the store is open;
 /// if either fails, the server stops and the error is returned.
 pub async fn serve(
@@ -245,6 +245,7 @@ fn start_console(
 
 type Health = tonic_health::server::HealthReporter;
 type MatchingService = pb::matching_server::MatchingServer<MatchingApi>;
+type MatchingServiceV2 = crate::api::pb2::matching_server::MatchingServer<MatchingApiV2>;
 
 /// The health service, NOT_SERVING until start-up is done.
 async fn not_serving_yet() -> (
@@ -256,6 +257,7 @@ async fn not_serving_yet() -> (
         .set_service_status("", ServingStatus::NotServing)
         .await;
     reporter.set_not_serving::<MatchingService>().await;
+    reporter.set_not_serving::<MatchingServiceV2>().await;
     (reporter, service)
 }
 
@@ -301,6 +303,7 @@ fn start_up(
                 let _ = matcher.set(Arc::new(ready.with_programmes(programmes)));
                 health.set_service_status("", ServingStatus::Serving).await;
                 health.set_serving::<MatchingService>().await;
+                health.set_serving::<MatchingServiceV2>().await;
                 info!(model = %info.name, dimension = info.dimension, "ready: SERVING");
             }
             Err(e) => {
@@ -390,12 +393,15 @@ pub async fn serve_all(
             },
         }
     };
+    let matching_v2 = MatchingServiceV2::new(MatchingApiV2(api.clone()))
+        .max_decoding_message_size(config.max_message_bytes);
     let matching = MatchingService::new(api).max_decoding_message_size(config.max_message_bytes);
     let incoming = without_nagle(TcpListenerStream::new(listeners.grpc));
     let served = builder
         .add_service(health_service)
         .add_service(reflection)
         .add_service(matching)
+        .add_service(matching_v2)
         .serve_with_incoming_shutdown(incoming, stop)
         .await;
     startup.abort();

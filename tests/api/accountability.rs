@@ -434,6 +434,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
     let outcomes = counsellor
         .list_outcomes(pb::ListOutcomesRequest {
             posting_id: "p1".into(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -491,6 +492,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
     let unknown = counsellor
         .list_outcomes(pb::ListOutcomesRequest {
             posting_id: "nope".into(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -503,6 +505,7 @@ async fn a_proposal_names_the_counsellor_and_the_figures_set_it_beside_the_ranki
     let after = platform
         .list_outcomes(pb::ListOutcomesRequest {
             posting_id: "p1".into(),
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -13,7 +13,7 @@ fn example_python() -> PathBuf {
                 .join(".cache/jobmatch/venv-grpc/bin/python")
         });
     let stubs = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/python/generated/jobmatch/v1/jobmatch_pb2_grpc.py");
+        .join("examples/python/generated/jobmatch/v2/jobmatch_pb2_grpc.py");
     assert!(
         python.exists() && stubs.exists(),
         "no Python example environment ({} / {}): run `bash examples/python/setup.sh` (scripts/test.sh does)",
@@ -68,5 +68,14 @@ async fn python_example_calls_embed_and_recommend() {
         .collect();
     assert!(finals.windows(2).all(|w| w[0] >= w[1]), "{finals:?}");
     assert_eq!(report["unknown_posting"], "NOT_FOUND");
+    // The example speaks jobmatch.v2: the parameters come once, with the server's defaults.
+    let defaults = jobmatch::ranking::FusionParams::default();
+    let fusion = report["fusion"].as_str().unwrap();
+    assert!(
+        fusion.starts_with("FUSION_") && fusion != "FUSION_UNSPECIFIED",
+        "{fusion}"
+    );
+    let weight = report["semantic_weight"].as_f64().unwrap();
+    assert!((weight - defaults.semantic_weight).abs() < 1e-9, "{weight}");
     server.stop().await;
 }

@@ -174,6 +174,7 @@ pub(crate) async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Sta
         Rpc::ListOutcomes => client
             .list_outcomes(pb::ListOutcomesRequest {
                 posting_id: "p-gg".into(),
+                ..Default::default()
             })
             .await
             .map(drop),
@@ -539,6 +540,7 @@ async fn probe(client: &mut Authed, rpc: Rpc) -> Probe {
         Rpc::ListOutcomes => twin!(|t| client
             .list_outcomes(pb::ListOutcomesRequest {
                 posting_id: format!("p-{t}"),
+                ..Default::default()
             })
             .await),
         // Requests that name a region or a draft there: refused, or answered without Busan.
@@ -696,6 +698,7 @@ async fn a_counsellor_can_neither_read_nor_infer_another_regions_records_through
             counsellor
                 .list_outcomes(pb::ListOutcomesRequest {
                     posting_id: "p-gg".into(),
+                    ..Default::default()
                 })
                 .await,
         ),

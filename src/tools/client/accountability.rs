@@ -97,15 +97,26 @@ pub fn print_audit(audit: &pb::ExposureAuditResponse) -> String {
 /// `jobmatch access-log --seeker ID`: the seeker's access records, oldest first.
 pub async fn access_log(args: AccessLogArgs, client: &ClientOptions) -> Result<()> {
     let mut client = client.matching(&args.server).await?;
-    let response = client
-        .list_access_records(pb::ListAccessRecordsRequest {
-            seeker_id: args.seeker.clone(),
-            from: args.from.clone().unwrap_or_default(),
-            to: args.to.clone().unwrap_or_default(),
-        })
-        .await
-        .map_err(status_error)?
-        .into_inner();
+    // Every page, so the listing is the seeker's whole record.
+    let mut response = pb::ListAccessRecordsResponse::default();
+    loop {
+        let page = client
+            .list_access_records(pb::ListAccessRecordsRequest {
+                seeker_id: args.seeker.clone(),
+                from: args.from.clone().unwrap_or_default(),
+                to: args.to.clone().unwrap_or_default(),
+                page_size: crate::paging::MAX_LOG_PAGE,
+                page_token: std::mem::take(&mut response.next_page_token),
+            })
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        response.records.extend(page.records);
+        response.next_page_token = page.next_page_token;
+        if response.next_page_token.is_empty() {
+            break;
+        }
+    }
     if args.json {
         println!("{}", to_json(&response)?);
         return Ok(());

@@ -1,7 +1,9 @@
 // @ts-check
 // The SVG map of a posting (its workplace, candidates and their commute circles) or of a seeker
-// (their home, commute and postings), over the gazetteer's points of Korea's regions. No tiles,
-// no library: an equirectangular projection fitted to what must be visible.
+// (their home, commute and postings), over the province outlines (sigungu too when zoomed in)
+// and the gazetteer's points of Korea's regions. No tiles, no library: an equirectangular
+// projection fitted to what must be visible. The outlines are NGII's boundaries, simplified and
+// compiled into the server (assets/boundaries/README.md).
 // The projection is pure (the tests import this module); drawing needs a document.
 
 import { $, $$, el, svgEl } from "./dom.js";
@@ -164,6 +166,92 @@ export function loadRegions() {
 }
 
 /**
+ * One region's outline as assets/boundaries/*.json give it: rings of [lon, lat, lon, lat, …]
+ * (open: the last point joins the first).
+ * @typedef {object} Outline
+ * @property {string} code
+ * @property {string} name
+ * @property {number[][]} rings
+ */
+
+/** Below this span (km, the wider side of the view), the sigungu outlines are drawn too. */
+export const SIGUNGU_SPAN_KM = 160;
+
+/**
+ * The boundary layers a view shows: the provinces always, the sigungu when zoomed in.
+ * @param {Bounds} b
+ * @returns {("sido" | "sigungu")[]}
+ */
+export function outlineLayers(b) {
+  const spanKm = Math.max(b.x1 - b.x0, b.y1 - b.y0) * KM_PER_DEG_LAT;
+  return spanKm < SIGUNGU_SPAN_KM ? ["sido", "sigungu"] : ["sido"];
+}
+
+/**
+ * The SVG path of an outline's rings in view (each ring one closed subpath; rings wholly outside
+ * the view box are left out), "" when none is.
+ * @param {Outline} outline
+ * @param {Projection} P
+ * @returns {string}
+ */
+export function outlinePath(outline, P) {
+  const parts = [];
+  for (const ring of list(outline.rings)) {
+    const xy = [];
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i + 1 < ring.length; i += 2) {
+      const p = { lon: ring[i], lat: ring[i + 1] };
+      const x = P.x(p), y = P.y(p);
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      xy.push(`${fixed(x, 1)} ${fixed(y, 1)}`);
+    }
+    if (xy.length < 3 || x1 < 0 || x0 > MAP_W || y1 < 0 || y0 > MAP_H) continue;
+    parts.push(`M${xy.join("L")}Z`);
+  }
+  return parts.join("");
+}
+
+/**
+ * A boundary layer, fetched once and shared; a failure leaves the map without outlines rather
+ * than breaking the page.
+ * @param {"sido" | "sigungu"} layer
+ * @returns {Promise<Outline[]>}
+ */
+function loadOutlines(layer) {
+  let loaded = state.outlines.get(layer);
+  if (!loaded) {
+    loaded = fetch(`/console/boundaries/${layer}.json`, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : { features: [] }))
+      .then((j) => /** @type {Outline[]} */ (list(j && j.features)))
+      .catch(() => []);
+    state.outlines.set(layer, loaded);
+  }
+  return loaded;
+}
+
+/**
+ * The outlines under everything else, filled in as their layers arrive (the map is drawn at once).
+ * @param {SVGSVGElement} svg
+ * @param {Projection} P
+ * @param {Bounds} b
+ */
+function drawOutlines(svg, P, b) {
+  const g = svgEl("g", { class: "outlines", "aria-hidden": "true" });
+  svg.append(g);
+  for (const layer of outlineLayers(b)) {
+    const layerGroup = svgEl("g", { class: `outline-layer ${layer}` });
+    g.append(layerGroup);
+    loadOutlines(layer).then((outlines) => {
+      for (const outline of outlines) {
+        const d = outlinePath(outline, P);
+        if (d) layerGroup.append(svgEl("path", { class: `outline ${layer}`, "data-code": str(outline.code), d }));
+      }
+    });
+  }
+  svg.append(svgEl("text", { class: "map-attribution", x: MAP_W - 6, y: MAP_H - 6, "text-anchor": "end", text: t("mapAttribution") }));
+}
+
+/**
  * @param {SVGSVGElement} svg
  * @param {Projection} P
  * @param {MapRegion[]} regions
@@ -210,6 +298,7 @@ export function drawMap(opts, regions) {
   if (!b) return svg;
   const P = makeProjection(b);
   const idAttr = opts.kind === "posting" ? "data-seeker-id" : "data-posting-id";
+  drawOutlines(svg, P, b);
   drawBase(svg, P, regions);
 
   const circles = svgEl("g", { class: "circles" });

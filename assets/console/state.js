@@ -26,6 +26,8 @@
  * @property {Set<string>} busy keys of work in flight in the current view; empty = ready
  * @property {FindQuery | null} lastFind the last search, re-run when coming back to #/find
  * @property {Promise<import("./types.js").MapRegion[]> | null} regionsPromise regions.json, loaded once
+ * @property {Map<string, Promise<import("./map.js").Outline[]>>} outlines the boundary layers
+ *   ("sido", "sigungu"), each loaded once, when a map first needs it
  */
 
 /** @type {ConsoleState} */
@@ -36,4 +38,5 @@ export const state = {
   busy: new Set(),
   lastFind: null,
   regionsPromise: null,
+  outlines: new Map(),
 };

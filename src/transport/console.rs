@@ -34,6 +34,7 @@ use crate::grpc::{MatchingApi, MatchingApiV2};
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
+const JSON: &str = "application/json";
 
 /// One row of [`STATIC_FILES`]: `assets/console/{name}`, served at `/console/{name}`.
 macro_rules! console_file {
@@ -76,6 +77,17 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     console_file!("pages/posting.js", JS),
     console_file!("pages/region.js", JS),
     console_file!("pages/seeker.js", JS),
+    // The map's province and sigungu outlines (NGII boundaries, simplified; see their README).
+    (
+        "/console/boundaries/sido.json",
+        JSON,
+        include_str!("../../assets/boundaries/sido.json"),
+    ),
+    (
+        "/console/boundaries/sigungu.json",
+        JSON,
+        include_str!("../../assets/boundaries/sigungu.json"),
+    ),
 ];
 
 /// Request headers passed on to the service as gRPC metadata: the bearer token and the caller's

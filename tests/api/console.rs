@@ -688,6 +688,22 @@ impl Console {
             self.eval("!!document.querySelector('#map .posting-marker')"),
             json!(true)
         );
+        // The province outlines are drawn under the markers: the workplace lies inside one.
+        self.browser.wait_for(
+            "document.querySelectorAll('#map path.outline.sido').length > 0",
+            "the province outlines",
+            WAIT,
+        );
+        let under_workplace = self.eval(
+            "(() => { const r = document.querySelector('#map .posting-marker').getBoundingClientRect(); \
+             return document.elementsFromPoint(r.x + r.width / 2, r.y + r.height / 2) \
+               .filter(e => e.matches('path.outline.sido')).map(e => e.dataset.code); })()",
+        );
+        assert_eq!(
+            under_workplace.as_array().map_or(0, Vec::len),
+            1,
+            "one province outline under the workplace: {under_workplace}"
+        );
         // The centre's advice on the posting (AdvisePosting) loads under the list.
         self.browser.wait_for(
             "/\\d/.test((document.querySelector('#posting-market') || {}).textContent || '')",

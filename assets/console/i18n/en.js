@@ -288,6 +288,7 @@ export const en = {
   mapPosting: "Posting",
   mapCommute: "Commute",
   mapMaxDistance: "Max distance",
+  mapAttribution: "Boundaries © NGII (data.go.kr)",
   mapTooltipCandidate: "{rank}. {name} ({region}, {km} km)",
   mapTooltipPosting: "{rank}. {title} – {company} ({km} km)",
   mapNoLocation: "No location to draw a map.",

@@ -302,6 +302,7 @@ export const ko = {
   mapPosting: "공고",
   mapCommute: "통근 범위",
   mapMaxDistance: "최대 거리",
+  mapAttribution: "경계 © 국토지리정보원 (data.go.kr)",
   mapTooltipCandidate: "{rank}. {name} ({region}, {km} km)",
   mapTooltipPosting: "{rank}. {title} – {company} ({km} km)",
   mapNoLocation: "위치 정보가 없어 지도를 그릴 수 없습니다.",

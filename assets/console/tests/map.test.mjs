@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
-  hasLoc, inView, kmToUnits, makeProjection, MAP_H, MAP_W, mapBounds, MIN_SPAN_KM, projX, projY, scaleBarKm,
+  hasLoc, inView, kmToUnits, makeProjection, MAP_H, MAP_W, mapBounds, MIN_SPAN_KM, outlineLayers, outlinePath,
+  projX, projY, scaleBarKm, SIGUNGU_SPAN_KM,
 } from "../map.js";
 
 const EPS = 1e-6;
@@ -127,5 +128,28 @@ describe("inView and the scale bar", () => {
     const wide = makeProjection(/** @type {any} */ (mapBounds({ ...none, origin: SEOUL, markers: [{ ...BUSAN, id: "b", rank: 1, tooltip: "", beyond: false }] }, [])));
     assert.equal(scaleBarKm(wide), 50); // 1.36 px per km
     assert.equal(scaleBarKm({ s: 0.001, x: () => 0, y: () => 0, r: () => 1 }), 500);
+  });
+});
+
+describe("outlines", () => {
+  const P = makeProjection({ x0: projX({ lon: 126 }), x1: projX({ lon: 128 }), y0: projY({ lat: 38 }), y1: projY({ lat: 36 }) });
+  it("one closed subpath per ring in view, in the projection's pixels", () => {
+    const square = [126.5, 37.5, 127.5, 37.5, 127.5, 36.5, 126.5, 36.5];
+    const d = outlinePath({ code: "41", name: "test", rings: [square] }, P);
+    assert.equal((d.match(/M/g) || []).length, 1);
+    assert.ok(d.endsWith("Z"), d);
+    const first = d.slice(1).split("L")[0].split(" ").map(Number);
+    near(first[0], P.x({ lon: 126.5, lat: 37.5 }), 0.051, "x");
+    near(first[1], P.y({ lon: 126.5, lat: 37.5 }), 0.051, "y");
+  });
+  it("leaves out rings wholly outside the view and rings of fewer than three points", () => {
+    const far = [140, 30, 141, 30, 141, 31];
+    const line = [126.5, 37.5, 127.5, 37.5];
+    assert.equal(outlinePath({ code: "x", name: "x", rings: [far, line] }, P), "");
+  });
+  it("adds the sigungu layer only when zoomed in", () => {
+    const span = (km) => ({ x0: 0, y0: 0, x1: kmToUnits(km), y1: kmToUnits(km) / 2 });
+    assert.deepEqual(outlineLayers(span(SIGUNGU_SPAN_KM * 2)), ["sido"]);
+    assert.deepEqual(outlineLayers(span(SIGUNGU_SPAN_KM / 2)), ["sido", "sigungu"]);
   });
 });

@@ -136,3 +136,15 @@ export function auditRequest(kText, includePlan) {
   const kv = parseInt(kText, 10);
   return { k: Number.isFinite(kv) ? Math.min(100, Math.max(1, kv)) : 10, includePlan };
 }
+
+/**
+ * A ranking request with its reasons asked for in the console's language (the server writes
+ * Korean when none is given).
+ * @template {{ options?: Record<string, unknown> }} R
+ * @param {R} request
+ * @param {string} language "ko" or "en"
+ * @returns {R}
+ */
+export function inLanguage(request, language) {
+  return { ...request, options: { ...(request.options || {}), language } };
+}

@@ -10,12 +10,13 @@
 //! - the public support programmes a record or a pair meets, or misses by one condition, are
 //!   [`crate::programmes`], below the matcher: recommendations carry them too.
 
+pub mod interests;
 pub mod interview;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::domain::{fields, EmploymentType, Posting, Seeker};
+use crate::domain::{fields, EmploymentType, Language, Posting, Seeker};
 use crate::embed::TextKind;
 use crate::error::{Error, Result};
 use crate::matching::RankingRequest;
@@ -210,26 +211,34 @@ fn today() -> String {
     chrono::Utc::now().date_naive().to_string()
 }
 
-fn advice(field: &str, text: impl Into<String>) -> FieldAdvice {
+/// One line of completeness advice: the field, and what to do about it in `language`.
+fn advice(field: &str, language: Language, korean: &str, english: &str) -> FieldAdvice {
     FieldAdvice {
         field: field.to_string(),
-        advice: text.into(),
+        advice: match language {
+            Language::Korean => korean,
+            Language::English => english,
+        }
+        .to_string(),
     }
 }
 
-/// Missing or vague fields of a draft posting (pure).
-pub fn posting_completeness(draft: &Draft) -> Vec<FieldAdvice> {
+/// Missing or vague fields of a draft posting (pure), in `language`.
+pub fn posting_completeness(draft: &Draft, language: Language) -> Vec<FieldAdvice> {
     let p = &draft.posting;
+    let line = |field: &str, korean: &str, english: &str| advice(field, language, korean, english);
     let mut found = Vec::new();
     if p.skills.is_empty() {
-        found.push(advice(
+        found.push(line(
             "skills",
+            "요구 기술·자격증이 없습니다: 구직자도 추천도 기술 이름으로 찾습니다",
             "no skills or certificates listed: seekers and the ranking match on them",
         ));
     }
     if !draft.has_location {
-        found.push(advice(
+        found.push(line(
             "location",
+            "근무지가 없습니다: 청년 구직자는 통근할 수 있는 일자리를 고릅니다",
             "no workplace location: young seekers choose jobs they can commute to",
         ));
     }
@@ -238,71 +247,82 @@ pub fn posting_completeness(draft: &Draft) -> Vec<FieldAdvice> {
         .iter()
         .all(|w| GENERIC_TITLE_WORDS.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit()))
     {
-        found.push(advice(
+        found.push(line(
             "title",
+            "제목에 하는 일이 드러나지 않습니다: 직무를 적어 주세요 (예: \"CNC 선반 가공원\")",
             "the title says nothing about the work: name the job (e.g. \"CNC 선반 가공원\")",
         ));
     }
     if p.employment_type == EmploymentType::Unspecified {
-        found.push(advice(
+        found.push(line(
             "employment_type",
+            "고용 형태가 없습니다: 정규직·시간제·계약직·인턴 (지원 사업이 이에 따라 다릅니다)",
             "not given: full-time, part-time, contract or internship (support programmes depend on it)",
         ));
     }
     let chars = p.description.trim().chars().count();
     if chars < SHORT_DESCRIPTION_CHARS {
-        found.push(advice(
+        found.push(line(
             "description",
-            format!("only {chars} characters: describe the duties, tools, shifts and training"),
+            &format!("{chars}자뿐입니다: 하는 일, 쓰는 장비, 근무 형태(교대), 교육을 적어 주세요"),
+            &format!("only {chars} characters: describe the duties, tools, shifts and training"),
         ));
     }
     if p.sector.trim().is_empty() {
-        found.push(advice(
+        found.push(line(
             "sector",
+            "업종이 없습니다: 예) manufacturing, it, healthcare",
             "not given: e.g. manufacturing, it, healthcare",
         ));
     }
     found
 }
 
-/// Missing fields of a stored seeker (pure).
-pub fn seeker_completeness(s: &Seeker) -> Vec<FieldAdvice> {
+/// Missing fields of a stored seeker (pure), in `language`.
+pub fn seeker_completeness(s: &Seeker, language: Language) -> Vec<FieldAdvice> {
+    let line = |field: &str, korean: &str, english: &str| advice(field, language, korean, english);
     let mut found = Vec::new();
     if s.skills.is_empty() {
-        found.push(advice(
+        found.push(line(
             "skills",
+            "보유 기술·자격증이 없습니다: 채용 공고는 기술 이름으로 찾습니다",
             "no skills or certificates listed: list them, postings ask by name",
         ));
     }
     if s.max_commute_km.is_none() {
-        found.push(advice(
+        found.push(line(
             "max_commute_km",
+            "통근 가능 거리가 없습니다: 모든 거리를 받아들이는 것으로 봅니다",
             "no commute given: every distance is treated as acceptable",
         ));
     }
     if s.available_from.is_none() {
-        found.push(advice(
+        found.push(line(
             "available_from",
+            "근무 가능일이 없습니다: 기업은 언제부터 일할 수 있는지 묻습니다",
             "no availability date: employers ask when you can start",
         ));
     }
     if s.birth_year.is_none() {
-        found.push(advice(
+        found.push(line(
             "birth_year",
+            "출생 연도가 없습니다: 청년 지원 사업은 나이를 봅니다",
             "not recorded: youth programmes check age",
         ));
     }
     if s.education_track == crate::domain::EducationTrack::Unspecified {
-        found.push(advice(
+        found.push(line(
             "education_track",
+            "학력·경로가 없습니다: 여러 지원 사업이 이에 따라 다릅니다",
             "not given: several programmes depend on it",
         ));
     }
     let chars = s.resume.trim().chars().count();
     if chars < SHORT_RESUME_CHARS {
-        found.push(advice(
+        found.push(line(
             "resume",
-            format!("only {chars} characters: describe training, field practice and certificates"),
+            &format!("{chars}자뿐입니다: 교육, 현장 실습, 자격증을 적어 주세요"),
+            &format!("only {chars} characters: describe training, field practice and certificates"),
         ));
     }
     found
@@ -439,7 +459,7 @@ impl Advisor {
         let programmes = matcher
             .programmes()
             .fits(None, Some(posting), Today::of(&today));
-        let completeness = posting_completeness(&draft);
+        let completeness = posting_completeness(&draft, request.language);
         if !draft.has_location {
             return Ok(PostingAdvice {
                 similar: Vec::new(),
@@ -593,7 +613,7 @@ impl Advisor {
             programmes: matcher
                 .programmes()
                 .fits(Some(&rec.origin), None, Today::of(&today)),
-            completeness: seeker_completeness(&rec.origin),
+            completeness: seeker_completeness(&rec.origin, request.language),
             postings_considered: within.len(),
             skill_gaps,
             interview,

@@ -319,7 +319,7 @@ fn completeness_names_each_missing_or_vague_field() {
         },
         has_location: false,
     };
-    let fields: Vec<String> = posting_completeness(&vague)
+    let fields: Vec<String> = posting_completeness(&vague, Language::Korean)
         .into_iter()
         .map(|f| f.field)
         .collect();
@@ -339,10 +339,23 @@ fn completeness_names_each_missing_or_vague_field() {
         has_location: true,
     };
     assert!(
-        posting_completeness(&good).is_empty(),
+        posting_completeness(&good, Language::Korean).is_empty(),
         "{:?}",
-        posting_completeness(&good)
+        posting_completeness(&good, Language::Korean)
     );
+    // The same lines in either language, Korean by default at the API.
+    let korean = posting_completeness(&vague, Language::Korean);
+    let english = posting_completeness(&vague, Language::English);
+    assert!(korean[1].advice.contains("근무지"), "{}", korean[1].advice);
+    assert!(
+        english[1].advice.contains("workplace"),
+        "{}",
+        english[1].advice
+    );
+    assert!(korean
+        .iter()
+        .zip(&english)
+        .all(|(k, e)| k.field == e.field && k.advice != e.advice));
 
     let sparse = Seeker {
         skills: vec![],
@@ -353,7 +366,7 @@ fn completeness_names_each_missing_or_vague_field() {
         resume: "용접".into(),
         ..seeker()
     };
-    let fields: Vec<String> = seeker_completeness(&sparse)
+    let fields: Vec<String> = seeker_completeness(&sparse, Language::English)
         .into_iter()
         .map(|f| f.field)
         .collect();
@@ -368,7 +381,7 @@ fn completeness_names_each_missing_or_vague_field() {
             "resume"
         ]
     );
-    assert!(seeker_completeness(&seeker()).is_empty());
+    assert!(seeker_completeness(&seeker(), Language::Korean).is_empty());
 }
 
 #[test]

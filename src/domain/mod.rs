@@ -5,6 +5,7 @@
 
 mod facts;
 pub mod geo;
+mod language;
 pub mod programmes;
 
 use serde::{Deserialize, Serialize};
@@ -171,6 +172,7 @@ const MANUFACTURING_KEYS: [&str; 3] = ["manufacturing", "제조", "제조업"];
 
 /// Payload keys the store indexes and filters on.
 pub use facts::CandidateFacts;
+pub use language::Language;
 
 pub mod fields {
     /// `{lat, lon}` of the posting's workplace or the seeker's home.

@@ -18,7 +18,7 @@ pub mod reindex;
 pub mod scope;
 
 pub use access::{DeleteCounts, DeleteMark};
-pub use explain::{explain, Explanation};
+pub use explain::{explain, render, Explanation, Reason, Strength};
 pub use recommend::{RankingRequest, Recommendation, Scored};
 pub(crate) use records::{embed_records, Record};
 pub use scope::Scope;

@@ -43,6 +43,8 @@ pub struct RankingRequest {
     pub boosts: crate::ranking::Boosts,
     /// Where both sides must lie (a counsellor's regions).
     pub scope: Scope,
+    /// The language of the reason lines.
+    pub language: crate::domain::Language,
 }
 
 /// The posting and the seeker of a recommendation's origin and one of its returned results,
@@ -161,6 +163,7 @@ impl<O: Record + Origin> Scoring<'_, O> {
         &self,
         ranked: Vec<Ranked>,
         programmes: &Programmes,
+        language: crate::domain::Language,
     ) -> Result<Vec<Scored<T>>>
     where
         O: Pair<T>,
@@ -198,18 +201,15 @@ impl<O: Record + Origin> Scoring<'_, O> {
                 Collection::Seekers => &origin_keys,
                 Collection::Postings => &candidate_keys,
             };
-            let mut explanation = explain(
+            let explanation = explain(
                 &self.engine.vocabulary,
                 posting,
                 seeker,
                 seeker_keys,
                 &breakdown,
+                beyond_commute,
+                language,
             );
-            if beyond_commute {
-                explanation
-                    .reason
-                    .push_str(" · beyond the seeker's commute");
-            }
             let programmes = programmes.fits(Some(seeker), Some(posting), Today::of(&today));
             results.push(Scored {
                 item,
@@ -404,7 +404,9 @@ impl Matcher {
             )
         });
         ranked.truncate(request.top_k);
-        let scored = scoring.describe(ranked, &self.programmes).await?;
+        let scored = scoring
+            .describe(ranked, &self.programmes, request.language)
+            .await?;
         Ok(Recommendation {
             origin: origin_record,
             fusion,

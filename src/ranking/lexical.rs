@@ -22,7 +22,6 @@
 //! follows the corpus as documents arrive and leave.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -126,22 +125,21 @@ const SUFFIXES: &[&str] = &[
 /// Syllables a stem keeps at least: "기사" must not lose its "사", nor "경력" anything.
 const MIN_STEM_SYLLABLES: usize = 2;
 
-/// How Hangul runs become tokens (Latin words and numbers are the same in all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How Hangul runs become tokens (Latin words and numbers are the same in all). Its names
+/// (`--analyser`, and recorded with the stored vectors) are [`Analyser::name`]'s; clap parses
+/// them, and `value_variants()` lists every analyser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Analyser {
+    #[value(name = Analyser::Bigrams.name())]
     Bigrams,
+    #[value(name = Analyser::Stems.name())]
     Stems,
+    #[value(name = Analyser::StemsAndBigrams.name())]
     StemsAndBigrams,
 }
 
 impl Analyser {
-    pub const ALL: [Analyser; 3] = [
-        Analyser::Bigrams,
-        Analyser::Stems,
-        Analyser::StemsAndBigrams,
-    ];
-
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Analyser::Bigrams => "bigrams",
             Analyser::Stems => "stems",
@@ -219,19 +217,6 @@ impl Default for Analyser {
     /// The analyser that ranked best on the project's labelled set (see `BENCHMARKS.md`).
     fn default() -> Self {
         Analyser::StemsAndBigrams
-    }
-}
-
-impl FromStr for Analyser {
-    type Err = String;
-
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        Analyser::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| {
-                format!("unknown analyser '{name}' (known: bigrams, stems, stems+bigrams)")
-            })
     }
 }
 
@@ -350,6 +335,7 @@ fn stem(syllables: &[char]) -> &[char] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::ValueEnum;
     use proptest::prelude::*;
 
     fn shared(a: &SparseTerms, b: &SparseTerms) -> usize {
@@ -357,8 +343,30 @@ mod tests {
     }
 
     #[test]
+    fn each_analyser_is_known_by_its_one_name() {
+        let named: Vec<(&str, Analyser)> = ["bigrams", "stems", "stems+bigrams"]
+            .into_iter()
+            .map(|name| (name, Analyser::from_str(name, false).unwrap()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("bigrams", Analyser::Bigrams),
+                ("stems", Analyser::Stems),
+                ("stems+bigrams", Analyser::StemsAndBigrams)
+            ]
+        );
+        for (name, analyser) in named {
+            assert_eq!(analyser.name(), name);
+            assert_eq!(analyser.to_string(), name);
+        }
+        assert!(Analyser::from_str("stems-and-bigrams", false).is_err());
+        assert_eq!(Analyser::value_variants().len(), 3);
+    }
+
+    #[test]
     fn particles_do_not_split_a_certificate_name() {
-        for analyser in Analyser::ALL {
+        for &analyser in Analyser::value_variants() {
             let query = analyser.query_vector("용접기능사");
             for written in [
                 "용접기능사를 취득했습니다",
@@ -439,7 +447,7 @@ mod tests {
     proptest! {
         #[test]
         fn vectors_are_sorted_distinct_and_positive(text in "\\PC{0,200}") {
-            for analyser in Analyser::ALL {
+            for &analyser in Analyser::value_variants() {
                 for vector in [analyser.document_vector(&text), analyser.query_vector(&text)] {
                     prop_assert_eq!(vector.indices.len(), vector.values.len());
                     prop_assert!(vector.indices.windows(2).all(|w| w[0] < w[1]));

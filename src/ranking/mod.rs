@@ -51,19 +51,23 @@ pub fn gauss_decay(distance_km: f64, scale_km: f64) -> f64 {
     (lambda * distance_km * distance_km).exp()
 }
 
-/// How the signals are combined (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the signals are combined (see the module documentation). Its names (`--fusion`, a
+/// breakdown's `fusion`) are [`FusionMode::name`]'s; clap parses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FusionMode {
     /// Scores normalised by their distribution over the query's candidates, weighted and summed.
+    #[value(name = FusionMode::Scores.name())]
     Scores,
     /// Reciprocal-rank fusion of the candidates' semantic and lexical positions.
+    #[value(name = FusionMode::Rrf.name())]
     Rrf,
     /// The fixed cosine band `[semantic_floor, semantic_ceiling]` and BM25 saturation.
+    #[value(name = FusionMode::Band.name())]
     Band,
 }
 
 impl FusionMode {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             FusionMode::Scores => "scores",
             FusionMode::Rrf => "rrf",
@@ -72,33 +76,22 @@ impl FusionMode {
     }
 }
 
-impl std::str::FromStr for FusionMode {
-    type Err = String;
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        match name {
-            "scores" => Ok(FusionMode::Scores),
-            "rrf" => Ok(FusionMode::Rrf),
-            "band" => Ok(FusionMode::Band),
-            other => Err(format!(
-                "unknown fusion '{other}' (known: scores, rrf, band)"
-            )),
-        }
-    }
-}
-
-/// How a seeker's own `max_commute_km` shapes a ranking that respects it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a seeker's own `max_commute_km` shapes a ranking that respects it (`--seeker-commute`,
+/// by [`CommutePolicy::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CommutePolicy {
     /// Candidates beyond the commute are ranked too, with the distance term (at the seeker's own
-    /// scale, see [`DistanceScale::Commute`]) pulling them down, and marked.
+    /// scale with the commute distance scale) pulling them down, and marked.
+    #[value(name = CommutePolicy::Penalty.name())]
     Penalty,
     /// Candidates beyond the commute are left out; when too few within it clear the relevance
     /// floor, the best beyond it follow them, marked.
+    #[value(name = CommutePolicy::Filter.name())]
     Filter,
 }
 
 impl CommutePolicy {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             CommutePolicy::Penalty => "penalty",
             CommutePolicy::Filter => "filter",
@@ -106,46 +99,23 @@ impl CommutePolicy {
     }
 }
 
-impl std::str::FromStr for CommutePolicy {
-    type Err = String;
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        match name {
-            "penalty" => Ok(CommutePolicy::Penalty),
-            "filter" => Ok(CommutePolicy::Filter),
-            other => Err(format!(
-                "unknown commute policy '{other}' (known: penalty, filter)"
-            )),
-        }
-    }
-}
-
-/// The distance at which the geo score falls to one half.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The distance at which the geo score falls to one half (`--distance-scale`, by
+/// [`DistanceScale::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DistanceScale {
     /// `decay_scale_km` for everyone.
+    #[value(name = DistanceScale::Absolute.name())]
     Absolute,
     /// The seeker's own `max_commute_km` (`decay_scale_km` when they stated none).
+    #[value(name = DistanceScale::Commute.name())]
     Commute,
 }
 
 impl DistanceScale {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             DistanceScale::Absolute => "absolute",
             DistanceScale::Commute => "commute",
-        }
-    }
-}
-
-impl std::str::FromStr for DistanceScale {
-    type Err = String;
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        match name {
-            "absolute" => Ok(DistanceScale::Absolute),
-            "commute" => Ok(DistanceScale::Commute),
-            other => Err(format!(
-                "unknown distance scale '{other}' (known: absolute, commute)"
-            )),
         }
     }
 }

@@ -29,8 +29,8 @@ use super::facts_cache::FactsCache;
 use super::frequencies::DocumentFrequencies;
 use super::layout::DataDir;
 use super::plan::{
-    candidate_lists, indexed_fields, lower_filters, point_uuid, Clause, Found, IndexKind, Signal,
-    DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
+    candidate_lists, indexed_fields, lower_filters, point_uuid, scan_cursor, scan_start, Clause,
+    Found, IndexKind, Signal, TermCounts, DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
 };
 use super::{
     Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
@@ -807,13 +807,15 @@ impl VectorStore for EdgeStore {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut found = Found::merge(&lists, answers);
-        // The words of candidates found by meaning only, scored against the same query terms.
-        let unscored = found.unscored();
-        if !query.lexical.is_empty() && !unscored.is_empty() {
-            let ids = unscored.into_iter().map(PointId::Uuid).collect();
-            for (point, score) in word_scores(shard, &query.lexical, ids)? {
-                found.word_scores.insert(uuid_of(point)?, score);
-            }
+        // The words of candidates found by meaning only, scored against the same query terms
+        // (the similarity of those found by words only comes from their vectors).
+        for (signal, points) in found.unscored(query, &[Signal::Words]) {
+            let ids = points.into_iter().map(PointId::Uuid).collect();
+            let scores = word_scores(shard, &query.lexical, ids)?
+                .into_iter()
+                .map(|(point, score)| Ok((uuid_of(point)?, score)))
+                .collect::<Result<Vec<_>>>()?;
+            found.add_scores(signal, scores);
         }
         if query.payload == CandidatePayload::Ranking {
             return ranking_candidates(shard, &found);
@@ -825,20 +827,14 @@ impl VectorStore for EdgeStore {
             .collect()
     }
 
-    fn weightiest_terms(
-        &self,
-        collection: Collection,
-        terms: &SparseTerms,
-        max: usize,
-    ) -> Result<SparseTerms> {
-        if max == 0 || terms.indices.len() <= max {
-            return Ok(terms.clone());
-        }
+    /// From the process-local word counts (see [`DocumentFrequencies`]).
+    fn term_counts(&self, collection: Collection, terms: &[u32]) -> Result<TermCounts> {
         let documents = self.count(collection)?;
-        Ok(self
-            .shard(collection)
-            .frequencies()?
-            .weightiest(terms, max, documents))
+        let frequencies = self.shard(collection).frequencies()?;
+        Ok(TermCounts {
+            documents,
+            holding: terms.iter().map(|&t| (t, frequencies.of(t))).collect(),
+        })
     }
 
     fn scan(
@@ -848,15 +844,8 @@ impl VectorStore for EdgeStore {
         cursor: Option<ScanCursor>,
         limit: usize,
     ) -> Result<(Vec<StoredDoc>, Option<ScanCursor>)> {
-        let offset = cursor
-            .map(|c| {
-                Uuid::parse_str(&c.0)
-                    .map(PointId::Uuid)
-                    .map_err(|e| Error::Store(format!("bad scan cursor '{}': {e}", c.0)))
-            })
-            .transpose()?;
         let request = ScrollRequest {
-            offset,
+            offset: scan_start(cursor.as_ref())?.map(PointId::Uuid),
             limit: Some(limit.max(1)),
             filter: to_filter(&lower_filters(filters)),
             with_payload: Some(WithPayloadInterface::Bool(true)),
@@ -870,16 +859,13 @@ impl VectorStore for EdgeStore {
             .into_iter()
             .map(|r| to_doc(r.payload, r.vector))
             .collect::<Result<Vec<_>>>()?;
-        let next = next
-            .map(|id| match id {
-                PointId::Uuid(uuid) => Ok(ScanCursor(uuid.to_string())),
-                other => Err(Error::Store(format!("unexpected point id {other:?}"))),
-            })
-            .transpose()?;
+        let next = next.map(|id| uuid_of(id).map(scan_cursor)).transpose()?;
         Ok((docs, next))
     }
 }
 
+/// What every backend does is checked on each by the conformance suite (`tests/api/store.rs`);
+/// these are the embedded store's own: erasing from disk, and IDF statistics after a purge.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -916,20 +902,14 @@ mod tests {
         }
     }
 
-    /// Every file under `dir` whose bytes contain `needle`.
-    fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(path) = stack.pop() {
-            if path.is_dir() {
-                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                if bytes.windows(needle.len()).any(|w| w == needle) {
-                    found.push(path);
-                }
-            }
+    /// Whether `needle` is in the bytes of any file at or under `path`.
+    fn on_disk(path: &Path, needle: &[u8]) -> bool {
+        if path.is_dir() {
+            let mut entries = std::fs::read_dir(path).unwrap();
+            entries.any(|entry| on_disk(&entry.unwrap().path(), needle))
+        } else {
+            std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
         }
-        found
     }
 
     #[test]
@@ -953,19 +933,16 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(store.purge_deleted().unwrap(), 0, "nothing deleted yet");
-            assert!(!files_containing(dir.path(), b"GONE-MARKER-5d1c").is_empty());
+            assert!(on_disk(dir.path(), b"GONE-MARKER-5d1c"));
 
             assert!(store.delete(Collection::Seekers, "gone").unwrap());
             // Deleted but not yet purged: hidden from every answer, still on disk.
             assert!(store.get(Collection::Seekers, "gone").unwrap().is_none());
-            assert!(!files_containing(dir.path(), b"GONE-MARKER-5d1c").is_empty());
+            assert!(on_disk(dir.path(), b"GONE-MARKER-5d1c"));
 
             assert_eq!(store.purge_deleted().unwrap(), 1);
-            assert_eq!(
-                files_containing(dir.path(), b"GONE-MARKER-5d1c"),
-                Vec::<PathBuf>::new()
-            );
-            assert!(!files_containing(dir.path(), b"KEPT-MARKER-2b9e").is_empty());
+            assert!(!on_disk(dir.path(), b"GONE-MARKER-5d1c"));
+            assert!(on_disk(dir.path(), b"KEPT-MARKER-2b9e"));
             assert_eq!(store.count(Collection::Seekers).unwrap(), 1);
             let stored = store.get(Collection::Seekers, "kept").unwrap().unwrap();
             assert!(cosine(&stored.vector, &kept.vector) > 0.9999);
@@ -1017,136 +994,6 @@ mod tests {
         assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
-    fn hybrid_docs() -> Vec<StoredDoc> {
-        vec![
-            worded(
-                "a",
-                &[1.0, 0.0, 0.0],
-                37.20,
-                126.90,
-                "CNC 선반 가공, 용접기능사 우대, 기숙사 제공",
-            ),
-            worded(
-                "b",
-                &[0.8, 0.6, 0.0],
-                37.00,
-                127.10,
-                "용접기능사를 취득했습니다",
-            ),
-            worded("c", &[0.0, 1.0, 0.0], 37.16, 126.87, "회계 사무 보조"),
-            worded(
-                "d",
-                &[0.6, 0.0, 0.8],
-                35.10,
-                129.00,
-                "용접 생산직, 용접 경력자",
-            ),
-            worded("e", &[0.9, 0.1, 0.4], 37.10, 127.00, "간호조무사 요양병원"),
-        ]
-    }
-
-    #[test]
-    fn candidates_are_the_union_of_the_lists_each_once_with_their_word_scores() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 3), Analyser::default()).unwrap();
-        let docs = hybrid_docs();
-        store.upsert(Collection::Seekers, docs.clone()).unwrap();
-        let origin = GeoPoint {
-            lat: 37.165,
-            lon: 126.875,
-        };
-        let terms = Analyser::StemsAndBigrams.query_vector("용접기능사 자격");
-        let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
-        let lexical = store
-            .lexical_scores(Collection::Seekers, &terms, &ids)
-            .unwrap();
-        assert!(lexical["b"] > 0.0 && lexical["a"] > 0.0 && !lexical.contains_key("c"));
-        let query = CandidateQuery {
-            vector: unit(&[0.0, 1.0, 0.0]),
-            origin,
-            filters: vec![],
-            lexical: terms.clone(),
-            prefetch: 1,
-            near_km: Some(5.0),
-            payload: CandidatePayload::Full,
-        };
-        // One by meaning (c), one by words (the best of a, b), one near the origin (c again,
-        // 0.5 km away; a is 4.4 km): each once, and every candidate's word score the store's.
-        let found = store.candidates(Collection::Seekers, &query).unwrap();
-        let mut got: Vec<&str> = found.iter().map(|c| c.doc.id.as_str()).collect();
-        got.sort();
-        let best_by_words = if lexical["a"] >= lexical["b"] {
-            "a"
-        } else {
-            "b"
-        };
-        let mut want = vec!["c", best_by_words];
-        want.sort();
-        assert_eq!(got, want);
-        for c in &found {
-            let expected = lexical.get(&c.doc.id).copied().unwrap_or(0.0);
-            assert!((c.lexical_score - expected).abs() < 1e-5, "{}", c.doc.id);
-            assert_eq!(c.doc.vector.len(), 3, "vectors come with the candidates");
-        }
-        // A wider prefetch finds every document once, and those sharing no word score 0.
-        let all = store
-            .candidates(
-                Collection::Seekers,
-                &CandidateQuery {
-                    prefetch: 10,
-                    ..query
-                },
-            )
-            .unwrap();
-        assert_eq!(all.len(), docs.len());
-        let c = all.iter().find(|c| c.doc.id == "c").unwrap();
-        assert_eq!(c.lexical_score, 0.0);
-    }
-
-    #[test]
-    fn query_words_keep_the_weightiest_as_documents_arrive_change_and_leave() {
-        let dir = tempfile::tempdir().unwrap();
-        let analyser = Analyser::StemsAndBigrams;
-        let word = |w: &str| analyser.query_vector(w).indices;
-        let kept = |store: &EdgeStore, query: &str, max: usize| {
-            store
-                .weightiest_terms(Collection::Seekers, &analyser.query_vector(query), max)
-                .unwrap()
-                .indices
-        };
-        {
-            let store = EdgeStore::open(dir.path(), &model("m", 3), analyser).unwrap();
-            store
-                .upsert(
-                    Collection::Seekers,
-                    vec![
-                        worded("a", &[1.0, 0.0, 0.0], 37.0, 127.0, "용접 근무"),
-                        worded("b", &[1.0, 0.0, 0.0], 37.0, 127.0, "회계 근무"),
-                        worded("c", &[1.0, 0.0, 0.0], 37.0, 127.0, "지게차 근무"),
-                    ],
-                )
-                .unwrap();
-            // 근무 is in three documents, 용접 in one; 간호 in none is dropped.
-            assert_eq!(kept(&store, "용접 근무 간호", 1), word("용접"));
-            assert_eq!(kept(&store, "용접 근무 간호", 0), word("용접 근무 간호"));
-            // Replacing a's text moves its words: 용접 is now in no document.
-            store
-                .upsert(
-                    Collection::Seekers,
-                    vec![worded("a", &[1.0, 0.0, 0.0], 37.0, 127.0, "회계 사무")],
-                )
-                .unwrap();
-            assert_eq!(kept(&store, "용접 근무", 1), word("근무"));
-            // 회계 in a and b, 사무 in a only.
-            assert_eq!(kept(&store, "회계 사무", 1), word("사무"));
-            assert!(store.delete(Collection::Seekers, "b").unwrap());
-            assert_eq!(kept(&store, "근무 용접", 1), word("근무"));
-        }
-        // Counted again from the stored points at open.
-        let store = EdgeStore::open(dir.path(), &model("m", 3), analyser).unwrap();
-        assert_eq!(kept(&store, "용접 사무 사무 근무", 1), word("사무"));
-    }
-
     #[test]
     fn idf_follows_the_documents_as_they_arrive_and_leave() {
         let dir = tempfile::tempdir().unwrap();
@@ -1193,143 +1040,5 @@ mod tests {
             (rare_again - rare).abs() < 1e-4 * rare.max(1.0),
             "{rare_again} vs {rare}"
         );
-    }
-
-    #[test]
-    fn filters_and_radius_apply_inside_the_query() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
-        let mut docs = vec![
-            doc("near", &[1.0, 0.0], 37.0, 127.0),
-            doc("far", &[1.0, 0.0], 35.0, 129.0),
-        ];
-        docs[1]
-            .payload
-            .insert(fields::BIRTH_YEAR.into(), json!(1980));
-        store.upsert(Collection::Seekers, docs).unwrap();
-        let base = CandidateQuery {
-            vector: unit(&[1.0, 0.0]),
-            origin: GeoPoint {
-                lat: 37.0,
-                lon: 127.0,
-            },
-            filters: vec![],
-            lexical: SparseTerms::default(),
-            prefetch: 10,
-            near_km: Some(10.0),
-            payload: CandidatePayload::Full,
-        };
-        let within = CandidateQuery {
-            filters: vec![FieldFilter::WithinKm {
-                center: base.origin,
-                km: 50.0,
-            }],
-            ..base.clone()
-        };
-        assert_eq!(
-            store
-                .candidates(Collection::Seekers, &within)
-                .unwrap()
-                .len(),
-            1
-        );
-        let old = CandidateQuery {
-            filters: vec![FieldFilter::IntRange {
-                field: fields::BIRTH_YEAR,
-                min: None,
-                max: Some(1990),
-            }],
-            ..base
-        };
-        let hits = store.candidates(Collection::Seekers, &old).unwrap();
-        assert_eq!(
-            hits.iter().map(|h| h.doc.id.as_str()).collect::<Vec<_>>(),
-            vec!["far"]
-        );
-    }
-
-    #[test]
-    fn writes_survive_reopening_and_deletes_remove_the_vector() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
-            store
-                .upsert(
-                    Collection::Postings,
-                    vec![
-                        doc("p1", &[1.0, 0.0], 37.0, 127.0),
-                        doc("p2", &[0.0, 1.0], 37.0, 127.0),
-                    ],
-                )
-                .unwrap();
-            assert!(store.delete(Collection::Postings, "p2").unwrap());
-            assert!(!store.delete(Collection::Postings, "p2").unwrap());
-        }
-        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
-        let p1 = store.get(Collection::Postings, "p1").unwrap().unwrap();
-        assert!(cosine(&p1.vector, &[1.0, 0.0]) > 0.9999);
-        assert!(store.get(Collection::Postings, "p2").unwrap().is_none());
-        assert_eq!(store.count(Collection::Postings).unwrap(), 1);
-        assert_eq!(store.count(Collection::Seekers).unwrap(), 0);
-    }
-
-    #[test]
-    fn another_model_or_other_weights_are_refused_naming_both() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(EdgeStore::open(dir.path(), &model("alpha", 2), Analyser::default()).unwrap());
-        let err = EdgeStore::open(dir.path(), &model("beta", 3), Analyser::default())
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            err.contains("'alpha' (dimension 2") && err.contains("'beta' (dimension 3"),
-            "{err}"
-        );
-        let hashed = |hash: &str| ModelInfo {
-            weights_sha256: hash.into(),
-            ..model("gamma", 2)
-        };
-        let other = tempfile::tempdir().unwrap();
-        drop(EdgeStore::open(other.path(), &hashed("aaaa1111"), Analyser::default()).unwrap());
-        let err = EdgeStore::open(other.path(), &hashed("bbbb2222"), Analyser::default())
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            err.contains("aaaa1111") && err.contains("bbbb2222"),
-            "{err}"
-        );
-        assert!(EdgeStore::open(other.path(), &hashed("aaaa1111"), Analyser::default()).is_ok());
-        assert!(EdgeStore::open(dir.path(), &model("alpha", 2), Analyser::default()).is_ok());
-    }
-
-    #[test]
-    fn scan_pages_through_every_document_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = EdgeStore::open(dir.path(), &model("m", 2), Analyser::default()).unwrap();
-        let docs: Vec<StoredDoc> = (0..23)
-            .map(|i| doc(&format!("s{i}"), &[1.0, i as f32], 37.0, 127.0))
-            .collect();
-        store.upsert(Collection::Seekers, docs).unwrap();
-        let mut seen = std::collections::BTreeSet::new();
-        let mut cursor = None;
-        let mut pages = 0;
-        loop {
-            let (page, next) = store.scan(Collection::Seekers, &[], cursor, 5).unwrap();
-            assert!(page.len() <= 5);
-            for d in page {
-                assert_eq!(d.vector.len(), 2);
-                assert!(seen.insert(d.id), "a document came twice");
-            }
-            pages += 1;
-            match next {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
-        assert_eq!(seen.len(), 23);
-        assert_eq!(pages, 5);
-        let (empty, next) = store.scan(Collection::Postings, &[], None, 5).unwrap();
-        assert!(empty.is_empty() && next.is_none());
     }
 }

@@ -35,15 +35,9 @@ impl DocumentFrequencies {
         }
     }
 
-    /// How many stored documents hold `term`.
+    /// How many stored documents hold `term` (what [`super::plan::weightiest_by`] chooses by).
     pub fn of(&self, term: u32) -> u32 {
         self.counts.get(&term).copied().unwrap_or(0)
-    }
-
-    /// The query's terms that weigh most, at most `max` of them, among `documents` stored
-    /// documents (see [`super::plan::weightiest_by`]).
-    pub fn weightiest(&self, query: &SparseTerms, max: usize, documents: usize) -> SparseTerms {
-        super::plan::weightiest_by(query, max, documents, |term| self.of(term))
     }
 }
 
@@ -51,6 +45,13 @@ impl DocumentFrequencies {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    impl DocumentFrequencies {
+        /// The query's terms that weigh most by these counts, among `documents` documents.
+        fn weightiest(&self, query: &SparseTerms, max: usize, documents: usize) -> SparseTerms {
+            crate::store::plan::weightiest_by(query, max, documents, |term| self.of(term))
+        }
+    }
 
     fn terms(ids: &[u32]) -> SparseTerms {
         SparseTerms {

@@ -8,7 +8,8 @@
 //!   with them) and its file lowering; [`server::logs`] lowers it to Qdrant collections. Two logs
 //!   use it: [`outcome_log`] (what happened to proposed pairs) and [`access_log`] (who read whose
 //!   personal data).
-//! - [`plan`]: what both backends share: schema, filters, the candidate plan, query-word choice.
+//! - [`plan`]: what both backends share: schema, filters, the candidate plan (its lists, their
+//!   merge and the scores left to read), query-word choice, scan cursors.
 //! - [`layout`]: the data directory's generations (which one serves, crash-safe switching).
 //! - [`purge`]: erasing deleted records from disk (rewriting a shard without them).
 //! - [`sample`]: an in-memory sample of each collection's vectors (the model's similarity distribution).
@@ -188,13 +189,23 @@ pub trait VectorStore: Send + Sync + 'static {
     fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>>;
     /// The query `terms` that weigh most in the query (weight × IDF), at most `max` (0: all, as
     /// they are); see [`plan::weightiest_by`]. The common words cost the most to search and weigh
-    /// the least.
+    /// the least. Counts nothing when the cap keeps every term.
     fn weightiest_terms(
         &self,
         collection: Collection,
         terms: &SparseTerms,
         max: usize,
-    ) -> Result<SparseTerms>;
+    ) -> Result<SparseTerms> {
+        if plan::keeps_every_term(terms, max) {
+            return Ok(terms.clone());
+        }
+        Ok(self
+            .term_counts(collection, &terms.indices)?
+            .weightiest(terms, max))
+    }
+    /// How many documents `collection` holds and how many of them hold each of `terms`: what
+    /// [`VectorStore::weightiest_terms`] chooses by.
+    fn term_counts(&self, collection: Collection, terms: &[u32]) -> Result<plan::TermCounts>;
     /// One page of the stored documents matching every filter (none: all), in a stable order,
     /// from `cursor` (None: the start); returns the page and the cursor of the next one (None:
     /// the end).

@@ -4,16 +4,18 @@
 //! - the schema: vector names, point ids, payload indexes, the stored model's identity;
 //! - filters: [`FieldFilter`]s lowered to a small tree of [`Clause`]s (the seeker's own commute
 //!   becomes one `should` group per commute bucket);
-//! - the candidate plan: which lists a ranked search fetches ([`candidate_lists`]) and how their
-//!   answers merge ([`Found`]);
-//! - the choice of query words ([`weightiest_by`]), given each word's document count.
+//! - the candidate plan: which lists a ranked search fetches ([`candidate_lists`]), how their
+//!   answers merge and which scores are still to read ([`Found`]);
+//! - the choice of query words ([`weightiest_by`], [`TermCounts`]), given each word's document
+//!   count;
+//! - scan cursors ([`scan_start`], [`scan_cursor`]).
 
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{CandidateQuery, Collection, FieldFilter};
+use super::{CandidateQuery, Collection, FieldFilter, ScanCursor};
 use crate::domain::{fields, GeoPoint, COMMUTE_BUCKETS_KM};
 use crate::embed::ModelInfo;
 use crate::error::{Error, Result};
@@ -277,7 +279,7 @@ pub fn candidate_lists(query: &CandidateQuery) -> Vec<ListQuery> {
 }
 
 /// The points a ranked search found, each once in the order first found, with the word scores
-/// the word list gave and the similarities the meaning lists gave.
+/// and the similarities the lists gave, and those read afterwards ([`Found::add_scores`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Found {
     pub points: Vec<Uuid>,
@@ -292,16 +294,53 @@ impl Found {
         let mut seen = HashSet::new();
         for (list, answer) in lists.iter().zip(answers) {
             for (point, score) in answer {
-                match list.signal {
-                    Signal::Words => found.word_scores.insert(point, f64::from(score)),
-                    Signal::Meaning => found.similarities.insert(point, f64::from(score)),
-                };
+                found
+                    .scores_mut(list.signal)
+                    .insert(point, f64::from(score));
                 if seen.insert(point) {
                     found.points.push(point);
                 }
             }
         }
         found
+    }
+
+    fn scores_mut(&mut self, signal: Signal) -> &mut HashMap<Uuid, f64> {
+        match signal {
+            Signal::Words => &mut self.word_scores,
+            Signal::Meaning => &mut self.similarities,
+        }
+    }
+
+    /// What is left to score, per signal of `signals` that `query` can score (words only when
+    /// it has some): the points found without that signal's score (the words of those found by
+    /// meaning only, the meaning of those found by words only). Signals with nothing left are
+    /// left out. A backend reads these scores by restricting the query to the points, then
+    /// [`Found::add_scores`].
+    pub fn unscored(&self, query: &CandidateQuery, signals: &[Signal]) -> Vec<(Signal, Vec<Uuid>)> {
+        signals
+            .iter()
+            .filter(|&&signal| signal == Signal::Meaning || !query.lexical.is_empty())
+            .filter_map(|&signal| {
+                let scores = match signal {
+                    Signal::Words => &self.word_scores,
+                    Signal::Meaning => &self.similarities,
+                };
+                let points: Vec<Uuid> = self
+                    .points
+                    .iter()
+                    .copied()
+                    .filter(|p| !scores.contains_key(p))
+                    .collect();
+                (!points.is_empty()).then_some((signal, points))
+            })
+            .collect()
+    }
+
+    /// Records scores of `signal` read for points the lists left unscored; a point absent from
+    /// `scores` keeps none (for words: it shares no query word, and scores 0).
+    pub fn add_scores(&mut self, signal: Signal, scores: impl IntoIterator<Item = (Uuid, f64)>) {
+        self.scores_mut(signal).extend(scores);
     }
 
     /// A found point as a candidate, with its word score (0: it shares no query word).
@@ -318,31 +357,54 @@ impl Found {
             facts,
         }
     }
+}
 
-    /// The points found by meaning only: their word scores are still to be read.
-    pub fn unscored(&self) -> Vec<Uuid> {
-        self.points
-            .iter()
-            .copied()
-            .filter(|p| !self.word_scores.contains_key(p))
-            .collect()
-    }
+/// Where a scan starts: the point its `cursor` names (None: the beginning).
+pub fn scan_start(cursor: Option<&ScanCursor>) -> Result<Option<Uuid>> {
+    cursor
+        .map(|c| {
+            Uuid::parse_str(&c.0)
+                .map_err(|e| Error::Store(format!("bad scan cursor '{}': {e}", c.0)))
+        })
+        .transpose()
+}
 
-    /// The points found by words only: their similarities are still to be read (or computed
-    /// from their vectors).
-    pub fn without_similarity(&self) -> Vec<Uuid> {
-        self.points
-            .iter()
-            .copied()
-            .filter(|p| !self.similarities.contains_key(p))
-            .collect()
-    }
+/// The cursor of a scan page that continues at point `next`.
+pub fn scan_cursor(next: Uuid) -> ScanCursor {
+    ScanCursor(next.to_string())
 }
 
 /// The IDF Qdrant's `Idf` modifier gives a term held by `with` of `documents` documents.
 pub fn idf(documents: usize, with: u32) -> f64 {
     let (n, df) = (documents as f64, f64::from(with));
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Whether a cap of `max` query words keeps every one of `terms` (0: no cap), so nothing needs
+/// counting.
+pub fn keeps_every_term(terms: &SparseTerms, max: usize) -> bool {
+    max == 0 || terms.indices.len() <= max
+}
+
+/// What choosing query words needs of a collection: how many documents it holds, and how many
+/// of them hold each asked term (a term absent: none).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermCounts {
+    pub documents: usize,
+    pub holding: HashMap<u32, u32>,
+}
+
+impl TermCounts {
+    /// How many documents hold `term`.
+    pub fn of(&self, term: u32) -> u32 {
+        self.holding.get(&term).copied().unwrap_or(0)
+    }
+
+    /// The query `terms` that weigh most among these counts, at most `max` (see
+    /// [`weightiest_by`]).
+    pub fn weightiest(&self, terms: &SparseTerms, max: usize) -> SparseTerms {
+        weightiest_by(terms, max, self.documents, |term| self.of(term))
+    }
 }
 
 /// The query `terms` that weigh most in the query, at most `max` (0, or no more terms than that:
@@ -357,7 +419,7 @@ pub fn weightiest_by(
     documents: usize,
     documents_with: impl Fn(u32) -> u32,
 ) -> SparseTerms {
-    if max == 0 || terms.indices.len() <= max {
+    if keeps_every_term(terms, max) {
         return terms.clone();
     }
     let mut kept: Vec<(f64, u32, f32)> = terms
@@ -457,7 +519,8 @@ mod tests {
     #[test]
     fn merging_keeps_first_found_order_once_each_and_scores_only_word_hits() {
         let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
-        let lists = candidate_lists(&query(Some(5.0), true));
+        let asked = query(Some(5.0), true);
+        let lists = candidate_lists(&asked);
         let found = Found::merge(
             &lists,
             vec![
@@ -469,7 +532,81 @@ mod tests {
         assert_eq!(found.points, [a, b, c]);
         assert_eq!(found.word_scores.len(), 2);
         assert!((found.word_scores[&a] - 2.0).abs() < 1e-6);
-        assert_eq!(found.unscored(), [b]);
+        assert_eq!(
+            found.unscored(&asked, &[Signal::Words]),
+            [(Signal::Words, vec![b])]
+        );
+    }
+
+    #[test]
+    fn what_is_left_to_score_is_per_signal_and_words_only_when_the_query_has_some() {
+        let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
+        let with_words = query(None, true);
+        // a by meaning only, b by both, c by words only.
+        let lists = candidate_lists(&with_words);
+        let mut found = Found::merge(
+            &lists,
+            vec![vec![(a, 0.75), (b, 0.5)], vec![(c, 3.0), (b, 1.0)]],
+        );
+        let both = [Signal::Words, Signal::Meaning];
+        assert_eq!(
+            found.unscored(&with_words, &both),
+            [(Signal::Words, vec![a]), (Signal::Meaning, vec![c])]
+        );
+        assert_eq!(
+            found.unscored(&query(None, false), &both),
+            [(Signal::Meaning, vec![c])],
+            "a query without words has no word scores to read"
+        );
+        found.add_scores(Signal::Words, [(a, 1.5)]);
+        assert_eq!(
+            found.unscored(&with_words, &both),
+            [(Signal::Meaning, vec![c])]
+        );
+        let doc = |id: &str| crate::store::StoredDoc {
+            id: id.into(),
+            vector: Vec::new(),
+            lexical: SparseTerms::default(),
+            payload: serde_json::Map::new(),
+        };
+        let scored = found.candidate(a, doc("a"), None);
+        assert_eq!((scored.lexical_score, scored.similarity), (1.5, Some(0.75)));
+        let by_words = found.candidate(c, doc("c"), None);
+        assert_eq!((by_words.lexical_score, by_words.similarity), (3.0, None));
+        let nowhere = found.candidate(Uuid::from_u128(9), doc("x"), None);
+        assert_eq!(nowhere.lexical_score, 0.0, "no shared word scores 0");
+    }
+
+    #[test]
+    fn a_scan_cursor_names_the_point_it_continues_at() {
+        let point = point_uuid(Collection::Seekers, "s1");
+        assert_eq!(scan_start(Some(&scan_cursor(point))).unwrap(), Some(point));
+        assert_eq!(scan_start(None).unwrap(), None);
+        let bad = scan_start(Some(&ScanCursor("nope".into())))
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("bad scan cursor 'nope'"), "{bad}");
+    }
+
+    #[test]
+    fn counting_is_needed_only_when_the_cap_drops_words() {
+        let terms = SparseTerms {
+            indices: vec![1, 2, 3],
+            values: vec![1.0, 1.0, 1.0],
+        };
+        assert!(keeps_every_term(&terms, 0));
+        assert!(keeps_every_term(&terms, 3));
+        assert!(!keeps_every_term(&terms, 2));
+        let counts = TermCounts {
+            documents: 10,
+            holding: HashMap::from([(1, 9), (2, 1)]),
+        };
+        assert_eq!(counts.of(3), 0);
+        assert_eq!(
+            counts.weightiest(&terms, 1),
+            weightiest_by(&terms, 1, 10, |t| counts.of(t))
+        );
+        assert_eq!(counts.weightiest(&terms, 1).indices, [2]);
     }
 
     #[test]

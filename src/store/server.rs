@@ -45,8 +45,8 @@ pub mod logs;
 mod word_counts;
 
 use super::plan::{
-    candidate_lists, indexed_fields, lower_filters, point_uuid, weightiest_by, Clause, Found,
-    IndexKind, Signal, StoredModel, DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
+    candidate_lists, indexed_fields, lower_filters, point_uuid, scan_cursor, scan_start, Clause,
+    Found, IndexKind, Signal, StoredModel, TermCounts, DENSE, ID_FIELD, LEXICAL, RANKING_FIELDS,
 };
 use super::{
     Candidate, CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId,
@@ -768,14 +768,29 @@ impl ServerStore {
         self.names[&collection].clone()
     }
 
-    fn run<R, T, F, Fut>(&self, request: R, call: F) -> Result<T>
-    where
-        R: Clone + Send + 'static,
-        T: Send + 'static,
-        F: Fn(Qdrant, R) -> Fut + Send + 'static,
-        Fut: Future<Output = std::result::Result<T, QdrantError>> + Send + 'static,
-    {
-        self.server.run(request, call)
+    /// The stored documents of those of `ids` that exist, with their whole payloads (but the
+    /// word ids), and their vectors when `vectors`.
+    fn read_docs(
+        &self,
+        collection: Collection,
+        ids: &[String],
+        vectors: bool,
+    ) -> Result<Vec<StoredDoc>> {
+        let points: Vec<_> = ids
+            .iter()
+            .map(|id| to_point_id(point_uuid(collection, id)))
+            .collect();
+        let request = GetPointsBuilder::new(self.name(collection), points)
+            .with_payload(payload_without_words())
+            .with_vectors(vectors);
+        let answer = self.server.run(request, |client, request| async move {
+            client.get_points(request).await
+        })?;
+        answer
+            .result
+            .into_iter()
+            .map(|p| to_doc(p.payload, p.vectors))
+            .collect()
     }
 }
 
@@ -812,7 +827,7 @@ impl VectorStore for ServerStore {
         let request = UpsertPointsBuilder::new(self.name(collection), points)
             .wait(true)
             .ordering(write_ordering());
-        self.run(request, |client, request| async move {
+        self.server.run(request, |client, request| async move {
             client.upsert_points(request).await
         })?;
         self.word_counts.forget(collection);
@@ -820,42 +835,15 @@ impl VectorStore for ServerStore {
     }
 
     fn get(&self, collection: Collection, id: &str) -> Result<Option<StoredDoc>> {
-        let request = GetPointsBuilder::new(
-            self.name(collection),
-            vec![to_point_id(point_uuid(collection, id))],
-        )
-        .with_payload(payload_without_words())
-        .with_vectors(true);
-        let answer = self.run(request, |client, request| async move {
-            client.get_points(request).await
-        })?;
-        answer
-            .result
-            .into_iter()
-            .next()
-            .map(|p| to_doc(p.payload, p.vectors))
-            .transpose()
+        let docs = self.read_docs(collection, &[id.to_string()], true)?;
+        Ok(docs.into_iter().next())
     }
 
     fn get_records(&self, collection: Collection, ids: &[String]) -> Result<Vec<StoredDoc>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let points: Vec<_> = ids
-            .iter()
-            .map(|id| to_point_id(point_uuid(collection, id)))
-            .collect();
-        let request = GetPointsBuilder::new(self.name(collection), points)
-            .with_payload(payload_without_words())
-            .with_vectors(false);
-        let answer = self.run(request, |client, request| async move {
-            client.get_points(request).await
-        })?;
-        answer
-            .result
-            .into_iter()
-            .map(|p| to_doc(p.payload, p.vectors))
-            .collect()
+        self.read_docs(collection, ids, false)
     }
 
     fn delete(&self, collection: Collection, id: &str) -> Result<bool> {
@@ -864,6 +852,7 @@ impl VectorStore for ServerStore {
             .with_payload(false)
             .with_vectors(false);
         let existed = !self
+            .server
             .run(check, |client, check| async move {
                 client.get_points(check).await
             })?
@@ -874,7 +863,7 @@ impl VectorStore for ServerStore {
                 .points(PointsIdsList { ids: vec![point] })
                 .wait(true)
                 .ordering(write_ordering());
-            self.run(request, |client, request| async move {
+            self.server.run(request, |client, request| async move {
                 client.delete_points(request).await
             })?;
             self.word_counts.forget(collection);
@@ -894,7 +883,7 @@ impl VectorStore for ServerStore {
 
     fn count(&self, collection: Collection) -> Result<usize> {
         let request = CountPointsBuilder::new(self.name(collection)).exact(true);
-        let answer = self.run(request, |client, request| async move {
+        let answer = self.server.run(request, |client, request| async move {
             client.count(request).await
         })?;
         Ok(answer.result.map(|r| r.count as usize).unwrap_or(0))
@@ -930,7 +919,7 @@ impl VectorStore for ServerStore {
             })
             .collect();
         let batch = QueryBatchPointsBuilder::new(name.clone(), requests);
-        let answer = self.run(batch, |client, batch| async move {
+        let answer = self.server.run(batch, |client, batch| async move {
             client.query_batch(batch).await
         })?;
         let mut payloads = HashMap::new();
@@ -952,16 +941,7 @@ impl VectorStore for ServerStore {
         if found.points.is_empty() {
             return Ok(Vec::new());
         }
-        let missing = [
-            (Signal::Words, found.unscored()),
-            (Signal::Meaning, found.without_similarity()),
-        ];
-        let missing: Vec<(Signal, Vec<Uuid>)> = missing
-            .into_iter()
-            .filter(|(signal, points)| {
-                !points.is_empty() && (*signal == Signal::Meaning || !query.lexical.is_empty())
-            })
-            .collect();
+        let missing = found.unscored(query, &[Signal::Words, Signal::Meaning]);
         if !missing.is_empty() {
             let requests: Vec<QueryPoints> = missing
                 .iter()
@@ -979,17 +959,16 @@ impl VectorStore for ServerStore {
                 })
                 .collect();
             let batch = QueryBatchPointsBuilder::new(name, requests);
-            let answer = self.run(batch, |client, batch| async move {
+            let answer = self.server.run(batch, |client, batch| async move {
                 client.query_batch(batch).await
             })?;
             for ((signal, _), list) in missing.iter().zip(answer.result) {
-                let scores = match signal {
-                    Signal::Words => &mut found.word_scores,
-                    Signal::Meaning => &mut found.similarities,
-                };
-                for p in list.result {
-                    scores.insert(uuid_of(p.id)?, f64::from(p.score));
-                }
+                let scores = list
+                    .result
+                    .into_iter()
+                    .map(|p| Ok((uuid_of(p.id)?, f64::from(p.score))))
+                    .collect::<Result<Vec<_>>>()?;
+                found.add_scores(*signal, scores);
             }
         }
         let mut candidates = Vec::with_capacity(found.points.len());
@@ -1018,20 +997,10 @@ impl VectorStore for ServerStore {
 
     /// Counts, in Qdrant, the documents holding each query term (the indexed `words` field),
     /// a few terms at a time: no replica keeps a table of its own.
-    fn weightiest_terms(
-        &self,
-        collection: Collection,
-        terms: &SparseTerms,
-        max: usize,
-    ) -> Result<SparseTerms> {
-        if max == 0 || terms.indices.len() <= max {
-            return Ok(terms.clone());
-        }
+    fn term_counts(&self, collection: Collection, terms: &[u32]) -> Result<TermCounts> {
         // Counts read within the last seconds are used again (see [`word_counts`]).
         let asked_at = std::time::Instant::now();
-        let remembered = self
-            .word_counts
-            .recall(collection, &terms.indices, asked_at);
+        let remembered = self.word_counts.recall(collection, terms, asked_at);
         let name = self.name(collection);
         let need_documents = remembered.documents.is_none();
         let (fresh_documents, read) = self.server.run(
@@ -1079,11 +1048,9 @@ impl VectorStore for ServerStore {
         let documents = remembered.documents.or(fresh_documents).unwrap_or(0);
         self.word_counts
             .remember(collection, fresh_documents, &read, asked_at);
-        let mut counts = remembered.known;
-        counts.extend(read);
-        Ok(weightiest_by(terms, max, documents, |term| {
-            counts.get(&term).copied().unwrap_or(0)
-        }))
+        let mut holding = remembered.known;
+        holding.extend(read);
+        Ok(TermCounts { documents, holding })
     }
 
     fn scan(
@@ -1097,15 +1064,13 @@ impl VectorStore for ServerStore {
             .limit(limit.max(1) as u32)
             .with_payload(payload_without_words())
             .with_vectors(true);
-        if let Some(cursor) = cursor {
-            let uuid = Uuid::parse_str(&cursor.0)
-                .map_err(|e| Error::Store(format!("bad scan cursor '{}': {e}", cursor.0)))?;
-            request = request.offset(to_point_id(uuid));
+        if let Some(start) = scan_start(cursor.as_ref())? {
+            request = request.offset(to_point_id(start));
         }
         if let Some(filter) = to_filter(&lower_filters(filters)) {
             request = request.filter(filter);
         }
-        let answer = self.run(request, |client, request| async move {
+        let answer = self.server.run(request, |client, request| async move {
             client.scroll(request).await
         })?;
         let docs = answer
@@ -1115,7 +1080,7 @@ impl VectorStore for ServerStore {
             .collect::<Result<Vec<_>>>()?;
         let next = answer
             .next_page_offset
-            .map(|id| uuid_of(Some(id)).map(|u| ScanCursor(u.to_string())))
+            .map(|id| uuid_of(Some(id)).map(scan_cursor))
             .transpose()?;
         Ok((docs, next))
     }

@@ -216,6 +216,9 @@ pub struct MatchRegionArgs {
     /// Print the response as proto-JSON.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,
+    /// Language of the reason lines: ko (한국어, the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -248,6 +251,9 @@ pub struct ShortlistArgs {
     /// Propose seekers beyond their own stated max commute.
     #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
     pub ignore_seeker_commute: bool,
+    /// Language of the reason lines: ko (한국어, the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -1178,6 +1184,9 @@ pub struct RecommendArgs {
     /// Print the response as proto-JSON instead of a table.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,
+    /// Language of the reason lines: ko (한국어, the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -1238,5 +1247,84 @@ mod tests {
             "90",
         ]);
         assert!(refused.is_err());
+    }
+
+    #[test]
+    fn named_choices_are_parsed_by_their_names_and_only_those() {
+        use crate::lexical::Analyser;
+        use crate::ranking::{CommutePolicy, DistanceScale};
+        let serve = |flags: &[&str]| {
+            let words = ["jobmatch", "serve", "--no-auth"].iter().chain(flags);
+            match Cli::try_parse_from(words).map(|cli| cli.command) {
+                Ok(Command::Serve(args)) => Ok(args),
+                Ok(_) => panic!("not serve"),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        let defaults = serve(&[]).unwrap();
+        let given = FusionParams::default();
+        assert_eq!(defaults.ranking.fusion, given.mode);
+        assert_eq!(defaults.ranking.distance_scale, given.distance_scale);
+        assert_eq!(defaults.ranking.seeker_commute, given.commute);
+        assert_eq!(defaults.store.analyser, Analyser::default());
+        for (name, mode) in [
+            ("scores", FusionMode::Scores),
+            ("rrf", FusionMode::Rrf),
+            ("band", FusionMode::Band),
+        ] {
+            assert_eq!(serve(&["--fusion", name]).unwrap().ranking.fusion, mode);
+        }
+        for (name, scale) in [
+            ("absolute", DistanceScale::Absolute),
+            ("commute", DistanceScale::Commute),
+        ] {
+            let args = serve(&["--distance-scale", name]).unwrap();
+            assert_eq!(args.ranking.distance_scale, scale);
+        }
+        for (name, policy) in [
+            ("penalty", CommutePolicy::Penalty),
+            ("filter", CommutePolicy::Filter),
+        ] {
+            let args = serve(&["--seeker-commute", name]).unwrap();
+            assert_eq!(args.ranking.seeker_commute, policy);
+        }
+        for (name, analyser) in [
+            ("bigrams", Analyser::Bigrams),
+            ("stems", Analyser::Stems),
+            ("stems+bigrams", Analyser::StemsAndBigrams),
+        ] {
+            assert_eq!(
+                serve(&["--analyser", name]).unwrap().store.analyser,
+                analyser
+            );
+        }
+        for (flag, wrong) in [
+            ("--fusion", "Scores"),
+            ("--distance-scale", "km"),
+            ("--seeker-commute", "ignore"),
+            ("--analyser", "stems-and-bigrams"),
+        ] {
+            let refused = serve(&[flag, wrong]).unwrap_err();
+            assert!(refused.contains("possible values"), "{refused}");
+        }
+
+        let split = |flags: &[&str]| {
+            let words = ["jobmatch", "eval"].iter().chain(flags);
+            match Cli::try_parse_from(words).map(|cli| cli.command) {
+                Ok(Command::Eval(args)) => Ok(args.split),
+                Ok(_) => panic!("not eval"),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        use crate::eval::Split;
+        assert_eq!(split(&[]), Ok(Split::HeldOut));
+        for (name, want) in [
+            ("train", Split::Train),
+            ("held-out", Split::HeldOut),
+            ("all", Split::All),
+        ] {
+            assert_eq!(split(&["--split", name]), Ok(want));
+        }
+        assert!(split(&["--split", "heldout"]).is_err());
     }
 }

@@ -125,16 +125,20 @@ impl Qrels {
 
 /// Which labelled seekers an evaluation averages over. Seekers fall into two fixed halves by a
 /// hash of their id, so tuning (on `train`) never sees the seekers it is reported on
-/// (`held-out`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// (`held-out`). Its names (`--split`, the report's `split`) are [`Split::name`]'s; clap parses
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Split {
+    #[value(name = Split::Train.name())]
     Train,
+    #[value(name = Split::HeldOut.name())]
     HeldOut,
+    #[value(name = Split::All.name())]
     All,
 }
 
 impl Split {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Split::Train => "train",
             Split::HeldOut => "held-out",
@@ -149,20 +153,6 @@ impl Split {
             Split::Train => train,
             Split::HeldOut => !train,
             Split::All => true,
-        }
-    }
-}
-
-impl std::str::FromStr for Split {
-    type Err = String;
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        match name {
-            "train" => Ok(Split::Train),
-            "held-out" => Ok(Split::HeldOut),
-            "all" => Ok(Split::All),
-            other => Err(format!(
-                "unknown split '{other}' (known: train, held-out, all)"
-            )),
         }
     }
 }
@@ -523,6 +513,7 @@ impl Indexed {
             ignore_seeker_commute: self.ignore_seeker_commute,
             boosts: Default::default(),
             scope: Default::default(),
+            language: Default::default(),
         };
         let mut per_seeker = Vec::new();
         for (seeker, labels) in qrels.relevant_seekers() {

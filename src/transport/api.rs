@@ -591,6 +591,7 @@ pub fn ranking_from_proto(
         ignore_seeker_commute: o.ignore_seeker_commute,
         boosts: boosts_from_proto(o.boosts)?,
         scope: Default::default(),
+        language: crate::domain::Language::parse(&o.language, "options.language")?,
     })
 }
 
@@ -788,6 +789,46 @@ pub fn explanation_to_proto(e: &Explanation) -> pb::Explanation {
         posting_region_name: e.posting_region.clone(),
         seeker_region_name: e.seeker_region.clone(),
         reason: e.reason.clone(),
+        facts: e.reasons.iter().map(reason_to_proto).collect(),
+    }
+}
+
+fn reason_to_proto(reason: &crate::matching::Reason) -> pb::ReasonFact {
+    use crate::matching::{Reason, Strength};
+    let fact = |code: pb::ReasonCode| pb::ReasonFact {
+        code: code as i32,
+        ..Default::default()
+    };
+    match reason {
+        Reason::Skills { matched, missing } => pb::ReasonFact {
+            skills_matched: matched.clone(),
+            skills_missing: missing.clone(),
+            ..fact(pb::ReasonCode::Skills)
+        },
+        Reason::Distance {
+            km,
+            seeker_region,
+            posting_region,
+        } => pb::ReasonFact {
+            distance_km: *km,
+            seeker_region: seeker_region.clone(),
+            posting_region: posting_region.clone(),
+            ..fact(pb::ReasonCode::Distance)
+        },
+        Reason::Meaning(strength) => pb::ReasonFact {
+            strength: match strength {
+                Strength::Weak => pb::MatchStrength::Weak,
+                Strength::Moderate => pb::MatchStrength::Moderate,
+                Strength::Strong => pb::MatchStrength::Strong,
+            } as i32,
+            ..fact(pb::ReasonCode::Meaning)
+        },
+        Reason::SharedWords => fact(pb::ReasonCode::SharedWords),
+        Reason::Boosts(names) => pb::ReasonFact {
+            boosts: names.clone(),
+            ..fact(pb::ReasonCode::Boosts)
+        },
+        Reason::BeyondCommute => fact(pb::ReasonCode::BeyondCommute),
     }
 }
 

@@ -502,7 +502,7 @@ async fn a_counsellor_works_through_the_console_in_a_real_browser() {
         top_k: 10,
         ..Default::default()
     };
-    let expected = expected_shortlist(&server, top10).await;
+    let expected = expected_shortlist(&server, top10.clone()).await;
     let within_8km = expected_shortlist(
         &server,
         pb::RankingOptions {

@@ -83,10 +83,57 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     assert_eq!(ea.skills_matched, vec!["용접기능사", "TIG 용접"]);
     assert_eq!(ea.skills_missing, vec!["도면 해독"]);
     assert_eq!(ea.posting_region_name, "경기도 평택시");
+    // The reason line is Korean by default, its facts structured beside it; σ and raw word
+    // scores stay in the breakdown.
     assert!(
-        ea.reason.contains("skills 2/3") && ea.reason.contains("missing 도면 해독"),
+        ea.reason.contains("보유 기술 2/3") && ea.reason.contains("부족 도면 해독"),
         "{}",
         ea.reason
+    );
+    assert!(!ea.reason.contains('σ'), "{}", ea.reason);
+    let codes: Vec<i32> = ea.facts.iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes[..2],
+        [
+            pb::ReasonCode::Skills as i32,
+            pb::ReasonCode::Distance as i32
+        ]
+    );
+    assert_eq!(ea.facts[0].skills_missing, vec!["도면 해독"]);
+    // English on request, from the same facts.
+    let english = candidates(
+        &mut client,
+        "weld",
+        pb::RankingOptions {
+            language: "en".into(),
+            ..top(10)
+        },
+        None,
+    )
+    .await;
+    let line = &english.iter().find(|m| m.seeker_id == "a").unwrap();
+    let line = &line.explanation.as_ref().unwrap();
+    assert!(
+        line.reason.contains("skills 2/3") && line.reason.contains("missing 도면 해독"),
+        "{}",
+        line.reason
+    );
+    assert_eq!(line.facts, ea.facts);
+    let refused = client
+        .recommend_candidates(pb::RecommendCandidatesRequest {
+            posting_id: "weld".into(),
+            options: Some(pb::RankingOptions {
+                language: "fr".into(),
+                ..top(10)
+            }),
+            filter: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert!(
+        refused.message().contains("options.language"),
+        "{refused:?}"
     );
     let eb = explained("b");
     assert!(eb.skills_matched.is_empty());
@@ -97,7 +144,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
     if let Some(c) = all.iter().find(|m| m.seeker_id == "c") {
         assert!(c.beyond_commute, "{c:?}");
         let reason = &c.explanation.as_ref().unwrap().reason;
-        assert!(reason.contains("beyond the seeker's commute"), "{reason}");
+        assert!(reason.contains("통근 거리 밖"), "{reason}");
     }
     assert!(all.iter().all(|m| m.beyond_commute == (m.seeker_id == "c")));
     let filtered = candidates(
@@ -172,7 +219,7 @@ async fn explanations_filters_commute_and_boosts_behave_as_counsellors_expect() 
         geo_weight: Some(1.0),
         ..Default::default()
     };
-    let plain = candidates(&mut client, "weld", geo_only, None).await;
+    let plain = candidates(&mut client, "weld", geo_only.clone(), None).await;
     assert_eq!(only_gh(&plain), vec!["g", "h"]);
     let boosted = candidates(
         &mut client,

@@ -256,7 +256,7 @@ async fn weak_matches_are_not_offered_and_nothing_within_reach_is_said() {
             let s = p.score.as_ref().unwrap();
             assert!(s.match_strength.unwrap() >= s.relevance_floor, "{p:?}");
             let reason = &p.explanation.as_ref().unwrap().reason;
-            assert!(reason.contains("beyond the seeker's commute"), "{reason}");
+            assert!(reason.contains("통근 거리 밖"), "{reason}");
         }
         assert!(
             !ids.iter().any(|id| id.starts_with("nurse")),

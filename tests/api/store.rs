@@ -14,7 +14,8 @@ use jobmatch::store::layout::DataDir;
 use jobmatch::store::plan::StoredModel;
 use jobmatch::store::server::QdrantServer;
 use jobmatch::store::{
-    CandidatePayload, CandidateQuery, Collection, FieldFilter, Generations, StoredDoc, VectorStore,
+    CandidatePayload, CandidateQuery, Collection, FieldFilter, GenerationId, Generations,
+    StoredDoc, VectorStore,
 };
 use serde_json::{json, Map};
 
@@ -72,11 +73,13 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     writes_reads_replaces_and_deletes,
+    candidates_are_the_union_of_the_lists_each_once_with_their_word_scores,
     filters_and_radius_apply_inside_the_query,
     query_words_keep_the_weightiest_as_documents_arrive_change_and_leave,
     scan_pages_through_every_document_once,
     a_filtered_scan_pages_through_the_matching_documents_only,
     generations_switch_whole_and_refuse_another_model,
+    other_weights_are_refused_naming_both,
     ranking_candidates_carry_current_facts_and_records_are_read_apart,
 );
 
@@ -233,6 +236,90 @@ fn writes_reads_replaces_and_deletes(backend: Backend) {
     assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len() - 1);
     let everything = query(vec![], SparseTerms::default(), 100);
     assert!(!found(store.as_ref(), &everything).contains("ccc"));
+
+    // Reopened (an embedded generation is open once per process: closed first), the writes and
+    // the delete are still there.
+    drop(store);
+    let store = backend.store();
+    assert_eq!(store.count(Collection::Seekers).unwrap(), docs.len() - 1);
+    assert!(store.get(Collection::Seekers, "ccc").unwrap().is_none());
+    let a = store.get(Collection::Seekers, "a").unwrap().expect("kept");
+    assert!(jobmatch::ranking::cosine(&a.vector, &docs[0].vector) > 0.9999);
+    assert_eq!(store.count(Collection::Postings).unwrap(), 0);
+}
+
+/// With one candidate per list: the nearest by meaning, the nearest by meaning within `near_km`
+/// of the origin and the best by words, each once; every candidate's word score is the one the
+/// words list gives it, whichever list found it (those found by meaning only are scored apart).
+fn candidates_are_the_union_of_the_lists_each_once_with_their_word_scores(backend: Backend) {
+    let store = backend.store();
+    let docs = corpus();
+    store.upsert(Collection::Seekers, docs.clone()).unwrap();
+    let terms = Analyser::default().query_vector("용접기능사 자격");
+    let narrow = CandidateQuery {
+        vector: unit(&[0.6, 0.0, 0.8]),
+        ..query(vec![], terms, 1)
+    };
+    let scores = |q: &CandidateQuery| -> Vec<(String, f64)> {
+        store
+            .candidates(Collection::Seekers, q)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.doc.id, c.lexical_score))
+            .collect()
+    };
+    // Every document, each once: the word scores to expect.
+    let wide = scores(&CandidateQuery {
+        prefetch: 100,
+        ..narrow.clone()
+    });
+    assert_eq!(wide.len(), docs.len());
+    let wide: HashMap<String, f64> = wide.into_iter().collect();
+    assert_eq!(wide["ccc"], 0.0, "sharing no word scores 0");
+
+    let nearest = |within_km: f64| {
+        docs.iter()
+            .filter(|d| {
+                let at = &d.payload[fields::GEO];
+                let place = GeoPoint {
+                    lat: at["lat"].as_f64().unwrap(),
+                    lon: at["lon"].as_f64().unwrap(),
+                };
+                jobmatch::ranking::haversine_km(narrow.origin, place) <= within_km
+            })
+            .max_by(|a, b| {
+                let cos = |d: &StoredDoc| jobmatch::ranking::cosine(&narrow.vector, &d.vector);
+                cos(a).total_cmp(&cos(b))
+            })
+            .map(|d| d.id.clone())
+            .unwrap()
+    };
+    let best_by_words = wide
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let want = ids([
+        nearest(f64::INFINITY),
+        nearest(narrow.near_km.unwrap()),
+        best_by_words.clone(),
+    ]);
+    let got = scores(&narrow);
+    assert_eq!(got.len(), want.len(), "each candidate once: {got:?}");
+    assert_eq!(ids(got.iter().map(|(id, _)| id.clone())), want);
+    for (id, score) in &got {
+        let expected = wide[id];
+        assert!(
+            (score - expected).abs() <= 1e-4 * expected.abs().max(1.0),
+            "word score of {id}: {score}, by the words list {expected}"
+        );
+    }
+    // "d" (nearest by meaning) shares "용접" with the query but is not the best by words.
+    assert_ne!(best_by_words, "d");
+    assert!(
+        got.iter().any(|(id, score)| id == "d" && *score > 0.0),
+        "{got:?}"
+    );
 }
 
 fn filters_and_radius_apply_inside_the_query(backend: Backend) {
@@ -263,6 +350,22 @@ fn filters_and_radius_apply_inside_the_query(backend: Backend) {
             max: Some(2000)
         }]),
         set(&["bb", "ee"])
+    );
+    assert_eq!(
+        all(vec![FieldFilter::IntRange {
+            field: fields::BIRTH_YEAR,
+            min: None,
+            max: Some(1998)
+        }]),
+        set(&["a", "d", "f"])
+    );
+    assert_eq!(
+        all(vec![FieldFilter::IntRange {
+            field: fields::BIRTH_YEAR,
+            min: Some(2000),
+            max: None
+        }]),
+        set(&["ccc", "ggg"])
     );
     let busan = GeoPoint {
         lat: 35.12,
@@ -298,7 +401,7 @@ fn query_words_keep_the_weightiest_as_documents_arrive_change_and_leave(backend:
     let mut docs = corpus();
     store.upsert(Collection::Seekers, docs.clone()).unwrap();
     let terms = Analyser::default().query_vector("용접기능사 용접 CNC 물류 회계 없는말 용접");
-    let check = |docs: &[StoredDoc], max: usize| {
+    let check = |store: &dyn VectorStore, docs: &[StoredDoc], max: usize| {
         let kept = store
             .weightiest_terms(Collection::Seekers, &terms, max)
             .unwrap();
@@ -334,19 +437,24 @@ fn query_words_keep_the_weightiest_as_documents_arrive_change_and_leave(backend:
             );
         }
     };
-    check(&docs, 0);
-    check(&docs, 2);
+    check(store.as_ref(), &docs, 0);
+    check(store.as_ref(), &docs, 2);
     // A replaced document's old words leave the counts; a deleted one's go.
     let replaced = doc("ggg", &[0.5, 0.5, 0.5], 37.5, 127.0, 50, "회계 사무");
     store
         .upsert(Collection::Seekers, vec![replaced.clone()])
         .unwrap();
     docs[6] = replaced;
-    check(&docs, 2);
+    check(store.as_ref(), &docs, 2);
     assert!(store.delete(Collection::Seekers, "d").unwrap());
     docs.remove(3);
-    check(&docs, 1);
-    check(&docs, 3);
+    check(store.as_ref(), &docs, 1);
+    check(store.as_ref(), &docs, 3);
+    // Reopened, the counts are those of the stored documents.
+    drop(store);
+    let store = backend.store();
+    check(store.as_ref(), &docs, 1);
+    check(store.as_ref(), &docs, 3);
 }
 
 fn scan_pages_through_every_document_once(backend: Backend) {
@@ -358,6 +466,10 @@ fn scan_pages_through_every_document_once(backend: Backend) {
     loop {
         let (page, next) = store.scan(Collection::Seekers, &[], cursor, 3).unwrap();
         assert!(page.len() <= 3);
+        assert!(
+            page.iter().all(|d| d.vector.len() == 3),
+            "vectors come along"
+        );
         seen.extend(page.into_iter().map(|d| d.id));
         pages += 1;
         match next {
@@ -369,6 +481,11 @@ fn scan_pages_through_every_document_once(backend: Backend) {
     let unique = ids(seen.clone());
     assert_eq!(unique.len(), seen.len(), "each document once: {seen:?}");
     assert_eq!(unique, ids(corpus().into_iter().map(|d| d.id)));
+    let (empty, next) = store.scan(Collection::Postings, &[], None, 3).unwrap();
+    assert!(
+        empty.is_empty() && next.is_none(),
+        "an empty collection: one empty page"
+    );
 }
 
 fn a_filtered_scan_pages_through_the_matching_documents_only(backend: Backend) {
@@ -431,16 +548,43 @@ fn generations_switch_whole_and_refuse_another_model(backend: Backend) {
     drop(serving);
     backend.generations.remove(&old).unwrap();
 
-    match backend.generations.open_serving(&old_model) {
-        Err(Error::FailedPrecondition(message)) => {
-            assert!(
-                message.contains("'new'") && message.contains("'old'"),
-                "{message}"
-            )
-        }
+    let message = refusal(backend.generations.open_serving(&old_model));
+    assert!(
+        message.contains("'new'") && message.contains("'old'"),
+        "{message}"
+    );
+}
+
+/// The message of a FAILED_PRECONDITION refusal to serve a store.
+fn refusal(opened: Result<(GenerationId, Arc<dyn VectorStore>), Error>) -> String {
+    match opened {
+        Err(Error::FailedPrecondition(message)) => message,
         Err(other) => panic!("expected FAILED_PRECONDITION, got {other:?}"),
         Ok(_) => panic!("a store of another model must be refused"),
     }
+}
+
+/// Vectors made by other weights of the same model are refused, naming both weights' hashes.
+fn other_weights_are_refused_naming_both(backend: Backend) {
+    let weighed = |hash: &str| StoredModel {
+        weights_sha256: hash.into(),
+        ..model("m", 3)
+    };
+    drop(
+        backend
+            .generations
+            .open_serving(&weighed("aaaa1111"))
+            .unwrap(),
+    );
+    let message = refusal(backend.generations.open_serving(&weighed("bbbb2222")));
+    assert!(
+        message.contains("aaaa1111") && message.contains("bbbb2222"),
+        "{message}"
+    );
+    assert!(backend
+        .generations
+        .open_serving(&weighed("aaaa1111"))
+        .is_ok());
 }
 
 /// A recommendation's candidates come with their ranking facts only (no record), facts follow

@@ -8,8 +8,9 @@ import { $, $$, appendAll, checkbox, el, field } from "../dom.js";
 import { dateMessage, fixed, list, num, str, todayIso } from "../format.js";
 import { t } from "../i18n/index.js";
 import { drawMap, loadRegions, mapLegend, wireHighlight } from "../map.js";
-import { candidatesRequest, TRACKS, WEIGHTS } from "../requests.js";
+import { candidatesRequest, inLanguage, TRACKS, WEIGHTS } from "../requests.js";
 import { hrefSeeker } from "../router.js";
+import { state } from "../state.js";
 import { clearError, handleError, isCurrent, makeRanker, newView, setBusy, showError } from "../view.js";
 import { loadPostingAdvice, postingAdvicePanel, programmeToggle } from "./advice.js";
 import { breakdown, chips, fact, locationRegion, pageHeading, rankTable, showOriginRegion, skillsAndReason } from "./common.js";
@@ -45,7 +46,7 @@ export function renderPosting(postingId, me) {
   h1.id = "posting-h1";
 
   const controls = postingControls();
-  const exportBox = exportControls(gen, postingId, () => candidatesRequest(postingId, controls));
+  const exportBox = exportControls(gen, postingId, () => inLanguage(candidatesRequest(postingId, controls), state.lang));
   const notice = el("div", { id: "shortlist-notice" });
   const table = rankTable("shortlist", [
     [t("colRank"), "num"], [t("colName")], [t("colRegion")], [t("colDistance"), "num"],
@@ -76,7 +77,7 @@ export function renderPosting(postingId, me) {
   const ranker = makeRanker(gen, "rank",
     // The base map is awaited too, so the map is drawn before the view says it is ready.
     async () => {
-      const req = candidatesRequest(postingId, controls);
+      const req = inLanguage(candidatesRequest(postingId, controls), state.lang);
       /** @type {[RecommendCandidatesResponse, import("../types.js").MapRegion[]]} */
       const [resp, regions] = await Promise.all([api("RecommendCandidates", req), loadRegions()]);
       return { resp, req, regions };

@@ -6,7 +6,8 @@ import { api } from "../api.js";
 import { checkbox, el, field } from "../dom.js";
 import { fixed, list, num, str } from "../format.js";
 import { t } from "../i18n/index.js";
-import { regionPlanRequest } from "../requests.js";
+import { inLanguage, regionPlanRequest } from "../requests.js";
+import { state } from "../state.js";
 import { hrefPosting, hrefSeeker } from "../router.js";
 import { clearError, handleError, isCurrent, newView, setBusy, showError } from "../view.js";
 import { pageHeading } from "./common.js";
@@ -42,7 +43,7 @@ export function renderRegion(me) {
     setBusy("plan", true);
     try {
       /** @type {MatchRegionResponse} */
-      const resp = await api("MatchRegion", req);
+      const resp = await api("MatchRegion", inLanguage(req, state.lang));
       if (!isCurrent(gen) || my !== seq) return;
       renderPlanSummary(summary, resp);
       renderPlanLists(plan, resp);

@@ -7,8 +7,9 @@ import { $, appendAll, checkbox, el, field } from "../dom.js";
 import { fixed, isoDate, list, num, str } from "../format.js";
 import { t } from "../i18n/index.js";
 import { drawMap, hasLoc, loadRegions, mapLegend, wireHighlight } from "../map.js";
-import { postingsRequest } from "../requests.js";
+import { inLanguage, postingsRequest } from "../requests.js";
 import { hrefPosting } from "../router.js";
+import { state } from "../state.js";
 import { handleError, isCurrent, makeRanker, newView, setBusy } from "../view.js";
 import { loadSeekerAdvice } from "./advice.js";
 import { breakdown, chips, fact, locationRegion, pageHeading, rankTable, showOriginRegion, skillsAndReason } from "./common.js";
@@ -49,7 +50,7 @@ export function renderSeeker(seekerId) {
   const ranker = makeRanker(gen, "rank",
     // The base map is awaited too, so the map is drawn before the view says it is ready.
     () => /** @type {Promise<[RecommendPostingsResponse, MapRegion[]]>} */ (
-      Promise.all([api("RecommendPostings", postingsRequest(seekerId, certified.checked)), loadRegions()])),
+      Promise.all([api("RecommendPostings", inLanguage(postingsRequest(seekerId, certified.checked), state.lang)), loadRegions()])),
     ([resp, regions]) => {
       renderPostingRows(resp, table, notice);
       showOriginRegion(facts, resp);

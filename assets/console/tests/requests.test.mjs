@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 
 import { exportPath } from "../api.js";
 import {
-  auditRequest, candidatesRequest, findRequest, postingsRequest, regionPlanRequest, WEIGHTS,
+  auditRequest, candidatesRequest, findRequest, inLanguage, postingsRequest, regionPlanRequest, WEIGHTS,
 } from "../requests.js";
 
 /** The posting page's controls as plain objects, at their initial values unless overridden. */
@@ -105,5 +105,13 @@ describe("exportPath", () => {
   it("says whether the CSV carries resume text", () => {
     assert.equal(exportPath(false), "/api/v2/export/shortlist.csv?include_resume=false");
     assert.equal(exportPath(true), "/api/v2/export/shortlist.csv?include_resume=true");
+  });
+});
+
+describe("inLanguage", () => {
+  it("asks for the reasons in the console's language, keeping every other option", () => {
+    assert.deepEqual(inLanguage({ postingId: "p1", options: { topK: 5 } }, "en"),
+      { postingId: "p1", options: { topK: 5, language: "en" } });
+    assert.deepEqual(inLanguage({ regions: ["경기도"] }, "ko"), { regions: ["경기도"], options: { language: "ko" } });
   });
 });

@@ -1,5 +1,5 @@
 //! A replica's short memory of Qdrant's word counts: how many documents a collection holds and
-//! how many hold each query term, as [`super::ServerStore::weightiest_terms`] asked them.
+//! how many hold each query term, as [`super::ServerStore`]'s `term_counts` asked them.
 //!
 //! Choosing a query's words needs these counts, and asking Qdrant for them costs two round trips
 //! per query (the collection's size, then the terms, 16 in flight). A count only ranks a query's

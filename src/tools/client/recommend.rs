@@ -11,6 +11,7 @@ fn options(args: &RecommendArgs) -> pb::RankingOptions {
         max_distance_km: args.max_distance_km,
         ignore_seeker_commute: args.ignore_seeker_commute,
         lexical_weight: args.lexical_weight,
+        language: args.lang.tag().into(),
         ..Default::default()
     }
 }
@@ -248,6 +249,7 @@ pub async fn match_region(args: MatchRegionArgs, client: &ClientOptions) -> Resu
             options: Some(pb::RankingOptions {
                 top_k: args.candidates,
                 ignore_seeker_commute: args.ignore_seeker_commute,
+                language: args.lang.tag().into(),
                 ..Default::default()
             }),
             filter: None,
@@ -303,6 +305,7 @@ pub async fn shortlist(args: ShortlistArgs, client: &ClientOptions) -> Result<()
             options: Some(pb::RankingOptions {
                 top_k: args.top_k,
                 ignore_seeker_commute: args.ignore_seeker_commute,
+                language: args.lang.tag().into(),
                 ..Default::default()
             }),
             filter: None,

@@ -10,6 +10,7 @@
 //! - the public support programmes a record or a pair meets, or misses by one condition, are
 //!   [`crate::programmes`], below the matcher: recommendations carry them too.
 
+pub mod assess;
 pub mod interests;
 pub mod interview;
 
@@ -193,6 +194,8 @@ pub struct InterviewPrep {
 #[derive(Debug, Clone)]
 pub struct SeekerAdvice {
     pub seeker: Seeker,
+    /// The seeker's interest profile and the families it fits, when they took the inventory.
+    pub interests: Option<assess::InterestAdvice>,
     pub skill_gaps: Vec<SkillGap>,
     pub postings_considered: usize,
     pub completeness: Vec<FieldAdvice>,
@@ -608,8 +611,16 @@ impl Advisor {
                 });
             }
         }
+        let interests = match rec.origin.interests {
+            Some(scores) => {
+                let profile = interests::InterestProfile::from_scores(scores);
+                Some(self.interest_advice(matcher, profile, &within).await?)
+            }
+            None => None,
+        };
         let today = today();
         Ok(SeekerAdvice {
+            interests,
             programmes: matcher
                 .programmes()
                 .fits(Some(&rec.origin), None, Today::of(&today)),

@@ -46,6 +46,7 @@ fn seeker() -> Seeker {
         birth_year: Some(2005),
         available_from: Some("2027-01-01".into()),
         discharge_date: None,
+        interests: None,
     }
 }
 

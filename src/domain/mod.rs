@@ -150,6 +150,11 @@ pub struct Seeker {
     /// ISO date of (expected) military discharge.
     #[serde(default)]
     pub discharge_date: Option<String>,
+    /// Mean answers (1–5) of the interest inventory per Holland type, in RIASEC order, when the
+    /// seeker took it (AssessInterests). Kept with the record, so a delete erases it; an upsert
+    /// that does not carry it keeps the stored one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interests: Option<[f64; 6]>,
 }
 
 /// The current calendar year (UTC): ages and birth-year checks are by year.

@@ -530,6 +530,7 @@ mod tests {
             birth_year: Some(1990),
             available_from: None,
             discharge_date: None,
+            interests: None,
         };
         let names = |s: &Seeker| {
             groups_of(s, 2026, "2026-12-07")

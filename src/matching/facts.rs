@@ -93,6 +93,7 @@ mod tests {
             birth_year: Some(2003),
             available_from: None,
             discharge_date: None,
+            interests: None,
         }
     }
 

@@ -7,6 +7,7 @@
 
 mod access;
 pub mod audit;
+pub mod cohort;
 mod explain;
 mod facts;
 pub mod lookup;

@@ -20,6 +20,11 @@ pub(crate) trait Record: Sized + for<'de> serde::Deserialize<'de> {
     fn skill_keys(&self, vocabulary: &Vocabulary) -> Vec<String>;
     /// Hands a batch of this kind to a write mirror.
     fn mirror<'a>(mirror: &'a dyn WriteMirror, records: &'a [Self]) -> Mirrored<'a>;
+    /// Whether a write must keep something of the stored record the writer does not send
+    /// (see [`Record::keep_from`]); false: no read before a write.
+    const KEEPS_STORED: bool = false;
+    /// Takes over from the stored record what this one does not carry.
+    fn keep_from(&mut self, _stored: Self) {}
 }
 
 impl Record for Posting {
@@ -76,6 +81,13 @@ impl Record for Seeker {
     }
     fn mirror<'a>(mirror: &'a dyn WriteMirror, records: &'a [Self]) -> Mirrored<'a> {
         mirror.upsert_seekers(records)
+    }
+    /// The interest scores come from AssessInterests, never from the platform's records.
+    const KEEPS_STORED: bool = true;
+    fn keep_from(&mut self, stored: Self) {
+        if self.interests.is_none() {
+            self.interests = stored.interests;
+        }
     }
 }
 
@@ -146,12 +158,13 @@ impl Matcher {
     /// the batch also reaches the generation being built. Every upsert (gRPC, ingest, the
     /// re-index's tests) passes here, so its span is here.
     #[instrument(skip_all, fields(collection = R::COLLECTION.name(), count = records.len()))]
-    pub(crate) async fn upsert<R: Record>(&self, records: Vec<R>) -> Result<usize> {
+    pub(crate) async fn upsert<R: Record>(&self, mut records: Vec<R>) -> Result<usize> {
         reject_duplicate_ids(records.iter().map(R::id), R::COLLECTION.name())?;
         if records.is_empty() {
             return Ok(0);
         }
         let _gate = self.write_gate.read().await;
+        self.keep_stored(&mut records).await?;
         let engine = self.engine();
         let docs = embed_records(&engine, &records).await?;
         let store = engine.store.clone();
@@ -168,9 +181,31 @@ impl Matcher {
         self.upsert(postings).await
     }
 
-    /// Embeds and stores seekers; the batch is written whole or not at all.
+    /// Embeds and stores seekers; the batch is written whole or not at all. A seeker written
+    /// without interest scores keeps the stored ones (the platform's records do not carry them).
     pub async fn upsert_seekers(&self, seekers: Vec<Seeker>) -> Result<usize> {
         self.upsert(seekers).await
+    }
+
+    /// Lets each record take over what it keeps of its stored version ([`Record::keep_from`]).
+    async fn keep_stored<R: Record>(&self, records: &mut [R]) -> Result<()> {
+        if !R::KEEPS_STORED {
+            return Ok(());
+        }
+        let ids: Vec<String> = records.iter().map(|r| r.id().to_string()).collect();
+        let store = self.engine().store.clone();
+        let mut stored: HashMap<String, R> =
+            blocking(move || store.get_records(R::COLLECTION, &ids))
+                .await?
+                .iter()
+                .map(|doc| Ok((doc.id.clone(), from_payload::<R>(&doc.payload)?)))
+                .collect::<Result<_>>()?;
+        for record in records.iter_mut() {
+            if let Some(old) = stored.remove(record.id()) {
+                record.keep_from(old);
+            }
+        }
+        Ok(())
     }
 
     pub(super) async fn fetch(&self, collection: Collection, id: &str) -> Result<StoredDoc> {

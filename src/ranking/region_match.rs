@@ -6,8 +6,13 @@
 //! maximise Σ score·x over candidate pairs, 0 ≤ x ≤ 1, Σ x ≤ capacity per posting, Σ x ≤ cap per
 //! seeker. The constraint matrix is an incidence matrix of a bipartite graph, hence totally
 //! unimodular: the simplex optimum is integral, so rounding x at 0.5 is exact, not a heuristic.
+//!
+//! Placing a cohort (each seeker in at most one job, each posting up to its openings) is the
+//! same problem with list size = openings and a cap of 1: [`optimal`] solves it,
+//! [`greedy_placement`] is the greedy plan beside it, and [`unplaced`] says why each seeker
+//! left out is.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use good_lp::{variable, variables, Expression, Solution, SolverModel, Variable};
 
@@ -93,6 +98,61 @@ pub fn greedy_top_k(problem: &Problem) -> Plan {
         list.truncate(size);
     }
     plan
+}
+
+/// A valid plan the greedy way: pairs by score, best first (ties: the earlier candidate), each
+/// taken when its seeker is on fewer than `max_lists_per_seeker` lists and its posting has room.
+/// Unlike [`greedy_top_k`] it respects both caps; its total is at least half the optimum.
+pub fn greedy_placement(problem: &Problem) -> Plan {
+    let mut order: Vec<usize> = (0..problem.candidates.len()).collect();
+    order.sort_by(|&a, &b| {
+        problem.candidates[b]
+            .score
+            .total_cmp(&problem.candidates[a].score)
+    });
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); problem.list_sizes.len()];
+    let mut lists_of_seeker: HashMap<usize, usize> = HashMap::new();
+    for c in order {
+        let Candidate {
+            posting, seeker, ..
+        } = problem.candidates[c];
+        let taken = lists_of_seeker.entry(seeker).or_insert(0);
+        if *taken < problem.max_lists_per_seeker
+            && lists[posting].len() < problem.list_sizes[posting]
+        {
+            *taken += 1;
+            lists[posting].push(c);
+        }
+    }
+    Plan::sorted(problem, lists)
+}
+
+/// Why a seeker has no place in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unplaced {
+    /// No candidate pair at all: no posting scored them above the relevance floor within their
+    /// reach.
+    NoPostingInReach,
+    /// They had candidate pairs, but every such posting was filled by others.
+    Outcompeted,
+}
+
+/// The seekers `0..n_seekers` that `plan` places nowhere, in index order, each with the reason.
+pub fn unplaced(problem: &Problem, plan: &Plan, n_seekers: usize) -> Vec<(usize, Unplaced)> {
+    let placed: HashSet<usize> = plan
+        .lists
+        .iter()
+        .flatten()
+        .map(|&c| problem.candidates[c].seeker)
+        .collect();
+    let with_candidates: HashSet<usize> = problem.candidates.iter().map(|c| c.seeker).collect();
+    (0..n_seekers)
+        .filter(|s| !placed.contains(s))
+        .map(|s| match with_candidates.contains(&s) {
+            true => (s, Unplaced::Outcompeted),
+            false => (s, Unplaced::NoPostingInReach),
+        })
+        .collect()
 }
 
 /// The plan of maximum total score under both caps.
@@ -229,6 +289,175 @@ mod tests {
         assert!(per_seeker
             .values()
             .all(|&n| n <= problem.max_lists_per_seeker));
+    }
+
+    /// Every seeker `0..n` placed or listed unplaced, never both; the reasons true: no candidate
+    /// pair at all, or every posting of their pairs full.
+    fn check_unplaced(problem: &Problem, plan: &Plan, n: usize) {
+        let placed: HashSet<usize> = plan
+            .lists
+            .iter()
+            .flatten()
+            .map(|&c| problem.candidates[c].seeker)
+            .collect();
+        let left = unplaced(problem, plan, n);
+        let listed: HashSet<usize> = left.iter().map(|&(s, _)| s).collect();
+        assert_eq!(listed.len(), left.len(), "each unplaced seeker once");
+        assert!(placed.is_disjoint(&listed), "placed and unplaced: {left:?}");
+        assert_eq!(placed.len() + listed.len(), n);
+        for (seeker, reason) in left {
+            let mut postings = problem
+                .candidates
+                .iter()
+                .filter(|c| c.seeker == seeker)
+                .map(|c| c.posting)
+                .peekable();
+            match reason {
+                Unplaced::NoPostingInReach => assert!(postings.peek().is_none()),
+                Unplaced::Outcompeted => {
+                    assert!(postings.peek().is_some());
+                    for p in postings {
+                        assert_eq!(
+                            plan.lists[p].len(),
+                            problem.list_sizes[p],
+                            "posting {p} had room"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cohort instance: `postings` with 1–3 openings each, seekers each in at most one job.
+    fn cohort(
+        postings: usize,
+        seekers: usize,
+        per_posting: usize,
+        openings: &[usize],
+        seed: u64,
+    ) -> Problem {
+        let mut problem = random_problem(postings, seekers, per_posting, 1, 1, seed);
+        problem.list_sizes = openings.iter().copied().cycle().take(postings).collect();
+        problem
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn both_placements_respect_the_caps_and_the_optimum_is_never_below_greedy(
+            postings in 1usize..8,
+            seekers in 1usize..16,
+            per_posting in 0usize..6,
+            openings in proptest::collection::vec(1usize..4, 1..8),
+            seed in any::<u64>(),
+        ) {
+            let problem = cohort(postings, seekers, per_posting, &openings, seed);
+            let greedy = greedy_placement(&problem);
+            let plan = optimal(&problem).unwrap();
+            for placed in [&greedy, &plan] {
+                check_caps(&problem, placed);
+                check_unplaced(&problem, placed, seekers);
+            }
+            let (lp, greedy) = (plan.stats(&problem).total_score, greedy.stats(&problem).total_score);
+            prop_assert!(lp >= greedy - 1e-9, "LP {lp} below greedy {greedy}");
+            prop_assert!(2.0 * greedy >= lp - 1e-9, "greedy {greedy} under half the optimum {lp}");
+        }
+
+        #[test]
+        fn greedy_placement_respects_any_cap_per_seeker(
+            postings in 1usize..5,
+            seekers in 1usize..8,
+            per_posting in 1usize..5,
+            list_size in 1usize..4,
+            cap in 1usize..4,
+            seed in any::<u64>(),
+        ) {
+            let problem = random_problem(postings, seekers, per_posting, list_size, cap, seed);
+            let greedy = greedy_placement(&problem);
+            check_caps(&problem, &greedy);
+            prop_assert!(optimal(&problem).unwrap().stats(&problem).total_score
+                >= greedy.stats(&problem).total_score - 1e-9);
+        }
+    }
+
+    fn pair(posting: usize, seeker: usize, score: f64) -> Candidate {
+        Candidate {
+            posting,
+            seeker,
+            score,
+        }
+    }
+
+    #[test]
+    fn greedy_takes_the_best_pair_first_and_the_optimum_moves_it() {
+        // Seeker 0 is best at posting 0 (0.9) and good at 1 (0.8); seeker 1 fits posting 0 only;
+        // seeker 2 has no pair at all.
+        let problem = Problem {
+            list_sizes: vec![1, 1],
+            max_lists_per_seeker: 1,
+            candidates: vec![pair(0, 0, 0.9), pair(1, 0, 0.8), pair(0, 1, 0.85)],
+        };
+        let greedy = greedy_placement(&problem);
+        assert_eq!(greedy.lists, [vec![0], vec![]]);
+        assert_eq!(
+            unplaced(&problem, &greedy, 3),
+            [(1, Unplaced::Outcompeted), (2, Unplaced::NoPostingInReach)]
+        );
+        let plan = optimal(&problem).unwrap();
+        assert_eq!(plan.lists, [vec![2], vec![1]]);
+        assert_eq!(
+            unplaced(&problem, &plan, 3),
+            [(2, Unplaced::NoPostingInReach)]
+        );
+        let (lp, gr) = (plan.stats(&problem), greedy.stats(&problem));
+        assert!((lp.total_score - 1.65).abs() < 1e-9 && (gr.total_score - 0.9).abs() < 1e-9);
+        assert_eq!((lp.short_lists, gr.short_lists, gr.empty_lists), (0, 1, 1));
+    }
+
+    #[test]
+    fn a_posting_fills_up_to_its_openings_and_each_seeker_is_placed_once() {
+        // Posting 0 has two openings, posting 1 one; every seeker prefers posting 0. The best
+        // plan (2.15) beats moving seeker 1 to posting 1 (2.1).
+        let problem = Problem {
+            list_sizes: vec![2, 1],
+            max_lists_per_seeker: 1,
+            candidates: vec![
+                pair(0, 0, 0.9),
+                pair(0, 1, 0.8),
+                pair(0, 2, 0.7),
+                pair(1, 0, 0.6),
+                pair(1, 1, 0.5),
+                pair(1, 2, 0.45),
+            ],
+        };
+        for plan in [greedy_placement(&problem), optimal(&problem).unwrap()] {
+            check_caps(&problem, &plan);
+            assert_eq!(
+                plan.lists[0],
+                [0, 1],
+                "the two best in posting 0, best first"
+            );
+            assert_eq!(plan.lists[1], [5], "the third in posting 1");
+            assert!(unplaced(&problem, &plan, 3).is_empty());
+        }
+    }
+
+    #[test]
+    fn nobody_to_place_leaves_every_seeker_without_a_posting_in_reach() {
+        let problem = Problem {
+            list_sizes: vec![2],
+            max_lists_per_seeker: 1,
+            candidates: Vec::new(),
+        };
+        let plan = optimal(&problem).unwrap();
+        assert_eq!(plan, greedy_placement(&problem));
+        assert_eq!(
+            unplaced(&problem, &plan, 2),
+            [
+                (0, Unplaced::NoPostingInReach),
+                (1, Unplaced::NoPostingInReach)
+            ]
+        );
     }
 
     proptest! {

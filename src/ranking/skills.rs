@@ -315,6 +315,7 @@ mod tests {
             birth_year: None,
             available_from: None,
             discharge_date: None,
+            interests: None,
         }
     }
 

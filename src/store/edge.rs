@@ -454,6 +454,9 @@ fn to_condition(clause: &Clause) -> Condition {
                 radius: (*meters).into(),
             },
         ),
+        Clause::HasPoint(points) => {
+            return Condition::HasId(points.iter().copied().map(PointId::Uuid).collect())
+        }
         Clause::AnyGroup(groups) => {
             return Condition::Filter(Filter {
                 should: Some(
@@ -774,7 +777,7 @@ impl VectorStore for EdgeStore {
 
     fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>> {
         let shard = self.shard(collection);
-        let lists = candidate_lists(query);
+        let lists = candidate_lists(collection, query);
         // The lists carry ids and scores only; each candidate's payload and vector is read
         // once, below, however many lists found it.
         let answers = lists
@@ -847,7 +850,7 @@ impl VectorStore for EdgeStore {
         let request = ScrollRequest {
             offset: scan_start(cursor.as_ref())?.map(PointId::Uuid),
             limit: Some(limit.max(1)),
-            filter: to_filter(&lower_filters(filters)),
+            filter: to_filter(&lower_filters(collection, filters)),
             with_payload: Some(WithPayloadInterface::Bool(true)),
             with_vector: WithVector::Bool(true),
             order_by: None,

@@ -93,9 +93,13 @@ impl StoredDoc {
     }
 }
 
-/// One condition on a payload field; conditions of a query are AND-ed.
+/// One condition on a record (its id, or a payload field); conditions of a query are AND-ed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldFilter {
+    /// The record's id is one of these (empty: no record is): a query restricted to a known set
+    /// of records, such as a cohort's seekers. Lowered to the points of the ids (see
+    /// [`plan::point_uuid`]), not to a payload match.
+    Ids(Vec<String>),
     /// The keyword field equals one of the values.
     AnyOf {
         field: &'static str,

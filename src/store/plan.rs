@@ -3,7 +3,7 @@
 //!
 //! - the schema: vector names, point ids, payload indexes, the stored model's identity;
 //! - filters: [`FieldFilter`]s lowered to a small tree of [`Clause`]s (the seeker's own commute
-//!   becomes one `should` group per commute bucket);
+//!   becomes one `should` group per commute bucket; record ids become their collection's points);
 //! - the candidate plan: which lists a ranked search fetches ([`candidate_lists`]), how their
 //!   answers merge and which scores are still to read ([`Found`]);
 //! - the choice of query words ([`weightiest_by`], [`TermCounts`]), given each word's document
@@ -169,15 +169,24 @@ pub enum Clause {
     GeoRadius { center: GeoPoint, meters: f64 },
     /// At least one of the groups holds (each group's clauses AND-ed).
     AnyGroup(Vec<Vec<Clause>>),
+    /// The point is one of these (none: no point is).
+    HasPoint(Vec<Uuid>),
 }
 
-/// The clauses of `filters`, to be AND-ed.
-pub fn lower_filters(filters: &[FieldFilter]) -> Vec<Clause> {
-    filters.iter().map(lower_filter).collect()
+/// The clauses of `filters` on `collection` (whose namespace record ids' points are in), to be
+/// AND-ed.
+pub fn lower_filters(collection: Collection, filters: &[FieldFilter]) -> Vec<Clause> {
+    filters
+        .iter()
+        .map(|filter| lower_filter(collection, filter))
+        .collect()
 }
 
-fn lower_filter(filter: &FieldFilter) -> Clause {
+fn lower_filter(collection: Collection, filter: &FieldFilter) -> Clause {
     match filter {
+        FieldFilter::Ids(ids) => {
+            Clause::HasPoint(ids.iter().map(|id| point_uuid(collection, id)).collect())
+        }
         FieldFilter::AnyOf { field, values } => Clause::KeywordIn {
             field,
             values: values.clone(),
@@ -246,11 +255,12 @@ pub struct ListQuery {
     pub limit: usize,
 }
 
-/// The lists a [`CandidateQuery`] fetches, in the order [`Found::merge`] expects: by meaning,
-/// by meaning near the origin (when asked), by words (when the query has any).
-pub fn candidate_lists(query: &CandidateQuery) -> Vec<ListQuery> {
+/// The lists a [`CandidateQuery`] on `collection` fetches, in the order [`Found::merge`]
+/// expects: by meaning, by meaning near the origin (when asked), by words (when the query has
+/// any).
+pub fn candidate_lists(collection: Collection, query: &CandidateQuery) -> Vec<ListQuery> {
     let limit = query.prefetch.max(1);
-    let clauses = lower_filters(&query.filters);
+    let clauses = lower_filters(collection, &query.filters);
     let mut lists = vec![ListQuery {
         signal: Signal::Meaning,
         clauses: clauses.clone(),
@@ -473,8 +483,11 @@ mod tests {
 
     #[test]
     fn the_plan_has_one_list_per_signal_asked_for_with_the_filters_in_each() {
-        assert_eq!(candidate_lists(&query(None, false)).len(), 1);
-        let lists = candidate_lists(&query(Some(20.0), true));
+        assert_eq!(
+            candidate_lists(Collection::Seekers, &query(None, false)).len(),
+            1
+        );
+        let lists = candidate_lists(Collection::Seekers, &query(Some(20.0), true));
         let signals: Vec<Signal> = lists.iter().map(|l| l.signal).collect();
         assert_eq!(signals, [Signal::Meaning, Signal::Meaning, Signal::Words]);
         assert!(lists.iter().all(|l| l.limit == 7));
@@ -491,12 +504,15 @@ mod tests {
 
     #[test]
     fn a_commute_becomes_one_group_per_bucket_and_one_for_no_commute() {
-        let clause = lower_filter(&FieldFilter::CommuteReaches {
-            center: GeoPoint {
-                lat: 35.0,
-                lon: 129.0,
+        let clause = lower_filter(
+            Collection::Seekers,
+            &FieldFilter::CommuteReaches {
+                center: GeoPoint {
+                    lat: 35.0,
+                    lon: 129.0,
+                },
             },
-        });
+        );
         let Clause::AnyGroup(groups) = clause else {
             panic!("expected a group")
         };
@@ -517,10 +533,40 @@ mod tests {
     }
 
     #[test]
+    fn record_ids_become_the_points_of_their_collection() {
+        let ids = FieldFilter::Ids(vec!["s1".into(), "s2".into()]);
+        assert_eq!(
+            lower_filters(Collection::Seekers, std::slice::from_ref(&ids)),
+            [Clause::HasPoint(vec![
+                point_uuid(Collection::Seekers, "s1"),
+                point_uuid(Collection::Seekers, "s2"),
+            ])]
+        );
+        assert_eq!(
+            lower_filter(Collection::Postings, &ids),
+            Clause::HasPoint(vec![
+                point_uuid(Collection::Postings, "s1"),
+                point_uuid(Collection::Postings, "s2"),
+            ])
+        );
+        assert_eq!(
+            lower_filter(Collection::Seekers, &FieldFilter::Ids(Vec::new())),
+            Clause::HasPoint(Vec::new()),
+            "no id: no point"
+        );
+        let mut asked = query(Some(5.0), true);
+        asked.filters.push(ids);
+        let lists = candidate_lists(Collection::Seekers, &asked);
+        assert!(lists.iter().all(
+            |l| matches!(l.clauses.get(1), Some(Clause::HasPoint(points)) if points.len() == 2)
+        ));
+    }
+
+    #[test]
     fn merging_keeps_first_found_order_once_each_and_scores_only_word_hits() {
         let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
         let asked = query(Some(5.0), true);
-        let lists = candidate_lists(&asked);
+        let lists = candidate_lists(Collection::Seekers, &asked);
         let found = Found::merge(
             &lists,
             vec![
@@ -543,7 +589,7 @@ mod tests {
         let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
         let with_words = query(None, true);
         // a by meaning only, b by both, c by words only.
-        let lists = candidate_lists(&with_words);
+        let lists = candidate_lists(Collection::Seekers, &with_words);
         let mut found = Found::merge(
             &lists,
             vec![vec![(a, 0.75), (b, 0.5)], vec![(c, 3.0), (b, 1.0)]],

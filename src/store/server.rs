@@ -694,6 +694,7 @@ fn to_condition(clause: &Clause) -> Condition {
                 radius: *meters as f32,
             },
         ),
+        Clause::HasPoint(points) => Condition::has_id(points.iter().copied().map(to_point_id)),
         Clause::AnyGroup(groups) => Filter::should(
             groups
                 .iter()
@@ -896,7 +897,7 @@ impl VectorStore for ServerStore {
     /// restricting the query to their ids.
     fn candidates(&self, collection: Collection, query: &CandidateQuery) -> Result<Vec<Candidate>> {
         let name = self.name(collection);
-        let lists = candidate_lists(query);
+        let lists = candidate_lists(collection, query);
         let payload = match query.payload {
             CandidatePayload::Full => payload_without_words(),
             CandidatePayload::Ranking => SelectorOptions::Include(PayloadIncludeSelector {
@@ -1067,7 +1068,7 @@ impl VectorStore for ServerStore {
         if let Some(start) = scan_start(cursor.as_ref())? {
             request = request.offset(to_point_id(start));
         }
-        if let Some(filter) = to_filter(&lower_filters(filters)) {
+        if let Some(filter) = to_filter(&lower_filters(collection, filters)) {
             request = request.filter(filter);
         }
         let answer = self.server.run(request, |client, request| async move {

@@ -64,6 +64,7 @@ names_nobody!(
     pb::AdvisePostingRequest,
     pb::AdvisePostingResponse,
     pb::AdviseSeekerResponse,
+    pb::AssessInterestsResponse,
     pb::WhoAmIRequest,
     pb::WhoAmIResponse,
     pb::FindRecordsRequest,
@@ -107,6 +108,12 @@ impl NamesSeekers for pb::RecommendPostingsRequest {
 }
 
 impl NamesSeekers for pb::AdviseSeekerRequest {
+    fn seeker_ids(&self) -> Vec<String> {
+        vec![self.seeker_id.clone()]
+    }
+}
+
+impl NamesSeekers for pb::AssessInterestsRequest {
     fn seeker_ids(&self) -> Vec<String> {
         vec![self.seeker_id.clone()]
     }

@@ -356,7 +356,10 @@ pub fn posting_advice_to_proto(a: &crate::advice::PostingAdvice) -> pb::AdvisePo
     }
 }
 
-pub fn seeker_advice_to_proto(a: &crate::advice::SeekerAdvice) -> pb::AdviseSeekerResponse {
+pub fn seeker_advice_to_proto(
+    a: &crate::advice::SeekerAdvice,
+    language: crate::domain::Language,
+) -> pb::AdviseSeekerResponse {
     pb::AdviseSeekerResponse {
         skill_gaps: a
             .skill_gaps
@@ -388,7 +391,58 @@ pub fn seeker_advice_to_proto(a: &crate::advice::SeekerAdvice) -> pb::AdviseSeek
             })
             .collect(),
         programmes: a.programmes.iter().map(programme_to_proto).collect(),
+        interests: a
+            .interests
+            .as_ref()
+            .map(|i| interest_advice_to_proto(i, language)),
     }
+}
+
+/// A seeker's interest profile and its families, names in `language`.
+pub fn interest_advice_to_proto(
+    advice: &crate::advice::assess::InterestAdvice,
+    language: crate::domain::Language,
+) -> pb::InterestAdvice {
+    use crate::advice::interests::Kind;
+    let english = language == crate::domain::Language::English;
+    let profile = &advice.profile;
+    pb::InterestAdvice {
+        profile: Some(pb::InterestProfile {
+            scores: Kind::ALL
+                .iter()
+                .map(|&kind| pb::InterestScore {
+                    r#type: kind.index() as i32 + 1,
+                    score: profile.score(kind),
+                    name: if english {
+                        kind.name_en()
+                    } else {
+                        kind.name_ko()
+                    }
+                    .to_string(),
+                })
+                .collect(),
+            code: profile.code.clone(),
+            ambiguous: profile.ambiguous,
+            flat: profile.flat,
+        }),
+        families: advice
+            .families
+            .iter()
+            .map(|f| pb::InterestFamily {
+                name: crate::advice::assess::family_name(&f.fit.family, language).to_string(),
+                family: f.fit.family.clone(),
+                fit: f.fit.similarity,
+                suggested: f.fit.suggested,
+                weak: f.fit.weak,
+                postings_in_reach: f.postings_in_reach as u32,
+            })
+            .collect(),
+    }
+}
+
+/// An inventory answer as the use case takes it.
+pub fn interest_answers_from_proto(answers: Vec<pb::InterestAnswer>) -> Vec<(String, u32)> {
+    answers.into_iter().map(|a| (a.item_id, a.value)).collect()
 }
 
 /// Validates a seeker; field names in errors are relative to the seeker.
@@ -449,6 +503,7 @@ pub fn seeker_from_proto(
         display_name: s.display_name,
         headline: s.headline,
         resume: s.resume,
+        interests: None,
     })
 }
 

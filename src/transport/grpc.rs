@@ -598,7 +598,30 @@ impl MatchingApi {
             .advisor
             .advise_seeker(self.matcher()?, &r.seeker_id, &ranking)
             .await?;
-        Ok(Response::new(api::seeker_advice_to_proto(&advice)))
+        Ok(Response::new(api::seeker_advice_to_proto(
+            &advice,
+            ranking.language,
+        )))
+    }
+
+    async fn assess_interests_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::AssessInterestsRequest>,
+    ) -> Result<Response<pb::AssessInterestsResponse>, Status> {
+        let r = request.into_inner();
+        id_field(&r.seeker_id, "seeker_id", &self.limits)?;
+        let mut options = r.options.unwrap_or_default();
+        options.top_k = crate::advice::DEFAULT_SEEKER_POSTINGS;
+        let ranking = self.ranking(caller, Some(options))?;
+        let answers = api::interest_answers_from_proto(r.answers);
+        let advice = self
+            .advisor
+            .assess_interests(self.matcher()?, &r.seeker_id, &answers, &ranking)
+            .await?;
+        Ok(Response::new(pb::AssessInterestsResponse {
+            interests: Some(api::interest_advice_to_proto(&advice, ranking.language)),
+        }))
     }
 }
 

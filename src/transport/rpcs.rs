@@ -64,7 +64,7 @@ macro_rules! for_each_rpc {
             AdviseSeeker advise_seeker advise_seeker_inner
                 (pb::AdviseSeekerRequest => pb::AdviseSeekerResponse
                  | pb2::AdviseSeekerRequest => pb2::AdviseSeekerResponse) [Platform, Counsellor]
-                console (Read: "profile", "advice");
+                console (Read: "profile", "advice", "interests");
             WhoAmI who_am_i who_am_i_inner (pb::WhoAmIRequest => pb::WhoAmIResponse
                  | pb2::WhoAmIRequest => pb2::WhoAmIResponse)
                 [Platform, Counsellor, Admin] console ();
@@ -88,6 +88,10 @@ macro_rules! for_each_rpc {
                 (pb::ListOutcomesRequest => pb::ListOutcomesResponse
                  | pb2::ListOutcomesRequest => pb2::ListOutcomesResponse) [Platform, Counsellor]
                 console (Read: "outcomes");
+            AssessInterests assess_interests assess_interests_inner
+                (pb::AssessInterestsRequest => pb::AssessInterestsResponse
+                 | pb2::AssessInterestsRequest => pb2::AssessInterestsResponse)
+                [Platform, Counsellor] console (Write: "interests");
         }
     };
 }

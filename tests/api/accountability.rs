@@ -233,7 +233,8 @@ fn expected(rpc: Rpc) -> Expected {
             one("read", &["profile"])
         }
         Rpc::RecordOutcome => one("write", &["outcomes"]),
-        Rpc::AdviseSeeker => one("read", &["profile", "advice"]),
+        Rpc::AdviseSeeker => one("read", &["profile", "advice", "interests"]),
+        Rpc::AssessInterests => one("write", &["interests"]),
         Rpc::ListAccessRecords => one("read", &["access_records"]),
         Rpc::ListOutcomes => one("read", &["outcomes"]),
         // FindRecords as `call` makes it looks for postings: it returns nobody's data.

@@ -310,3 +310,122 @@ async fn bad_advice_requests_name_the_field() {
     assert_eq!(fields, ["skills", "location", "title", "description"]);
     server.stop().await;
 }
+
+/// The interest inventory through a real server: a Realistic-high answer pattern stored with the
+/// seeker, families that fit it with their postings within reach (in AdviseSeeker too, kept when
+/// the platform rewrites the record), erased with the seeker, and bad answers refused by field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interest_inventory_names_fitting_families_with_postings_in_reach_and_goes_with_the_seeker(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut client = server.client().await;
+    load_demo(&mut client).await;
+    let realistic = inventory_answers(|item| if item.id.starts_with('R') { 5 } else { 2 });
+    let assessed = client
+        .assess_interests(pb::AssessInterestsRequest {
+            seeker_id: "s001".into(),
+            answers: realistic.clone(),
+            options: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .interests
+        .unwrap();
+    let profile = assessed.profile.clone().unwrap();
+    assert!(profile.code.starts_with('R'), "{profile:?}");
+    assert!(!profile.flat);
+    let realistic_score = profile.scores[0].score;
+    assert!((realistic_score - 5.0).abs() < 1e-9, "{profile:?}");
+    assert_eq!(profile.scores[0].name, "현장형");
+    let suggested: Vec<&pb::InterestFamily> =
+        assessed.families.iter().filter(|f| f.suggested).collect();
+    assert!(
+        suggested
+            .iter()
+            .any(|f| ["welding", "machining", "electrical"].contains(&f.family.as_str())),
+        "{suggested:?}"
+    );
+    // s001, a welder near 화성, has welding postings within reach in the demo data.
+    let in_reach: u32 = suggested.iter().map(|f| f.postings_in_reach).sum();
+    assert!(in_reach > 0, "{suggested:?}");
+
+    // AdviseSeeker names the same families, and keeps them when the platform rewrites the
+    // seeker's record without them.
+    let seekers: Vec<pb::Seeker> = read_jsonl("demo/seekers.jsonl");
+    client
+        .upsert_seekers(pb::UpsertSeekersRequest {
+            seekers: vec![seekers[0].clone()],
+        })
+        .await
+        .unwrap();
+    let advice = client
+        .advise_seeker(pb::AdviseSeekerRequest {
+            seeker_id: "s001".into(),
+            options: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(advice.interests.as_ref(), Some(&assessed));
+
+    // Bad answers are refused naming the answer; nothing is stored for them.
+    let mut out_of_range = realistic.clone();
+    out_of_range[3].value = 6;
+    let refused = client
+        .assess_interests(pb::AssessInterestsRequest {
+            seeker_id: "s002".into(),
+            answers: out_of_range,
+            options: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert!(
+        refused.message().contains("answers[3].value"),
+        "{refused:?}"
+    );
+    let refused = client
+        .assess_interests(pb::AssessInterestsRequest {
+            seeker_id: "s002".into(),
+            answers: realistic[..10].to_vec(),
+            options: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(refused.message().contains("answers"), "{refused:?}");
+    let untouched = client
+        .advise_seeker(pb::AdviseSeekerRequest {
+            seeker_id: "s002".into(),
+            options: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(untouched.interests, None);
+    let unknown = client
+        .assess_interests(pb::AssessInterestsRequest {
+            seeker_id: "nobody".into(),
+            answers: realistic.clone(),
+            options: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::NotFound);
+
+    // A delete erases the scores with the record.
+    client
+        .delete_seeker(pb::DeleteRequest { id: "s001".into() })
+        .await
+        .unwrap();
+    let gone = client
+        .advise_seeker(pb::AdviseSeekerRequest {
+            seeker_id: "s001".into(),
+            options: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(gone.code(), Code::NotFound);
+    server.stop().await;
+}

@@ -144,6 +144,14 @@ pub(crate) async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Sta
             })
             .await
             .map(drop),
+        Rpc::AssessInterests => client
+            .assess_interests(pb::AssessInterestsRequest {
+                seeker_id: "s-gg".into(),
+                answers: inventory_answers(|_| 3),
+                options: None,
+            })
+            .await
+            .map(drop),
         Rpc::WhoAmI => client.who_am_i(pb::WhoAmIRequest {}).await.map(drop),
         Rpc::FindRecords => client
             .find_records(pb::FindRecordsRequest {
@@ -527,6 +535,13 @@ async fn probe(client: &mut Authed, rpc: Rpc) -> Probe {
         Rpc::AdviseSeeker => twin!(|t| client
             .advise_seeker(pb::AdviseSeekerRequest {
                 seeker_id: format!("s-{t}"),
+                options: None,
+            })
+            .await),
+        Rpc::AssessInterests => twin!(|t| client
+            .assess_interests(pb::AssessInterestsRequest {
+                seeker_id: format!("s-{t}"),
+                answers: inventory_answers(|_| 3),
                 options: None,
             })
             .await),

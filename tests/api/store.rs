@@ -75,6 +75,7 @@ on_both_backends!(
     writes_reads_replaces_and_deletes,
     candidates_are_the_union_of_the_lists_each_once_with_their_word_scores,
     filters_and_radius_apply_inside_the_query,
+    an_id_filter_keeps_exactly_those_records_of_its_collection,
     query_words_keep_the_weightiest_as_documents_arrive_change_and_leave,
     scan_pages_through_every_document_once,
     a_filtered_scan_pages_through_the_matching_documents_only,
@@ -387,6 +388,87 @@ fn filters_and_radius_apply_inside_the_query(backend: Backend) {
     };
     let reach = all(vec![FieldFilter::CommuteReaches { center: hwaseong }]);
     assert_eq!(reach, set(&["a", "bb", "ccc", "ee", "ggg"]));
+}
+
+fn an_id_filter_keeps_exactly_those_records_of_its_collection(backend: Backend) {
+    let store = backend.store();
+    store.upsert(Collection::Seekers, corpus()).unwrap();
+    // The same id in the other collection is another point: it must not stand in for "a".
+    let posting = corpus().into_iter().find(|d| d.id == "ccc").unwrap();
+    store
+        .upsert(
+            Collection::Postings,
+            vec![StoredDoc {
+                id: "a".into(),
+                ..posting
+            }],
+        )
+        .unwrap();
+    let only = |names: &[&str]| FieldFilter::Ids(names.iter().map(|s| s.to_string()).collect());
+    let set = |names: &[&str]| ids(names.iter().map(|s| s.to_string()));
+    let words = Analyser::default().query_vector("용접 CNC 물류");
+    // Every list (meaning, near the origin, words) keeps to the ids, and none is left out.
+    let within =
+        |filters: Vec<FieldFilter>| found(store.as_ref(), &query(filters, words.clone(), 100));
+    assert_eq!(
+        within(vec![only(&["a", "d", "ggg"])]),
+        set(&["a", "d", "ggg"])
+    );
+    assert_eq!(
+        within(vec![only(&["f"])]),
+        set(&["f"]),
+        "found by meaning alone"
+    );
+    assert_eq!(
+        within(vec![only(&["bb", "nobody"])]),
+        set(&["bb"]),
+        "an unknown id: nothing"
+    );
+    assert_eq!(within(vec![only(&[])]), set(&[]), "no id: no record");
+    assert_eq!(
+        within(vec![
+            only(&["a", "d", "f"]),
+            FieldFilter::AnyOf {
+                field: fields::SIDO_CODE,
+                values: vec!["26".into()],
+            },
+        ]),
+        set(&["d", "f"]),
+        "AND-ed with the other filters"
+    );
+    let mut narrow = query(vec![only(&["a", "bb", "ccc", "ee"])], words.clone(), 2);
+    narrow.payload = CandidatePayload::Ranking;
+    let best_two = found(store.as_ref(), &narrow);
+    assert!(
+        best_two.is_subset(&set(&["a", "bb", "ccc", "ee"])),
+        "{best_two:?}"
+    );
+    assert!(!best_two.is_empty());
+    let postings = store
+        .candidates(
+            Collection::Postings,
+            &query(vec![only(&["a", "bb"])], words, 100),
+        )
+        .unwrap();
+    let headline: Vec<_> = postings
+        .iter()
+        .map(|c| (c.doc.id.as_str(), c.doc.payload["headline"].clone()))
+        .collect();
+    assert_eq!(
+        headline,
+        [("a", json!("ccc: 회계 사무 보조, 전산회계 1급"))]
+    );
+    // A scan keeps to them too.
+    let (page, next) = store
+        .scan(
+            Collection::Seekers,
+            &[only(&["ee", "ccc", "gone"])],
+            None,
+            10,
+        )
+        .unwrap();
+    assert_eq!(ids(page.into_iter().map(|d| d.id)), set(&["ccc", "ee"]));
+    assert!(next.is_none());
 }
 
 /// The documents holding each term, counted the slow way.
@@ -710,6 +792,7 @@ fn candidates_and_word_choice_agree_across_backends() {
                 lon: 127.0,
             },
         }],
+        vec![FieldFilter::Ids(vec!["a".into(), "ccc".into(), "f".into()])],
     ];
     let mut compared = 0;
     for text in texts {

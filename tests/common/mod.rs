@@ -668,3 +668,17 @@ pub fn run_eval(args: &[&std::ffi::OsStr]) -> (String, serde_json::Value) {
     let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     (stdout, report)
 }
+
+/// An answer to every item of the built-in interest inventory, `value(item)` each (1–5).
+pub fn inventory_answers(
+    value: impl Fn(&jobmatch::advice::interests::Item) -> u32,
+) -> Vec<pb::InterestAnswer> {
+    jobmatch::advice::interests::Inventory::builtin()
+        .items
+        .iter()
+        .map(|item| pb::InterestAnswer {
+            item_id: item.id.clone(),
+            value: value(item),
+        })
+        .collect()
+}

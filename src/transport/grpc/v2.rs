@@ -85,6 +85,7 @@ requests_as_is!(
     pb2::WhoAmIRequest => pb::WhoAmIRequest,
     pb2::FindRecordsRequest => pb::FindRecordsRequest,
     pb2::ListOutcomesRequest => pb::ListOutcomesRequest,
+    pb2::AssessInterestsRequest => pb::AssessInterestsRequest,
 );
 
 answers_as_is!(
@@ -104,6 +105,7 @@ answers_as_is!(
     pb::WhoAmIResponse => pb2::WhoAmIResponse,
     pb::FindRecordsResponse => pb2::FindRecordsResponse,
     pb::ExposureAuditResponse => pb2::ExposureAuditResponse,
+    pb::AssessInterestsResponse => pb2::AssessInterestsResponse,
 );
 
 // The fields v2 changed.

@@ -73,6 +73,10 @@ echo
 # The centres' other services on the same engine (see "Centre services" in README.md).
 "$bin" advise-posting --server "$server" --file demo/draft-posting.json
 echo
+# The interest inventory (a Holland RIASEC short form): s001's answers scored and kept with
+# their record; advise-seeker then names the fitting job families with postings within reach.
+"$bin" assess --server "$server" --seeker s001 --answers demo/interests-s001.tsv
+echo
 "$bin" advise-seeker --server "$server" --seeker s001
 echo
 "$bin" programmes --server "$server" --seeker s001 --posting p001

@@ -61,6 +61,7 @@ async fn run(command: Command, client: &jobmatch::client::ClientOptions) -> anyh
         Command::Stats(args) => jobmatch::client::stats(args)?,
         Command::Audit(args) => jobmatch::client::audit(args, client).await?,
         Command::AccessLog(args) => jobmatch::client::access_log(args, client).await?,
+        Command::Assess(args) => jobmatch::client_advice::assess(args, client).await?,
         Command::Loadtest(args) => jobmatch::loadtest::run(args, client).await?,
         Command::Auth(AuthCommand::HashToken) => {
             let mut token = String::new();

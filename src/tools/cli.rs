@@ -105,6 +105,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Admin: who read or changed a seeker's personal data, when, and what (the access log).
     AccessLog(AccessLogArgs),
+    /// The interest inventory: print its items, or score a seeker's answers (stored with the
+    /// seeker) and show the fitting job families with their postings within reach.
+    Assess(AssessArgs),
     /// Authentication helpers.
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -338,6 +341,33 @@ pub struct AuditArgs {
     /// Also audit a MatchRegion plan over the audited postings.
     #[arg(long, env = "JOBMATCH_AUDIT_PLAN")]
     pub plan: bool,
+    /// Print the response as proto-JSON.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AssessArgs {
+    /// Server to ask.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// The stored seeker who answered.
+    #[arg(long, env = "JOBMATCH_ASSESS_SEEKER", required_unless_present = "items")]
+    pub seeker: Option<String>,
+    /// The answers: one item per line, its id and its value 1–5 separated by a tab, comma or
+    /// spaces ("R1,5"); blank lines and lines starting with '#' are skipped.
+    #[arg(long, env = "JOBMATCH_ASSESS_ANSWERS", required_unless_present = "items")]
+    pub answers: Option<PathBuf>,
+    /// Print the inventory's items (id, type, text) with an empty answer column, for paper.
+    #[arg(long, env = "JOBMATCH_ASSESS_ITEMS")]
+    pub items: bool,
+    /// Language of the item texts and family names: ko (the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
     /// Print the response as proto-JSON.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,

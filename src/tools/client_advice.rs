@@ -3,7 +3,7 @@
 //! fetched from it).
 
 use crate::api::{self, pb};
-use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, ProgrammesArgs};
+use crate::cli::{AdvisePostingArgs, AdviseSeekerArgs, AssessArgs, ProgrammesArgs};
 use crate::client::{status_error, ClientOptions};
 use crate::domain::Limits;
 use crate::error::{io_err, Error, Result};
@@ -147,8 +147,103 @@ pub async fn advise_seeker(args: AdviseSeekerArgs, client: &ClientOptions) -> Re
             println!("    · {} [{}{skill}]", q.question, q.family);
         }
     }
+    if let Some(interests) = &advice.interests {
+        println!("\nInterests (a conversation starter, not a diagnosis):");
+        print_interests(interests);
+    }
     println!("\nSupport programmes (seeker side):");
     print_programmes(&advice.programmes);
+    Ok(())
+}
+
+fn print_interests(interests: &pb::InterestAdvice) {
+    let profile = interests.profile.clone().unwrap_or_default();
+    let scores: Vec<String> = profile
+        .scores
+        .iter()
+        .map(|s| format!("{} {:.1}", s.name, s.score))
+        .collect();
+    println!("  {}", scores.join(" · "));
+    if profile.flat {
+        println!("  flat profile: no family suggested");
+    } else {
+        println!("  code {}{}", profile.code, if profile.ambiguous { " (a tie decided it)" } else { "" });
+    }
+    for f in interests.families.iter().filter(|f| f.suggested) {
+        println!(
+            "  - {} ({}): fit {:.2}, {} postings within reach",
+            f.name, f.family, f.fit, f.postings_in_reach
+        );
+    }
+}
+
+/// Reads an answers file: `ID<sep>VALUE` per line (tab, comma or spaces), `#` comments.
+fn read_answers(path: &std::path::Path) -> Result<Vec<pb::InterestAnswer>> {
+    let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
+    let mut answers = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line
+            .split(|c: char| c == ',' || c == '\t' || c.is_whitespace())
+            .filter(|p| !p.is_empty());
+        let (Some(id), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::invalid(
+                "--answers",
+                format!("{}:{}: expected an item id and a value", path.display(), n + 1),
+            ));
+        };
+        let value = value.parse().map_err(|_| {
+            Error::invalid(
+                "--answers",
+                format!("{}:{}: '{value}' is not a number 1–5", path.display(), n + 1),
+            )
+        })?;
+        answers.push(pb::InterestAnswer {
+            item_id: id.to_string(),
+            value,
+        });
+    }
+    Ok(answers)
+}
+
+/// `jobmatch assess --items` or `--seeker ID --answers FILE`.
+pub async fn assess(args: AssessArgs, client: &ClientOptions) -> Result<()> {
+    if args.items {
+        println!("# id\ttype\tvalue (1 매우 싫다 … 5 매우 좋다)\ttext");
+        for item in &crate::advice::interests::Inventory::builtin().items {
+            let text = match args.lang {
+                crate::domain::Language::Korean => &item.ko,
+                crate::domain::Language::English => &item.en,
+            };
+            println!("{}\t{}\t\t{text}", item.id, item.kind.letter());
+        }
+        return Ok(());
+    }
+    let (Some(seeker), Some(path)) = (&args.seeker, &args.answers) else {
+        return Err(Error::invalid("--seeker", "give --seeker and --answers, or --items"));
+    };
+    let answers = read_answers(path)?;
+    let mut client = client.matching(&args.server).await?;
+    let response = client
+        .assess_interests(pb::AssessInterestsRequest {
+            seeker_id: seeker.clone(),
+            answers,
+            options: Some(pb::RankingOptions {
+                language: args.lang.tag().into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        return print_json(&response);
+    }
+    println!("Interest profile of seeker {seeker} (a conversation starter, not a diagnosis):");
+    print_interests(&response.interests.unwrap_or_default());
     Ok(())
 }
 

@@ -59,6 +59,7 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     console_file!("api.js", JS),
     console_file!("dom.js", JS),
     console_file!("format.js", JS),
+    console_file!("interests.js", JS),
     console_file!("map.js", JS),
     console_file!("requests.js", JS),
     console_file!("router.js", JS),
@@ -73,6 +74,7 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     console_file!("pages/common.js", JS),
     console_file!("pages/figures.js", JS),
     console_file!("pages/find.js", JS),
+    console_file!("pages/interests.js", JS),
     console_file!("pages/outcomes.js", JS),
     console_file!("pages/posting.js", JS),
     console_file!("pages/region.js", JS),
@@ -104,6 +106,10 @@ pub fn router(api: MatchingApi, max_body: usize) -> Router {
         .route(
             "/console/regions.json",
             get(|| page("application/json", regions_json())),
+        )
+        .route(
+            "/console/interests.json",
+            get(|| page("application/json", interests_json())),
         )
         .route(
             "/api/{version}/export/shortlist.csv",
@@ -139,6 +145,27 @@ async fn security_headers(mut response: Response) -> Response {
         headers.insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+/// The interest inventory's items (id, Holland type, Korean and English text) and answer scale,
+/// for the console's inventory form (built once from the compiled-in file).
+fn interests_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let items: Vec<serde_json::Value> = crate::advice::interests::Inventory::builtin()
+            .items
+            .iter()
+            .map(|item| {
+                serde_json::json!({
+                    "id": item.id,
+                    "type": item.kind.letter().to_string(),
+                    "ko": item.ko,
+                    "en": item.en,
+                })
+            })
+            .collect();
+        serde_json::json!({ "items": items, "min": 1, "max": 5 }).to_string()
+    })
 }
 
 /// The gazetteer's points for the map's base layer (built once).

@@ -70,6 +70,9 @@ echo
 echo "Shortlists for all postings in 경기도, each seeker on at most one list:"
 "$bin" match-region --server "$server" --region 경기도 --k 2 --max-lists 1 --ignore-seeker-commute
 echo
+echo "A training cohort placed into partner companies' postings (each trainee once, within openings):"
+"$bin" place-cohort --server "$server" --seekers demo/cohort-seekers.txt --companies demo/cohort-companies.txt
+echo
 # The centres' other services on the same engine (see "Centre services" in README.md).
 "$bin" advise-posting --server "$server" --file demo/draft-posting.json
 echo

@@ -52,6 +52,7 @@ async fn run(command: Command, client: &jobmatch::client::ClientOptions) -> anyh
         Command::Health(args) => jobmatch::client::health(args, client).await?,
         Command::Eval(args) => jobmatch::client::eval(args).await?,
         Command::MatchRegion(args) => jobmatch::client::match_region(args, client).await?,
+        Command::PlaceCohort(args) => jobmatch::client::place_cohort(args, client).await?,
         Command::Shortlist(args) => jobmatch::client::shortlist(args, client).await?,
         Command::AdvisePosting(args) => {
             jobmatch::client_advice::advise_posting(args, client).await?

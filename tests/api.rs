@@ -8,6 +8,8 @@ mod accountability;
 mod advice;
 #[path = "api/basics.rs"]
 mod basics;
+#[path = "api/cohort.rs"]
+mod cohort;
 mod common;
 #[path = "api/console.rs"]
 mod console;

@@ -459,9 +459,10 @@ impl Advisor {
             )));
         }
         let today = today();
-        let programmes = matcher
-            .programmes()
-            .fits(None, Some(posting), Today::of(&today));
+        let programmes =
+            matcher
+                .programmes()
+                .fits(None, Some(posting), Today::of(&today), request.language);
         let completeness = posting_completeness(&draft, request.language);
         if !draft.has_location {
             return Ok(PostingAdvice {
@@ -621,9 +622,12 @@ impl Advisor {
         let today = today();
         Ok(SeekerAdvice {
             interests,
-            programmes: matcher
-                .programmes()
-                .fits(Some(&rec.origin), None, Today::of(&today)),
+            programmes: matcher.programmes().fits(
+                Some(&rec.origin),
+                None,
+                Today::of(&today),
+                request.language,
+            ),
             completeness: seeker_completeness(&rec.origin, request.language),
             postings_considered: within.len(),
             skill_gaps,

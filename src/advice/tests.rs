@@ -65,7 +65,9 @@ fn programme(toml_conditions: &str) -> Programmes {
 
 /// The one fit of a one-programme file: `None` when neither met nor a near miss.
 fn fit(conditions: &str, s: Option<&Seeker>, p: Option<&Posting>) -> Option<ProgrammeFit> {
-    programme(conditions).fits(s, p, TODAY).pop()
+    programme(conditions)
+        .fits(s, p, TODAY, Language::English)
+        .pop()
 }
 
 /// `fit` is met (`failure` None) or fails exactly the condition whose description holds `failure`.

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::domain::{EducationTrack, EmploymentType, Posting, Seeker};
+use crate::domain::{EducationTrack, EmploymentType, Language, Posting, Seeker};
 use crate::error::{io_err, Error, Result};
 
 const BUILTIN: &str = include_str!("../../assets/programmes.toml");
@@ -176,6 +176,7 @@ impl Programmes {
         seeker: Option<&Seeker>,
         posting: Option<&Posting>,
         today: Today,
+        language: Language,
     ) -> Vec<ProgrammeFit> {
         let mut fits: Vec<ProgrammeFit> = self
             .list
@@ -183,10 +184,10 @@ impl Programmes {
             .filter_map(|programme| {
                 let mut failed = Vec::new();
                 if let Some(seeker) = seeker {
-                    failed.extend(seeker_failures(&programme.seeker, seeker, today));
+                    failed.extend(seeker_failures(&programme.seeker, seeker, today, language));
                 }
                 if let Some(posting) = posting {
-                    failed.extend(posting_failures(&programme.posting, posting));
+                    failed.extend(posting_failures(&programme.posting, posting, language));
                 }
                 (failed.len() <= 1).then(|| ProgrammeFit {
                     programme: programme.clone(),
@@ -224,11 +225,19 @@ pub fn seeker_failures(
     conditions: &SeekerConditions,
     seeker: &Seeker,
     today: Today,
+    language: Language,
 ) -> Vec<String> {
+    let say = |korean: String, english: String| match language {
+        Language::Korean => korean,
+        Language::English => english,
+    };
     let mut failed = Vec::new();
     if conditions.min_age.is_some() || conditions.max_age.is_some() {
         match seeker.birth_year {
-            None => failed.push("age: the seeker's birth year is not recorded".to_string()),
+            None => failed.push(say(
+                "나이: 출생 연도가 기록되지 않음".into(),
+                "age: the seeker's birth year is not recorded".into(),
+            )),
             Some(born) => {
                 let age = i64::from(today.year) - i64::from(born);
                 let (low, high) = (
@@ -236,12 +245,13 @@ pub fn seeker_failures(
                     conditions.max_age.unwrap_or(u32::MAX),
                 );
                 if age < i64::from(low) || age > i64::from(high) {
-                    failed.push(format!(
-                        "age: {age} this year, the programme takes {low}–{}",
-                        match conditions.max_age {
-                            Some(max) => max.to_string(),
-                            None => "".into(),
-                        }
+                    let max = conditions
+                        .max_age
+                        .map(|m| m.to_string())
+                        .unwrap_or_default();
+                    failed.push(say(
+                        format!("나이: 올해 {age}세, 대상은 {low}–{max}세"),
+                        format!("age: {age} this year, the programme takes {low}–{max}"),
                     ));
                 }
             }
@@ -249,10 +259,10 @@ pub fn seeker_failures(
     }
     if let Some(tracks) = &conditions.education_tracks {
         if !tracks.iter().any(|t| t == seeker.education_track.as_key()) {
-            failed.push(format!(
-                "education track: {} (the programme takes {})",
-                seeker.education_track.as_key(),
-                tracks.join(", ")
+            let (track, wanted) = (seeker.education_track.as_key(), tracks.join(", "));
+            failed.push(say(
+                format!("학력·경로: {track} (대상: {wanted})"),
+                format!("education track: {track} (the programme takes {wanted})"),
             ));
         }
     }
@@ -265,10 +275,20 @@ pub fn seeker_failures(
             }
         });
         match (military, state) {
-            (_, None) => failed.push("military service: no discharge date recorded".to_string()),
+            (_, None) => failed.push(say(
+                "병역: 전역(예정)일이 기록되지 않음".into(),
+                "military service: no discharge date recorded".into(),
+            )),
             (wanted, Some(state)) if wanted != state => failed.push(match wanted {
-                Military::Serving => "military service: already discharged (the programme is for those still serving)".to_string(),
-                Military::Discharged => "military service: not yet discharged".to_string(),
+                Military::Serving => say(
+                    "병역: 이미 전역함 (복무 중인 사람이 대상)".into(),
+                    "military service: already discharged (the programme is for those still serving)"
+                        .into(),
+                ),
+                Military::Discharged => say(
+                    "병역: 아직 전역 전".into(),
+                    "military service: not yet discharged".into(),
+                ),
             }),
             _ => {}
         }
@@ -277,51 +297,72 @@ pub fn seeker_failures(
 }
 
 /// The posting conditions that do not hold.
-pub fn posting_failures(conditions: &PostingConditions, posting: &Posting) -> Vec<String> {
+pub fn posting_failures(
+    conditions: &PostingConditions,
+    posting: &Posting,
+    language: Language,
+) -> Vec<String> {
+    let say = |korean: String, english: String| match language {
+        Language::Korean => korean,
+        Language::English => english,
+    };
     let mut failed = Vec::new();
     if let Some(kinds) = &conditions.employment_types {
         if !kinds.iter().any(|k| k == posting.employment_type.as_key()) {
-            failed.push(format!(
-                "employment type: {} (the programme takes {})",
-                posting.employment_type.as_key(),
-                kinds.join(", ")
+            let (kind, wanted) = (posting.employment_type.as_key(), kinds.join(", "));
+            failed.push(say(
+                format!("고용 형태: {kind} (대상: {wanted})"),
+                format!("employment type: {kind} (the programme takes {wanted})"),
             ));
         }
     }
     if let Some(wanted) = conditions.certified_company {
         if posting.certified_company != wanted {
             failed.push(if wanted {
-                "company: not a certified company".to_string()
+                say(
+                    "기업: 인증 기업이 아님".into(),
+                    "company: not a certified company".into(),
+                )
             } else {
-                "company: a certified company is excluded".to_string()
+                say(
+                    "기업: 인증 기업은 제외".into(),
+                    "company: a certified company is excluded".into(),
+                )
             });
         }
     }
     if let Some(wanted) = conditions.manufacturing {
         if crate::domain::is_manufacturing(&posting.sector) != wanted {
-            failed.push(format!(
-                "sector: '{}' ({})",
-                posting.sector,
-                if wanted {
-                    "the programme is for manufacturing"
-                } else {
-                    "manufacturing is excluded"
-                }
-            ));
+            let sector = &posting.sector;
+            failed.push(if wanted {
+                say(
+                    format!("업종: '{sector}' (제조업이 대상)"),
+                    format!("sector: '{sector}' (the programme is for manufacturing)"),
+                )
+            } else {
+                say(
+                    format!("업종: '{sector}' (제조업 제외)"),
+                    format!("sector: '{sector}' (manufacturing is excluded)"),
+                )
+            });
         }
     }
     let sido = posting.place.sido_code.as_str();
     if let Some(allowed) = &conditions.sido {
         if !allowed.iter().any(|s| s == sido) {
-            failed.push(format!(
-                "workplace region: sido {sido} is not among {}",
-                allowed.join(", ")
+            let allowed = allowed.join(", ");
+            failed.push(say(
+                format!("근무지: 시·도 {sido}는 대상({allowed})이 아님"),
+                format!("workplace region: sido {sido} is not among {allowed}"),
             ));
         }
     }
     if let Some(excluded) = &conditions.excluded_sido {
         if excluded.iter().any(|s| s == sido) {
-            failed.push(format!("workplace region: sido {sido} is excluded"));
+            failed.push(say(
+                format!("근무지: 시·도 {sido} 제외"),
+                format!("workplace region: sido {sido} is excluded"),
+            ));
         }
     }
     failed

@@ -210,7 +210,8 @@ impl<O: Record + Origin> Scoring<'_, O> {
                 beyond_commute,
                 language,
             );
-            let programmes = programmes.fits(Some(seeker), Some(posting), Today::of(&today));
+            let programmes =
+                programmes.fits(Some(seeker), Some(posting), Today::of(&today), language);
             results.push(Scored {
                 item,
                 breakdown,

@@ -105,6 +105,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Admin: who read or changed a seeker's personal data, when, and what (the access log).
     AccessLog(AccessLogArgs),
+    /// Place a cohort of seekers into partner companies' postings: each once, within openings,
+    /// the total score maximised (LP), the unplaced with the reason, beside the greedy plan.
+    PlaceCohort(PlaceCohortArgs),
     /// The interest inventory: print its items, or score a seeker's answers (stored with the
     /// seeker) and show the fitting job families with their postings within reach.
     Assess(AssessArgs),
@@ -224,6 +227,32 @@ pub struct MatchRegionArgs {
     pub lang: crate::domain::Language,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct PlaceCohortArgs {
+    /// Server to ask.
+    #[arg(
+        long,
+        env = "JOBMATCH_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// The cohort: a file of stored seeker ids, one per line ('#' starts a comment).
+    #[arg(long, env = "JOBMATCH_COHORT_SEEKERS")]
+    pub seekers: PathBuf,
+    /// The partner companies' postings: a file of stored posting ids, one per line.
+    #[arg(long, env = "JOBMATCH_COHORT_COMPANIES")]
+    pub companies: PathBuf,
+    /// Propose seekers beyond their own stated max commute.
+    #[arg(long, env = "JOBMATCH_REQUEST_IGNORE_SEEKER_COMMUTE")]
+    pub ignore_seeker_commute: bool,
+    /// Language of the reasons: ko (the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
+    /// Print the response as proto-JSON.
+    #[arg(long, env = "JOBMATCH_JSON")]
+    pub json: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Csv,
@@ -314,6 +343,9 @@ pub struct ProgrammesArgs {
     /// Print JSON instead of text.
     #[arg(long, env = "JOBMATCH_JSON")]
     pub json: bool,
+    /// Language of the near-miss conditions: ko (the default) or en.
+    #[arg(long, env = "JOBMATCH_LANG", value_enum, default_value_t = crate::domain::Language::Korean)]
+    pub lang: crate::domain::Language,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -356,11 +388,19 @@ pub struct AssessArgs {
     )]
     pub server: String,
     /// The stored seeker who answered.
-    #[arg(long, env = "JOBMATCH_ASSESS_SEEKER", required_unless_present = "items")]
+    #[arg(
+        long,
+        env = "JOBMATCH_ASSESS_SEEKER",
+        required_unless_present = "items"
+    )]
     pub seeker: Option<String>,
     /// The answers: one item per line, its id and its value 1–5 separated by a tab, comma or
     /// spaces ("R1,5"); blank lines and lines starting with '#' are skipped.
-    #[arg(long, env = "JOBMATCH_ASSESS_ANSWERS", required_unless_present = "items")]
+    #[arg(
+        long,
+        env = "JOBMATCH_ASSESS_ANSWERS",
+        required_unless_present = "items"
+    )]
     pub answers: Option<PathBuf>,
     /// Print the inventory's items (id, type, text) with an empty answer column, for paper.
     #[arg(long, env = "JOBMATCH_ASSESS_ITEMS")]

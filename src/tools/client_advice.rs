@@ -167,7 +167,15 @@ fn print_interests(interests: &pb::InterestAdvice) {
     if profile.flat {
         println!("  flat profile: no family suggested");
     } else {
-        println!("  code {}{}", profile.code, if profile.ambiguous { " (a tie decided it)" } else { "" });
+        println!(
+            "  code {}{}",
+            profile.code,
+            if profile.ambiguous {
+                " (a tie decided it)"
+            } else {
+                ""
+            }
+        );
     }
     for f in interests.families.iter().filter(|f| f.suggested) {
         println!(
@@ -192,13 +200,21 @@ fn read_answers(path: &std::path::Path) -> Result<Vec<pb::InterestAnswer>> {
         let (Some(id), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(Error::invalid(
                 "--answers",
-                format!("{}:{}: expected an item id and a value", path.display(), n + 1),
+                format!(
+                    "{}:{}: expected an item id and a value",
+                    path.display(),
+                    n + 1
+                ),
             ));
         };
         let value = value.parse().map_err(|_| {
             Error::invalid(
                 "--answers",
-                format!("{}:{}: '{value}' is not a number 1–5", path.display(), n + 1),
+                format!(
+                    "{}:{}: '{value}' is not a number 1–5",
+                    path.display(),
+                    n + 1
+                ),
             )
         })?;
         answers.push(pb::InterestAnswer {
@@ -223,7 +239,10 @@ pub async fn assess(args: AssessArgs, client: &ClientOptions) -> Result<()> {
         return Ok(());
     }
     let (Some(seeker), Some(path)) = (&args.seeker, &args.answers) else {
-        return Err(Error::invalid("--seeker", "give --seeker and --answers, or --items"));
+        return Err(Error::invalid(
+            "--seeker",
+            "give --seeker and --answers, or --items",
+        ));
     };
     let answers = read_answers(path)?;
     let mut client = client.matching(&args.server).await?;
@@ -278,7 +297,7 @@ pub async fn programmes(args: ProgrammesArgs, client: &ClientOptions) -> Result<
     let seeker = api::seeker_from_proto(seeker, &limits, Gazetteer::builtin(), today.year)?;
     let posting = api::posting_from_proto(posting, &limits, Gazetteer::builtin())?;
     let fits: Vec<pb::ProgrammeMatch> = programmes
-        .fits(Some(&seeker), Some(&posting), today)
+        .fits(Some(&seeker), Some(&posting), today, args.lang)
         .iter()
         .map(api::programme_to_proto)
         .collect();

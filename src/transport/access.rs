@@ -119,6 +119,22 @@ impl NamesSeekers for pb::AssessInterestsRequest {
     }
 }
 
+impl NamesSeekers for pb::PlaceCohortRequest {
+    fn seeker_ids(&self) -> Vec<String> {
+        self.seeker_ids.clone()
+    }
+}
+
+impl NamesSeekers for pb::PlaceCohortResponse {
+    fn seeker_ids(&self) -> Vec<String> {
+        self.placements
+            .iter()
+            .chain(&self.greedy_placements)
+            .flat_map(|p| p.seekers.iter().map(|s| s.seeker_id.clone()))
+            .collect()
+    }
+}
+
 impl NamesSeekers for pb::RecordOutcomeRequest {
     fn seeker_ids(&self) -> Vec<String> {
         vec![self.seeker_id.clone()]

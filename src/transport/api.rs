@@ -440,6 +440,69 @@ pub fn interest_advice_to_proto(
     }
 }
 
+/// A cohort's plan, its reasons for the unplaced in `language`.
+pub fn cohort_plan_to_proto(
+    plan: &crate::matching::cohort::CohortPlan,
+    fusion: &FusionParams,
+    language: crate::domain::Language,
+) -> pb::PlaceCohortResponse {
+    use crate::region_match::Unplaced;
+    let placements = |placements: &[crate::matching::cohort::Placement]| {
+        placements
+            .iter()
+            .map(|p| pb::CohortPlacement {
+                posting_id: p.posting.id.clone(),
+                title: p.posting.title.clone(),
+                company_name: p.posting.company_name.clone(),
+                openings: p.posting.openings.max(1),
+                seekers: p
+                    .seekers
+                    .iter()
+                    .map(|s| candidate_to_proto(s, fusion))
+                    .collect(),
+            })
+            .collect()
+    };
+    let english = language == crate::domain::Language::English;
+    pb::PlaceCohortResponse {
+        placements: placements(&plan.placements),
+        unplaced: plan
+            .unplaced
+            .iter()
+            .map(|(seeker, why)| {
+                let (reason, text) = match (why, english) {
+                    (Unplaced::NoPostingInReach, false) => (
+                        pb::UnplacedReason::NoPostingInReach,
+                        "기준 이상으로 맞는 공고가 통근 거리 안에 없음",
+                    ),
+                    (Unplaced::NoPostingInReach, true) => (
+                        pb::UnplacedReason::NoPostingInReach,
+                        "no posting above the relevance floor within reach",
+                    ),
+                    (Unplaced::Outcompeted, false) => (
+                        pb::UnplacedReason::Outcompeted,
+                        "맞는 공고가 있었지만 더 잘 맞는 다른 구직자로 모두 채워짐",
+                    ),
+                    (Unplaced::Outcompeted, true) => (
+                        pb::UnplacedReason::Outcompeted,
+                        "outcompeted: every posting in reach was filled by better matches",
+                    ),
+                };
+                pb::UnplacedSeeker {
+                    seeker_id: seeker.id.clone(),
+                    display_name: seeker.display_name.clone(),
+                    reason: reason as i32,
+                    reason_text: text.to_string(),
+                }
+            })
+            .collect(),
+        plan: Some(plan_summary(&plan.plan)),
+        greedy: Some(plan_summary(&plan.greedy)),
+        greedy_placements: placements(&plan.greedy_placements),
+        parameters: Some(parameters_to_proto(fusion)),
+    }
+}
+
 /// An inventory answer as the use case takes it.
 pub fn interest_answers_from_proto(answers: Vec<pb::InterestAnswer>) -> Vec<(String, u32)> {
     answers.into_iter().map(|a| (a.item_id, a.value)).collect()

@@ -604,6 +604,31 @@ impl MatchingApi {
         )))
     }
 
+    async fn place_cohort_inner(
+        &self,
+        caller: &Caller,
+        request: Request<pb::PlaceCohortRequest>,
+    ) -> Result<Response<pb::PlaceCohortResponse>, Status> {
+        let r = request.into_inner();
+        let mut options = r.options.unwrap_or_default();
+        options.top_k = 1; // unused: every seeker of the cohort is a candidate
+        let ranking = self.ranking(caller, Some(options))?;
+        let language = ranking.language;
+        let request = crate::matching::cohort::CohortRequest {
+            seeker_ids: r.seeker_ids,
+            posting_ids: r.posting_ids,
+            ranking,
+            max_seekers: self.limits.max_batch,
+            max_postings: self.limits.max_region_postings,
+        };
+        let matcher = self.matcher()?;
+        let plan = matcher.place_cohort(&request).await?;
+        let fusion = matcher.fusion(&request.ranking)?;
+        Ok(Response::new(api::cohort_plan_to_proto(
+            &plan, &fusion, language,
+        )))
+    }
+
     async fn assess_interests_inner(
         &self,
         caller: &Caller,

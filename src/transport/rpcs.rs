@@ -92,6 +92,10 @@ macro_rules! for_each_rpc {
                 (pb::AssessInterestsRequest => pb::AssessInterestsResponse
                  | pb2::AssessInterestsRequest => pb2::AssessInterestsResponse)
                 [Platform, Counsellor] console (Write: "interests");
+            PlaceCohort place_cohort place_cohort_inner
+                (pb::PlaceCohortRequest => pb::PlaceCohortResponse
+                 | pb2::PlaceCohortRequest => pb2::PlaceCohortResponse)
+                [Platform, Counsellor] console (Read: "profile");
         }
     };
 }

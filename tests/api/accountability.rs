@@ -235,6 +235,7 @@ fn expected(rpc: Rpc) -> Expected {
         Rpc::RecordOutcome => one("write", &["outcomes"]),
         Rpc::AdviseSeeker => one("read", &["profile", "advice", "interests"]),
         Rpc::AssessInterests => one("write", &["interests"]),
+        Rpc::PlaceCohort => one("read", &["profile"]),
         Rpc::ListAccessRecords => one("read", &["access_records"]),
         Rpc::ListOutcomes => one("read", &["outcomes"]),
         // FindRecords as `call` makes it looks for postings: it returns nobody's data.

@@ -1064,3 +1064,69 @@ async fn the_console_serves_https_with_the_servers_certificate() {
     let _ = stop.send(());
     served.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_counsellor_takes_the_interest_inventory_with_a_seeker() {
+    let Some(chromium) =
+        browser::available("console::a_counsellor_takes_the_interest_inventory_with_a_seeker")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = console_server(dir.path()).await;
+    let base = server.console_url.clone().unwrap();
+    let shots = browser::screenshots_dir();
+    tokio::task::spawn_blocking(move || {
+        let mut page = Console::open(&chromium, &base);
+        page.sign_in_as(COUNSELLOR, "gyeonggi-centre");
+        page.route("#/seeker/s001");
+        page.click("#interests-start");
+        page.browser.wait_for(
+            "document.querySelectorAll('#interests-form fieldset[data-item-id]').length === 48",
+            "the inventory's 48 items",
+            WAIT,
+        );
+        let submit = "document.querySelector('#interests-submit').disabled";
+        assert_eq!(page.eval(submit), json!(true), "nothing answered yet");
+        // Every R item 5 (매우 좋다), every other item 2 (싫다), each with its change event.
+        page.eval(
+            r#"document.querySelectorAll('#interests-form fieldset[data-item-id]').forEach(f => {
+                 const r = f.querySelector(`input[name="interest-${f.dataset.itemId}"][value="${f.dataset.type === 'R' ? 5 : 2}"]`);
+                 r.checked = true; r.dispatchEvent(new Event('change', { bubbles: true })); })"#,
+        );
+        assert_eq!(page.eval(submit), json!(false), "every item answered");
+        page.eval("document.querySelector('#interests-form').scrollIntoView()"); // TEMPSHOT
+        page.shot(&shots, "interests-form.png"); // TEMPSHOT
+        page.click("#interests-submit");
+        let families = "[...document.querySelectorAll('#interests-result [data-family]')]
+            .map(f => [f.dataset.family, f.dataset.suggested, f.querySelector('.postings-in-reach').textContent])";
+        let shown = format!("({families}).length > 0");
+        page.browser.wait_for(&shown, "the inventory's result", WAIT);
+        page.ready("the assessment");
+        let assessed = page.eval(families);
+        let rows = assessed.as_array().unwrap();
+        let suggested = |f: &&Value| f[1] == "true";
+        assert!(
+            rows.iter().filter(suggested).any(|f| ["welding", "machining", "electrical"]
+                .contains(&f[0].as_str().unwrap())),
+            "an R profile suggests a production family: {assessed}"
+        );
+        let count = |f: &Value| -> u64 {
+            let text = f[2].as_str().unwrap();
+            text.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap()
+        };
+        assert!(
+            rows.iter().filter(suggested).any(|f| count(f) > 0),
+            "postings within reach for a suggested family: {assessed}"
+        );
+        // Loaded afresh, the page shows the same result, from AdviseSeeker.
+        page.browser.goto(&format!("{base}/?again#/seeker/s001"));
+        page.browser.wait_for(&shown, "the stored result after a reload", WAIT);
+        assert_eq!(page.eval(families), assessed, "AdviseSeeker's interests");
+        page.eval("document.querySelector('#interests').scrollIntoView()");
+        page.shot(&shots, "interests.png");
+    })
+    .await
+    .unwrap();
+    server.stop().await;
+}

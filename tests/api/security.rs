@@ -152,6 +152,14 @@ pub(crate) async fn call(client: &mut Authed, rpc: Rpc) -> Result<(), tonic::Sta
             })
             .await
             .map(drop),
+        Rpc::PlaceCohort => client
+            .place_cohort(pb::PlaceCohortRequest {
+                seeker_ids: vec!["s-gg".into()],
+                posting_ids: vec!["p-gg".into()],
+                options: None,
+            })
+            .await
+            .map(drop),
         Rpc::WhoAmI => client.who_am_i(pb::WhoAmIRequest {}).await.map(drop),
         Rpc::FindRecords => client
             .find_records(pb::FindRecordsRequest {
@@ -542,6 +550,13 @@ async fn probe(client: &mut Authed, rpc: Rpc) -> Probe {
             .assess_interests(pb::AssessInterestsRequest {
                 seeker_id: format!("s-{t}"),
                 answers: inventory_answers(|_| 3),
+                options: None,
+            })
+            .await),
+        Rpc::PlaceCohort => twin!(|t| client
+            .place_cohort(pb::PlaceCohortRequest {
+                seeker_ids: vec![format!("s-{t}")],
+                posting_ids: vec![format!("p-{t}")],
                 options: None,
             })
             .await),

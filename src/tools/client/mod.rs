@@ -12,7 +12,7 @@ pub use accountability::{access_log, audit, print_audit};
 pub use admin::{health, reindex, stats};
 pub use evaluate::eval;
 pub use ingest::ingest;
-pub use recommend::{match_region, recommend, shortlist};
+pub use recommend::{match_region, place_cohort, recommend, shortlist};
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -296,6 +296,72 @@ pub async fn match_region(args: MatchRegionArgs, client: &ClientOptions) -> Resu
     Ok(())
 }
 
+/// The ids in a file, one per line; blank lines and '#' comments skipped.
+fn read_ids(path: &std::path::Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).map_err(io_err("read", path))?;
+    Ok(text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// `jobmatch place-cohort --seekers FILE --companies FILE`: the plan, who is left out and why.
+pub async fn place_cohort(args: crate::cli::PlaceCohortArgs, client: &ClientOptions) -> Result<()> {
+    let (seeker_ids, posting_ids) = (read_ids(&args.seekers)?, read_ids(&args.companies)?);
+    let mut client = client.matching(&args.server).await?;
+    let response = client
+        .place_cohort(pb::PlaceCohortRequest {
+            seeker_ids,
+            posting_ids,
+            options: Some(pb::RankingOptions {
+                ignore_seeker_commute: args.ignore_seeker_commute,
+                language: args.lang.tag().into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .map_err(status_error)?
+        .into_inner();
+    if args.json {
+        println!("{}", to_json(&response)?);
+        return Ok(());
+    }
+    for (name, summary) in [("plan (LP)", &response.plan), ("greedy", &response.greedy)] {
+        let s = summary.unwrap_or_default();
+        println!(
+            "{name:<10} total score {:.3}, {} seekers placed",
+            s.total_score, s.distinct_seekers
+        );
+    }
+    for placement in &response.placements {
+        println!(
+            "\n{} {} — {} ({} of {} openings)",
+            placement.posting_id,
+            placement.title,
+            placement.company_name,
+            placement.seekers.len(),
+            placement.openings
+        );
+        for c in &placement.seekers {
+            let score = c.score.clone().unwrap_or_default();
+            let reason = c.explanation.as_ref().map_or("", |e| e.reason.as_str());
+            println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
+        }
+    }
+    if !response.unplaced.is_empty() {
+        println!("\nNot placed:");
+        for u in &response.unplaced {
+            println!(
+                "  {:<10} {:<12} {}",
+                u.seeker_id, u.display_name, u.reason_text
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `jobmatch shortlist`: a posting's candidates with explanations, as CSV or JSON on stdout.
 pub async fn shortlist(args: ShortlistArgs, client: &ClientOptions) -> Result<()> {
     let mut client = client.matching(&args.server).await?;

@@ -86,6 +86,7 @@ requests_as_is!(
     pb2::FindRecordsRequest => pb::FindRecordsRequest,
     pb2::ListOutcomesRequest => pb::ListOutcomesRequest,
     pb2::AssessInterestsRequest => pb::AssessInterestsRequest,
+    pb2::PlaceCohortRequest => pb::PlaceCohortRequest,
 );
 
 answers_as_is!(
@@ -106,6 +107,7 @@ answers_as_is!(
     pb::FindRecordsResponse => pb2::FindRecordsResponse,
     pb::ExposureAuditResponse => pb2::ExposureAuditResponse,
     pb::AssessInterestsResponse => pb2::AssessInterestsResponse,
+    pb::PlaceCohortResponse => pb2::PlaceCohortResponse,
 );
 
 // The fields v2 changed.

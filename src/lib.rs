@@ -25,9 +25,11 @@
 //!     [`matching::reindex`] (zero-downtime re-index to another model), [`matching::outcomes`] (the
 //!     placement figures over the outcome log), [`matching::shortlists`] (MatchRegion),
 //!     [`matching::lookup`] (FindRecords, CentreFigures), [`matching::audit`] (the exposure audit
-//!     by group), [`matching::paging`] (pages of the access and outcome logs).
+//!     by group), [`matching::cohort`] (PlaceCohort: a cohort into partner postings by the same
+//!     LP), [`matching::paging`] (pages of the access and outcome logs).
 //!   - [`advice`]: the centres' other services, above [`matching`]: advice on a draft posting and to
-//!     a seeker (skill gaps, interview questions).
+//!     a seeker (skill gaps, interview questions), the interest inventory ([`advice::interests`]:
+//!     the scoring, pure; [`advice::assess`]: AssessInterests and the families in reach).
 //! - The engines under the use cases:
 //!   - [`ranking`]: pure maths (haversine, gaussian decay, fusion of meaning, words and distance),
 //!     property-tested; [`ranking::exposure`] (exposure by group: rates, within-posting impact

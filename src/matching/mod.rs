@@ -2,7 +2,8 @@
 //! One file per use case: how a recommendation is ranked is `recommend.rs` plus
 //! [`crate::ranking`]; `records.rs` (upsert, read within a scope, delete everywhere), `explain.rs`
 //! (the reasons), [`outcomes`] (recording outcomes and the figures), `access.rs` (the access log),
-//! [`audit`], [`shortlists`] (MatchRegion), [`lookup`] (FindRecords, CentreFigures), [`reindex`].
+//! [`audit`], [`shortlists`] (MatchRegion), [`cohort`] (PlaceCohort), [`lookup`] (FindRecords,
+//! CentreFigures), [`reindex`], [`paging`].
 //! Here: the [`Matcher`] that holds the serving engine and the logs, and what they share.
 
 mod access;

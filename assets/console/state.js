@@ -26,6 +26,8 @@
  * @property {Set<string>} busy keys of work in flight in the current view; empty = ready
  * @property {FindQuery | null} lastFind the last search, re-run when coming back to #/find
  * @property {Promise<import("./types.js").MapRegion[]> | null} regionsPromise regions.json, loaded once
+ * @property {Promise<import("./types.js").InterestItem[]> | null} interestItems the interest
+ *   inventory's items (interests.json), loaded once, when the inventory is first started
  * @property {Map<string, Promise<import("./map.js").Outline[]>>} outlines the boundary layers
  *   ("sido", "sigungu"), each loaded once, when a map first needs it
  */
@@ -38,5 +40,6 @@ export const state = {
   busy: new Set(),
   lastFind: null,
   regionsPromise: null,
+  interestItems: null,
   outlines: new Map(),
 };

@@ -249,6 +249,61 @@
  * @property {InterviewPrep[]} [interview]
  * @property {FieldAdvice[]} [completeness]
  * @property {ProgrammeMatch[]} [programmes]
+ * @property {InterestAdvice} [interests] absent until the seeker took the interest inventory
+ */
+
+/**
+ * One item of the interest inventory (/console/interests.json, made by console.rs).
+ * @typedef {object} InterestItem
+ * @property {string} id "R1" … "C8"
+ * @property {string} type R, I, A, S, E or C
+ * @property {string} ko
+ * @property {string} en
+ */
+
+/**
+ * /console/interests.json: the 48 items (grouped by type) and the answer scale.
+ * @typedef {object} InterestInventory
+ * @property {InterestItem[]} items
+ * @property {number} min 1
+ * @property {number} max 5
+ */
+
+/**
+ * @typedef {object} InterestScore
+ * @property {string} [type] INTEREST_TYPE_REALISTIC, …_INVESTIGATIVE, …_ARTISTIC, …_SOCIAL, …_ENTERPRISING, …_CONVENTIONAL
+ * @property {number} [score] the mean of the type's answers, 1–5
+ * @property {string} [name] in the request's language
+ */
+
+/**
+ * @typedef {object} InterestProfile
+ * @property {InterestScore[]} [scores] RIASEC order
+ * @property {string} [code] the top three letters; empty when flat
+ * @property {boolean} [ambiguous] a tie decided the code
+ * @property {boolean} [flat] the scores differ by less than half a point: no code, no family
+ */
+
+/**
+ * @typedef {object} InterestFamily
+ * @property {string} [family] the key (welding, machining, …)
+ * @property {string} [name] in the request's language
+ * @property {number} [fit] −1…1
+ * @property {boolean} [suggested]
+ * @property {boolean} [weak] a fit below 0.5
+ * @property {number} [postingsInReach]
+ */
+
+/**
+ * A seeker's interest profile and the families it fits (a conversation starter, not a diagnosis).
+ * @typedef {object} InterestAdvice
+ * @property {InterestProfile} [profile]
+ * @property {InterestFamily[]} [families] best fit first; none when flat
+ */
+
+/**
+ * @typedef {object} AssessInterestsResponse
+ * @property {InterestAdvice} [interests]
  */
 
 /**

@@ -7,6 +7,7 @@ import { api, describeError } from "../api.js";
 import { $, el } from "../dom.js";
 import { fixed, list, num, safeHttpUrl, str } from "../format.js";
 import { t } from "../i18n/index.js";
+import { inLanguage } from "../requests.js";
 import { hrefPosting } from "../router.js";
 import { state } from "../state.js";
 import { isCurrent } from "../view.js";
@@ -244,17 +245,20 @@ function interviewList(interview) {
 
 /**
  * Fills the seeker's advice box: one AdviseSeeker call gives the skill gaps, interview
- * questions, completeness and programmes.
+ * questions, completeness and programmes, and the interest inventory's stored result, which goes
+ * to `onInterests` (the inventory's card; undefined when the seeker has not taken it).
  * @param {number} gen the view's generation
  * @param {string} seekerId
  * @param {HTMLElement} box
+ * @param {(interests: import("../types.js").InterestAdvice | undefined) => void} [onInterests]
  */
-export async function loadSeekerAdvice(gen, seekerId, box) {
+export async function loadSeekerAdvice(gen, seekerId, box, onInterests) {
   box.replaceChildren(el("h3", { text: t("skillGaps") }), el("p", { class: "status", text: t("loading") }));
   /** @type {import("../types.js").AdviseSeekerResponse} */
   let resp;
   try {
-    resp = await api("AdviseSeeker", { seekerId });
+    // In the console's language: the family and type names, the completeness advice.
+    resp = await api("AdviseSeeker", inLanguage({ seekerId }, state.lang));
   } catch (err) {
     if (!isCurrent(gen)) return;
     box.replaceChildren(el("h3", { text: t("skillGaps") }), adviceFailure(err));
@@ -267,6 +271,7 @@ export async function loadSeekerAdvice(gen, seekerId, box) {
       adviceSection("interview-prep", t("interviewPrep"), interviewList(resp.interview), "wide"),
       adviceSection("seeker-completeness", t("seekerCompleteness"), completenessList(resp.completeness)),
       adviceSection("seeker-programmes", t("programmes"), programmeList(resp.programmes))));
+  if (onInterests) onInterests(resp.interests);
 }
 
 /**

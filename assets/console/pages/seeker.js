@@ -1,6 +1,7 @@
 // @ts-check
 // #/seeker/{id}: the seeker (resume hidden until asked), their best postings
-// (RecommendPostings), the map of their home, commute and postings, and the centre's advice.
+// (RecommendPostings), the map of their home, commute and postings, the centre's advice, and the
+// interest inventory (its stored result arrives with the advice).
 
 import { api } from "../api.js";
 import { $, appendAll, checkbox, el, field } from "../dom.js";
@@ -12,6 +13,7 @@ import { hrefPosting } from "../router.js";
 import { state } from "../state.js";
 import { handleError, isCurrent, makeRanker, newView, setBusy } from "../view.js";
 import { loadSeekerAdvice } from "./advice.js";
+import { interestsCard } from "./interests.js";
 import { breakdown, chips, fact, locationRegion, pageHeading, rankTable, showOriginRegion, skillsAndReason } from "./common.js";
 
 /** @typedef {import("../types.js").RecommendPostingsResponse} RecommendPostingsResponse */
@@ -39,10 +41,14 @@ export function renderSeeker(seekerId) {
   ], t("postingsTitle"));
   const gaps = el("section", { id: "skill-gaps", class: "card advice", "aria-label": t("seekerAdvice") });
   const mapWrap = el("div", { class: "map-wrap" });
+  /** @type {() => void} */
+  const loadAdvice = () => { loadSeekerAdvice(gen, seekerId, gaps, interests.show); };
+  const interests = interestsCard(gen, seekerId, loadAdvice);
   body.append(header,
     el("div", { class: "split" },
       el("div", { class: "split-main" }, form,
-        el("section", { "aria-label": t("postingsTitle") }, el("h2", { text: t("postingsTitle") }), notice, el("div", { class: "table-wrap" }, table)), gaps),
+        el("section", { "aria-label": t("postingsTitle") }, el("h2", { text: t("postingsTitle") }), notice, el("div", { class: "table-wrap" }, table)), gaps,
+        interests.card),
       mapWrap));
   wireHighlight(table, mapWrap, "data-posting-id");
 
@@ -55,14 +61,14 @@ export function renderSeeker(seekerId) {
       renderPostingRows(resp, table, notice);
       showOriginRegion(facts, resp);
       drawPostingsMap(mapWrap, seekerId, resp, regions);
-      if (!adviceLoaded) { adviceLoaded = true; loadSeekerAdvice(gen, seekerId, gaps); }
+      if (!adviceLoaded) { adviceLoaded = true; loadAdvice(); }
     });
   form.addEventListener("change", () => ranker.schedule());
   form.addEventListener("submit", (e) => { e.preventDefault(); ranker.now(); });
 
   loadSeekerHeader(gen, seekerId, { h1, headline, facts, skills, resumeBox, resumeToggle }).then((ok) => {
     if (!isCurrent(gen)) return;
-    if (ok) ranker.now(); else { form.hidden = true; resumeToggle.hidden = true; }
+    if (ok) ranker.now(); else { form.hidden = true; resumeToggle.hidden = true; interests.card.hidden = true; }
     setBusy("render", false);
   });
 }

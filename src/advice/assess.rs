@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::interests::{family_centroids, fit, nearest_family, FamilyFit, FamilyProfiles};
 use super::interests::{InterestProfile, Inventory};
-use super::{Advisor, SEEKER_POSTINGS};
+use super::Advisor;
 use crate::domain::Posting;
 use crate::error::Result;
 use crate::matching::{blocking, Matcher, RankingRequest, Scored};
@@ -43,13 +43,7 @@ impl Advisor {
         let mut seeker = matcher.read_seeker(seeker_id, &request.scope).await?;
         seeker.interests = Some(profile.scores);
         matcher.upsert_seekers(vec![seeker]).await?;
-        let wide = RankingRequest {
-            top_k: SEEKER_POSTINGS.max(request.top_k),
-            ..request.clone()
-        };
-        let rec = matcher
-            .recommend_postings(seeker_id, &wide, Vec::new())
-            .await?;
+        let rec = self.postings_weighed(matcher, seeker_id, request).await?;
         let within: Vec<&Scored<Posting>> =
             rec.results.iter().filter(|p| !p.beyond_commute).collect();
         self.interest_advice(matcher, profile, &within).await

@@ -567,13 +567,7 @@ impl Advisor {
         seeker_id: &str,
         request: &RankingRequest,
     ) -> Result<SeekerAdvice> {
-        let wide = RankingRequest {
-            top_k: SEEKER_POSTINGS.max(request.top_k),
-            ..request.clone()
-        };
-        let rec = matcher
-            .recommend_postings(seeker_id, &wide, Vec::new())
-            .await?;
+        let rec = self.postings_weighed(matcher, seeker_id, request).await?;
         let within: Vec<&Scored<Posting>> =
             rec.results.iter().filter(|p| !p.beyond_commute).collect();
         let engine = matcher.engine();
@@ -634,6 +628,23 @@ impl Advisor {
             interview,
             seeker: rec.origin,
         })
+    }
+
+    /// The postings a seeker's advice weighs: their best [`SEEKER_POSTINGS`] (at least), those
+    /// within their commute first.
+    pub(crate) async fn postings_weighed(
+        &self,
+        matcher: &Matcher,
+        seeker_id: &str,
+        request: &RankingRequest,
+    ) -> Result<crate::matching::Recommendation<Seeker, Posting>> {
+        let wide = RankingRequest {
+            top_k: SEEKER_POSTINGS.max(request.top_k),
+            ..request.clone()
+        };
+        matcher
+            .recommend_postings(seeker_id, &wide, Vec::new())
+            .await
     }
 
     /// The question bank's vectors under the serving model, embedded once per model (as queries,

@@ -1095,8 +1095,6 @@ async fn a_counsellor_takes_the_interest_inventory_with_a_seeker() {
                  r.checked = true; r.dispatchEvent(new Event('change', { bubbles: true })); })"#,
         );
         assert_eq!(page.eval(submit), json!(false), "every item answered");
-        page.eval("document.querySelector('#interests-form').scrollIntoView()"); // TEMPSHOT
-        page.shot(&shots, "interests-form.png"); // TEMPSHOT
         page.click("#interests-submit");
         let families = "[...document.querySelectorAll('#interests-result [data-family]')]
             .map(f => [f.dataset.family, f.dataset.suggested, f.querySelector('.postings-in-reach').textContent])";

@@ -283,17 +283,16 @@ pub async fn match_region(args: MatchRegionArgs, client: &ClientOptions) -> Resu
             list.candidates.len(),
             list.size
         );
-        for c in &list.candidates {
-            let score = c.score.clone().unwrap_or_default();
-            let reason = c
-                .explanation
-                .as_ref()
-                .map(|e| e.reason.as_str())
-                .unwrap_or("");
-            println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
-        }
+        list.candidates.iter().for_each(print_planned);
     }
     Ok(())
+}
+
+/// One planned seeker: id, final score and the reason line.
+fn print_planned(c: &pb::CandidateMatch) {
+    let score = c.score.clone().unwrap_or_default();
+    let reason = c.explanation.as_ref().map_or("", |e| e.reason.as_str());
+    println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
 }
 
 /// The ids in a file, one per line; blank lines and '#' comments skipped.
@@ -344,11 +343,7 @@ pub async fn place_cohort(args: crate::cli::PlaceCohortArgs, client: &ClientOpti
             placement.seekers.len(),
             placement.openings
         );
-        for c in &placement.seekers {
-            let score = c.score.clone().unwrap_or_default();
-            let reason = c.explanation.as_ref().map_or("", |e| e.reason.as_str());
-            println!("  {:<10} {:.3}  {reason}", c.seeker_id, score.final_score);
-        }
+        placement.seekers.iter().for_each(print_planned);
     }
     if !response.unplaced.is_empty() {
         println!("\nNot placed:");

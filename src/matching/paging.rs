@@ -68,7 +68,7 @@ impl LogPage {
                 continue;
             }
             if page.len() == self.size {
-                let last = page.last().map(|e| sequence(e)).unwrap_or_default();
+                let last = page.last().map(&sequence).unwrap_or_default();
                 return (page, Some(last.to_string()));
             }
             page.push(event);

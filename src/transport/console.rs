@@ -333,6 +333,26 @@ fn error_body(status: StatusCode, code: &str, message: String) -> Response {
         .into_response()
 }
 
+/// The export's RecommendCandidates request in `version`'s JSON, in v1's terms.
+#[allow(clippy::result_large_err)] // the refusal is the response itself
+fn shortlist_request(
+    version: &str,
+    body: &[u8],
+) -> std::result::Result<pb::RecommendCandidatesRequest, Response> {
+    match version {
+        "v1" => decode(body),
+        "v2" => decode::<crate::api::pb2::RecommendCandidatesRequest>(body).and_then(|r| {
+            crate::grpc::recommend_candidates_request_to_v1(r)
+                .map_err(|e| status_body(&Status::from(e)))
+        }),
+        _ => Err(error_body(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("no API version '{version}'"),
+        )),
+    }
+}
+
 /// `POST /api/{v1|v2}/export/shortlist.csv?include_resume=BOOL`: a RecommendCandidates
 /// request of that version answered as the CSV `jobmatch shortlist` writes, resumes included
 /// only when asked.
@@ -353,19 +373,7 @@ async fn export_shortlist(
             )))
         }
     };
-    let request = match version.as_str() {
-        "v1" => decode::<pb::RecommendCandidatesRequest>(&body),
-        "v2" => decode::<crate::api::pb2::RecommendCandidatesRequest>(&body).and_then(|r| {
-            crate::grpc::recommend_candidates_request_to_v1(r)
-                .map_err(|e| status_body(&Status::from(e)))
-        }),
-        _ => Err(error_body(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            format!("no API version '{version}'"),
-        )),
-    };
-    let request = match request {
+    let request = match shortlist_request(&version, &body) {
         Ok(request) => request,
         Err(refused) => return refused,
     };

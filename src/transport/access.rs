@@ -218,6 +218,8 @@ mod tests {
                 "FindRecords",
                 "ListAccessRecords",
                 "ListOutcomes",
+                "AssessInterests",
+                "PlaceCohort",
             ]
         );
         assert_eq!(

@@ -334,6 +334,8 @@ sha256 = "{}"
                 CentreFigures,
                 ExposureAudit,
                 ListOutcomes,
+                AssessInterests,
+                PlaceCohort,
             ],
         );
         expect(
@@ -352,6 +354,8 @@ sha256 = "{}"
                 CentreFigures,
                 ExposureAudit,
                 ListOutcomes,
+                AssessInterests,
+                PlaceCohort,
             ],
         );
         expect(

@@ -6,6 +6,7 @@ import { api, ApiError } from "./api.js";
 import { $, $$, el, field } from "./dom.js";
 import { list, str } from "./format.js";
 import { roleLabel, t } from "./i18n/index.js";
+import { renderCohort } from "./pages/cohort.js";
 import { renderFigures } from "./pages/figures.js";
 import { renderFind } from "./pages/find.js";
 import { renderPosting } from "./pages/posting.js";
@@ -66,6 +67,7 @@ export function signOut() {
   setToken("");
   state.me = null;
   state.lastFind = null;
+  state.lastCohort = null;
   clearError();
   renderHeader();
   if (location.hash !== "" && location.hash !== "#/") history.replaceState(null, "", "#/");
@@ -127,6 +129,7 @@ export function route() {
     case "posting": renderPosting(r.id, state.me); break;
     case "seeker": renderSeeker(r.id); break;
     case "region": renderRegion(state.me); break;
+    case "cohort": renderCohort(); break;
     case "figures": renderFigures(state.me); break;
     default: renderUnknown();
   }

@@ -101,6 +101,30 @@ export function splitList(text) {
 }
 
 /**
+ * Record ids as pasted into a box: separated by commas, spaces or new lines, a "#" starting a
+ * comment to the end of its line (as in the `jobmatch place-cohort` id files), blanks dropped,
+ * each id once, where it first appears ("s001, s002\ns001 # again" → ["s001", "s002"]).
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function idList(text) {
+  const ids = str(text).split(/\r?\n/).flatMap((line) => line.replace(/#.*$/, "").split(/[\s,]+/));
+  return [...new Set(ids.filter(Boolean))];
+}
+
+/**
+ * An unplaced seeker's reason as a short name ("UNPLACED_REASON_OUTCOMPETED" → "outcompeted");
+ * "" for none or UNPLACED_REASON_UNSPECIFIED.
+ * @param {unknown} reason the v2 enum's name
+ * @returns {string}
+ */
+export function unplacedReasonName(reason) {
+  const r = str(reason);
+  const name = r.startsWith("UNPLACED_REASON_") ? r.slice("UNPLACED_REASON_".length).toLowerCase() : r.toLowerCase();
+  return name === "unspecified" ? "" : name;
+}
+
+/**
  * @template {unknown[]} A
  * @typedef {((...args: A) => void) & { cancel(): void }} Debounced
  */

@@ -1,6 +1,6 @@
 // @ts-check
 // jobmatch counsellor console: a framework-free front end for the HTTP JSON gateway
-// (POST /api/v1/{Method}), in ES modules served by src/transport/console.rs. This is the entry
+// (POST /api/v2/{Method}, jobmatch.v2), in ES modules served by src/transport/console.rs. This is the entry
 // (index.html loads it): it restores the language and the tab's token and starts the shell.
 //
 // The modules: app.js (header, sign-in, routing) · router.js (hash routes) · view.js (the one

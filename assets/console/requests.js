@@ -2,7 +2,7 @@
 // The requests the pages send, built from what the form holds (pure: the tests call these with
 // plain objects in place of the inputs). Proto3 JSON: a field left out takes the server's default.
 
-import { dateMessage, splitList } from "./format.js";
+import { dateMessage, idList, splitList } from "./format.js";
 
 /** @typedef {import("./types.js").DateMessage} DateMessage */
 
@@ -124,6 +124,21 @@ export function regionPlanRequest(regionsText, kText, maxListsText, respectCommu
     maxListsPerSeeker: Math.max(1, parseInt(maxListsText, 10) || 1),
     options: respectCommute ? {} : { ignoreSeekerCommute: true },
   };
+}
+
+/**
+ * PlaceCohort's request from the cohort form's two boxes (ids separated by commas, spaces or new
+ * lines; see idList); null when either names no id.
+ * @param {string} seekersText the cohort's seeker ids
+ * @param {string} postingsText the partner companies' posting ids
+ * @param {boolean} respectCommute unticked: seekers are considered beyond their own commute
+ * @returns {{ seekerIds: string[], postingIds: string[], options: { ignoreSeekerCommute?: boolean } } | null}
+ */
+export function cohortRequest(seekersText, postingsText, respectCommute) {
+  const seekerIds = idList(seekersText);
+  const postingIds = idList(postingsText);
+  if (!seekerIds.length || !postingIds.length) return null;
+  return { seekerIds, postingIds, options: respectCommute ? {} : { ignoreSeekerCommute: true } };
 }
 
 /**

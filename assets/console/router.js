@@ -1,9 +1,9 @@
 // @ts-check
-// Hash routes: #/find, #/posting/{id}, #/seeker/{id}, #/region, #/figures. Parsing and links
+// Hash routes: #/find, #/posting/{id}, #/seeker/{id}, #/region, #/cohort, #/figures. Parsing and links
 // only (pure); app.js renders the page a route names.
 
 /**
- * @typedef {{ page: "home" | "find" | "region" | "figures" | "unknown" }
+ * @typedef {{ page: "home" | "find" | "region" | "cohort" | "figures" | "unknown" }
  *   | { page: "posting" | "seeker", id: string }} Route
  */
 
@@ -23,6 +23,7 @@ export function parseRoute(hash) {
     case "posting": return id ? { page: "posting", id } : { page: "unknown" };
     case "seeker": return id ? { page: "seeker", id } : { page: "unknown" };
     case "region": return { page: "region" };
+    case "cohort": return { page: "cohort" };
     case "figures": return { page: "figures" };
     default: return { page: "unknown" };
   }
@@ -41,7 +42,7 @@ export const hrefPosting = (id) => `#/posting/${encodeURIComponent(id)}`;
 export const hrefSeeker = (id) => `#/seeker/${encodeURIComponent(id)}`;
 
 /** The header's menu: each link's element id and the hash prefix it stands for. */
-export const NAV_LINKS = /** @type {const} */ ([["nav-find", "#/find"], ["nav-region", "#/region"], ["nav-figures", "#/figures"]]);
+export const NAV_LINKS = /** @type {const} */ ([["nav-find", "#/find"], ["nav-region", "#/region"], ["nav-cohort", "#/cohort"], ["nav-figures", "#/figures"]]);
 
 /**
  * The ids of the menu links to mark as the current page for `hash`.

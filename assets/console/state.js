@@ -19,12 +19,21 @@
  */
 
 /**
+ * @typedef {object} CohortQuery
+ * @property {string} seekers the seeker ids, as typed
+ * @property {string} postings the posting ids, as typed
+ * @property {boolean} respectCommute
+ */
+
+/**
  * @typedef {object} ConsoleState
  * @property {"ko" | "en"} lang the UI language (main.js loads it from localStorage at start)
  * @property {WhoAmI | null} me WhoAmI's answer once signed in
  * @property {number} gen bumped on every route render; answers for an older view are dropped
  * @property {Set<string>} busy keys of work in flight in the current view; empty = ready
  * @property {FindQuery | null} lastFind the last search, re-run when coming back to #/find
+ * @property {CohortQuery | null} lastCohort the last cohort placed, placed again when coming back
+ *   to #/cohort (or when the language changes)
  * @property {Promise<import("./types.js").MapRegion[]> | null} regionsPromise regions.json, loaded once
  * @property {Promise<import("./types.js").InterestItem[]> | null} interestItems the interest
  *   inventory's items (interests.json), loaded once, when the inventory is first started
@@ -39,6 +48,7 @@ export const state = {
   gen: 0,
   busy: new Set(),
   lastFind: null,
+  lastCohort: null,
   regionsPromise: null,
   interestItems: null,
   outlines: new Map(),

@@ -330,6 +330,35 @@
  */
 
 /**
+ * The seekers placed in one posting (PlaceCohort).
+ * @typedef {object} CohortPlacement
+ * @property {string} [postingId]
+ * @property {string} [title]
+ * @property {string} [companyName]
+ * @property {number} [openings] at least 1
+ * @property {Candidate[]} [seekers] at most `openings`, best first
+ */
+
+/**
+ * A seeker of the cohort the plan leaves out.
+ * @typedef {object} UnplacedSeeker
+ * @property {string} [seekerId]
+ * @property {string} [displayName]
+ * @property {string} [reason] UNPLACED_REASON_NO_POSTING_IN_REACH or UNPLACED_REASON_OUTCOMPETED
+ * @property {string} [reasonText] the reason in the request's language
+ */
+
+/**
+ * @typedef {object} PlaceCohortResponse
+ * @property {CohortPlacement[]} [placements] one per posting, in request order
+ * @property {UnplacedSeeker[]} [unplaced] in request order
+ * @property {PlanSummary} [plan]
+ * @property {PlanSummary} [greedy] best pairs first while seeker and posting are free
+ * @property {CohortPlacement[]} [greedyPlacements]
+ * @property {RankingParameters} [parameters]
+ */
+
+/**
  * @typedef {object} PersonFigures
  * @property {string} [name]
  * @property {string} [role] ROLE_…

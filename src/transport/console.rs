@@ -71,6 +71,7 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     console_file!("i18n/en.js", JS),
     console_file!("pages/advice.js", JS),
     console_file!("pages/audit.js", JS),
+    console_file!("pages/cohort.js", JS),
     console_file!("pages/common.js", JS),
     console_file!("pages/figures.js", JS),
     console_file!("pages/find.js", JS),

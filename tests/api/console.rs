@@ -1128,3 +1128,82 @@ async fn a_counsellor_takes_the_interest_inventory_with_a_seeker() {
     .unwrap();
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_cohort_is_placed_in_the_console_each_seeker_once_within_openings() {
+    let Some(chromium) = browser::available(
+        "console::a_cohort_is_placed_in_the_console_each_seeker_once_within_openings",
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = console_server(dir.path()).await;
+    let base = server.console_url.clone().unwrap();
+    let shots = browser::screenshots_dir();
+    tokio::task::spawn_blocking(move || {
+        let mut page = Console::open(&chromium, &base);
+        // The demo cohort lives in 서울, 경기 and 인천: the platform's token sees every region.
+        page.sign_in_as(PLATFORM, "web");
+        page.route("#/cohort");
+        let cohort = [
+            "s001", "s037", "s006", "s054", "s012", "s024", "s010", "s034", "s041", "s004",
+        ];
+        page.place_cohort(&cohort, &["p001", "p025", "p008", "p038", "p046"]);
+        // Two openings for ten: at least eight are left out, each with the reason.
+        assert!(page.place_cohort(&cohort, &["p001", "p046"]) >= 8);
+        page.eval("document.querySelector('#cohort-summary').scrollIntoView()");
+        page.shot(&shots, "cohort.png");
+    })
+    .await
+    .unwrap();
+    server.stop().await;
+}
+
+impl Console {
+    /// Places `cohort` in `postings` on #/cohort and checks what is shown: no posting over its
+    /// openings, each seeker placed once, the cohort's others unplaced with a reason (or said to
+    /// be none). Returns how many are unplaced.
+    fn place_cohort(&mut self, cohort: &[&str], postings: &[&str]) -> usize {
+        self.set("#cohort-seekers", &cohort.join(", "));
+        self.set("#cohort-postings", &postings.join("\n"));
+        self.click("#cohort-run");
+        let blocks = "[...document.querySelectorAll('#cohort-result [data-posting-id]')]";
+        let count = format!("{blocks}.length === {}", postings.len());
+        self.browser
+            .wait_for(&count, "the cohort's placements", WAIT);
+        self.ready("the cohort's placements");
+        let shown: Vec<(usize, Vec<String>)> = serde_json::from_value(self.eval(&format!(
+            "{blocks}.map(p => [Number(p.dataset.openings), [...p.querySelectorAll('[data-seeker-id]')].map(s => s.dataset.seekerId)])"
+        )))
+        .unwrap();
+        let placed: Vec<&String> = shown.iter().flat_map(|(_, seekers)| seekers).collect();
+        for (openings, seekers) in &shown {
+            assert!(*openings >= 1 && seekers.len() <= *openings, "{shown:?}");
+        }
+        let distinct: std::collections::BTreeSet<&str> =
+            placed.iter().map(|s| s.as_str()).collect();
+        let of_cohort = distinct.iter().all(|s| cohort.contains(s));
+        assert!(
+            !placed.is_empty() && distinct.len() == placed.len() && of_cohort,
+            "{shown:?}"
+        );
+        let unplaced: Vec<(String, String, String)> = serde_json::from_value(self.eval(
+            "[...document.querySelectorAll('#cohort-unplaced [data-seeker-id]')]
+               .map(u => [u.dataset.seekerId, u.dataset.reason, u.querySelector('.reason').textContent.trim()])",
+        ))
+        .unwrap();
+        let reasons = ["no_posting_in_reach", "outcompeted"];
+        for (_, reason, text) in &unplaced {
+            assert!(
+                reasons.contains(&reason.as_str()) && !text.is_empty(),
+                "{unplaced:?}"
+            );
+        }
+        // The cohort's others, in its order.
+        let others = cohort.iter().filter(|s| !distinct.contains(**s));
+        assert!(unplaced.iter().map(|u| &u.0).eq(others), "{unplaced:?}");
+        let nobody_left = self.eval("!!document.querySelector('#cohort-unplaced .all-placed')");
+        assert_eq!(nobody_left, json!(unplaced.is_empty()));
+        unplaced.len()
+    }
+}

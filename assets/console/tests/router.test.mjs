@@ -11,6 +11,7 @@ describe("parseRoute", () => {
     assert.deepEqual(parseRoute("#/"), { page: "home" });
     assert.deepEqual(parseRoute("#/find"), { page: "find" });
     assert.deepEqual(parseRoute("#/region"), { page: "region" });
+    assert.deepEqual(parseRoute("#/cohort"), { page: "cohort" });
     assert.deepEqual(parseRoute("#/figures/"), { page: "figures" });
     assert.deepEqual(parseRoute("#/posting/p001"), { page: "posting", id: "p001" });
     assert.deepEqual(parseRoute("#/seeker/s001"), { page: "seeker", id: "s001" });
@@ -45,6 +46,7 @@ describe("currentNav", () => {
   it("marks the menu link of the page's section", () => {
     assert.deepEqual(currentNav("#/find"), ["nav-find"]);
     assert.deepEqual(currentNav("#/region"), ["nav-region"]);
+    assert.deepEqual(currentNav("#/cohort"), ["nav-cohort"]);
     assert.deepEqual(currentNav("#/figures"), ["nav-figures"]);
     assert.deepEqual(currentNav("#/posting/p1"), []);
     assert.deepEqual(currentNav(""), []);

@@ -118,7 +118,7 @@ async fn a_draft_gets_the_skill_its_neighbours_ask_for_with_the_count_and_its_ma
         .find(|p| p.id == "youth-job-leap")
         .expect("a near miss");
     assert!(
-        !leap.eligible && leap.failed_condition.contains("employment type"),
+        !leap.eligible && leap.failed_condition.contains("고용 형태"),
         "{leap:?}"
     );
     server.stop().await;

@@ -507,10 +507,20 @@ async fn a_counsellor_works_through_the_console_in_a_real_browser() {
         &server,
         pb::RankingOptions {
             max_distance_km: Some(8.0),
+            ..top10.clone()
+        },
+    )
+    .await;
+    let in_english = expected_shortlist(
+        &server,
+        pb::RankingOptions {
+            language: "en".into(),
             ..top10
         },
     )
     .await;
+    assert!(expected[0].1.contains("보유 기술"), "{expected:?}");
+    assert!(in_english[0].1.contains("skills"), "{in_english:?}");
     assert!(expected.len() >= 3, "{expected:?}");
     assert_ne!(expected, within_8km, "the filter must change this list");
     let shots = browser::screenshots_dir();
@@ -521,6 +531,7 @@ async fn a_counsellor_works_through_the_console_in_a_real_browser() {
         page.sign_in();
         page.find_by_keyboard();
         page.shortlist_matches_grpc(&expected, &within_8km, &shots);
+        page.reasons_follow_the_language(&in_english);
         page.outcome_changes_the_figures(&shots);
         page.other_regions_are_refused();
         page.seeker_and_region_pages(&shots);
@@ -651,6 +662,17 @@ impl Console {
             WAIT,
         );
         self.ready("the search results");
+    }
+
+    /// The reason lines follow the console's language: English when switched (the gRPC answer
+    /// with options.language "en"), Korean again after.
+    fn reasons_follow_the_language(&mut self, english: &[(String, String)]) {
+        self.route("#/posting/p001");
+        self.set("#lang", "en");
+        self.ready("the shortlist in English");
+        assert_eq!(self.shortlist_rows(), english, "the English reason lines");
+        self.set("#lang", "ko");
+        self.ready("the shortlist in Korean again");
     }
 
     fn shortlist_rows(&mut self) -> Vec<(String, String)> {
